@@ -1,0 +1,29 @@
+/** @type {import('jest').Config} */
+const fs = require('node:fs');
+const path = require('node:path');
+
+const swcrc = JSON.parse(fs.readFileSync(path.join(__dirname, '.swcrc'), 'utf8'));
+delete swcrc.$schema;
+swcrc.jsc.baseUrl = __dirname;
+
+// ESM-only packages that must go through the transform to load under Jest's CommonJS runtime.
+const esmPackages = ['otplib', '@otplib', '@scure', '@noble', 'openid-client', 'oidc-provider', 'jose', 'oauth4webapi', '@simplewebauthn', '@levischuck', '@peculiar', 'nanoid', 'quick-lru', '@koa', 'koa'];
+
+const moduleNameMapper = {};
+for (const [alias, [target]] of Object.entries(swcrc.jsc.paths)) {
+  moduleNameMapper[`^${alias.replace(/[/\\^$*+?.()|[\]{}-]/g, '\\$&')}$`] = `<rootDir>/${target}`;
+}
+
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/apps', '<rootDir>/libs', '<rootDir>/projections', '<rootDir>/test'],
+  testMatch: ['**/*.spec.ts', '**/*.e2e-spec.ts'],
+  transform: { '^.+\\.(t|j|mj)s$': ['@swc/jest', { ...swcrc, swcrc: false, module: { type: 'commonjs' } }] },
+  transformIgnorePatterns: [`/node_modules/(?!(${esmPackages.join('|')})/)`],
+  moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],
+  moduleNameMapper,
+  setupFiles: ['<rootDir>/test/support/jest.setup.ts'],
+  reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
+  testTimeout: 30000,
+  maxWorkers: 2,
+};

@@ -1,0 +1,106 @@
+import { Pool, PoolClient, types as pgTypes } from 'pg';
+import { NotificationHandler, QueryResult, SqlDatabase, SqlExecutor } from './sql-database';
+
+const INT8_OID = 20;
+
+function typeParser(oid: number, format?: 'text' | 'binary'): (value: string) => unknown {
+  if (oid === INT8_OID) return (value: string) => BigInt(value);
+  return pgTypes.getTypeParser(oid, format as 'text');
+}
+
+class PgExecutor implements SqlExecutor {
+  constructor(private readonly client: PoolClient) {}
+
+  async query<Row>(sql: string, params: readonly unknown[] = []): Promise<QueryResult<Row>> {
+    const result = await this.client.query(sql, params as unknown[]);
+    return { rows: result.rows as Row[], rowCount: result.rowCount ?? 0 };
+  }
+
+  async exec(script: string): Promise<void> {
+    await this.client.query(script);
+  }
+}
+
+export class PgDatabase implements SqlDatabase {
+  readonly driver = 'pg' as const;
+  private readonly pool: Pool;
+  private listenerClient?: Promise<PoolClient>;
+  private readonly channelHandlers = new Map<string, Set<NotificationHandler>>();
+
+  constructor(connectionString: string, options: { maxConnections?: number } = {}) {
+    this.pool = new Pool({
+      connectionString,
+      max: options.maxConnections ?? 10,
+      types: { getTypeParser: typeParser as never },
+    });
+    // An idle client losing its connection must not crash the process; the pool replaces it.
+    this.pool.on('error', () => undefined);
+  }
+
+  async query<Row>(sql: string, params: readonly unknown[] = []): Promise<QueryResult<Row>> {
+    const result = await this.pool.query(sql, params as unknown[]);
+    return { rows: result.rows as Row[], rowCount: result.rowCount ?? 0 };
+  }
+
+  async exec(script: string): Promise<void> {
+    await this.pool.query(script);
+  }
+
+  async transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const result = await work(new PgExecutor(client));
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  async listen(channel: string, handler: NotificationHandler): Promise<() => Promise<void>> {
+    const client = await this.listenerConnection();
+    let handlers = this.channelHandlers.get(channel);
+    if (!handlers) {
+      handlers = new Set();
+      this.channelHandlers.set(channel, handlers);
+      await client.query(`LISTEN ${quoteIdentifier(channel)}`);
+    }
+    handlers.add(handler);
+    return async () => {
+      handlers?.delete(handler);
+    };
+  }
+
+  private listenerConnection(): Promise<PoolClient> {
+    if (!this.listenerClient) {
+      this.listenerClient = this.pool.connect().then((client) => {
+        client.on('notification', (message) => {
+          for (const handler of this.channelHandlers.get(message.channel) ?? []) handler(message.payload ?? '');
+        });
+        client.on('error', () => {
+          // Listeners are an optimisation over polling: losing them only delays delivery.
+          this.listenerClient = undefined;
+          this.channelHandlers.clear();
+        });
+        return client;
+      });
+    }
+    return this.listenerClient;
+  }
+
+  async close(): Promise<void> {
+    if (this.listenerClient) {
+      const client = await this.listenerClient.catch(() => undefined);
+      client?.release();
+    }
+    await this.pool.end();
+  }
+}
+
+export function quoteIdentifier(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}

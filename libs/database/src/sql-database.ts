@@ -1,0 +1,26 @@
+/**
+ * One SQL dialect (PostgreSQL) and one query path for both drivers: `pg` against a server and PGlite
+ * embedded. Type rule for both: int8 arrives as `bigint`, numeric as `string`, jsonb as parsed JSON.
+ * Always pass jsonb parameters as `JSON.stringify(value)`: `pg` would turn a JS array into a PG array.
+ */
+export interface QueryResult<Row> {
+  rows: Row[];
+  rowCount: number;
+}
+
+export interface SqlExecutor {
+  query<Row = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<QueryResult<Row>>;
+  /** Runs a script of several statements without parameters (migrations). */
+  exec(script: string): Promise<void>;
+}
+
+export type NotificationHandler = (payload: string) => void;
+
+export interface SqlDatabase extends SqlExecutor {
+  readonly driver: 'pg' | 'pglite';
+  /** Runs `work` in one transaction; commits when it resolves, rolls back when it throws. */
+  transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T>;
+  /** LISTEN on a channel; resolves to a function that stops listening. */
+  listen(channel: string, handler: NotificationHandler): Promise<() => Promise<void>>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,68 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DataDirInUseError, DataDirLock, migrate, PgDatabase, PGliteDatabase, SqlDatabase } from '@app/database';
+import { describeWithEnv } from '@app/testing';
+
+function databaseBehaviour(open: () => Promise<SqlDatabase>): void {
+  let db: SqlDatabase;
+  beforeAll(async () => {
+    db = await open();
+    await db.exec('DROP TABLE IF EXISTS db_spec_items; DROP TABLE IF EXISTS schema_migrations');
+  });
+  afterAll(() => db.close());
+
+  it('applies each migration once, even when run twice', async () => {
+    const migrations = [{ id: 'db-spec/001', sql: 'CREATE TABLE db_spec_items (n bigint, doc jsonb); CREATE INDEX ON db_spec_items (n)' }];
+    expect(await migrate(db, migrations)).toEqual(['db-spec/001']);
+    expect(await migrate(db, migrations)).toEqual([]);
+  });
+
+  it('reads int8 as bigint and jsonb as parsed JSON on this driver', async () => {
+    await db.query('INSERT INTO db_spec_items (n, doc) VALUES ($1, $2)', [9007199254740993n, JSON.stringify([1, { a: 'b' }])]);
+    const { rows } = await db.query<{ n: bigint; doc: unknown }>('SELECT n, doc FROM db_spec_items');
+    expect(rows).toEqual([{ n: 9007199254740993n, doc: [1, { a: 'b' }] }]);
+  });
+
+  it('rolls a transaction back when its work throws', async () => {
+    await expect(
+      db.transaction(async (tx) => {
+        await tx.query('INSERT INTO db_spec_items (n) VALUES (1)');
+        throw new Error('boom');
+      }),
+    ).rejects.toThrow('boom');
+    const { rows } = await db.query<{ count: bigint }>('SELECT count(*) AS count FROM db_spec_items');
+    expect(rows[0].count).toBe(1n);
+  });
+
+  it('delivers notifications to listeners', async () => {
+    const received = new Promise<string>((resolve) => void db.listen('db_spec_channel', resolve));
+    await new Promise((r) => setTimeout(r, 50));
+    await db.query(`SELECT pg_notify('db_spec_channel', 'hello')`);
+    await expect(received).resolves.toBe('hello');
+  });
+}
+
+describe('PGlite database', () => databaseBehaviour(() => PGliteDatabase.open()));
+
+describeWithEnv('DATABASE_URL', 'PostgreSQL database', (url) => databaseBehaviour(async () => new PgDatabase(url)));
+
+describe('data directory lock', () => {
+  it('refuses a second owner while the first is alive, and takes over a stale lock', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lock-'));
+    try {
+      const lock = DataDirLock.acquire(dir);
+      const { writeFileSync } = jest.requireActual<typeof import('node:fs')>('node:fs');
+      // A lock held by another live process (our parent) is refused.
+      writeFileSync(join(dir, 'LOCK'), String(process.ppid));
+      expect(() => DataDirLock.acquire(dir)).toThrow(DataDirInUseError);
+      // A lock naming a dead process is stale and taken over.
+      writeFileSync(join(dir, 'LOCK'), '999999999');
+      const second = DataDirLock.acquire(dir);
+      second.release();
+      lock.release();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

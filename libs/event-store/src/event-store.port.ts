@@ -1,0 +1,129 @@
+/**
+ * The event store port. Every adapter (PostgreSQL, PGlite, EventStoreDB) passes the same contract
+ * suite (`libs/event-store/test/event-store.contract.ts`).
+ */
+
+export type ActorKind = 'account' | 'staff' | 'service' | 'system';
+
+export interface Actor {
+  readonly kind: ActorKind;
+  readonly id: string;
+}
+
+/** What the writer supplies about an event. `occurredAt` is an ISO 8601 UTC instant. */
+export interface EventMetadata {
+  readonly accountId?: string;
+  readonly actor: Actor;
+  readonly correlationId: string;
+  readonly causationId?: string;
+  readonly ip?: string;
+  readonly userAgent?: string;
+  readonly occurredAt: string;
+}
+
+/** What the store adds to the metadata: the per-stream hash chain. */
+export interface ChainedMetadata extends EventMetadata {
+  /** Hash of the previous event of the same stream; null for revision 0. */
+  readonly prevHash: string | null;
+  /** SHA-256 (hex) over the canonical encoding of this event, including `prevHash`. */
+  readonly hash: string;
+}
+
+export type EventData = Readonly<Record<string, unknown>>;
+
+export interface NewEvent<Type extends string = string, Data extends EventData = EventData> {
+  /** A UUID chosen by the writer: appending the same id at the same place again is a no-op. */
+  readonly id: string;
+  readonly type: Type;
+  readonly schemaVersion: number;
+  readonly data: Data;
+  readonly metadata: EventMetadata;
+}
+
+export interface RecordedEvent<Type extends string = string, Data extends EventData = EventData> {
+  readonly id: string;
+  readonly stream: string;
+  /** 0-based position of the event in its stream. */
+  readonly revision: number;
+  /** Position in the global log; increases with commit order. Use `positionToString` for JSON. */
+  readonly position: bigint;
+  readonly type: Type;
+  readonly schemaVersion: number;
+  readonly data: Data;
+  readonly metadata: ChainedMetadata;
+}
+
+/**
+ * - `no_stream`: the stream must not exist.
+ * - `stream_exists`: the stream must hold at least one event.
+ * - `any`: no check (idempotency by event id is best effort only).
+ * - a number: the revision of the stream's last event must equal it.
+ */
+export type ExpectedRevision = 'no_stream' | 'stream_exists' | 'any' | number;
+
+export interface AppendResult {
+  /** Revision of the last event written (or found, for an idempotent retry). */
+  readonly nextExpectedRevision: number;
+  /** Global position of the last event written (or found). */
+  readonly position: bigint;
+}
+
+export type Direction = 'forwards' | 'backwards';
+
+export interface ReadStreamOptions {
+  readonly direction?: Direction;
+  /** Inclusive. Defaults to the start (forwards) or the end (backwards). */
+  readonly fromRevision?: number;
+  readonly maxCount?: number;
+  /** Skip upcasting and return events as stored (hash verification). */
+  readonly raw?: boolean;
+}
+
+export interface ReadAllOptions {
+  /** Exclusive: events strictly after this position. Undefined means from the beginning. */
+  readonly after?: bigint;
+  readonly maxCount?: number;
+  /** Only events whose type starts with one of these prefixes. */
+  readonly typePrefixes?: readonly string[];
+}
+
+export interface SubscribeOptions {
+  /** Exclusive checkpoint: the position of the last event already handled, or undefined for the start. */
+  readonly after?: bigint;
+  readonly typePrefixes?: readonly string[];
+}
+
+/**
+ * Called once per event, in commit order. The subscription waits for the returned promise before the
+ * next event, so a handler that stores a checkpoint with its work is exactly once.
+ */
+export type EventHandler = (event: RecordedEvent) => Promise<void>;
+
+export interface Subscription {
+  /** Stops delivering; resolves once the handler in flight (if any) has settled. */
+  stop(): Promise<void>;
+  /** Resolves when the subscription fails for good (after its own retries), for health reporting. */
+  readonly failed: Promise<Error>;
+}
+
+export interface EventStore {
+  readonly name: string;
+  append(stream: string, events: readonly NewEvent[], expected: ExpectedRevision): Promise<AppendResult>;
+  /** Missing stream: an empty list. */
+  readStream(stream: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
+  readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;
+  /** Position of the last event in the global log (0n for an empty store). */
+  headPosition(): Promise<bigint>;
+  /** Catch up from the checkpoint, then follow live, never skipping an event that commits late. */
+  subscribeToAll(options: SubscribeOptions, handler: EventHandler): Subscription;
+  close(): Promise<void>;
+}
+
+export function positionToString(position: bigint): string {
+  return position.toString();
+}
+
+export function positionFromString(value: string): bigint {
+  if (!/^\d+$/.test(value)) throw new Error(`not a log position: ${value}`);
+  return BigInt(value);
+}
