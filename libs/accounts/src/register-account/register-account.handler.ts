@@ -1,0 +1,58 @@
+import { randomUUID } from 'node:crypto';
+import { Inject } from '@nestjs/common';
+import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { APP_CONFIG, CLOCK, EVENT_STORE } from '@app/core';
+import { ResolvedConfig } from '@app/config';
+import { Clock, CommandRunner, reserveUniqueValue, UniqueValueTakenError } from '@app/ddd';
+import { EventStore } from '@app/event-store';
+import { PasswordHasher, SecretBox } from '@app/security';
+import { accountDecider } from '../domain/account.decider';
+import { EmailTakenError } from '../domain/account.errors';
+import { accountStream } from '../domain/account.events';
+import { normaliseEmail } from '../domain/email';
+import { RegisterAccountCommand } from './register-account.command';
+
+/** A reservation whose account stream never came to exist after this long was left by a crash. */
+const ABANDONED_RESERVATION_SECONDS = 60;
+
+@CommandHandler(RegisterAccountCommand)
+export class RegisterAccountHandler implements ICommandHandler<RegisterAccountCommand> {
+  constructor(
+    private readonly runner: CommandRunner,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(APP_CONFIG) private readonly config: ResolvedConfig,
+    private readonly hasher: PasswordHasher,
+    private readonly secretBox: SecretBox,
+  ) {}
+
+  async execute({ email, password, context }: RegisterAccountCommand): Promise<{ accountId: string }> {
+    const accountId = randomUUID();
+    const normalisedEmail = normaliseEmail(email);
+    const now = this.clock.now();
+    const passwordHashSealed = this.secretBox.seal(await this.hasher.hash(password));
+    try {
+      await reserveUniqueValue(this.store, {
+        kind: 'email',
+        normalisedValue: normalisedEmail,
+        ownerId: accountId,
+        context,
+        now,
+        isAbandoned: async (ownerId, reservedAt) =>
+          now.getTime() - reservedAt.getTime() > ABANDONED_RESERVATION_SECONDS * 1000 &&
+          (await this.store.readStream(accountStream(ownerId), { maxCount: 1 })).length === 0,
+      });
+    } catch (error) {
+      if (error instanceof UniqueValueTakenError) throw new EmailTakenError();
+      throw error;
+    }
+    await this.runner.run(
+      accountStream(accountId),
+      accountDecider,
+      { kind: 'RegisterAccount', accountId, email: normalisedEmail, passwordHashSealed, now },
+      { ...context, actor: context.actor.id === 'anonymous' ? { kind: 'account', id: accountId } : context.actor },
+      { accountId, occurredAt: now },
+    );
+    return { accountId };
+  }
+}

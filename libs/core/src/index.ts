@@ -1,0 +1,3 @@
+export * from './tokens';
+export { Runtime } from './runtime';
+export { CoreModule } from './core.module';

@@ -1,0 +1,23 @@
+import { ResolvedConfig } from '@app/config';
+import { SqlDatabase } from '@app/database';
+import { Clock, EventCatalog } from '@app/ddd';
+import { EventStore } from '@app/event-store';
+import { PasswordHasher, SecretBox } from '@app/security';
+import { Logger as PinoLogger } from 'pino';
+
+/**
+ * The opened infrastructure of one process: created before NestJS boots, closed after it stops, so
+ * the order of shutdown is explicit (HTTP first, then subscriptions, then the store and the lock).
+ */
+export interface Runtime {
+  readonly config: ResolvedConfig;
+  readonly db: SqlDatabase;
+  readonly eventStore: EventStore;
+  readonly clock: Clock;
+  readonly logger: PinoLogger;
+  readonly catalog: EventCatalog;
+  readonly secretBox: SecretBox;
+  readonly passwordHasher: PasswordHasher;
+  /** Extra resources to close, in order, after the store. */
+  readonly closers: Array<() => Promise<void>>;
+}

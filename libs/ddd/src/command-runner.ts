@@ -1,0 +1,89 @@
+import { randomUUID } from 'node:crypto';
+import { EventStore, ExpectedRevision, NewEvent, RecordedEvent, WrongExpectedRevisionError } from '@app/event-store';
+import { ConcurrencyConflictError } from './domain-error';
+import { Decider, DomainEvent, fold, Occurred } from './domain-event';
+import { EventCatalog } from './event-catalog';
+import { RequestContext } from './request-context';
+
+export interface CommandOutcome<State, Event extends DomainEvent> {
+  readonly state: State;
+  readonly events: readonly Event[];
+  /** Revision of the stream's last event after the command (-1 for a stream that still does not exist). */
+  readonly revision: number;
+}
+
+export interface RunOptions {
+  /** The account the stream belongs to, written into every event's metadata. */
+  readonly accountId?: string;
+  readonly occurredAt: Date;
+}
+
+const MAX_ATTEMPTS = 4;
+
+/**
+ * The write path of every command: load the stream, fold it, decide, append with the expected
+ * revision. A concurrent writer makes the append fail; the command is then decided again on the new
+ * state, a bounded number of times, before answering `conflict`.
+ */
+export class CommandRunner {
+  constructor(
+    private readonly store: EventStore,
+    private readonly catalog: EventCatalog,
+  ) {}
+
+  async run<Command, State, Event extends DomainEvent>(
+    stream: string,
+    decider: Decider<Command, State, Event>,
+    command: Command,
+    context: RequestContext,
+    options: RunOptions,
+  ): Promise<CommandOutcome<State, Event>> {
+    for (let attempt = 1; ; attempt++) {
+      const { state, revision } = await this.load(stream, decider);
+      const events = decider.decide(command, state);
+      if (events.length === 0) return { state, events, revision };
+      const expected: ExpectedRevision = revision < 0 ? 'no_stream' : revision;
+      try {
+        const result = await this.store.append(stream, this.toNewEvents(events, context, options), expected);
+        const occurredAt = options.occurredAt.toISOString();
+        const occurred = events.map((event) => ({ ...event, occurredAt }));
+        return { state: fold(decider.evolve, state, occurred), events, revision: result.nextExpectedRevision };
+      } catch (error) {
+        if (!(error instanceof WrongExpectedRevisionError)) throw error;
+        if (attempt >= MAX_ATTEMPTS) throw new ConcurrencyConflictError(stream);
+      }
+    }
+  }
+
+  async load<State, Event extends DomainEvent>(
+    stream: string,
+    decider: Pick<Decider<unknown, State, Event>, 'evolve' | 'initialState'>,
+  ): Promise<{ state: State; revision: number; events: RecordedEvent[] }> {
+    const recorded = await this.store.readStream(stream);
+    const state = fold(decider.evolve, decider.initialState, recorded.map(toDomainEvent) as Occurred<Event>[]);
+    const revision = recorded.length === 0 ? -1 : recorded[recorded.length - 1].revision;
+    return { state, revision, events: recorded };
+  }
+
+  toNewEvents(events: readonly DomainEvent[], context: RequestContext, options: RunOptions): NewEvent[] {
+    return events.map((event) => ({
+      id: randomUUID(),
+      type: event.type,
+      schemaVersion: this.catalog.schemaVersion(event.type),
+      data: event.data as Record<string, unknown>,
+      metadata: {
+        accountId: options.accountId,
+        actor: context.actor,
+        correlationId: context.correlationId,
+        causationId: context.causationId,
+        ip: context.ip,
+        userAgent: context.userAgent,
+        occurredAt: options.occurredAt.toISOString(),
+      },
+    }));
+  }
+}
+
+export function toDomainEvent(event: RecordedEvent): Occurred<DomainEvent> {
+  return { type: event.type, data: event.data, occurredAt: event.metadata.occurredAt };
+}

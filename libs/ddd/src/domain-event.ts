@@ -1,0 +1,24 @@
+/** What a decider returns: a type string that never changes and the event's data. */
+export interface DomainEvent<Type extends string = string, Data extends object = object> {
+  readonly type: Type;
+  readonly data: Data;
+}
+
+/** An event as folded by `evolve`: with the instant it was recorded as having occurred. */
+export type Occurred<Event extends DomainEvent> = Event & { readonly occurredAt: string };
+
+/** A decider: pure rules of one stream, after Emmett's `decide` / `evolve`. */
+export interface Decider<Command, State, Event extends DomainEvent> {
+  readonly initialState: State;
+  evolve(state: State, event: Occurred<Event>): State;
+  decide(command: Command, state: State): Event[];
+}
+
+export function fold<State, Event>(evolve: (state: State, event: Event) => State, initial: State, events: readonly Event[]): State {
+  return events.reduce(evolve, initial);
+}
+
+/** Ends an exhaustive switch: adding a member to a union without handling it is a compile error. */
+export function assertNever(value: never): never {
+  throw new Error(`unhandled case: ${JSON.stringify(value)}`);
+}

@@ -1,0 +1,15 @@
+export { ConcurrencyConflictError, DomainError } from './domain-error';
+export { Clock, ManualClock, systemClock } from './clock';
+export { assertNever, Decider, DomainEvent, fold, Occurred } from './domain-event';
+export { RequestContext, systemContext } from './request-context';
+export { EventCatalog } from './event-catalog';
+export { CommandOutcome, CommandRunner, RunOptions, toDomainEvent } from './command-runner';
+export {
+  releaseUniqueValue,
+  reservationStream,
+  reserveUniqueValue,
+  UniqueValueTakenError,
+  UNIQUE_VALUE_RELEASED,
+  UNIQUE_VALUE_RESERVED,
+  uniquenessEventVersions,
+} from './unique-value';

@@ -1,0 +1,72 @@
+import { randomUUID } from 'node:crypto';
+import { LoggerService, Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import pino, { Logger as PinoLogger } from 'pino';
+import { ErrorFilter, toErrorResponse } from './error.filter';
+import { createValidationPipe } from './validation';
+
+export interface HttpAppOptions {
+  readonly bodyLimitBytes: number;
+  readonly trustProxy: boolean;
+  readonly corsOrigins: readonly string[];
+  readonly logger: PinoLogger;
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{8,128}$/;
+
+/** Request lines without their query string: tokens and codes never reach a log line. */
+function requestSerializer(request: FastifyRequest): Record<string, unknown> {
+  return { method: request.method, path: request.url.split('?')[0], ip: request.ip, requestId: request.id };
+}
+
+/** A NestJS logger over pino, so framework messages are structured JSON lines too. */
+export function nestLoggerOver(logger: PinoLogger): LoggerService {
+  const write = (level: 'info' | 'warn' | 'error' | 'debug' | 'trace') => (message: unknown, ...rest: unknown[]) => {
+    const context = rest.length > 0 ? rest[rest.length - 1] : undefined;
+    if (typeof message === 'object' && message !== null) logger[level]({ context, ...message });
+    else logger[level]({ context }, String(message));
+  };
+  return { log: write('info'), warn: write('warn'), error: write('error'), debug: write('debug'), verbose: write('trace') };
+}
+
+export async function createHttpApp(module: Type<unknown>, options: HttpAppOptions): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({
+    bodyLimit: options.bodyLimitBytes,
+    trustProxy: options.trustProxy,
+    loggerInstance: options.logger.child({}, { serializers: { req: requestSerializer as never } }) as never,
+    disableRequestLogging: false,
+    genReqId: (request: { headers: Record<string, string | string[] | undefined> }) => {
+      const given = request.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    },
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(module, adapter, {
+    logger: nestLoggerOver(options.logger),
+    bufferLogs: false,
+  });
+  const fastify = app.getHttpAdapter().getInstance();
+  // Body parsing fails before NestJS sees the request: give those errors the contract's shape too.
+  fastify.setErrorHandler((error: FastifyError, _request: FastifyRequest, reply: FastifyReply) => {
+    const { status, body } = toErrorResponse(error);
+    void reply.status(status).send(body);
+  });
+  fastify.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+  if (options.corsOrigins.length > 0) app.enableCors({ origin: [...options.corsOrigins], credentials: true });
+  app.useGlobalPipes(createValidationPipe());
+  app.useGlobalFilters(new ErrorFilter());
+  app.enableShutdownHooks();
+  return app;
+}
+
+export function createLogger(level: string): PinoLogger {
+  return pino({
+    level,
+    base: { service: 'account-service' },
+    redact: { paths: ['req.headers.authorization', 'req.headers.cookie', '*.password', '*.token', '*.key'], censor: '[redacted]' },
+    timestamp: pino.stdTimeFunctions.isoTime,
+  });
+}

@@ -1,0 +1,31 @@
+/**
+ * The one table from error codes to HTTP statuses. Each bounded context adds its codes with
+ * `registerErrorStatuses` at module load; a code without a status is a bug and answers 500.
+ */
+const statusByCode = new Map<string, number>([
+  ['invalid_request', 400],
+  ['unauthorized', 401],
+  ['forbidden', 403],
+  ['not_found', 404],
+  ['method_not_allowed', 405],
+  ['conflict', 409],
+  ['payload_too_large', 413],
+  ['unsupported_media_type', 415],
+  ['rate_limited', 429],
+  ['internal_error', 500],
+  ['service_unavailable', 503],
+]);
+
+export function registerErrorStatuses(statuses: Readonly<Record<string, number>>): void {
+  for (const [code, status] of Object.entries(statuses)) {
+    const existing = statusByCode.get(code);
+    if (existing !== undefined && existing !== status) {
+      throw new Error(`error code ${code} mapped to ${existing} and ${status}`);
+    }
+    statusByCode.set(code, status);
+  }
+}
+
+export function statusOfErrorCode(code: string): number | undefined {
+  return statusByCode.get(code);
+}

@@ -1,0 +1,53 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import { DomainError } from '@app/ddd';
+import { ErrorBody } from './error-body';
+import { statusOfErrorCode } from './error-status';
+
+const codeOfHttpStatus: Record<number, string> = {
+  400: 'invalid_request',
+  401: 'unauthorized',
+  403: 'forbidden',
+  404: 'not_found',
+  405: 'method_not_allowed',
+  409: 'conflict',
+  413: 'payload_too_large',
+  415: 'unsupported_media_type',
+  429: 'rate_limited',
+  503: 'service_unavailable',
+};
+
+/** Maps anything thrown to the contract's status and `{ error, message, details? }` body. */
+export function toErrorResponse(error: unknown): { status: number; body: ErrorBody } {
+  if (error instanceof DomainError) {
+    const status = statusOfErrorCode(error.code);
+    if (status !== undefined) return { status, body: { ...error.extra, error: error.code, message: error.message } };
+  }
+  if (error instanceof HttpException) {
+    const status = error.getStatus();
+    const code = codeOfHttpStatus[status] ?? (status >= 500 ? 'internal_error' : 'invalid_request');
+    const response = error.getResponse();
+    const message = typeof response === 'string' ? response : ((response as { message?: unknown }).message ?? error.message);
+    return { status, body: { error: code, message: Array.isArray(message) ? message.join('; ') : String(message) } };
+  }
+  const fastifyError = error as { statusCode?: number; code?: string; message?: string };
+  if (typeof fastifyError?.statusCode === 'number' && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500) {
+    const status = fastifyError.statusCode;
+    const code = codeOfHttpStatus[status] ?? 'invalid_request';
+    const message = status === 413 ? 'The request body is too large' : (fastifyError.message ?? 'Bad request');
+    const details = status === 400 ? [{ field: 'body', message }] : undefined;
+    return { status, body: { error: code, message, ...(details ? { details } : {}) } };
+  }
+  return { status: 500, body: { error: 'internal_error', message: 'Something went wrong on our side' } };
+}
+
+@Catch()
+export class ErrorFilter implements ExceptionFilter {
+  private readonly logger = new Logger('http');
+
+  catch(error: unknown, host: ArgumentsHost): void {
+    const { status, body } = toErrorResponse(error);
+    if (status >= 500) this.logger.error({ err: error instanceof Error ? { name: error.name, message: error.message, stack: error.stack } : String(error) }, 'request failed');
+    const reply = host.switchToHttp().getResponse();
+    void reply.status(status).header('content-type', 'application/json; charset=utf-8').send(body);
+  }
+}
