@@ -1,0 +1,3 @@
+export * from './job-queue';
+export { InProcessJobQueue, InProcessJobQueueOptions } from './in-process-job-queue';
+export { BullMqJobQueue, BullMqJobQueueOptions, encodeJobId, decodeJobId } from './bullmq-job-queue';
