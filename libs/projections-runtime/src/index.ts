@@ -1,0 +1,2 @@
+export { physicalTableName, Projection, ProjectionTable, renderDdl, TableNames } from './projection';
+export { ProjectionTestbed } from './projection-testbed';

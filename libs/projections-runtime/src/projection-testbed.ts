@@ -1,0 +1,42 @@
+import { PGliteDatabase, SqlDatabase } from '@app/database';
+import { RecordedEvent } from '@app/event-store';
+import { physicalTableName, Projection, renderDdl, TableNames } from './projection';
+
+/**
+ * Runs one projection over an in-memory PGlite with no store: feed events, read rows by logical name.
+ * For projection tests: "events in, rows out; the same events twice, the same rows".
+ */
+export class ProjectionTestbed {
+  private constructor(
+    readonly db: SqlDatabase,
+    private readonly projection: Projection,
+    private readonly tables: TableNames,
+  ) {}
+
+  static async create(projection: Projection, db?: SqlDatabase): Promise<ProjectionTestbed> {
+    const database = db ?? (await PGliteDatabase.open());
+    const tables: Record<string, string> = {};
+    for (const table of projection.tables) {
+      const physical = physicalTableName(table.name, 1);
+      tables[table.name] = physical;
+      await database.exec(`DROP VIEW IF EXISTS ${table.name}; DROP TABLE IF EXISTS ${physical};`);
+      await database.exec(renderDdl(table, physical));
+      await database.exec(`CREATE VIEW ${table.name} AS SELECT * FROM ${physical}`);
+    }
+    return new ProjectionTestbed(database, projection, tables);
+  }
+
+  async feed(events: readonly RecordedEvent[]): Promise<void> {
+    for (const event of events) {
+      await this.db.transaction((tx) => this.projection.apply(event, tx, this.tables));
+    }
+  }
+
+  async rows<Row = Record<string, unknown>>(sql: string, params: readonly unknown[] = []): Promise<Row[]> {
+    return (await this.db.query<Row>(sql, params)).rows;
+  }
+
+  close(): Promise<void> {
+    return this.db.close();
+  }
+}

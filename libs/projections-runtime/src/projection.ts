@@ -1,0 +1,41 @@
+import { SqlExecutor } from '@app/database';
+import { RecordedEvent } from '@app/event-store';
+
+/**
+ * A table a projection owns. Readers query it by its logical `name` (a view over the generation that
+ * is live); the projection writes to the physical table it is given, so a rebuild can fill a new
+ * generation while the old one keeps serving, then switch the views in one transaction.
+ */
+export interface ProjectionTable {
+  /** Logical name, e.g. `api_key_listing`: what queries use. */
+  readonly name: string;
+  /** DDL with `{{table}}` standing for the physical table name; several statements allowed. */
+  readonly ddl: string;
+}
+
+/** Logical table name -> physical table of the generation being written. */
+export type TableNames = Readonly<Record<string, string>>;
+
+export interface Projection {
+  /** Stable, e.g. `api-key-listing`. */
+  readonly name: string;
+  /** Bump when `apply` or the tables change: the runtime rebuilds from zero in the background. */
+  readonly version: number;
+  readonly tables: readonly ProjectionTable[];
+  /** Only events whose type starts with one of these (all events when undefined). */
+  readonly eventTypePrefixes?: readonly string[];
+  /**
+   * Folds one event into the rows, inside the transaction that also stores the checkpoint. Must be
+   * deterministic and idempotent in effect (replaying from zero gives the same rows); time comes from
+   * the event (`metadata.occurredAt`), never from the clock.
+   */
+  apply(event: RecordedEvent, tx: SqlExecutor, tables: TableNames): Promise<void>;
+}
+
+export function physicalTableName(logical: string, generation: number): string {
+  return `${logical}__g${generation}`;
+}
+
+export function renderDdl(table: ProjectionTable, physical: string): string {
+  return table.ddl.split('{{table}}').join(physical);
+}
