@@ -1,0 +1,2 @@
+export { AuthenticatedAccount, StaffRole, STAFF_ROLES } from './authenticated-account';
+export { bearerToken, InvalidServiceTokenError, ServiceTokenGuard } from './service-token.guard';
