@@ -1,9 +1,10 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { CommandRunner, EventCatalog } from '@app/ddd';
+import { ReadSideRegistry } from '@app/projections';
 import { PasswordHasher, SecretBox } from '@app/security';
 import { Runtime } from './runtime';
-import { APP_CONFIG, CLOCK, EVENT_STORE, LOGGER, SQL_DATABASE } from './tokens';
+import { APP_CONFIG, CLOCK, EVENT_STORE, JOB_QUEUE, LOGGER, SQL_DATABASE } from './tokens';
 
 /** Makes the opened runtime injectable everywhere, and the CQRS buses with it. */
 @Global()
@@ -19,6 +20,8 @@ export class CoreModule {
       { provide: EventCatalog, useValue: runtime.catalog },
       { provide: SecretBox, useValue: runtime.secretBox },
       { provide: PasswordHasher, useValue: runtime.passwordHasher },
+      { provide: JOB_QUEUE, useValue: runtime.queue },
+      { provide: ReadSideRegistry, useValue: runtime.readSide },
       { provide: CommandRunner, useValue: new CommandRunner(runtime.eventStore, runtime.catalog) },
     ];
     return {

@@ -2,6 +2,8 @@ import { ResolvedConfig } from '@app/config';
 import { SqlDatabase } from '@app/database';
 import { Clock, EventCatalog } from '@app/ddd';
 import { EventStore } from '@app/event-store';
+import { JobQueue } from '@app/messaging';
+import { ReadSideRegistry } from '@app/projections';
 import { PasswordHasher, SecretBox } from '@app/security';
 import { Logger as PinoLogger } from 'pino';
 
@@ -18,6 +20,9 @@ export interface Runtime {
   readonly catalog: EventCatalog;
   readonly secretBox: SecretBox;
   readonly passwordHasher: PasswordHasher;
+  readonly queue: JobQueue;
+  /** Projections, reactions and job workers contributed by the bounded contexts. */
+  readonly readSide: ReadSideRegistry;
   /** Extra resources to close, in order, after the store. */
   readonly closers: Array<() => Promise<void>>;
 }
