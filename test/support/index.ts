@@ -1,3 +1,4 @@
 export * from './environment';
 export * from './decider-specification';
 export * from './recorded-events';
+export * from './recording-mailer';

@@ -4,7 +4,7 @@ import { CommandRunner, EventCatalog } from '@app/ddd';
 import { ReadSideRegistry } from '@app/projections';
 import { PasswordHasher, SecretBox } from '@app/security';
 import { Runtime } from './runtime';
-import { APP_CONFIG, CLOCK, EVENT_STORE, JOB_QUEUE, LOGGER, SQL_DATABASE } from './tokens';
+import { APP_CONFIG, CLOCK, EVENT_STORE, JOB_QUEUE, LOGGER, MAILER, SQL_DATABASE } from './tokens';
 
 /** Makes the opened runtime injectable everywhere, and the CQRS buses with it. */
 @Global()
@@ -21,6 +21,7 @@ export class CoreModule {
       { provide: SecretBox, useValue: runtime.secretBox },
       { provide: PasswordHasher, useValue: runtime.passwordHasher },
       { provide: JOB_QUEUE, useValue: runtime.queue },
+      { provide: MAILER, useValue: runtime.mailer },
       { provide: ReadSideRegistry, useValue: runtime.readSide },
       { provide: CommandRunner, useValue: new CommandRunner(runtime.eventStore, runtime.catalog) },
     ];

@@ -2,7 +2,7 @@ import { ResolvedConfig } from '@app/config';
 import { SqlDatabase } from '@app/database';
 import { Clock, EventCatalog } from '@app/ddd';
 import { EventStore } from '@app/event-store';
-import { JobQueue } from '@app/messaging';
+import { JobQueue, Mailer } from '@app/messaging';
 import { ReadSideRegistry } from '@app/projections';
 import { PasswordHasher, SecretBox } from '@app/security';
 import { Logger as PinoLogger } from 'pino';
@@ -21,6 +21,7 @@ export interface Runtime {
   readonly secretBox: SecretBox;
   readonly passwordHasher: PasswordHasher;
   readonly queue: JobQueue;
+  readonly mailer: Mailer;
   /** Projections, reactions and job workers contributed by the bounded contexts. */
   readonly readSide: ReadSideRegistry;
   /** Extra resources to close, in order, after the store. */

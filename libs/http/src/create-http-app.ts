@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { LoggerService, Type } from '@nestjs/common';
+import { DynamicModule, LoggerService, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
@@ -31,12 +31,11 @@ export function nestLoggerOver(logger: PinoLogger): LoggerService {
   return { log: write('info'), warn: write('warn'), error: write('error'), debug: write('debug'), verbose: write('trace') };
 }
 
-export async function createHttpApp(module: Type<unknown>, options: HttpAppOptions): Promise<NestFastifyApplication> {
+export async function createHttpApp(module: Type<unknown> | DynamicModule, options: HttpAppOptions): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     bodyLimit: options.bodyLimitBytes,
     trustProxy: options.trustProxy,
     loggerInstance: options.logger.child({}, { serializers: { req: requestSerializer as never } }) as never,
-    disableRequestLogging: false,
     genReqId: (request: { headers: Record<string, string | string[] | undefined> }) => {
       const given = request.headers['x-request-id'];
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
@@ -58,7 +57,6 @@ export async function createHttpApp(module: Type<unknown>, options: HttpAppOptio
   if (options.corsOrigins.length > 0) app.enableCors({ origin: [...options.corsOrigins], credentials: true });
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ErrorFilter());
-  app.enableShutdownHooks();
   return app;
 }
 

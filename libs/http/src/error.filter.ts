@@ -27,7 +27,8 @@ export function toErrorResponse(error: unknown): { status: number; body: ErrorBo
     const code = codeOfHttpStatus[status] ?? (status >= 500 ? 'internal_error' : 'invalid_request');
     const response = error.getResponse();
     const message = typeof response === 'string' ? response : ((response as { message?: unknown }).message ?? error.message);
-    return { status, body: { error: code, message: Array.isArray(message) ? message.join('; ') : String(message) } };
+    const text = Array.isArray(message) ? message.join('; ') : String(message);
+    return { status, body: { error: code, message: text, ...(status === 400 ? { details: [{ field: 'body', message: text }] } : {}) } };
   }
   const fastifyError = error as { statusCode?: number; code?: string; message?: string };
   if (typeof fastifyError?.statusCode === 'number' && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500) {

@@ -1,4 +1,4 @@
-import { ValidationError, ValidationPipe } from '@nestjs/common';
+import { ArgumentMetadata, ValidationError, ValidationPipe } from '@nestjs/common';
 import { ErrorDetail } from './error-body';
 import { InvalidRequestError } from './http-errors';
 
@@ -10,12 +10,23 @@ function flatten(errors: readonly ValidationError[], parent = ''): ErrorDetail[]
   });
 }
 
+/** A body that is not a JSON object (an array, a string from another content type) is refused first. */
+class BodyValidationPipe extends ValidationPipe {
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    if (metadata.type === 'body' && metadata.metatype && metadata.metatype !== Object && (value === null || typeof value !== 'object' || Array.isArray(value))) {
+      throw new InvalidRequestError([{ field: 'body', message: 'The request body must be a JSON object' }]);
+    }
+    return super.transform(value, metadata);
+  }
+}
+
 /** class-validator at the edge: unknown fields are refused, types are not coerced. */
 export function createValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
+  return new BodyValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
     forbidUnknownValues: true,
+    stopAtFirstError: true,
     transform: true,
     transformOptions: { enableImplicitConversion: false },
     validationError: { target: false, value: false },

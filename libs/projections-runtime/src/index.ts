@@ -2,3 +2,7 @@ export { physicalTableName, Projection, ProjectionTable, renderDdl, TableNames }
 export { ProjectionTestbed } from './projection-testbed';
 export { JobRequest, jobIdFor, JobWorker, Reaction } from './reaction';
 export { ReadSideRegistry } from './read-side-registry';
+export { LAG_CAP, ProjectionRunner, ProjectionStatus } from './projection-runner';
+export { ReactionRunner, ReactionStatus } from './reaction-runner';
+export { ReadSide, ReadSideStatus } from './read-side';
+export { readSideMigrations } from './read-side.migrations';

@@ -1,0 +1,16 @@
+import { DynamicModule, Module, Type } from '@nestjs/common';
+import { AccountsModule } from '@app/accounts';
+import { CoreModule, Runtime } from '@app/core';
+import { HealthModule } from './health/health.module';
+
+/** Every bounded context's module: its controllers, handlers and read side. Add yours here. */
+export const featureModules: Type<unknown>[] = [
+  AccountsModule,
+];
+
+@Module({})
+export class ApiModule {
+  static forRoot(runtime: Runtime): DynamicModule {
+    return { module: ApiModule, imports: [CoreModule.forRoot(runtime), HealthModule, ...featureModules] };
+  }
+}

@@ -1,0 +1,53 @@
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { closeRuntime, Runtime } from '@app/core';
+import { createHttpApp } from '@app/http';
+import { ReadSide } from '@app/projections';
+import { ApiModule } from './api.module';
+import { serveOpenApiDocument } from './docs/openapi';
+import { ReadSideHandle } from './health/read-side-status';
+
+export interface ReadSideRoles {
+  readonly projections: boolean;
+  readonly reactions: boolean;
+  readonly workers: boolean;
+}
+
+export interface StartedApi {
+  readonly app: NestFastifyApplication;
+  readonly readSide: ReadSide;
+  close(): Promise<void>;
+}
+
+/**
+ * Builds the HTTP app on an opened runtime. With `roles`, the same process also runs projections,
+ * reactions and job workers (the embedded default; tests); without, it only serves (production api).
+ */
+export async function startApi(runtime: Runtime, options: { listen: boolean; roles?: ReadSideRoles }): Promise<StartedApi> {
+  const { config, logger } = runtime;
+  const app = await createHttpApp(ApiModule.forRoot(runtime), {
+    bodyLimitBytes: config.bodyLimitBytes,
+    trustProxy: config.trustProxy,
+    corsOrigins: config.corsOrigins,
+    logger,
+  });
+  serveOpenApiDocument(app, config.publicUrl);
+  await app.init();
+  const readSide = new ReadSide(runtime.readSide, runtime.db, runtime.eventStore, runtime.queue, (component, error) =>
+    logger.error({ component, err: error.message }, 'read side component failed'),
+  );
+  app.get(ReadSideHandle).current = readSide;
+  if (options.roles) await readSide.start(options.roles);
+  else await readSide.prepareTables();
+  if (options.listen) await app.listen({ port: config.port, host: config.host });
+  let closed: Promise<void> | undefined;
+  return {
+    app,
+    readSide,
+    close: () =>
+      (closed ??= (async () => {
+        await app.close();
+        await readSide.stop();
+        await closeRuntime(runtime);
+      })()),
+  };
+}

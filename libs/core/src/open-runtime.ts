@@ -1,0 +1,78 @@
+import { ResolvedConfig } from '@app/config';
+import { openDatabase, SqlDatabase } from '@app/database';
+import { Clock, EventCatalog, systemClock } from '@app/ddd';
+import { EventStore, UpcasterRegistry } from '@app/event-store';
+import { EventStoreDbStore, selectEventStoreKind } from '@app/event-store-esdb';
+import { PostgresEventStore } from '@app/event-store-pg';
+import { createJobQueue, createMailer, JobQueue, MAIL_QUEUE, Mailer, sendMailJob } from '@app/messaging';
+import { ReadSide, ReadSideRegistry } from '@app/projections';
+import { PasswordHasher, SecretBox } from '@app/security';
+import { Logger as PinoLogger } from 'pino';
+import { Runtime } from './runtime';
+
+export interface RuntimeOverrides {
+  readonly clock?: Clock;
+  /** Tests: an in-memory PGlite instead of DATA_DIR when no DATABASE_URL is set. */
+  readonly inMemory?: boolean;
+  readonly db?: SqlDatabase;
+  readonly mailer?: Mailer;
+  readonly queue?: JobQueue;
+  readonly upcasters?: UpcasterRegistry;
+}
+
+/**
+ * Opens the infrastructure the configuration names: the event store (EventStoreDB, else PostgreSQL,
+ * else PGlite), the read-model database (PostgreSQL, else the same PGlite), the job queue (BullMQ when
+ * REDIS_URL, else in-process) and the mailer (SMTP when MAIL_URL, else the outbox directory).
+ */
+export async function openRuntime(config: ResolvedConfig, logger: PinoLogger, overrides: RuntimeOverrides = {}): Promise<Runtime> {
+  const db =
+    overrides.db ?? (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: overrides.inMemory ? undefined : config.dataDir }));
+  const closers: Array<() => Promise<void>> = [];
+  try {
+    const upcasters = overrides.upcasters ?? new UpcasterRegistry();
+    const eventStore: EventStore =
+      selectEventStoreKind({ EVENTSTORE_CONNECTION_STRING: config.eventStoreConnectionString, DATABASE_URL: config.databaseUrl }) === 'esdb'
+        ? EventStoreDbStore.connect(config.eventStoreConnectionString!, { upcasters })
+        : await PostgresEventStore.create(db, { upcasters });
+    await ReadSide.migrate(db);
+    const queue = overrides.queue ?? createJobQueue({ redisUrl: config.redisUrl, logger: logger.child({ component: 'queue' }) });
+    const mailer = overrides.mailer ?? createMailer({ mailUrl: config.mailUrl, mailFrom: config.mailFrom, dataDir: config.dataDir });
+    closers.push(
+      () => queue.close(),
+      () => mailer.close(),
+      () => eventStore.close(),
+      () => db.close(),
+    );
+    const readSide = new ReadSideRegistry();
+    readSide.addJobWorker({ queue: MAIL_QUEUE, handler: sendMailJob(mailer) as never, options: { concurrency: 2 } });
+    return {
+      config,
+      db,
+      eventStore,
+      clock: overrides.clock ?? systemClock,
+      logger,
+      catalog: new EventCatalog(),
+      secretBox: new SecretBox(config.dataEncryptionKey),
+      passwordHasher: new PasswordHasher(config.bcryptCost),
+      queue,
+      mailer,
+      readSide,
+      closers,
+    };
+  } catch (error) {
+    await db.close().catch(() => undefined);
+    throw error;
+  }
+}
+
+/** Closes in order: queue and mailer, then the store, then the database (which releases DATA_DIR). */
+export async function closeRuntime(runtime: Runtime): Promise<void> {
+  for (const close of runtime.closers) {
+    try {
+      await close();
+    } catch (error) {
+      runtime.logger.warn({ err: (error as Error).message }, 'error while closing');
+    }
+  }
+}

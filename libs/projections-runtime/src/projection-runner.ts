@@ -1,0 +1,254 @@
+import { SqlDatabase, SqlExecutor } from '@app/database';
+import { EventStore, RecordedEvent, Subscription } from '@app/event-store';
+import { physicalTableName, Projection, renderDdl, TableNames } from './projection';
+
+export interface ProjectionStatus {
+  readonly name: string;
+  readonly version: number;
+  readonly generation: number;
+  /** Position of the last event applied by the generation that serves reads. */
+  readonly position: string;
+  /** Matching events not applied yet (capped at `LAG_CAP`; `LAG_CAP` means "at least"). */
+  readonly lag: number;
+  readonly rebuilding?: { readonly generation: number; readonly version: number; readonly position: string };
+  readonly failed?: string;
+}
+
+export const LAG_CAP = 10_000;
+
+interface GenerationRow {
+  generation: number;
+  version: number;
+  position: bigint;
+}
+
+function tableNames(projection: Projection, generation: number): TableNames {
+  return Object.fromEntries(projection.tables.map((table) => [table.name, physicalTableName(table.name, generation)]));
+}
+
+/**
+ * Runs one projection: follows the log into the live generation, or fills a new generation from zero
+ * (first start, a version change, or an operator's rebuild) and, once it has caught up, points the
+ * views at it in one transaction and drops the old tables. Safe with several runners of the same
+ * projection: the checkpoint row is locked and compared before an event is applied.
+ */
+export class ProjectionRunner {
+  private subscription?: Subscription;
+  private target?: GenerationRow;
+  private failure?: Error;
+  private stopped = false;
+  private switching?: Promise<void>;
+
+  constructor(
+    private readonly projection: Projection,
+    private readonly db: SqlDatabase,
+    private readonly store: EventStore,
+    private readonly onError: (error: Error) => void = () => undefined,
+  ) {}
+
+  get name(): string {
+    return this.projection.name;
+  }
+
+  async start(): Promise<void> {
+    await this.ensureTables();
+    const active = await this.activeGeneration();
+    if (active && active.version === this.projection.version) {
+      const pending = await this.pendingRebuild(active.generation);
+      this.follow(pending ?? (await this.generation(active.generation)));
+      return;
+    }
+    // First start or a new version: resume a build a restart interrupted, or begin one from zero.
+    const pending = await this.pendingRebuild(active?.generation ?? 0);
+    this.follow(pending ?? (await this.createGeneration(await this.nextGenerationNumber(), false)));
+  }
+
+  /**
+   * Makes sure the logical tables exist (generation 1 behind the views) so that processes which only
+   * read (api instances) can start before the worker has ever run. Serialised across processes.
+   */
+  async ensureTables(): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`projection:${this.projection.name}`]);
+      const { rows } = await tx.query(
+        'SELECT 1 FROM projection_generations WHERE name = $1 UNION ALL SELECT 1 FROM projection_active WHERE name = $1',
+        [this.projection.name],
+      );
+      if (rows.length === 0) await this.createGenerationIn(tx, 1, true);
+    });
+  }
+
+  /** Fills a fresh generation from zero; the current one keeps serving reads until the switch. */
+  async rebuild(): Promise<void> {
+    await this.stopFollowing();
+    this.stopped = false;
+    this.follow(await this.createGeneration(await this.nextGenerationNumber(), false));
+  }
+
+  private async nextGenerationNumber(): Promise<number> {
+    const { rows } = await this.db.query<{ max: number | null }>(
+      `SELECT greatest((SELECT max(generation) FROM projection_generations WHERE name = $1),
+                       (SELECT generation FROM projection_active WHERE name = $1)) AS max`,
+      [this.projection.name],
+    );
+    return (rows[0]?.max ?? 0) + 1;
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await this.stopFollowing();
+    await this.switching;
+  }
+
+  async status(): Promise<ProjectionStatus> {
+    const active = await this.activeGeneration();
+    const served = active ? await this.generation(active.generation) : undefined;
+    const target = this.target;
+    const rebuilding = target && target.generation !== active?.generation ? await this.generation(target.generation) : undefined;
+    const following = rebuilding ?? served;
+    const pending = following ? await this.store.readAll({ after: following.position, maxCount: LAG_CAP, typePrefixes: this.projection.eventTypePrefixes }) : [];
+    return {
+      name: this.projection.name,
+      version: active?.version ?? this.projection.version,
+      generation: active?.generation ?? 0,
+      position: (served?.position ?? 0n).toString(),
+      lag: rebuilding || !served ? LAG_CAP : pending.length,
+      ...(rebuilding ? { rebuilding: { generation: rebuilding.generation, version: rebuilding.version, position: rebuilding.position.toString() } } : {}),
+      ...(this.failure ? { failed: this.failure.message } : {}),
+    };
+  }
+
+  /** True when the serving generation has applied every matching event committed so far. */
+  async caughtUp(): Promise<boolean> {
+    const status = await this.status();
+    return status.lag === 0 && status.rebuilding === undefined;
+  }
+
+  private follow(target: GenerationRow): void {
+    this.target = target;
+    this.failure = undefined;
+    const tables = tableNames(this.projection, target.generation);
+    this.subscription = this.store.subscribeToAll(
+      { after: target.position, typePrefixes: this.projection.eventTypePrefixes },
+      (event) => this.applyOnce(event, target, tables),
+    );
+    void this.subscription.failed.then((error) => {
+      if (this.stopped) return;
+      this.failure = error;
+      this.onError(error);
+    });
+    void this.switchWhenCaughtUp(target);
+  }
+
+  private async applyOnce(event: RecordedEvent, target: GenerationRow, tables: TableNames): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      const { rows } = await tx.query<{ position: bigint }>(
+        'SELECT position FROM projection_generations WHERE name = $1 AND generation = $2 FOR UPDATE',
+        [this.projection.name, target.generation],
+      );
+      if (rows.length === 0 || rows[0].position >= event.position) return;
+      await this.projection.apply(event, tx, tables);
+      await tx.query(
+        'UPDATE projection_generations SET position = $3, updated_at = now() WHERE name = $1 AND generation = $2',
+        [this.projection.name, target.generation, event.position],
+      );
+    });
+    target.position = event.position;
+  }
+
+  /** A generation that is not active yet is switched to once it has nothing left to apply. */
+  private async switchWhenCaughtUp(target: GenerationRow): Promise<void> {
+    while (!this.stopped && this.target === target) {
+      const active = await this.activeGeneration().catch(() => undefined);
+      if (active?.generation === target.generation) return;
+      const current = await this.generation(target.generation).catch(() => undefined);
+      if (current) {
+        const pending = await this.store
+          .readAll({ after: current.position, maxCount: 1, typePrefixes: this.projection.eventTypePrefixes })
+          .catch(() => [undefined]);
+        if (pending.length === 0) {
+          this.switching = this.switchTo(target.generation, active?.generation);
+          await this.switching;
+          return;
+        }
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+
+  private async switchTo(generation: number, previous: number | undefined): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      for (const table of this.projection.tables) {
+        // Drop and create rather than replace: a new version may have other columns.
+        await tx.exec(`DROP VIEW IF EXISTS ${table.name}; CREATE VIEW ${table.name} AS SELECT * FROM ${physicalTableName(table.name, generation)}`);
+      }
+      await tx.query(
+        `INSERT INTO projection_active (name, generation, version) VALUES ($1, $2, $3)
+         ON CONFLICT (name) DO UPDATE SET generation = EXCLUDED.generation, version = EXCLUDED.version, switched_at = now()`,
+        [this.projection.name, generation, this.projection.version],
+      );
+      if (previous !== undefined) await this.dropGeneration(tx, previous);
+    });
+  }
+
+  private async createGeneration(generation: number, createViews: boolean): Promise<GenerationRow> {
+    await this.db.transaction((tx) => this.createGenerationIn(tx, generation, createViews));
+    return { generation, version: this.projection.version, position: 0n };
+  }
+
+  private async createGenerationIn(tx: SqlExecutor, generation: number, createViews: boolean): Promise<void> {
+    await this.dropGeneration(tx, generation);
+    for (const table of this.projection.tables) {
+      const physical = physicalTableName(table.name, generation);
+      await tx.exec(renderDdl(table, physical));
+      // On the very first start the views exist at once, so readers never see a missing table.
+      if (createViews) await tx.exec(`DROP VIEW IF EXISTS ${table.name}; CREATE VIEW ${table.name} AS SELECT * FROM ${physical}`);
+    }
+    await tx.query('INSERT INTO projection_generations (name, generation, version, position) VALUES ($1, $2, $3, 0)', [
+      this.projection.name,
+      generation,
+      this.projection.version,
+    ]);
+  }
+
+  private async dropGeneration(tx: SqlExecutor, generation: number): Promise<void> {
+    for (const table of this.projection.tables) {
+      await tx.exec(`DROP TABLE IF EXISTS ${physicalTableName(table.name, generation)} CASCADE`);
+    }
+    await tx.query('DELETE FROM projection_generations WHERE name = $1 AND generation = $2', [this.projection.name, generation]);
+  }
+
+  private async stopFollowing(): Promise<void> {
+    const subscription = this.subscription;
+    this.subscription = undefined;
+    this.target = undefined;
+    await subscription?.stop();
+  }
+
+  private async activeGeneration(): Promise<{ generation: number; version: number } | undefined> {
+    const { rows } = await this.db.query<{ generation: number; version: number }>(
+      'SELECT generation, version FROM projection_active WHERE name = $1',
+      [this.projection.name],
+    );
+    return rows[0];
+  }
+
+  private async generation(generation: number): Promise<GenerationRow> {
+    const { rows } = await this.db.query<GenerationRow>(
+      'SELECT generation, version, position FROM projection_generations WHERE name = $1 AND generation = $2',
+      [this.projection.name, generation],
+    );
+    if (!rows[0]) throw new Error(`projection ${this.projection.name} has no generation ${generation}`);
+    return rows[0];
+  }
+
+  /** A rebuild interrupted by a restart resumes where it was. */
+  private async pendingRebuild(activeGeneration: number): Promise<GenerationRow | undefined> {
+    const { rows } = await this.db.query<GenerationRow>(
+      `SELECT generation, version, position FROM projection_generations
+       WHERE name = $1 AND generation > $2 AND version = $3 ORDER BY generation DESC LIMIT 1`,
+      [this.projection.name, activeGeneration, this.projection.version],
+    );
+    return rows[0];
+  }
+}

@@ -1,0 +1,81 @@
+import { SqlDatabase } from '@app/database';
+import { EventStore, RecordedEvent, Subscription } from '@app/event-store';
+import { JobQueue } from '@app/messaging';
+import { jobIdFor, Reaction } from './reaction';
+
+export interface ReactionStatus {
+  readonly name: string;
+  readonly position: string;
+  readonly lag: number;
+  readonly failed?: string;
+}
+
+/**
+ * Drives one reaction from the log: for each event, enqueue its jobs (ids derived from the event id),
+ * then store the checkpoint. A crash between the two re-enqueues the same ids, which the queue drops:
+ * at least once, deduplicated. While the queue is unreachable, enqueue waits and nothing advances, so
+ * nothing is lost; no request ever waits on this.
+ */
+export class ReactionRunner {
+  private subscription?: Subscription;
+  private failure?: Error;
+  private stopped = false;
+
+  constructor(
+    private readonly reaction: Reaction,
+    private readonly db: SqlDatabase,
+    private readonly store: EventStore,
+    private readonly queue: JobQueue,
+    private readonly onError: (error: Error) => void = () => undefined,
+  ) {}
+
+  get name(): string {
+    return this.reaction.name;
+  }
+
+  async start(): Promise<void> {
+    const after = await this.checkpoint();
+    this.subscription = this.store.subscribeToAll({ after, typePrefixes: this.reaction.eventTypePrefixes }, (event) =>
+      this.handle(event),
+    );
+    void this.subscription.failed.then((error) => {
+      if (this.stopped) return;
+      this.failure = error;
+      this.onError(error);
+    });
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await this.subscription?.stop();
+  }
+
+  async status(): Promise<ReactionStatus> {
+    const position = await this.checkpoint();
+    const pending = await this.store.readAll({ after: position, maxCount: 10_000, typePrefixes: this.reaction.eventTypePrefixes });
+    return { name: this.reaction.name, position: position.toString(), lag: pending.length, ...(this.failure ? { failed: this.failure.message } : {}) };
+  }
+
+  private async handle(event: RecordedEvent): Promise<void> {
+    for (const job of await this.reaction.react(event)) {
+      await this.queue.enqueue(job.queue, job.name, job.payload, {
+        jobId: jobIdFor(this.reaction, event, job),
+        delayMs: job.delayMs,
+        attempts: job.attempts,
+        backoff: job.backoff,
+      });
+    }
+    await this.db.query(
+      `INSERT INTO reaction_checkpoints (name, position) VALUES ($1, $2)
+       ON CONFLICT (name) DO UPDATE SET position = greatest(reaction_checkpoints.position, EXCLUDED.position), updated_at = now()`,
+      [this.reaction.name, event.position],
+    );
+  }
+
+  private async checkpoint(): Promise<bigint> {
+    const { rows } = await this.db.query<{ position: bigint }>('SELECT position FROM reaction_checkpoints WHERE name = $1', [
+      this.reaction.name,
+    ]);
+    return rows[0]?.position ?? 0n;
+  }
+}

@@ -1,0 +1,84 @@
+import { migrate, SqlDatabase } from '@app/database';
+import { EventStore } from '@app/event-store';
+import { JobQueue } from '@app/messaging';
+import { ProjectionRunner, ProjectionStatus } from './projection-runner';
+import { ReactionRunner, ReactionStatus } from './reaction-runner';
+import { ReadSideRegistry } from './read-side-registry';
+import { readSideMigrations } from './read-side.migrations';
+
+export interface ReadSideStatus {
+  readonly projections: readonly ProjectionStatus[];
+  readonly reactions: readonly ReactionStatus[];
+}
+
+/** Runs everything the registry holds: projections, reactions and job workers. */
+export class ReadSide {
+  private readonly projectionRunners: ProjectionRunner[];
+  private readonly reactionRunners: ReactionRunner[];
+
+  constructor(
+    private readonly registry: ReadSideRegistry,
+    private readonly db: SqlDatabase,
+    store: EventStore,
+    private readonly queue: JobQueue,
+    onError: (component: string, error: Error) => void = () => undefined,
+  ) {
+    this.projectionRunners = registry.projections.map(
+      (projection) => new ProjectionRunner(projection, db, store, (error) => onError(`projection ${projection.name}`, error)),
+    );
+    this.reactionRunners = registry.reactions.map(
+      (reaction) => new ReactionRunner(reaction, db, store, queue, (error) => onError(`reaction ${reaction.name}`, error)),
+    );
+  }
+
+  static migrate(db: SqlDatabase): Promise<string[]> {
+    return migrate(db, readSideMigrations);
+  }
+
+  /** Creates every projection's tables and views, without following the log (for api-only processes). */
+  async prepareTables(): Promise<void> {
+    await ReadSide.migrate(this.db);
+    for (const runner of this.projectionRunners) await runner.ensureTables();
+  }
+
+  async start(options: { projections?: boolean; reactions?: boolean; workers?: boolean } = {}): Promise<void> {
+    await ReadSide.migrate(this.db);
+    if (options.projections ?? true) for (const runner of this.projectionRunners) await runner.start();
+    if (options.reactions ?? true) for (const runner of this.reactionRunners) await runner.start();
+    if (options.workers ?? true) {
+      for (const worker of this.registry.workers) this.queue.registerWorker(worker.queue, worker.handler, worker.options);
+    }
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all([...this.projectionRunners, ...this.reactionRunners].map((runner) => runner.stop()));
+  }
+
+  async status(): Promise<ReadSideStatus> {
+    return {
+      projections: await Promise.all(this.projectionRunners.map((runner) => runner.status())),
+      reactions: await Promise.all(this.reactionRunners.map((runner) => runner.status())),
+    };
+  }
+
+  projection(name: string): ProjectionRunner {
+    const runner = this.projectionRunners.find((candidate) => candidate.name === name);
+    if (!runner) throw new Error(`no projection named ${name}; known: ${this.projectionRunners.map((r) => r.name).join(', ')}`);
+    return runner;
+  }
+
+  /** Resolves once every projection serves all events committed so far and every reaction has enqueued its jobs. */
+  async settle(timeoutMs = 10_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const status = await this.status();
+      const pending = [
+        ...status.projections.filter((p) => p.lag > 0 || p.rebuilding || p.failed),
+        ...status.reactions.filter((r) => r.lag > 0 || r.failed),
+      ];
+      if (pending.length === 0) return;
+      if (Date.now() > deadline) throw new Error(`read side not settled: ${JSON.stringify(pending)}`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+}

@@ -1,0 +1,113 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig, resolveSecrets } from '@app/config';
+import { openRuntime, Runtime } from '@app/core';
+import { ManualClock } from '@app/ddd';
+import { InProcessJobQueue, JobQueue } from '@app/messaging';
+import pino from 'pino';
+import { startApi, StartedApi } from '../../apps/api/bootstrap';
+import { RecordingMailer } from './recording-mailer';
+
+export const TEST_SERVICE_TOKEN = 'test-platform-service-token';
+
+export interface TestAppOptions {
+  /** Configuration on top of the test defaults. `DATABASE_URL` here runs on PostgreSQL; else PGlite in memory. */
+  readonly env?: Record<string, string>;
+  readonly clock?: ManualClock;
+  /** Run projections, reactions and job workers in this instance (default true). */
+  readonly readSide?: boolean;
+  readonly queue?: JobQueue;
+}
+
+export interface InjectRequest {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  url: string;
+  payload?: unknown;
+  headers?: Record<string, string>;
+  /** Shortcut for `authorization: Bearer <token>`. */
+  token?: string;
+}
+
+export interface InjectResponse {
+  statusCode: number;
+  headers: Record<string, unknown>;
+  body: string;
+  json<T = any>(): T;
+}
+
+export interface TestApp {
+  readonly runtime: Runtime;
+  readonly started: StartedApi;
+  readonly mailer: RecordingMailer;
+  readonly clock?: ManualClock;
+  inject(request: InjectRequest): Promise<InjectResponse>;
+  /** Waits until projections serve every event so far, reactions have enqueued, and queued jobs have run. */
+  settle(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * The whole HTTP app in-process, through Fastify's inject (no socket): PGlite in memory, the
+ * in-process queue, a recording mailer, bcrypt cost 4, a generous rate limit and a known service token.
+ */
+export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'account-service-test-'));
+  const config = resolveSecrets(
+    loadConfig({
+      DATA_DIR: dataDir,
+      BCRYPT_COST: '4',
+      RATE_LIMIT_PER_MINUTE: '100000',
+      PLATFORM_SERVICE_TOKENS: TEST_SERVICE_TOKEN,
+      JWT_SECRET: 'test-jwt-secret-that-is-long-enough-0123456789',
+      DATA_ENCRYPTION_KEY: 'test-data-encryption-key-long-enough-0123456789',
+      PUBLIC_URL: 'http://localhost:3000',
+      LOG_LEVEL: 'silent',
+      ...options.env,
+    }),
+  );
+  const mailer = new RecordingMailer();
+  const queue = options.queue ?? new InProcessJobQueue();
+  const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+  const runtime = await openRuntime(config, logger, { clock: options.clock, inMemory: true, mailer, queue });
+  const withReadSide = options.readSide ?? true;
+  const started = await startApi(runtime, {
+    listen: false,
+    roles: withReadSide ? { projections: true, reactions: true, workers: true } : undefined,
+  });
+  await started.app.getHttpAdapter().getInstance().ready();
+  const queues = [...new Set(runtime.readSide.workers.map((worker) => worker.queue))];
+
+  return {
+    runtime,
+    started,
+    mailer,
+    clock: options.clock,
+    async inject(request) {
+      const headers = { ...(request.headers ?? {}) };
+      if (request.token) headers.authorization = `Bearer ${request.token}`;
+      const response = await started.app.inject({
+        method: request.method,
+        url: request.url,
+        headers,
+        ...(request.payload === undefined ? {} : typeof request.payload === 'string' ? { payload: request.payload } : { payload: request.payload as object }),
+      });
+      return { statusCode: response.statusCode, headers: response.headers, body: response.body, json: () => JSON.parse(response.body) };
+    },
+    async settle() {
+      if (!withReadSide) return;
+      const deadline = Date.now() + 10_000;
+      for (;;) {
+        await started.readSide.settle();
+        const counts = await Promise.all(queues.map((name) => runtime.queue.counts(name)));
+        if (counts.every((count) => count.waiting + count.active === 0)) return;
+        if (Date.now() > deadline) throw new Error(`jobs still running: ${JSON.stringify(counts)}`);
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+    },
+    async close() {
+      await started.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
