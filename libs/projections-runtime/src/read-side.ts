@@ -77,6 +77,8 @@ export class ReadSide {
         ...status.reactions.filter((r) => r.lag > 0 || r.failed),
       ];
       if (pending.length === 0) return;
+      const failed = pending.filter((component) => component.failed);
+      if (failed.length > 0) throw new Error(`read side failed: ${JSON.stringify(failed)}`);
       if (Date.now() > deadline) throw new Error(`read side not settled: ${JSON.stringify(pending)}`);
       await new Promise((resolve) => setTimeout(resolve, 20));
     }

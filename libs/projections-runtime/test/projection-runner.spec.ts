@@ -1,0 +1,183 @@
+import { randomUUID } from 'node:crypto';
+import { PgDatabase, PGliteDatabase, SqlDatabase } from '@app/database';
+import { EventStore, NewEvent, RecordedEvent } from '@app/event-store';
+import { PostgresEventStore } from '@app/event-store-pg';
+import { InProcessJobQueue } from '@app/messaging';
+import { Projection, ReadSide, ReadSideRegistry } from '@app/projections';
+import { createTemporaryDatabase, describeWithEnv, TemporaryDatabase } from '@app/testing';
+
+/** Counts deposits per wallet; version 2 also counts them in cents, to show a rebuild on a version change. */
+function walletProjection(version = 1): Projection {
+  return {
+    name: 'wallet-balances',
+    version,
+    eventTypePrefixes: ['wallet.'],
+    tables: [
+      {
+        name: 'wallet_balances',
+        ddl: `CREATE TABLE {{table}} (wallet text PRIMARY KEY, deposits integer NOT NULL, total bigint NOT NULL${version > 1 ? ', total_cents bigint NOT NULL' : ''})`,
+      },
+    ],
+    async apply(event: RecordedEvent, tx, tables) {
+      const amount = Number(event.data.amount);
+      const columns = version > 1 ? '(wallet, deposits, total, total_cents) VALUES ($1, 1, $2::bigint, $2::bigint * 100)' : '(wallet, deposits, total) VALUES ($1, 1, $2)';
+      const update = version > 1 ? ', total_cents = t.total_cents + EXCLUDED.total_cents' : '';
+      await tx.query(
+        `INSERT INTO ${tables.wallet_balances} AS t ${columns}
+         ON CONFLICT (wallet) DO UPDATE SET deposits = t.deposits + 1, total = t.total + EXCLUDED.total${update}`,
+        [event.stream, amount],
+      );
+    },
+  };
+}
+
+function deposit(amount: number): NewEvent {
+  return {
+    id: randomUUID(),
+    type: 'wallet.deposited',
+    schemaVersion: 1,
+    data: { amount },
+    metadata: { actor: { kind: 'system', id: 'test' }, correlationId: randomUUID(), occurredAt: '2026-01-05T09:00:00.000Z' },
+  };
+}
+
+async function depositMany(store: EventStore, wallets: string[], perWallet: number): Promise<void> {
+  for (const wallet of wallets) {
+    for (let i = 0; i < perWallet; i++) await store.append(wallet, [deposit(i + 1)], i === 0 ? 'no_stream' : i - 1);
+  }
+}
+
+function runtimeBehaviour(openDatabase: () => Promise<{ db: SqlDatabase; close(): Promise<void> }>): void {
+  let db: SqlDatabase;
+  let store: PostgresEventStore;
+  let close: () => Promise<void>;
+  const readSides: ReadSide[] = [];
+
+  beforeEach(async () => {
+    ({ db, close } = await openDatabase());
+    store = await PostgresEventStore.create(db, { subscriptions: { pollIntervalMs: 50 } });
+    await ReadSide.migrate(db);
+  });
+  afterEach(async () => {
+    for (const readSide of readSides.splice(0)) await readSide.stop();
+    await store.close();
+    await close();
+  });
+
+  function readSide(projection: Projection): ReadSide {
+    const registry = new ReadSideRegistry();
+    registry.addProjection(projection);
+    const side = new ReadSide(registry, db, store, new InProcessJobQueue());
+    readSides.push(side);
+    return side;
+  }
+
+  const balances = async () =>
+    (await db.query<{ wallet: string; deposits: number; total: bigint }>('SELECT wallet, deposits, total FROM wallet_balances ORDER BY wallet')).rows;
+
+  it('catches up on past events, then follows new ones live, and reports its lag', async () => {
+    await depositMany(store, ['wallet-a', 'wallet-b'], 3);
+    const side = readSide(walletProjection());
+    await side.start();
+    await side.settle();
+    expect(await balances()).toEqual([
+      { wallet: 'wallet-a', deposits: 3, total: 6n },
+      { wallet: 'wallet-b', deposits: 3, total: 6n },
+    ]);
+    await store.append('wallet-a', [deposit(10)], 2);
+    await side.settle();
+    expect((await balances())[0]).toEqual({ wallet: 'wallet-a', deposits: 4, total: 16n });
+    const [status] = (await side.status()).projections;
+    expect(status).toMatchObject({ name: 'wallet-balances', version: 1, generation: 1, lag: 0 });
+    expect(BigInt(status.position)).toBe(await store.headPosition());
+  });
+
+  it('resumes from its checkpoint after a restart without applying anything twice', async () => {
+    await depositMany(store, ['wallet-a'], 2);
+    const first = readSide(walletProjection());
+    await first.start();
+    await first.settle();
+    await first.stop();
+    await depositMany(store, ['wallet-c'], 2);
+    const second = readSide(walletProjection());
+    await second.start();
+    await second.settle();
+    expect(await balances()).toEqual([
+      { wallet: 'wallet-a', deposits: 2, total: 3n },
+      { wallet: 'wallet-c', deposits: 2, total: 3n },
+    ]);
+  });
+
+  it('applies each event once even with two runners of the same projection', async () => {
+    await depositMany(store, ['wallet-a', 'wallet-b'], 5);
+    const one = readSide(walletProjection());
+    const two = readSide(walletProjection());
+    await one.start();
+    await two.start();
+    await Promise.all([one.settle(), two.settle()]);
+    expect(await balances()).toEqual([
+      { wallet: 'wallet-a', deposits: 5, total: 15n },
+      { wallet: 'wallet-b', deposits: 5, total: 15n },
+    ]);
+  });
+
+  it('rebuilds from zero into a new generation with the same rows, serving the old ones meanwhile', async () => {
+    await depositMany(store, ['wallet-a', 'wallet-b'], 4);
+    const side = readSide(walletProjection());
+    await side.start();
+    await side.settle();
+    const live = await balances();
+    await side.projection('wallet-balances').rebuild();
+    expect(await balances()).toEqual(live); // the old generation serves until the switch
+    await side.settle();
+    expect(await balances()).toEqual(live);
+    expect((await side.status()).projections[0]).toMatchObject({ generation: 2, lag: 0 });
+    const tables = await db.query<{ table_name: string }>(
+      `SELECT table_name FROM information_schema.tables WHERE table_name LIKE 'wallet_balances__g%' AND table_type = 'BASE TABLE'`,
+    );
+    expect(tables.rows.map((row) => row.table_name)).toEqual(['wallet_balances__g2']);
+  });
+
+  it('rebuilds on a version change and switches the views to the new columns when caught up', async () => {
+    await depositMany(store, ['wallet-a'], 3);
+    const v1 = readSide(walletProjection(1));
+    await v1.start();
+    await v1.settle();
+    await v1.stop();
+    const v2 = readSide(walletProjection(2));
+    await v2.start();
+    await v2.settle();
+    const { rows } = await db.query('SELECT wallet, deposits, total, total_cents FROM wallet_balances');
+    expect(rows).toEqual([{ wallet: 'wallet-a', deposits: 3, total: 6n, total_cents: 600n }]);
+    expect((await v2.status()).projections[0]).toMatchObject({ version: 2, generation: 2 });
+  });
+
+  it('ignores events its prefixes do not name', async () => {
+    await store.append('other-1', [{ ...deposit(1), type: 'other.happened' }], 'no_stream');
+    const side = readSide(walletProjection());
+    await side.start();
+    await side.settle();
+    expect(await balances()).toEqual([]);
+  });
+}
+
+describe('projection runtime on PGlite', () =>
+  runtimeBehaviour(async () => {
+    const db = await PGliteDatabase.open();
+    return { db, close: () => db.close() };
+  }));
+
+describeWithEnv('DATABASE_URL', 'projection runtime on PostgreSQL', (serverUrl) => {
+  let temporary: TemporaryDatabase;
+  runtimeBehaviour(async () => {
+    temporary = await createTemporaryDatabase(serverUrl, 'projections');
+    const db = new PgDatabase(temporary.url);
+    return {
+      db,
+      close: async () => {
+        await db.close();
+        await temporary.drop();
+      },
+    };
+  });
+});

@@ -1,0 +1,31 @@
+import { randomBytes } from 'node:crypto';
+import { PgDatabase, quoteIdentifier } from '@app/database';
+
+export interface TemporaryDatabase {
+  readonly url: string;
+  drop(): Promise<void>;
+}
+
+/** A fresh PostgreSQL database on the server of `serverUrl`, so suites never share tables. */
+export async function createTemporaryDatabase(serverUrl: string, prefix = 'test'): Promise<TemporaryDatabase> {
+  const name = `${prefix}_${randomBytes(6).toString('hex')}`;
+  const admin = new PgDatabase(serverUrl, { maxConnections: 1 });
+  try {
+    await admin.exec(`CREATE DATABASE ${quoteIdentifier(name)}`);
+  } finally {
+    await admin.close();
+  }
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    async drop() {
+      const dropper = new PgDatabase(serverUrl, { maxConnections: 1 });
+      try {
+        await dropper.exec(`DROP DATABASE IF EXISTS ${quoteIdentifier(name)} WITH (FORCE)`);
+      } finally {
+        await dropper.close();
+      }
+    },
+  };
+}
