@@ -27,6 +27,7 @@ import {
 import {
   ChainedMetadata,
   Direction,
+  DuplicateEventIdError,
   EventData,
   ExpectedRevision,
   NewEvent,
@@ -77,15 +78,18 @@ export function toReadRevision(direction: Direction, fromRevision: number | unde
 /** What servers older than 22.6 put in the position fields of events read from a stream. */
 export const UNKNOWN_POSITION = 2n ** 64n - 1n;
 
+/** The log starts with the server's own records: no event of ours sits at 0, so 0 means "not reported". */
+function isKnownPosition(commit: bigint | undefined): commit is bigint {
+  return commit !== undefined && commit > 0n && commit < UNKNOWN_POSITION;
+}
+
 /**
  * The `$all` commit position as our bigint position, or undefined when the server did not report one.
  * Events appended through gRPC (no explicit transactions) have commit == prepare, so the commit position
  * alone identifies an event, and `toReadPosition` can rebuild the pair from it.
  */
 export function positionFromEsdb(position: Position | undefined): bigint | undefined {
-  if (!position) return undefined;
-  if (position.commit < 0n || position.commit >= UNKNOWN_POSITION) return undefined;
-  return position.commit;
+  return isKnownPosition(position?.commit) ? position!.commit : undefined;
 }
 
 /** The client's read position for "after this checkpoint"; 0n and undefined mean the start of the log. */
@@ -97,7 +101,8 @@ export function toReadPosition(after: bigint | undefined): ReadPosition {
 
 /** The `$all` position of a resolved event, from a stream read or a `$all` read/subscription. */
 export function positionOfResolved(resolved: ResolvedEvent | AllStreamResolvedEvent): bigint {
-  const position = positionFromEsdb(resolved.event?.position) ?? validCommitPosition(resolved.commitPosition);
+  const commit = resolved.commitPosition;
+  const position = positionFromEsdb(resolved.event?.position) ?? (isKnownPosition(commit) ? commit : undefined);
   if (position === undefined) {
     throw new Error(
       `event ${resolved.event?.id ?? '?'} came without its $all position ` +
@@ -105,10 +110,6 @@ export function positionOfResolved(resolved: ResolvedEvent | AllStreamResolvedEv
     );
   }
   return position;
-}
-
-function validCommitPosition(commit: bigint | undefined): bigint | undefined {
-  return commit === undefined || commit < 0n || commit >= UNKNOWN_POSITION ? undefined : commit;
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -156,6 +157,19 @@ export function serialiseEvents(
     previous = chained.hash;
   });
   return serialised;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The server takes only UUIDs as event ids; one id twice in a batch is refused as the PostgreSQL adapter does. */
+export function checkBatch(stream: string, events: readonly NewEvent[]): void {
+  const seen = new Set<string>();
+  for (const event of events) {
+    if (!UUID.test(event.id)) throw new TypeError(`event id must be a UUID: ${event.id}`);
+    const id = event.id.toLowerCase();
+    if (seen.has(id)) throw new DuplicateEventIdError(stream, id);
+    seen.add(id);
+  }
 }
 
 export class UnreadableEventError extends Error {

@@ -11,7 +11,6 @@ import {
 } from '@eventstore/db-client';
 import {
   AppendResult,
-  DuplicateEventIdError,
   EventHandler,
   EventStore,
   ExpectedRevision,
@@ -23,9 +22,9 @@ import {
   Subscription,
   UpcasterRegistry,
   WrongExpectedRevisionError,
-  eventHash,
 } from '@app/event-store';
 import {
+  checkBatch,
   deserialiseEvent,
   isStreamNotFound,
   isSystemEventType,
@@ -46,23 +45,35 @@ import {
 /** The part of the client this adapter uses. */
 export type EsdbClient = Pick<EventStoreDBClient, 'appendToStream' | 'readStream' | 'readAll' | 'subscribeToAll' | 'dispose'>;
 
-export interface ReconnectPolicy {
-  /** Consecutive failed connections before the subscription fails for good. */
-  readonly maxAttempts: number;
-  readonly initialDelayMs: number;
-  readonly maxDelayMs: number;
+/** The same knobs, and defaults, as the PostgreSQL adapter's subscriptions, plus reconnection. */
+export interface EsdbSubscriptionSettings {
+  /** Retries of a throwing handler (same event, in place) before the subscription fails for good. */
+  readonly handlerRetries: number;
+  /** First retry delay, for the handler and for reconnecting; it doubles up to `maxRetryDelayMs`. */
+  readonly retryDelayMs: number;
+  readonly maxRetryDelayMs: number;
+  /**
+   * Consecutive failed connections before the subscription fails for good. Unlimited by default:
+   * the server coming back is the normal way out (as the PostgreSQL adapter retries its reads).
+   */
+  readonly maxReconnectAttempts: number;
 }
+
+export const defaultEsdbSubscriptionSettings: EsdbSubscriptionSettings = {
+  handlerRetries: 4,
+  retryDelayMs: 250,
+  maxRetryDelayMs: 5_000,
+  maxReconnectAttempts: Number.POSITIVE_INFINITY,
+};
 
 export interface EventStoreDbStoreOptions {
   readonly upcasters?: UpcasterRegistry;
-  readonly reconnect?: Partial<ReconnectPolicy>;
+  readonly subscriptions?: Partial<EsdbSubscriptionSettings>;
   /** Events per `$all` read request (reads of `$all` are filtered client side: see `readAll`). */
   readonly allPageSize?: number;
   /** Attempts of an `any`/`stream_exists` append that loses a race with another writer. */
   readonly maxAppendAttempts?: number;
 }
-
-const DEFAULT_RECONNECT: ReconnectPolicy = { maxAttempts: 20, initialDelayMs: 200, maxDelayMs: 5000 };
 
 /**
  * The event store port on EventStoreDB (KurrentDB) through @eventstore/db-client.
@@ -78,7 +89,7 @@ export class EventStoreDbStore implements EventStore {
   readonly name = 'eventstoredb';
 
   private readonly upcasters: UpcasterRegistry;
-  private readonly reconnect: ReconnectPolicy;
+  private readonly subscriptionSettings: EsdbSubscriptionSettings;
   private readonly allPageSize: number;
   private readonly maxAppendAttempts: number;
   private readonly subscriptions = new Set<Subscription>();
@@ -88,8 +99,8 @@ export class EventStoreDbStore implements EventStore {
     options: EventStoreDbStoreOptions = {},
   ) {
     this.upcasters = options.upcasters ?? new UpcasterRegistry();
-    this.reconnect = { ...DEFAULT_RECONNECT, ...options.reconnect };
-    this.allPageSize = options.allPageSize ?? 500;
+    this.subscriptionSettings = { ...defaultEsdbSubscriptionSettings, ...options.subscriptions };
+    this.allPageSize = options.allPageSize ?? 1000;
     this.maxAppendAttempts = options.maxAppendAttempts ?? 10;
   }
 
@@ -102,9 +113,10 @@ export class EventStoreDbStore implements EventStore {
   // Append
 
   async append(stream: string, events: readonly NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
-    if (events.length === 0) throw new Error(`append to ${stream}: no events`);
+    checkBatch(stream, events);
+    if (typeof expected === 'number') toEsdbExpectedRevision(expected); // refuses a bad revision before any I/O
+    if (events.length === 0) return this.checkOnly(stream, expected);
     if (expected === 'any' || expected === 'stream_exists') return this.appendAfterLast(stream, events, expected);
-    toEsdbExpectedRevision(expected); // validates a numeric revision before any I/O
     return this.appendAt(stream, events, expected);
   }
 
@@ -123,8 +135,14 @@ export class EventStoreDbStore implements EventStore {
       prevHash = predecessor.metadata.hash;
       occupied = window.slice(1);
     }
+    if (occupied.length > 0) {
+      // The same ids right after the expected revision: a retry, answered with the original result
+      // (as the server itself does, and as the PostgreSQL adapter does). Anything else: a conflict.
+      const original = sameIds(occupied, events);
+      if (original) return original;
+      throw new WrongExpectedRevisionError(stream, expected, await this.lastRevision(stream));
+    }
     const serialised = serialiseEvents(stream, events, base + 1, prevHash);
-    if (occupied.length > 0) return this.settleRetry(stream, expected, serialised, occupied);
     try {
       const result = await this.client.appendToStream(
         stream,
@@ -137,28 +155,6 @@ export class EventStoreDbStore implements EventStore {
     }
   }
 
-  /**
-   * The stream already holds events where this append would go: the same events (a retry) is a no-op
-   * returning the original result, the same ids with other content is a duplicate, anything else a conflict.
-   */
-  private async settleRetry(
-    stream: string,
-    expected: ExpectedRevision,
-    serialised: ReturnType<typeof serialiseEvents>,
-    occupied: readonly RecordedEvent[],
-  ): Promise<AppendResult> {
-    const sameIds = occupied.length === serialised.length && occupied.every((event, i) => event.id === serialised[i].id);
-    if (sameIds) {
-      const changed = occupied.find((event, i) => event.metadata.hash !== serialised[i].hash);
-      if (changed) throw new DuplicateEventIdError(stream, changed.id);
-      const last = occupied[occupied.length - 1];
-      return { nextExpectedRevision: last.revision, position: last.position };
-    }
-    const reused = serialised.find((event) => occupied.some((stored) => stored.id === event.id));
-    if (reused) throw new DuplicateEventIdError(stream, reused.id);
-    throw new WrongExpectedRevisionError(stream, expected, await this.lastRevision(stream));
-  }
-
   /** `any` or `stream_exists`, pinned to the last revision read so the chain stays linked. */
   private async appendAfterLast(
     stream: string,
@@ -168,8 +164,9 @@ export class EventStoreDbStore implements EventStore {
     for (let attempt = 1; ; attempt++) {
       const tail = (await this.readStored(stream, 'backwards', undefined, events.length)).reverse();
       if (tail.length === 0 && expected === 'stream_exists') throw new WrongExpectedRevisionError(stream, expected, -1);
-      const retried = this.retriedTail(stream, events, tail);
-      if (retried) return retried;
+      // Best-effort idempotency, as the server's own for ANY: the same events ending the stream are a retry.
+      const original = sameIds(tail, events);
+      if (original) return original;
       const last = tail[tail.length - 1];
       const serialised = serialiseEvents(stream, events, last ? last.revision + 1 : 0, last?.metadata.hash ?? null);
       try {
@@ -187,19 +184,17 @@ export class EventStoreDbStore implements EventStore {
     }
   }
 
-  /**
-   * Best-effort idempotency for `any`/`stream_exists`, like the server's own for ANY: appending exactly the
-   * events that end the stream again is a no-op.
-   */
-  private retriedTail(stream: string, events: readonly NewEvent[], tail: readonly RecordedEvent[]): AppendResult | undefined {
-    if (tail.length !== events.length) return undefined;
-    if (!tail.every((stored, i) => stored.id === events[i].id.toLowerCase())) return undefined;
-    tail.forEach((stored, i) => {
-      const hash = eventHash({ ...events[i], id: stored.id, stream, revision: stored.revision }, stored.metadata.prevHash);
-      if (hash !== stored.metadata.hash) throw new DuplicateEventIdError(stream, stored.id);
-    });
-    const last = tail[tail.length - 1];
-    return { nextExpectedRevision: last.revision, position: last.position };
+  /** An empty append writes nothing, but still answers whether the expectation holds. */
+  private async checkOnly(stream: string, expected: ExpectedRevision): Promise<AppendResult> {
+    const [last] = await this.readStored(stream, 'backwards', undefined, 1);
+    const actual = last ? last.revision : -1;
+    const holds =
+      expected === 'any' ||
+      (expected === 'no_stream' && actual === -1) ||
+      (expected === 'stream_exists' && actual >= 0) ||
+      expected === actual;
+    if (!holds) throw new WrongExpectedRevisionError(stream, expected, actual);
+    return { nextExpectedRevision: actual, position: last ? last.position : 0n };
   }
 
   private async toAppendResult(stream: string, result: EsdbAppendResult): Promise<AppendResult> {
@@ -313,7 +308,7 @@ export class EventStoreDbStore implements EventStore {
   // Subscriptions
 
   subscribeToAll(options: SubscribeOptions, handler: EventHandler): Subscription {
-    const subscription = new CatchUpSubscription(this.client, options, handler, this.upcasters, this.reconnect);
+    const subscription = new CatchUpSubscription(this.client, options, handler, this.upcasters, this.subscriptionSettings);
     this.subscriptions.add(subscription);
     const forget = () => this.subscriptions.delete(subscription);
     void subscription.done.then(forget);
@@ -326,14 +321,16 @@ export class EventStoreDbStore implements EventStore {
   }
 }
 
-/** Errors from our own side of a subscription (the handler, an unreadable event) are not retried. */
-class HandlerFailure {
+/** Ends the subscription for good: a handler that kept failing, or an event this store cannot read. */
+class SubscriptionFailure {
   constructor(readonly error: Error) {}
 }
 
 /**
  * A catch-up subscription to `$all` from an exclusive checkpoint, filtered on the server. Events are
- * handled one at a time; a dropped connection is reopened from the last handled position.
+ * handled one at a time, in `$all` order. A throwing handler is retried in place with backoff, then the
+ * subscription fails for good (`failed` resolves; the event stays unhandled, so a restart from the stored
+ * checkpoint delivers it again). A dropped connection is reopened from the last handled position.
  */
 class CatchUpSubscription implements Subscription {
   readonly failed: Promise<Error>;
@@ -343,7 +340,7 @@ class CatchUpSubscription implements Subscription {
   private stopped = false;
   private lastHandled: bigint | undefined;
   private current: ReturnType<EsdbClient['subscribeToAll']> | undefined;
-  private wakeUp: (() => void) | undefined;
+  private interruptPause: (() => void) | undefined;
   private fail!: (error: Error) => void;
 
   constructor(
@@ -351,7 +348,7 @@ class CatchUpSubscription implements Subscription {
     private readonly options: SubscribeOptions,
     private readonly handler: EventHandler,
     private readonly upcasters: UpcasterRegistry,
-    private readonly policy: ReconnectPolicy,
+    private readonly settings: EsdbSubscriptionSettings,
   ) {
     this.lastHandled = options.after;
     this.failed = new Promise<Error>((resolve) => (this.fail = resolve));
@@ -360,13 +357,13 @@ class CatchUpSubscription implements Subscription {
 
   async stop(): Promise<void> {
     this.stopped = true;
-    this.wakeUp?.();
+    this.interruptPause?.();
     await this.closeCurrent();
     await this.done;
   }
 
   private async run(): Promise<void> {
-    let failures = 0;
+    let connectionFailures = 0;
     while (!this.stopped) {
       const handledBefore = this.lastHandled;
       try {
@@ -375,11 +372,11 @@ class CatchUpSubscription implements Subscription {
         throw new Error('the server ended the subscription');
       } catch (error) {
         if (this.stopped) return;
-        if (error instanceof HandlerFailure) return this.giveUp(error.error);
-        failures = this.lastHandled !== handledBefore ? 1 : failures + 1;
-        if (failures >= this.policy.maxAttempts) return this.giveUp(asError(error));
+        if (error instanceof SubscriptionFailure) return this.giveUp(error.error);
+        connectionFailures = this.lastHandled !== handledBefore ? 1 : connectionFailures + 1;
+        if (connectionFailures >= this.settings.maxReconnectAttempts) return this.giveUp(asError(error));
         await this.closeCurrent();
-        await this.pause(Math.min(this.policy.initialDelayMs * 2 ** (failures - 1), this.policy.maxDelayMs));
+        await this.pause(this.backoff(connectionFailures));
       }
     }
   }
@@ -394,12 +391,22 @@ class CatchUpSubscription implements Subscription {
       if (this.stopped) return;
       const event = this.decode(resolved);
       if (!event) continue;
+      if (!(await this.deliver(event))) return;
+      this.lastHandled = event.position;
+    }
+  }
+
+  /** True once handled; false when stopped meanwhile. Throws SubscriptionFailure when retries run out. */
+  private async deliver(event: RecordedEvent): Promise<boolean> {
+    for (let attempt = 0; ; attempt++) {
       try {
         await this.handler(event);
+        return true;
       } catch (error) {
-        throw new HandlerFailure(asError(error));
+        if (attempt >= this.settings.handlerRetries) throw new SubscriptionFailure(asError(error));
       }
-      this.lastHandled = event.position;
+      await this.pause(this.backoff(attempt + 1));
+      if (this.stopped) return false;
     }
   }
 
@@ -412,8 +419,12 @@ class CatchUpSubscription implements Subscription {
       if (this.lastHandled !== undefined && position <= this.lastHandled) return undefined;
       return this.upcasters.apply(deserialiseEvent(recorded, position));
     } catch (error) {
-      throw new HandlerFailure(asError(error));
+      throw new SubscriptionFailure(asError(error));
     }
+  }
+
+  private backoff(failures: number): number {
+    return Math.min(this.settings.retryDelayMs * 2 ** (failures - 1), this.settings.maxRetryDelayMs);
   }
 
   private async closeCurrent(): Promise<void> {
@@ -428,13 +439,16 @@ class CatchUpSubscription implements Subscription {
     current.destroy();
   }
 
+  /** Ends early on stop(). */
   private pause(ms: number): Promise<void> {
+    if (this.stopped) return Promise.resolve();
     return new Promise((resolve) => {
-      const timer = setTimeout(resolve, ms);
-      this.wakeUp = () => {
+      const timer = setTimeout(done, ms);
+      function done(): void {
         clearTimeout(timer);
         resolve();
-      };
+      }
+      this.interruptPause = done;
     });
   }
 
@@ -443,6 +457,13 @@ class CatchUpSubscription implements Subscription {
     await this.closeCurrent();
     this.fail(error);
   }
+}
+
+/** The result of an earlier append of exactly these events, when `stored` holds their ids in order. */
+function sameIds(stored: readonly RecordedEvent[], events: readonly NewEvent[]): AppendResult | undefined {
+  if (stored.length !== events.length || !stored.every((event, i) => event.id === events[i].id.toLowerCase())) return undefined;
+  const last = stored[stored.length - 1];
+  return { nextExpectedRevision: last.revision, position: last.position };
 }
 
 function asError(error: unknown): Error {

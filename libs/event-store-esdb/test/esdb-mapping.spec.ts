@@ -102,8 +102,9 @@ describe('EventStoreDB mapping: positions', () => {
     expect(() => toReadPosition(-5n)).toThrow(RangeError);
   });
 
-  it('treats the "no position" value of servers before 22.6 as unknown', () => {
+  it('treats the "no position" value of servers before 22.6, and an unset 0, as unknown', () => {
     expect(positionFromEsdb({ commit: UNKNOWN_POSITION, prepare: UNKNOWN_POSITION })).toBeUndefined();
+    expect(positionFromEsdb({ commit: 0n, prepare: 0n })).toBeUndefined();
     expect(positionFromEsdb(undefined)).toBeUndefined();
   });
 

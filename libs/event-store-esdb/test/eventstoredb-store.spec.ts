@@ -8,6 +8,7 @@ import {
   verifyChain,
 } from '@app/event-store';
 import { EventStoreDbStore } from '@app/event-store-esdb';
+import { eventStoreContract } from '../../event-store/test/event-store.contract';
 import { InMemoryEsdbClient } from './in-memory-esdb-client';
 
 /**
@@ -41,7 +42,7 @@ describe('EventStoreDB adapter over an in-memory stand-in for the client', () =>
     server = new InMemoryEsdbClient();
     store = new EventStoreDbStore(server.asClient(), {
       allPageSize: 3,
-      reconnect: { maxAttempts: 3, initialDelayMs: 5, maxDelayMs: 20 },
+      subscriptions: { handlerRetries: 2, retryDelayMs: 5, maxRetryDelayMs: 20, maxReconnectAttempts: 3 },
     });
   });
   afterEach(() => store.close());
@@ -91,12 +92,18 @@ describe('EventStoreDB adapter over an in-memory stand-in for the client', () =>
       expect(await store.readStream('acc-4')).toHaveLength(4);
     });
 
-    it('refuses the same id with other content as a duplicate', async () => {
-      const original = event('account.registered', { email: 'a@example.com' });
-      await store.append('acc-5', [original], 'no_stream');
-      const altered = { ...original, data: { email: 'b@example.com' } };
-      await expect(store.append('acc-5', [altered], 'no_stream')).rejects.toBeInstanceOf(DuplicateEventIdError);
-      await expect(store.append('acc-5', [altered], 'any')).rejects.toBeInstanceOf(DuplicateEventIdError);
+    it('refuses one id twice in a batch, and an id that is not a UUID, before writing anything', async () => {
+      const twice = event();
+      await expect(store.append('acc-5', [twice, { ...twice }], 'no_stream')).rejects.toBeInstanceOf(DuplicateEventIdError);
+      await expect(store.append('acc-5', [{ ...event(), id: 'not-a-uuid' }], 'no_stream')).rejects.toThrow(TypeError);
+      expect(await store.readStream('acc-5')).toEqual([]);
+    });
+
+    it('answers an empty append with the current revision when the expectation holds', async () => {
+      expect(await store.append('acc-8', [], 'no_stream')).toEqual({ nextExpectedRevision: -1, position: 0n });
+      const written = await store.append('acc-8', [event()], 'no_stream');
+      expect(await store.append('acc-8', [], 0)).toEqual(written);
+      await expect(store.append('acc-8', [], 'no_stream')).rejects.toMatchObject({ actual: 0 });
     });
 
     it('treats a retry of the latest `any` append as a no-op, as the server does on a best-effort basis', async () => {
@@ -188,15 +195,17 @@ describe('EventStoreDB adapter over an in-memory stand-in for the client', () =>
       await subscription.stop();
     });
 
-    it('fails without retrying when the handler throws, leaving the checkpoint before that event', async () => {
-      await store.append('g', [event(), event()], 'no_stream');
+    it('retries a throwing handler in place, then fails for good without reconnecting, the event left unhandled', async () => {
+      await store.append('g', [event(), event(), event()], 'no_stream');
       const handled: number[] = [];
+      let attemptsAtOne = 0;
       const subscription = store.subscribeToAll({}, async (e) => {
-        if (e.revision === 1) throw new Error('read model down');
+        if (e.revision === 1 && ++attemptsAtOne) throw new Error('read model down');
         handled.push(e.revision);
       });
       expect((await subscription.failed).message).toBe('read model down');
       expect(handled).toEqual([0]);
+      expect(attemptsAtOne).toBe(3);
       expect(server.subscriptionsOpened).toBe(1);
     });
 
@@ -214,4 +223,14 @@ describe('EventStoreDB adapter over an in-memory stand-in for the client', () =>
       expect(finished).toBe(true);
     });
   });
+});
+
+// The shared contract over the stand-in: catches the adapter's own mistakes here, where no server runs.
+// It says nothing about the real server; esdb.contract.spec.ts does, when EVENTSTORE_CONNECTION_STRING is set.
+eventStoreContract('EventStoreDB adapter over the in-memory client stand-in (not a server)', async ({ upcasters }) => {
+  const store = new EventStoreDbStore(new InMemoryEsdbClient().asClient(), {
+    upcasters,
+    subscriptions: { retryDelayMs: 20, maxRetryDelayMs: 200 },
+  });
+  return { store, teardown: () => store.close() };
 });
