@@ -1,2 +1,11 @@
 export { AuthenticatedAccount, StaffRole, STAFF_ROLES } from './authenticated-account';
 export { bearerToken, InvalidServiceTokenError, ServiceTokenGuard } from './service-token.guard';
+export { AccessTokenClaims, SessionAuthority } from './session-authority';
+export { AccessTokens, IssuedAccessToken } from './access-tokens';
+export { AccessTokenStrategy, ACCESS_TOKEN_STRATEGY } from './access-token.strategy';
+export { AccountAuthGuard, AccountRequest } from './account-auth.guard';
+export { RequireRoles, StaffGuard } from './staff.guard';
+export { CurrentAccount } from './current-account.decorator';
+export { deriveKey, hmacBase64Url } from './derived-keys';
+export { RateLimitStorage, RedisThrottlerStorage, RedisThrottlerStorageOptions } from './rate-limit.storage';
+export { AuthModule, RateLimited } from './auth.module';

@@ -1,0 +1,33 @@
+import { CanActivate, ExecutionContext, Injectable, SetMetadata } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { ForbiddenError } from '@app/http';
+import { AccountAuthGuard, AccountRequest } from './account-auth.guard';
+import { StaffRole } from './authenticated-account';
+
+const REQUIRED_ROLES = 'auth:required-staff-roles';
+
+/** The staff roles that may use a route (any one of them). Roles do not imply each other. */
+export const RequireRoles = (...roles: StaffRole[]) => SetMetadata(REQUIRED_ROLES, roles);
+
+/**
+ * Staff routes: authenticates like `AccountAuthGuard` when that has not run yet, then 403 `forbidden`
+ * unless the account holds one of the `@RequireRoles(...)` roles. Events written by the request then
+ * name the actor as `staff`.
+ */
+@Injectable()
+export class StaffGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly accountAuth: AccountAuthGuard,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const request = context.switchToHttp().getRequest<AccountRequest>();
+    if (!request.account) await this.accountAuth.canActivate(context);
+    const account = request.account!;
+    const required = this.reflector.getAllAndOverride<StaffRole[] | undefined>(REQUIRED_ROLES, [context.getHandler(), context.getClass()]) ?? [];
+    if (!required.some((role) => account.roles.includes(role))) throw new ForbiddenError();
+    request.actor = { kind: 'staff', id: account.accountId };
+    return true;
+  }
+}
