@@ -1,0 +1,142 @@
+import {
+  ApiKeyCommand,
+  apiKeyDecider,
+  ApiKeyEvent,
+  ApiKeyEventTypeName,
+  ApiKeyState,
+  apiKeyStream,
+  evolveApiKey,
+  initialApiKeyState,
+} from '@app/api-keys';
+import { RecordedEvent } from '@app/event-store';
+import { ProjectionTestbed } from '@app/projections';
+import { recordedEvent } from '@app/testing';
+import { apiKeyListingEventTypes, apiKeyListingProjection } from './api-key-listing.projection';
+
+// Compile-time: a new event type of the api-keys context that this read model does not fold fails tsc.
+type Unfolded = Exclude<ApiKeyEventTypeName, (typeof apiKeyListingEventTypes)[number]>;
+const everyEventTypeIsFolded: [Unfolded] extends [never] ? true : never = true;
+
+const allowedScopes = ['chat', 'video', 'models'];
+
+/** Events as the decider writes them, recorded in the key's stream: the projection reads the real shapes. */
+class KeyHistory {
+  private state: ApiKeyState = initialApiKeyState;
+  readonly recorded: RecordedEvent[] = [];
+
+  constructor(private readonly keyId: string) {}
+
+  decide(command: ApiKeyCommand, occurredAt: string): this {
+    for (const event of apiKeyDecider.decide(command, this.state) as ApiKeyEvent[]) {
+      const revision = this.recorded.length;
+      this.recorded.push(recordedEvent(apiKeyStream(this.keyId), revision, event.type, { ...event.data }, { occurredAt, accountId: 'account-a' }));
+      this.state = evolveApiKey(this.state, { ...event, occurredAt });
+    }
+    return this;
+  }
+}
+
+const createCommand = (keyId: string, overrides: Partial<Extract<ApiKeyCommand, { kind: 'CreateApiKey' }>> = {}): ApiKeyCommand => ({
+  kind: 'CreateApiKey',
+  keyId,
+  accountId: 'account-a',
+  name: 'production-chatbot-server-1',
+  prefix: 'mmx_abcdefgh',
+  hash: 'e'.repeat(64),
+  scopes: ['chat'],
+  expiresAt: new Date('2026-06-01T00:00:00Z'),
+  rotatedFrom: null,
+  allowedScopes,
+  now: new Date('2026-01-05T09:00:00Z'),
+  ...overrides,
+});
+
+describe('api-key-listing projection', () => {
+  let testbed: ProjectionTestbed;
+
+  beforeAll(async () => {
+    testbed = await ProjectionTestbed.create(apiKeyListingProjection);
+  });
+
+  beforeEach(async () => {
+    expect(everyEventTypeIsFolded).toBe(true);
+    await testbed.db.exec('DELETE FROM api_key_listing');
+  });
+
+  afterAll(() => testbed.close());
+
+  const rows = () =>
+    testbed.rows<Record<string, unknown>>(
+      `SELECT key_id, account_id, name, prefix, scopes, created_at, expires_at, grace_until, revoked_at, rotated_from, replaced_by
+       FROM api_key_listing ORDER BY created_at, key_id`,
+    );
+
+  it('lists a created key with its name, prefix, scopes and instants, and no hash', async () => {
+    const key = new KeyHistory('key-1').decide(createCommand('key-1'), '2026-01-05T09:00:00.000Z');
+    await testbed.feed(key.recorded);
+    const [row] = await rows();
+    expect(row).toEqual({
+      key_id: 'key-1',
+      account_id: 'account-a',
+      name: 'production-chatbot-server-1',
+      prefix: 'mmx_abcdefgh',
+      scopes: ['chat'],
+      created_at: new Date('2026-01-05T09:00:00.000Z'),
+      expires_at: new Date('2026-06-01T00:00:00.000Z'),
+      grace_until: null,
+      revoked_at: null,
+      rotated_from: null,
+      replaced_by: null,
+    });
+    expect(JSON.stringify(await testbed.rows('SELECT * FROM api_key_listing'))).not.toContain('e'.repeat(64));
+  });
+
+  it('follows renames, scope changes, a rotation and a revocation', async () => {
+    const now = new Date('2026-01-06T09:00:00Z');
+    const oldKey = new KeyHistory('key-1')
+      .decide(createCommand('key-1'), '2026-01-05T09:00:00.000Z')
+      .decide({ kind: 'UpdateApiKey', requestedBy: 'account-a', name: 'renamed', scopes: ['chat', 'video'], allowedScopes, now }, '2026-01-06T09:00:00.000Z')
+      .decide({ kind: 'RotateApiKey', requestedBy: 'account-a', newKeyId: 'key-2', gracePeriodSeconds: 3600, now }, '2026-01-06T09:00:00.000Z')
+      .decide({ kind: 'RevokeApiKey', requestedBy: 'account-a', now: new Date('2026-01-06T09:10:00Z') }, '2026-01-06T09:10:00.000Z');
+    const newKey = new KeyHistory('key-2').decide(
+      createCommand('key-2', { name: 'renamed', scopes: ['chat', 'video'], rotatedFrom: 'key-1', now }),
+      '2026-01-06T09:00:00.000Z',
+    );
+    await testbed.feed([...oldKey.recorded, ...newKey.recorded]);
+    expect(await rows()).toEqual([
+      expect.objectContaining({
+        key_id: 'key-1',
+        name: 'renamed',
+        scopes: ['chat', 'video'],
+        replaced_by: 'key-2',
+        grace_until: new Date('2026-01-06T10:00:00.000Z'),
+        revoked_at: new Date('2026-01-06T09:10:00.000Z'),
+      }),
+      expect.objectContaining({ key_id: 'key-2', name: 'renamed', scopes: ['chat', 'video'], rotated_from: 'key-1', revoked_at: null }),
+    ]);
+  });
+
+  it('keeps the rows of an expired key: expiry is read from the stored instant, the event only audits it', async () => {
+    const key = new KeyHistory('key-1')
+      .decide(createCommand('key-1'), '2026-01-05T09:00:00.000Z')
+      .decide({ kind: 'RecordApiKeyExpiry', now: new Date('2026-06-02T00:00:00Z') }, '2026-06-02T00:00:00.000Z');
+    expect(key.recorded.map((event) => event.type)).toEqual(['api_key.created', 'api_key.expired']);
+    await testbed.feed(key.recorded);
+    expect(await rows()).toEqual([expect.objectContaining({ key_id: 'key-1', expires_at: new Date('2026-06-01T00:00:00.000Z'), revoked_at: null })]);
+  });
+
+  it('gives the same rows when the same events are fed twice', async () => {
+    const key = new KeyHistory('key-1')
+      .decide(createCommand('key-1'), '2026-01-05T09:00:00.000Z')
+      .decide({ kind: 'RevokeApiKey', requestedBy: 'account-a', now: new Date('2026-01-05T10:00:00Z') }, '2026-01-05T10:00:00.000Z');
+    await testbed.feed(key.recorded);
+    const once = await rows();
+    await testbed.feed(key.recorded);
+    expect(await rows()).toEqual(once);
+  });
+
+  it('ignores event types it does not know', async () => {
+    await testbed.feed([recordedEvent('api_key-x', 0, 'api_key.something_new', { keyId: 'x' })]);
+    expect(await rows()).toEqual([]);
+  });
+});
