@@ -38,6 +38,7 @@ export class ProjectionRunner {
   private failure?: Error;
   private stopped = false;
   private switching?: Promise<void>;
+  private refollowing = false;
 
   constructor(
     private readonly projection: Projection,
@@ -94,6 +95,20 @@ export class ProjectionRunner {
     return (rows[0]?.max ?? 0) + 1;
   }
 
+  private async refollow(): Promise<void> {
+    if (this.stopped || this.refollowing) return;
+    this.refollowing = true;
+    try {
+      await this.stopFollowing();
+      if (!this.stopped) await this.start();
+    } catch (error) {
+      this.failure = error as Error;
+      this.onError(error as Error);
+    } finally {
+      this.refollowing = false;
+    }
+  }
+
   async stop(): Promise<void> {
     this.stopped = true;
     await this.stopFollowing();
@@ -146,7 +161,12 @@ export class ProjectionRunner {
         'SELECT position FROM projection_generations WHERE name = $1 AND generation = $2 FOR UPDATE',
         [this.projection.name, target.generation],
       );
-      if (rows.length === 0 || rows[0].position >= event.position) return;
+      if (rows.length === 0) {
+        // Another process (an operator's rebuild) switched generations and dropped ours: follow the new one.
+        setImmediate(() => void this.refollow());
+        return;
+      }
+      if (rows[0].position >= event.position) return;
       await this.projection.apply(event, tx, tables);
       await tx.query(
         'UPDATE projection_generations SET position = $3, updated_at = now() WHERE name = $1 AND generation = $2',
