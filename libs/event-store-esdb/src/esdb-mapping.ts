@@ -220,24 +220,25 @@ export function isSystemEventType(type: string): boolean {
   return type.startsWith('$');
 }
 
-/** No prefixes (undefined or empty) means every event type. */
+/** Undefined means every event type; an empty list matches none (as on PostgreSQL). */
 export function matchesTypePrefixes(type: string, typePrefixes: readonly string[] | undefined): boolean {
   if (isSystemEventType(type)) return false;
-  if (!typePrefixes || typePrefixes.length === 0) return true;
+  if (!typePrefixes) return true;
   return typePrefixes.some((prefix) => type.startsWith(prefix));
 }
 
 /**
- * The server-side filter of a `$all` subscription. Without prefixes: the client's `excludeSystemEvents`.
- * With prefixes that cannot match a system type (none empty, none starting with `$`): an event-type prefix
- * filter, which excludes system events by construction. Otherwise a regex that does both.
+ * The server-side filter of a `$all` subscription, with the meaning of `matchesTypePrefixes`. Without
+ * prefixes: the client's `excludeSystemEvents`. With prefixes that cannot match a system type (none
+ * empty, none starting with `$`): an event-type prefix filter, which excludes system events by
+ * construction. Otherwise (including an empty list) a regex that does both.
  */
 export function subscriptionFilter(typePrefixes: readonly string[] | undefined): Filter {
-  if (!typePrefixes || typePrefixes.length === 0) return excludeSystemEvents();
-  if (typePrefixes.every((prefix) => prefix !== '' && !isSystemEventType(prefix))) {
+  if (!typePrefixes) return excludeSystemEvents();
+  if (typePrefixes.length > 0 && typePrefixes.every((prefix) => prefix !== '' && !isSystemEventType(prefix))) {
     return eventTypeFilter({ prefixes: [...typePrefixes] });
   }
-  const alternatives = typePrefixes.map(escapeRegex).join('|');
+  const alternatives = typePrefixes.length > 0 ? typePrefixes.map(escapeRegex).join('|') : '(?!)';
   return eventTypeFilter({ regex: `^(?!\\$)(?:${alternatives})` });
 }
 

@@ -133,6 +133,7 @@ describe('EventStoreDB adapter over an in-memory stand-in for the client', () =>
       expect((await store.readAll({ after: all[1].position })).map((e) => e.type)).toEqual(['account.locked', 'billing.refunded', 'account.unlocked']);
       expect((await store.readAll({ typePrefixes: ['account.'], maxCount: 2 })).map((e) => e.type)).toEqual(['account.registered', 'account.locked']);
       expect(await store.readAll({ after: all[4].position })).toEqual([]);
+      expect(await store.readAll({ typePrefixes: [] })).toEqual([]);
     });
 
     it('reports the head as the position of the last event that is not the server’s own', async () => {
