@@ -1,0 +1,110 @@
+import { randomUUID } from 'node:crypto';
+import { PGliteDatabase, SqlDatabase } from '@app/database';
+import { NewEvent } from '@app/event-store';
+import { PostgresEventStore } from '@app/event-store-pg';
+import { InProcessJobQueue, JobQueue, QueuedJob } from '@app/messaging';
+import { Reaction, ReadSide, ReadSideRegistry } from '@app/projections';
+
+const welcome: Reaction = {
+  name: 'welcome-mail',
+  eventTypePrefixes: ['member.joined'],
+  react: (event) => [{ queue: 'greetings', name: 'send-welcome', payload: { member: event.stream } }],
+};
+
+function joined(): NewEvent {
+  return {
+    id: randomUUID(),
+    type: 'member.joined',
+    schemaVersion: 1,
+    data: {},
+    metadata: { actor: { kind: 'system', id: 'test' }, correlationId: randomUUID(), occurredAt: '2026-01-05T09:00:00.000Z' },
+  };
+}
+
+describe('reaction runner', () => {
+  let db: SqlDatabase;
+  let store: PostgresEventStore;
+  let queue: JobQueue;
+  let handled: QueuedJob[];
+
+  beforeEach(async () => {
+    db = await PGliteDatabase.open();
+    store = await PostgresEventStore.create(db, { subscriptions: { pollIntervalMs: 50 } });
+    queue = new InProcessJobQueue();
+    handled = [];
+  });
+  afterEach(async () => {
+    await queue.close();
+    await store.close();
+    await db.close();
+  });
+
+  function readSide(): ReadSide {
+    const registry = new ReadSideRegistry();
+    registry.addReaction(welcome);
+    registry.addJobWorker({ queue: 'greetings', handler: async (job) => void handled.push(job) });
+    return new ReadSide(registry, db, store, queue);
+  }
+
+  async function drained(): Promise<void> {
+    for (let i = 0; i < 200; i++) {
+      const counts = await queue.counts('greetings');
+      if (counts.waiting + counts.active + counts.delayed === 0) return;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    throw new Error('queue not drained');
+  }
+
+  it('turns each event into its job, with an id derived from the event id', async () => {
+    const side = readSide();
+    await side.start();
+    await store.append('member-1', [joined()], 'no_stream');
+    await store.append('member-2', [joined()], 'no_stream');
+    await side.settle();
+    await drained();
+    await side.stop();
+    expect(handled.map((job) => job.payload)).toEqual([{ member: 'member-1' }, { member: 'member-2' }]);
+    const [first] = await store.readStream('member-1');
+    expect(handled[0].id).toBe(`welcome-mail/send-welcome/${first.id}`);
+  });
+
+  it('re-driving events after a lost checkpoint enqueues nothing twice', async () => {
+    await store.append('member-1', [joined()], 'no_stream');
+    const first = readSide();
+    await first.start();
+    await first.settle();
+    await drained();
+    await first.stop();
+    // As if the process died after enqueueing but before storing its checkpoint.
+    await db.query('DELETE FROM reaction_checkpoints');
+    const second = readSide();
+    await second.start({ workers: false }); // the queue already has its worker
+
+    await second.settle();
+    await drained();
+    await second.stop();
+    expect(handled).toHaveLength(1);
+  });
+
+  it('does not advance while the queue refuses jobs, and delivers them once it accepts again', async () => {
+    let accepting = false;
+    const flaky = Object.create(queue) as JobQueue;
+    flaky.enqueue = async (...args) => {
+      if (!accepting) throw new Error('queue unreachable');
+      return queue.enqueue(...args);
+    };
+    const registry = new ReadSideRegistry();
+    registry.addReaction(welcome);
+    registry.addJobWorker({ queue: 'greetings', handler: async (job) => void handled.push(job) });
+    const side = new ReadSide(registry, db, store, flaky);
+    await side.start();
+    await store.append('member-1', [joined()], 'no_stream');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect((await side.status()).reactions[0]).toMatchObject({ lag: 1, position: '0' });
+    accepting = true;
+    await side.settle();
+    await drained();
+    await side.stop();
+    expect(handled).toHaveLength(1);
+  });
+});
