@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { loadConfig, resolveSecrets } from '@app/config';
 import { openRuntime, Runtime } from '@app/core';
 import { ManualClock } from '@app/ddd';
+import { createLogger } from '@app/http';
 import { InProcessJobQueue, JobQueue } from '@app/messaging';
 import pino from 'pino';
 import { startApi, StartedApi } from '../../apps/api/bootstrap';
@@ -18,6 +19,8 @@ export interface TestAppOptions {
   /** Run projections, reactions and job workers in this instance (default true). */
   readonly readSide?: boolean;
   readonly queue?: JobQueue;
+  /** Collect the structured log lines (info and above) instead of discarding them. */
+  readonly logLines?: string[];
 }
 
 export interface InjectRequest {
@@ -68,7 +71,9 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   );
   const mailer = new RecordingMailer();
   const queue = options.queue ?? new InProcessJobQueue();
-  const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+  const logger = options.logLines
+    ? createLogger('info', { write: (line: string) => void options.logLines!.push(line) })
+    : pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
   const runtime = await openRuntime(config, logger, { clock: options.clock, inMemory: true, mailer, queue });
   const withReadSide = options.readSide ?? true;
   const started = await startApi(runtime, {

@@ -10,9 +10,11 @@ const MIGRATION_LOCK_KEY = 814_112_007;
 
 /** Applies pending migrations in order, each in its own transaction; safe with concurrent starters. */
 export async function migrate(db: SqlDatabase, migrations: readonly Migration[]): Promise<string[]> {
-  await db.query(
-    `CREATE TABLE IF NOT EXISTS schema_migrations (id text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`,
-  );
+  // Under the lock too: two processes starting together would otherwise race on CREATE TABLE.
+  await db.transaction(async (tx) => {
+    await tx.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK_KEY]);
+    await tx.query(`CREATE TABLE IF NOT EXISTS schema_migrations (id text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`);
+  });
   const applied: string[] = [];
   for (const migration of migrations) {
     const didApply = await db.transaction(async (tx) => {

@@ -31,6 +31,18 @@ export function nestLoggerOver(logger: PinoLogger): LoggerService {
   return { log: write('info'), warn: write('warn'), error: write('error'), debug: write('debug'), verbose: write('trace') };
 }
 
+export interface RegisteredRoute {
+  readonly method: string;
+  readonly path: string;
+}
+
+const routesByApp = new WeakMap<NestFastifyApplication, RegisteredRoute[]>();
+
+/** Every route the app serves (for checking that the OpenAPI document covers them all). */
+export function registeredRoutes(app: NestFastifyApplication): readonly RegisteredRoute[] {
+  return routesByApp.get(app) ?? [];
+}
+
 export async function createHttpApp(module: Type<unknown> | DynamicModule, options: HttpAppOptions): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     bodyLimit: options.bodyLimitBytes,
@@ -46,11 +58,18 @@ export async function createHttpApp(module: Type<unknown> | DynamicModule, optio
     bufferLogs: false,
   });
   const fastify = app.getHttpAdapter().getInstance();
+  const routes: RegisteredRoute[] = [];
   // Body parsing fails before NestJS sees the request: give those errors the contract's shape too.
   fastify.setErrorHandler((error: FastifyError, _request: FastifyRequest, reply: FastifyReply) => {
     const { status, body } = toErrorResponse(error);
     void reply.status(status).send(body);
   });
+  fastify.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) {
+      if (method !== 'HEAD' && method !== 'OPTIONS') routes.push({ method, path: route.url });
+    }
+  });
+  routesByApp.set(app, routes);
   fastify.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
@@ -60,11 +79,14 @@ export async function createHttpApp(module: Type<unknown> | DynamicModule, optio
   return app;
 }
 
-export function createLogger(level: string): PinoLogger {
-  return pino({
+export function createLogger(level: string, destination?: pino.DestinationStream): PinoLogger {
+  return pino(
+    {
     level,
     base: { service: 'account-service' },
     redact: { paths: ['req.headers.authorization', 'req.headers.cookie', '*.password', '*.token', '*.key'], censor: '[redacted]' },
-    timestamp: pino.stdTimeFunctions.isoTime,
-  });
+      timestamp: pino.stdTimeFunctions.isoTime,
+    },
+    destination,
+  );
 }

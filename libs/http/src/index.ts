@@ -4,4 +4,4 @@ export { ForbiddenError, InvalidRequestError, NotFoundError, UnauthorizedError }
 export { createValidationPipe } from './validation';
 export { ErrorFilter, toErrorResponse } from './error.filter';
 export { AuthenticatedRequest, Context, requestContextOf } from './request-context.decorator';
-export { createHttpApp, createLogger, HttpAppOptions, nestLoggerOver } from './create-http-app';
+export { createHttpApp, createLogger, HttpAppOptions, nestLoggerOver, registeredRoutes, RegisteredRoute } from './create-http-app';
