@@ -31,3 +31,13 @@ export {
 } from './domain/api-key-format';
 export { normaliseScopes, scopeCovers, scopesCover } from './domain/scopes';
 export { KeyRefusal, KeyVerificationRecord, refusalOf, verificationRecordOf } from './domain/key-verification';
+export { ApiKeysModule } from './api-keys.module';
+export { KeyVerifier, KeyVerifierOptions, defaultKeyVerifierOptions } from './verify-api-key/key-verifier';
+export { KeyVerificationPolicies, KeyVerificationPolicy, VerifiedKey } from './verify-api-key/key-verification-policy';
+export { LastUsedBuffer } from './verify-api-key/last-used.buffer';
+export { RefreshingCache, RefreshingCacheOptions } from './verify-api-key/refreshing-cache';
+export { API_KEY_LAST_USED_TABLE, apiKeyMigrations } from './read-model/last-used.migrations';
+export { ApiKeyView } from './read-model/api-key-view';
+export { issueApiKey, IssuedKey } from './key-issuance';
+export { CreateApiKeyCommand } from './create-api-key/create-api-key.command';
+export { IssuedApiKeyDto } from './create-api-key/create-api-key.dto';

@@ -1,0 +1,98 @@
+import { Inject, Injectable, Module, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { AppConfig } from '@app/config';
+import { APP_CONFIG, CLOCK, EVENT_STORE, LOGGER, SQL_DATABASE } from '@app/core';
+import { SqlDatabase } from '@app/database';
+import { Clock, EventCatalog } from '@app/ddd';
+import { EventStore } from '@app/event-store';
+import { registerErrorStatuses } from '@app/http';
+import { ReadSideRegistry } from '@app/projections';
+import { Logger as PinoLogger } from 'pino';
+import { apiKeyListingProjection } from '../../../projections/api-key-listing/api-key-listing.projection';
+import { CreateApiKeyController } from './create-api-key/create-api-key.controller';
+import { CreateApiKeyHandler } from './create-api-key/create-api-key.handler';
+import { apiKeyErrorStatuses } from './domain/api-key.errors';
+import { apiKeyEventVersions } from './domain/api-key.events';
+import { GetApiKeyController } from './get-api-key/get-api-key.controller';
+import { GetApiKeyHandler } from './get-api-key/get-api-key.handler';
+import { ListApiKeysController } from './list-api-keys/list-api-keys.controller';
+import { ListApiKeysHandler } from './list-api-keys/list-api-keys.handler';
+import { ApiKeyListingReader } from './read-model/api-key-listing.reader';
+import { RevokeApiKeyController } from './revoke-api-key/revoke-api-key.controller';
+import { RevokeApiKeyHandler } from './revoke-api-key/revoke-api-key.handler';
+import { RotateApiKeyController } from './rotate-api-key/rotate-api-key.controller';
+import { RotateApiKeyHandler } from './rotate-api-key/rotate-api-key.handler';
+import { UpdateApiKeyController } from './update-api-key/update-api-key.controller';
+import { UpdateApiKeyHandler } from './update-api-key/update-api-key.handler';
+import { KeyVerificationPolicies } from './verify-api-key/key-verification-policy';
+import { KeyVerifier } from './verify-api-key/key-verifier';
+import { LastUsedBuffer } from './verify-api-key/last-used.buffer';
+import { VerifyApiKeyController } from './verify-api-key/verify-api-key.controller';
+
+registerErrorStatuses(apiKeyErrorStatuses);
+
+/** Starts the verification cache and the last-used buffer with the app, and stops them with it. */
+@Injectable()
+class VerificationLifecycle implements OnModuleInit, OnModuleDestroy {
+  constructor(
+    private readonly verifier: KeyVerifier,
+    private readonly lastUsed: LastUsedBuffer,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    await this.lastUsed.start();
+    await this.verifier.start();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.verifier.stop();
+    await this.lastUsed.stop();
+  }
+}
+
+@Module({
+  controllers: [
+    CreateApiKeyController,
+    ListApiKeysController,
+    GetApiKeyController,
+    UpdateApiKeyController,
+    RevokeApiKeyController,
+    RotateApiKeyController,
+    VerifyApiKeyController,
+  ],
+  providers: [
+    CreateApiKeyHandler,
+    ListApiKeysHandler,
+    GetApiKeyHandler,
+    UpdateApiKeyHandler,
+    RevokeApiKeyHandler,
+    RotateApiKeyHandler,
+    ApiKeyListingReader,
+    KeyVerificationPolicies,
+    {
+      provide: LastUsedBuffer,
+      inject: [SQL_DATABASE],
+      useFactory: (db: SqlDatabase) => new LastUsedBuffer(db),
+    },
+    {
+      provide: KeyVerifier,
+      inject: [EVENT_STORE, CLOCK, APP_CONFIG, LOGGER, LastUsedBuffer, KeyVerificationPolicies],
+      useFactory: (store: EventStore, clock: Clock, config: AppConfig, logger: PinoLogger, lastUsed: LastUsedBuffer, policies: KeyVerificationPolicies) =>
+        new KeyVerifier({
+          store,
+          clock,
+          lastUsed,
+          policies,
+          supportEmail: config.supportEmail,
+          onError: (message, error) => logger.error({ component: 'api-keys', err: error.message }, message),
+        }),
+    },
+    VerificationLifecycle,
+  ],
+  exports: [KeyVerifier, KeyVerificationPolicies],
+})
+export class ApiKeysModule {
+  constructor(catalog: EventCatalog, readSide: ReadSideRegistry) {
+    catalog.register(apiKeyEventVersions);
+    readSide.addProjection(apiKeyListingProjection);
+  }
+}

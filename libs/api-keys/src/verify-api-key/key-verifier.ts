@@ -1,0 +1,188 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { accountStream } from '@app/accounts';
+import { Clock, DomainError, fold, Occurred, toDomainEvent } from '@app/ddd';
+import { EventStore, RecordedEvent, Subscription } from '@app/event-store';
+import { ACCOUNT_REINSTATED, ACCOUNT_SUSPENDED, isStandingEvent, suspendedFromNewestFirst } from '../domain/account-standing';
+import { parseApiKey } from '../domain/api-key-format';
+import { ApiKeyEvent, API_KEY_EVENT_PREFIX, apiKeyStream } from '../domain/api-key.events';
+import { evolveApiKey, initialApiKeyState } from '../domain/api-key.decider';
+import { InvalidApiKeyError, KeyAccountSuspendedError, ScopeDeniedError } from '../domain/api-key.errors';
+import { KeyRefusal, KeyVerificationRecord, refusalOf, verificationRecordOf } from '../domain/key-verification';
+import { KeyVerificationPolicies, VerifiedKey } from './key-verification-policy';
+import { LastUsedBuffer } from './last-used.buffer';
+import { RefreshingCache, RefreshingCacheOptions } from './refreshing-cache';
+
+export interface KeyVerifierOptions {
+  readonly cache: RefreshingCacheOptions;
+  /** Off only in tests of the age bound: without it, changes reach this instance through the bound alone. */
+  readonly followLog: boolean;
+  /** Delay before following the log again after its subscription failed. */
+  readonly resubscribeDelayMs: number;
+}
+
+/** Revocation must hold everywhere within 60 s: 30 s fresh, then served at most 25 s more while reloading. */
+export const defaultKeyVerifierOptions: KeyVerifierOptions = {
+  cache: { freshMs: 30_000, maxAgeMs: 55_000, maxEntries: 200_000 },
+  followLog: true,
+  resubscribeDelayMs: 1_000,
+};
+
+interface CachedKey {
+  readonly record: KeyVerificationRecord;
+  readonly hash: Buffer;
+  /** The 200 body, built once per load. */
+  readonly answer: VerifiedKey;
+}
+
+export interface KeyVerifierDependencies {
+  readonly store: EventStore;
+  readonly clock: Clock;
+  readonly lastUsed: LastUsedBuffer;
+  readonly policies: KeyVerificationPolicies;
+  readonly supportEmail: string;
+  readonly onError?: (message: string, error: Error) => void;
+}
+
+const ACCOUNT_PAGE = 200;
+
+/**
+ * Verification of API keys, served from memory in each api instance.
+ *
+ * - Keys are cached by id (the id is inside the key) with the SHA-256 to compare, loaded on a miss from
+ *   the key's own stream; account suspension is cached per account, loaded from the account's stream.
+ *   Both sources are the event store itself, so a reload can never bring back a revoked key.
+ * - Every instance follows the global log from its head at start-up, for `api_key.*` and
+ *   suspension events, and drops what they touch: a change reaches every instance as fast as the
+ *   store's subscription delivers (a notification, else a 300 ms poll on PostgreSQL).
+ * - If that stream of invalidations stops (subscription failed, database away), entries still age out:
+ *   none is served more than `maxAgeMs` (55 s) after it was loaded.
+ * - Expiry and grace periods need no invalidation: they are decided at each call from the stored instants.
+ */
+export class KeyVerifier {
+  private readonly keys: RefreshingCache<CachedKey | null>;
+  private readonly suspended: RefreshingCache<boolean>;
+  private subscription?: Subscription;
+  private lastSeenPosition = 0n;
+  private stopped = false;
+  private resubscribeTimer?: NodeJS.Timeout;
+
+  constructor(
+    private readonly deps: KeyVerifierDependencies,
+    private readonly options: KeyVerifierOptions = defaultKeyVerifierOptions,
+  ) {
+    this.keys = new RefreshingCache((keyId) => this.loadKey(keyId), options.cache);
+    this.suspended = new RefreshingCache((accountId) => this.loadSuspension(accountId), options.cache);
+  }
+
+  /** Follows the log from its current head; call before serving. */
+  async start(): Promise<void> {
+    if (!this.options.followLog) return;
+    this.lastSeenPosition = await this.deps.store.headPosition();
+    this.follow();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.resubscribeTimer) clearTimeout(this.resubscribeTimer);
+    await this.subscription?.stop();
+  }
+
+  /**
+   * Throws `invalid_key`, `account_suspended`, `scope_denied` or a policy's error; answers
+   * synchronously when the key and its account are in memory.
+   */
+  verify(key: string, endpoint: string): VerifiedKey | Promise<VerifiedKey> {
+    const parsed = parseApiKey(key);
+    if (parsed === undefined) throw new InvalidApiKeyError();
+    const digest = createHash('sha256').update(key, 'utf8').digest();
+    const cached = this.keys.get(parsed.keyId);
+    if (cached instanceof Promise) return cached.then((loaded) => this.withKey(loaded, digest, endpoint));
+    return this.withKey(cached, digest, endpoint);
+  }
+
+  private withKey(cached: CachedKey | null, digest: Buffer, endpoint: string): VerifiedKey | Promise<VerifiedKey> {
+    if (cached === null || !timingSafeEqual(cached.hash, digest)) throw new InvalidApiKeyError();
+    const suspended = this.suspended.get(cached.record.accountId);
+    if (suspended instanceof Promise) return suspended.then((loaded) => this.decide(cached, loaded, endpoint));
+    return this.decide(cached, suspended, endpoint);
+  }
+
+  private decide(cached: CachedKey, accountSuspended: boolean, endpoint: string): VerifiedKey {
+    const now = this.deps.clock.now();
+    const nowMs = now.getTime();
+    const refusal = refusalOf(cached.record, accountSuspended, endpoint, nowMs);
+    if (refusal !== null) throw this.errorFor(refusal, endpoint);
+    for (const policy of this.deps.policies.all) {
+      const refused = policy.refusal(cached.answer, now);
+      if (refused !== undefined) throw refused;
+    }
+    this.deps.lastUsed.record(cached.record.keyId, nowMs);
+    return cached.answer;
+  }
+
+  private errorFor(refusal: KeyRefusal, endpoint: string): DomainError {
+    switch (refusal) {
+      case 'invalid_key':
+        return new InvalidApiKeyError();
+      case 'account_suspended':
+        return new KeyAccountSuspendedError(this.deps.supportEmail);
+      case 'scope_denied':
+        return new ScopeDeniedError(endpoint);
+    }
+  }
+
+  private async loadKey(keyId: string): Promise<CachedKey | null> {
+    const events = await this.deps.store.readStream(apiKeyStream(keyId));
+    const state = fold(evolveApiKey, initialApiKeyState, events.map(toDomainEvent) as Occurred<ApiKeyEvent>[]);
+    if (!state.exists) return null;
+    const record = verificationRecordOf(state);
+    return {
+      record,
+      hash: Buffer.from(record.hash, 'hex'),
+      answer: Object.freeze({ valid: true, accountId: record.accountId, keyId: record.keyId, scopes: Object.freeze([...record.scopes]) }),
+    };
+  }
+
+  /** Reads the account's stream backwards until the latest suspension or reinstatement (or its start). */
+  private async loadSuspension(accountId: string): Promise<boolean> {
+    let fromRevision: number | undefined;
+    for (;;) {
+      const page = await this.deps.store.readStream(accountStream(accountId), { direction: 'backwards', fromRevision, maxCount: ACCOUNT_PAGE });
+      const found = suspendedFromNewestFirst(page);
+      if (found !== undefined) return found;
+      const oldest = page[page.length - 1];
+      if (page.length < ACCOUNT_PAGE || oldest.revision === 0) return false;
+      fromRevision = oldest.revision - 1;
+    }
+  }
+
+  private follow(): void {
+    const subscription = this.deps.store.subscribeToAll(
+      { after: this.lastSeenPosition, typePrefixes: [API_KEY_EVENT_PREFIX, ACCOUNT_SUSPENDED, ACCOUNT_REINSTATED] },
+      async (event) => this.invalidateFor(event),
+    );
+    this.subscription = subscription;
+    void subscription.failed.then((error) => {
+      if (this.stopped || this.subscription !== subscription) return;
+      this.deps.onError?.('key verification stopped following the event log; resubscribing', error);
+      // What was missed is delivered again from the last position seen; meanwhile nothing old is trusted.
+      this.keys.clear();
+      this.suspended.clear();
+      this.resubscribeTimer = setTimeout(() => {
+        if (!this.stopped) this.follow();
+      }, this.options.resubscribeDelayMs);
+      this.resubscribeTimer.unref();
+    });
+  }
+
+  private invalidateFor(event: RecordedEvent): void {
+    if (event.type.startsWith(API_KEY_EVENT_PREFIX)) {
+      const keyId = typeof event.data.keyId === 'string' ? event.data.keyId : event.stream.slice(apiKeyStream('').length);
+      this.keys.invalidate(keyId);
+    } else if (isStandingEvent(event.type)) {
+      const accountId = event.metadata.accountId ?? event.stream.slice(accountStream('').length);
+      this.suspended.invalidate(accountId);
+    }
+    this.lastSeenPosition = event.position;
+  }
+}
