@@ -1,11 +1,13 @@
 import { DynamicModule, Module, Type } from '@nestjs/common';
 import { AccountsModule } from '@app/accounts';
+import { ApiKeysModule } from '@app/api-keys';
 import { CoreModule, Runtime } from '@app/core';
 import { HealthModule } from './health/health.module';
 
 /** Every bounded context's module: its controllers, handlers and read side. Add yours here. */
 export const featureModules: Type<unknown>[] = [
   AccountsModule,
+  ApiKeysModule,
 ];
 
 @Module({})
