@@ -1,19 +1,122 @@
-import { Module } from '@nestjs/common';
+import { Global, Inject, Module, OnModuleInit } from '@nestjs/common';
+import { SessionAuthority } from '@app/auth';
+import { SQL_DATABASE } from '@app/core';
+import { migrate, SqlDatabase } from '@app/database';
 import { EventCatalog } from '@app/ddd';
 import { registerErrorStatuses } from '@app/http';
+import { routeByJobName } from '@app/messaging';
+import { ReadSideRegistry } from '@app/projections';
+import { accountProfileProjection } from '../../../projections/account-profile/account-profile.projection';
+import { accountSessionsProjection } from '../../../projections/account-sessions/account-sessions.projection';
+import { ChangePasswordController } from './change-password/change-password.controller';
+import { ChangePasswordHandler } from './change-password/change-password.handler';
 import { accountErrorStatuses } from './domain/account.errors';
 import { accountEventVersions } from './domain/account.events';
+import { signInGuardEventVersions } from './domain/sign-in-guard.decider';
+import { EndSessionsController, SignOutController } from './end-sessions/end-sessions.controller';
+import { EndSessionsHandler } from './end-sessions/end-sessions.handler';
+import { GetProfileController, ProfileReader } from './get-profile/get-profile.controller';
+import { ListSessionsController } from './list-sessions/list-sessions.controller';
+import { SessionListing } from './list-sessions/session-listing';
+import { PasswordRules } from './password-policy/password-policy.service';
+import { RefreshSessionController } from './refresh-session/refresh-session.controller';
+import { RefreshSessionHandler } from './refresh-session/refresh-session.handler';
 import { RegisterAccountController } from './register-account/register-account.controller';
 import { RegisterAccountHandler } from './register-account/register-account.handler';
+import { AccountSessionAuthority } from './sessions/account-session-authority';
+import { AccountStates } from './sessions/account-states';
+import { SessionEnder } from './sessions/session-ender';
+import { SessionStarter } from './sessions/session-starter';
+import { SessionTokens } from './sessions/session-tokens';
+import { sessionMigrations } from './sessions/sessions.migrations';
+import { SetStaffRolesController } from './set-staff-roles/set-staff-roles.controller';
+import { SetStaffRolesHandler } from './set-staff-roles/set-staff-roles.handler';
+import {
+  ACCOUNTS_QUEUE,
+  MIRROR_SIGN_IN_GUARD_JOB,
+  mirrorSignInGuardReaction,
+  SignInGuardMirror,
+} from './sign-in-guard-mirror/mirror-sign-in-guard';
+import { MfaChallenges } from './sign-in/mfa-challenge';
+import { SignInController } from './sign-in/sign-in.controller';
+import { SignInHandler } from './sign-in/sign-in.handler';
+import { ReinstateAccountHandler, SuspendAccountHandler } from './suspend-account/suspend-account.handler';
+import { SuspendAccountController } from './suspend-account/suspend-account.controller';
+import { SEND_VERIFICATION_EMAIL_JOB, VerificationEmails, verificationEmailReaction } from './verify-email/verification-email';
+import { VerificationLinks } from './verify-email/verification-links';
+import { VerifyEmailController } from './verify-email/verify-email.controller';
+import { VerifyEmailHandler } from './verify-email/verify-email.handler';
 
 registerErrorStatuses(accountErrorStatuses);
 
+/**
+ * Accounts, sign-in and sessions. Global because it provides the `SessionAuthority` that the access
+ * token guard of `@app/auth` (used by every context) asks on each request.
+ */
+@Global()
 @Module({
-  controllers: [RegisterAccountController],
-  providers: [RegisterAccountHandler],
+  controllers: [
+    RegisterAccountController,
+    VerifyEmailController,
+    SignInController,
+    RefreshSessionController,
+    SignOutController,
+    ListSessionsController,
+    EndSessionsController,
+    GetProfileController,
+    ChangePasswordController,
+    SetStaffRolesController,
+    SuspendAccountController,
+  ],
+  providers: [
+    RegisterAccountHandler,
+    VerifyEmailHandler,
+    SignInHandler,
+    RefreshSessionHandler,
+    EndSessionsHandler,
+    ChangePasswordHandler,
+    SetStaffRolesHandler,
+    SuspendAccountHandler,
+    ReinstateAccountHandler,
+    PasswordRules,
+    AccountStates,
+    SessionTokens,
+    SessionStarter,
+    SessionEnder,
+    SessionListing,
+    ProfileReader,
+    MfaChallenges,
+    VerificationLinks,
+    VerificationEmails,
+    SignInGuardMirror,
+    AccountSessionAuthority,
+    { provide: SessionAuthority, useExisting: AccountSessionAuthority },
+  ],
+  exports: [SessionAuthority, AccountStates],
 })
-export class AccountsModule {
-  constructor(catalog: EventCatalog) {
-    catalog.register(accountEventVersions);
+export class AccountsModule implements OnModuleInit {
+  constructor(
+    catalog: EventCatalog,
+    readSide: ReadSideRegistry,
+    mirror: SignInGuardMirror,
+    verificationEmails: VerificationEmails,
+    @Inject(SQL_DATABASE) private readonly db: SqlDatabase,
+  ) {
+    catalog.register(accountEventVersions).register(signInGuardEventVersions);
+    readSide.addProjection(accountProfileProjection);
+    readSide.addProjection(accountSessionsProjection);
+    readSide.addReaction(verificationEmailReaction);
+    readSide.addReaction(mirrorSignInGuardReaction);
+    readSide.addJobWorker({
+      queue: ACCOUNTS_QUEUE,
+      handler: routeByJobName({
+        [SEND_VERIFICATION_EMAIL_JOB]: verificationEmails.handler(),
+        [MIRROR_SIGN_IN_GUARD_JOB]: mirror.handler(),
+      }),
+    });
+  }
+
+  async onModuleInit(): Promise<void> {
+    await migrate(this.db, sessionMigrations);
   }
 }

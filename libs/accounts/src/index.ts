@@ -1,4 +1,25 @@
 export { AccountsModule } from './accounts.module';
-export { accountDecider, AccountState, decideAccount, evolveAccount, initialAccountState } from './domain/account.decider';
+export {
+  accountDecider,
+  AccountSession,
+  AccountState,
+  decideAccount,
+  effectiveRoles,
+  evolveAccount,
+  ExistingAccount,
+  initialAccountState,
+  liveSessions,
+  signInOutcome,
+} from './domain/account.decider';
 export { AccountEvent, AccountEventType, accountEventVersions, accountStream } from './domain/account.events';
 export { normaliseEmail } from './domain/email';
+export { checkPasswordPolicy, DictionaryMatcher, PasswordPolicy, PasswordViolation } from './domain/password-policy';
+export {
+  secondsUntilUnlocked,
+  signInGuardDecider,
+  SignInGuardEventType,
+  signInGuardEventVersions,
+  signInGuardStream,
+} from './domain/sign-in-guard.decider';
+export { commonWordMatcher, defaultPasswordPolicy } from './password-policy/common-words';
+export { AccountStates } from './sessions/account-states';

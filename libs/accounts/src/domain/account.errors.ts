@@ -1,11 +1,26 @@
 import { DomainError } from '@app/ddd';
+import { PasswordViolation } from './password-policy';
 
-export type AccountErrorCode = 'email_taken' | 'account_exists';
+export type AccountErrorCode =
+  | 'email_taken'
+  | 'account_exists'
+  | 'weak_password'
+  | 'invalid_credentials'
+  | 'account_locked'
+  | 'account_suspended'
+  | 'invalid_token'
+  | 'invalid_current_password';
 
 /** The HTTP status of each account error code; `Record` makes a forgotten code a compile error. */
 export const accountErrorStatuses: Record<AccountErrorCode, number> = {
   email_taken: 409,
   account_exists: 409,
+  weak_password: 400,
+  invalid_credentials: 401,
+  account_locked: 423,
+  account_suspended: 403,
+  invalid_token: 400,
+  invalid_current_password: 400,
 };
 
 export class EmailTakenError extends DomainError<'email_taken'> {
@@ -17,5 +32,49 @@ export class EmailTakenError extends DomainError<'email_taken'> {
 export class AccountExistsError extends DomainError<'account_exists'> {
   constructor() {
     super('account_exists', 'This account already exists');
+  }
+}
+
+export class WeakPasswordError extends DomainError<'weak_password'> {
+  constructor(readonly violations: readonly PasswordViolation[]) {
+    super('weak_password', 'The password does not meet the password rules', { violations });
+  }
+}
+
+/** One answer for an unknown email, a wrong password and an account without a password. */
+export class InvalidCredentialsError extends DomainError<'invalid_credentials'> {
+  constructor() {
+    super('invalid_credentials', 'Invalid email or password');
+  }
+}
+
+export class AccountLockedError extends DomainError<'account_locked'> {
+  constructor(readonly retryAfterSeconds: number) {
+    super('account_locked', 'Too many failed sign-in attempts; try again later', { retryAfter: retryAfterSeconds });
+  }
+}
+
+export class AccountSuspendedError extends DomainError<'account_suspended'> {
+  constructor(supportEmail?: string) {
+    super('account_suspended', `This account is suspended. Contact ${supportEmail ?? 'support'} to restore access.`);
+  }
+}
+
+export class InvalidTokenError extends DomainError<'invalid_token'> {
+  constructor() {
+    super('invalid_token', 'The link is not valid');
+  }
+}
+
+export class InvalidCurrentPasswordError extends DomainError<'invalid_current_password'> {
+  constructor() {
+    super('invalid_current_password', 'The current password is not correct');
+  }
+}
+
+/** `not_found` is mapped to 404 by the HTTP edge; another account's resource answers the same. */
+export class AccountResourceNotFoundError extends DomainError<'not_found'> {
+  constructor(what: 'account' | 'session') {
+    super('not_found', `No such ${what}`);
   }
 }

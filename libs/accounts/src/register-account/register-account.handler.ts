@@ -10,6 +10,7 @@ import { accountDecider } from '../domain/account.decider';
 import { EmailTakenError } from '../domain/account.errors';
 import { accountStream } from '../domain/account.events';
 import { normaliseEmail } from '../domain/email';
+import { PasswordRules } from '../password-policy/password-policy.service';
 import { RegisterAccountCommand } from './register-account.command';
 
 /** A reservation whose account stream never came to exist after this long was left by a crash. */
@@ -24,11 +25,14 @@ export class RegisterAccountHandler implements ICommandHandler<RegisterAccountCo
     @Inject(APP_CONFIG) private readonly config: ResolvedConfig,
     private readonly hasher: PasswordHasher,
     private readonly secretBox: SecretBox,
+    private readonly rules: PasswordRules,
   ) {}
 
   async execute({ email, password, context }: RegisterAccountCommand): Promise<{ accountId: string }> {
     const accountId = randomUUID();
     const normalisedEmail = normaliseEmail(email);
+    // Before anything is written: a weak password leaves no event and no reservation behind.
+    this.rules.assertAcceptable(password, normalisedEmail);
     const now = this.clock.now();
     const passwordHashSealed = this.secretBox.seal(await this.hasher.hash(password));
     try {

@@ -1,0 +1,65 @@
+import { SqlExecutor } from '@app/database';
+import { RecordedEvent } from '@app/event-store';
+import { Projection, TableNames } from '@app/projections';
+
+/**
+ * AccountSessions: one row per session an account started, for `GET /v1/sessions`: when and from where
+ * it started, its absolute end, and when and why it ended. Idle expiry is not here (it comes from no
+ * event): the listing joins the session activity table and decides liveness when read.
+ *
+ * The event types are the accounts context's stored schema, declared here as this read model reads
+ * them (the spec checks them against the context's own), so the context registers it without a cycle.
+ */
+export const ACCOUNT_SESSIONS_TABLE = 'account_sessions';
+
+export const accountSessionsEventTypes = ['account.session_started', 'account.session_ended'] as const;
+
+export const accountSessionsProjection: Projection = {
+  name: 'account-sessions',
+  version: 1,
+  eventTypePrefixes: accountSessionsEventTypes,
+  tables: [
+    {
+      name: ACCOUNT_SESSIONS_TABLE,
+      ddl: `
+        CREATE TABLE {{table}} (
+          session_id text PRIMARY KEY,
+          account_id text NOT NULL,
+          method text NOT NULL,
+          created_at timestamptz NOT NULL,
+          expires_at timestamptz NOT NULL,
+          ip text,
+          user_agent text,
+          ended_at timestamptz,
+          end_reason text
+        );
+        CREATE INDEX {{table}}_account ON {{table}} (account_id, created_at DESC, session_id DESC);`,
+    },
+  ],
+  async apply(event: RecordedEvent, tx: SqlExecutor, tables: TableNames): Promise<void> {
+    const table = tables[ACCOUNT_SESSIONS_TABLE];
+    const data = event.data as Record<string, string>;
+    switch (event.type) {
+      case 'account.session_started':
+        await tx.query(
+          `INSERT INTO ${table} (session_id, account_id, method, created_at, expires_at, ip, user_agent)
+           VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (session_id) DO NOTHING`,
+          [data.sessionId, accountIdOf(event), data.method, event.metadata.occurredAt, data.expiresAt, event.metadata.ip ?? null, event.metadata.userAgent ?? null],
+        );
+        return;
+      case 'account.session_ended':
+        await tx.query(`UPDATE ${table} SET ended_at = $2, end_reason = $3 WHERE session_id = $1 AND ended_at IS NULL`, [
+          data.sessionId,
+          event.metadata.occurredAt,
+          data.reason,
+        ]);
+        return;
+      default:
+        return;
+    }
+  },
+};
+
+function accountIdOf(event: RecordedEvent): string {
+  return event.metadata.accountId ?? event.stream.slice('account-'.length);
+}
