@@ -1,6 +1,7 @@
 import { DynamicModule, Module, Type } from '@nestjs/common';
 import { AccountsModule } from '@app/accounts';
 import { ApiKeysModule } from '@app/api-keys';
+import { AuthModule } from '@app/auth';
 import { CoreModule, Runtime } from '@app/core';
 import { HealthModule } from './health/health.module';
 
@@ -8,6 +9,7 @@ import { HealthModule } from './health/health.module';
 export const featureModules: Type<unknown>[] = [
   AccountsModule,
   ApiKeysModule,
+  AuthModule,
 ];
 
 @Module({})
