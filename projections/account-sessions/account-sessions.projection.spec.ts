@@ -1,0 +1,75 @@
+import { AccountEventType } from '@app/accounts';
+import { ProjectionTestbed } from '@app/projections';
+import { recordedEvent } from '@app/testing';
+import { ACCOUNT_SESSIONS_TABLE, accountSessionsEventTypes, accountSessionsProjection } from './account-sessions.projection';
+
+const stream = 'account-a-1';
+const events = [
+  recordedEvent(stream, 1, AccountEventType.SessionStarted, { sessionId: 's-1', method: 'password', expiresAt: '2026-02-04T09:00:00.000Z' }, {
+    accountId: 'a-1',
+    occurredAt: '2026-01-05T09:00:00.000Z',
+    ip: '203.0.113.7',
+    userAgent: 'Firefox/140',
+  }),
+  recordedEvent(stream, 2, AccountEventType.SessionStarted, { sessionId: 's-2', method: 'password', expiresAt: '2026-02-04T10:00:00.000Z' }, {
+    accountId: 'a-1',
+    occurredAt: '2026-01-05T10:00:00.000Z',
+  }),
+  recordedEvent(stream, 3, AccountEventType.SessionEnded, { sessionId: 's-1', reason: 'signed_out' }, {
+    accountId: 'a-1',
+    occurredAt: '2026-01-05T11:00:00.000Z',
+  }),
+];
+
+describe('AccountSessions projection', () => {
+  let testbed: ProjectionTestbed;
+  beforeEach(async () => {
+    testbed = await ProjectionTestbed.create(accountSessionsProjection);
+  });
+  afterEach(() => testbed.close());
+
+  const rows = () =>
+    testbed.rows(
+      `SELECT session_id, account_id, method, created_at::text AS created_at, expires_at::text AS expires_at, ip, user_agent,
+              ended_at::text AS ended_at, end_reason FROM ${ACCOUNT_SESSIONS_TABLE} ORDER BY session_id`,
+    );
+
+  it('reads the event types the accounts context writes', () => {
+    expect(Object.values(AccountEventType)).toEqual(expect.arrayContaining([...accountSessionsEventTypes]));
+  });
+
+  it('keeps one row per session with where it started, and when and why it ended', async () => {
+    await testbed.feed(events);
+    expect(await rows()).toEqual([
+      {
+        session_id: 's-1',
+        account_id: 'a-1',
+        method: 'password',
+        created_at: '2026-01-05 09:00:00+00',
+        expires_at: '2026-02-04 09:00:00+00',
+        ip: '203.0.113.7',
+        user_agent: 'Firefox/140',
+        ended_at: '2026-01-05 11:00:00+00',
+        end_reason: 'signed_out',
+      },
+      {
+        session_id: 's-2',
+        account_id: 'a-1',
+        method: 'password',
+        created_at: '2026-01-05 10:00:00+00',
+        expires_at: '2026-02-04 10:00:00+00',
+        ip: null,
+        user_agent: null,
+        ended_at: null,
+        end_reason: null,
+      },
+    ]);
+  });
+
+  it('gives the same rows when the same events are fed twice', async () => {
+    await testbed.feed(events);
+    const once = await rows();
+    await testbed.feed(events);
+    expect(await rows()).toEqual(once);
+  });
+});
