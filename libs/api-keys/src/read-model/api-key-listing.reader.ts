@@ -58,11 +58,16 @@ export function apiKeyView(key: ListedKey, lastUsedAt: string | null, now: Date,
 }
 
 /** The status as SQL over the same stored instants as `statusAt`, so `?status=` pages correctly. */
-const statusCondition: Record<ApiKeyStatus, (now: string) => string> = {
+const statusCondition: Record<ApiKeyStatus, (nowParameter: () => string) => string> = {
   revoked: () => 'l.revoked_at IS NOT NULL',
-  expired: (now) => `l.revoked_at IS NULL AND (l.expires_at <= ${now} OR l.grace_until <= ${now})`,
-  active: (now) =>
-    `l.revoked_at IS NULL AND (l.expires_at IS NULL OR l.expires_at > ${now}) AND (l.grace_until IS NULL OR l.grace_until > ${now})`,
+  expired: (nowParameter) => {
+    const now = nowParameter();
+    return `l.revoked_at IS NULL AND (l.expires_at <= ${now} OR l.grace_until <= ${now})`;
+  },
+  active: (nowParameter) => {
+    const now = nowParameter();
+    return `l.revoked_at IS NULL AND (l.expires_at IS NULL OR l.expires_at > ${now}) AND (l.grace_until IS NULL OR l.grace_until > ${now})`;
+  },
 };
 
 function encodeCursor(row: ListingRow): string {
@@ -97,8 +102,8 @@ export class ApiKeyListingReader {
     const params: unknown[] = [accountId];
     const conditions = ['l.account_id = $1'];
     if (query.status) {
-      params.push(now.toISOString());
-      conditions.push(`(${statusCondition[query.status](`$${params.length}::timestamptz`)})`);
+      const nowParameter = (): string => `$${params.push(now.toISOString())}::timestamptz`;
+      conditions.push(`(${statusCondition[query.status](nowParameter)})`);
     }
     if (query.cursor) {
       const [createdAt, keyId] = decodeCursor(query.cursor);

@@ -1,0 +1,70 @@
+import { TestApp, TEST_SERVICE_TOKEN } from '@app/test-app';
+
+/** Letters in runs of two at most: no dictionary word can hide in it. */
+export const PASSWORD = 'Xq7#Vb2!Lp9$Zr4&';
+
+export interface Holder {
+  readonly accountId: string;
+  readonly email: string;
+  token: string;
+}
+
+export async function signIn(app: TestApp, email: string): Promise<string> {
+  const response = await app.inject({ method: 'POST', url: '/v1/auth/login', payload: { email, password: PASSWORD } });
+  if (response.statusCode !== 200) throw new Error(`sign-in of ${email}: ${response.statusCode} ${response.body}`);
+  return response.json<{ accessToken: string }>().accessToken;
+}
+
+export async function signUp(app: TestApp, email: string): Promise<Holder> {
+  const registered = await app.inject({ method: 'POST', url: '/v1/accounts', payload: { email, password: PASSWORD } });
+  if (registered.statusCode !== 201) throw new Error(`registration of ${email}: ${registered.statusCode} ${registered.body}`);
+  return { accountId: registered.json<{ accountId: string }>().accountId, email, token: await signIn(app, email) };
+}
+
+/**
+ * A support agent, the way an operator makes one: the bootstrap admin (BOOTSTRAP_ADMIN_EMAIL) verifies
+ * its address from the mail it received, then grants itself the `support` role.
+ */
+export async function supportAgent(app: TestApp, bootstrapEmail: string): Promise<Holder> {
+  const admin = await signUp(app, bootstrapEmail);
+  await app.settle();
+  const mail = app.mailer.to(bootstrapEmail).map((message) => `${message.text ?? ''} ${message.html ?? ''}`).join(' ');
+  const token = /verify-email\?token=([^\s"&<]+)/.exec(mail)?.[1];
+  if (!token) throw new Error('no verification link was mailed');
+  const verified = await app.inject({ method: 'POST', url: '/v1/accounts/verify-email', payload: { token: decodeURIComponent(token) } });
+  if (verified.statusCode !== 204) throw new Error(`verify-email: ${verified.statusCode} ${verified.body}`);
+  admin.token = await signIn(app, bootstrapEmail);
+  const granted = await app.inject({
+    method: 'PUT',
+    url: `/v1/admin/accounts/${admin.accountId}/roles`,
+    token: admin.token,
+    payload: { roles: ['support'] },
+  });
+  if (granted.statusCode !== 200) throw new Error(`grant support: ${granted.statusCode} ${granted.body}`);
+  return admin;
+}
+
+export interface IssuedKeyBody {
+  id: string;
+  name: string;
+  prefix: string;
+  scopes: string[];
+  key: string;
+  createdAt: string;
+  expiresAt: string | null;
+}
+
+export async function createKey(app: TestApp, holder: Holder, body: Record<string, unknown> = {}): Promise<IssuedKeyBody> {
+  const response = await app.inject({
+    method: 'POST',
+    url: '/v1/api-keys',
+    token: holder.token,
+    payload: { name: 'production-chatbot-server-1', scopes: ['chat'], ...body },
+  });
+  if (response.statusCode !== 201) throw new Error(`create key: ${response.statusCode} ${response.body}`);
+  return response.json<IssuedKeyBody>();
+}
+
+export function verify(app: TestApp, key: unknown, endpoint: unknown = 'chat.completions', token = TEST_SERVICE_TOKEN) {
+  return app.inject({ method: 'POST', url: '/v1/keys/verify', token, payload: { key, endpoint } });
+}
