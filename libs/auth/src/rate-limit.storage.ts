@@ -30,8 +30,9 @@ export class RedisThrottlerStorage implements ThrottlerStorage {
     this.timeoutMs = options.timeoutMs ?? 100;
     this.keyPrefix = options.keyPrefix ?? 'rate-limit:';
     this.redis = new Redis(options.redisUrl, {
-      // Fail fast while disconnected instead of queueing: the memory fallback answers meanwhile.
-      enableOfflineQueue: false,
+      // Commands wait (at most `timeoutMs`) while the first connection is made; once Redis is known to be
+      // down, `increment` does not ask it at all until it is back.
+      enableOfflineQueue: true,
       maxRetriesPerRequest: 0,
       connectTimeout: 1000,
       retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
@@ -40,6 +41,8 @@ export class RedisThrottlerStorage implements ThrottlerStorage {
   }
 
   async increment(key: string, ttl: number, limit: number, blockDuration: number, throttlerName: string): Promise<ThrottlerStorageRecord> {
+    const knownDown = this.redis.status === 'reconnecting' || this.redis.status === 'end' || this.redis.status === 'close';
+    if (knownDown) return this.memory.increment(key, ttl, limit, blockDuration, throttlerName);
     try {
       return await this.withTimeout(this.incrementInRedis(`${this.keyPrefix}${throttlerName}:${key}`, ttl, limit));
     } catch {
