@@ -11,7 +11,7 @@ export {
   liveSessions,
   signInOutcome,
 } from './domain/account.decider';
-export { AccountEvent, AccountEventType, accountEventVersions, accountStream } from './domain/account.events';
+export { AccountEvent, AccountEventType, accountEventVersions, accountStream, SessionEndReason } from './domain/account.events';
 export { normaliseEmail } from './domain/email';
 export { checkPasswordPolicy, DictionaryMatcher, PasswordPolicy, PasswordViolation } from './domain/password-policy';
 export {

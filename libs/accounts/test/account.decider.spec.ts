@@ -1,4 +1,4 @@
-import { accountDecider, AccountEventType, effectiveRoles, ExistingAccount, signInOutcome } from '@app/accounts';
+import { accountDecider, AccountEventType, effectiveRoles, ExistingAccount, SessionEndReason, signInOutcome } from '@app/accounts';
 import { deciderSpec } from '@app/testing';
 
 const spec = deciderSpec(accountDecider);
@@ -10,7 +10,7 @@ const started = (sessionId: string, expiresAt = '2026-02-04T09:00:00.000Z') => (
   type: AccountEventType.SessionStarted,
   data: { sessionId, method: 'password' as const, expiresAt },
 });
-const ended = (sessionId: string, reason: string) => ({ type: AccountEventType.SessionEnded, data: { sessionId, reason } });
+const ended = (sessionId: string, reason: SessionEndReason) => ({ type: AccountEventType.SessionEnded, data: { sessionId, reason } });
 const suspended = { type: AccountEventType.Suspended, data: { reason: 'chargeback fraud' } };
 
 describe('account decider: registration', () => {
@@ -127,7 +127,7 @@ describe('account decider: staff roles', () => {
   });
 
   it('writes nothing when the roles do not change', () => {
-    const granted = { type: AccountEventType.StaffRolesChanged, data: { roles: ['support'], previousRoles: [] } };
+    const granted = { type: AccountEventType.StaffRolesChanged, data: { roles: ['support'], previousRoles: [] } } as const;
     spec.given([registered, granted]).when({ kind: 'SetStaffRoles', roles: ['support'] }).then([]);
   });
 
@@ -145,7 +145,7 @@ describe('account decider: mirrored sign-in failures', () => {
     ({
       kind: 'MirrorSignInGuard',
       guardStream: 'signin_guard-abc',
-      events: revisions.map((revision) => ({ revision, kind: 'failure', failedAt: '2026-01-05T08:59:00.000Z' })),
+      events: revisions.map((revision) => ({ revision, kind: 'failure' as const, failedAt: '2026-01-05T08:59:00.000Z' })),
     }) as const;
   const failed = (guardRevision: number) => ({
     type: AccountEventType.SignInFailed,

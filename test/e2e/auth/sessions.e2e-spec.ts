@@ -1,3 +1,4 @@
+import { JwtService } from '@nestjs/jwt';
 import { ManualClock } from '@app/ddd';
 import { createTestApp, TestApp } from '@app/test-app';
 import { accountsClient, STRONG_PASSWORD } from './accounts-client';
@@ -16,11 +17,23 @@ describe('sessions', () => {
   const sessions = (token: string) => app.inject({ method: 'GET', url: '/v1/sessions', token });
 
   it('refuses requests without a valid access token with 401 unauthorized', async () => {
-    for (const headers of [{}, { authorization: 'Bearer not-a-jwt' }, { authorization: 'Basic abc' }]) {
+    for (const headers of [{}, { authorization: 'Bearer not-a-jwt' }, { authorization: 'Basic abc' }] as Record<string, string>[]) {
       const response = await app.inject({ method: 'GET', url: '/v1/me', headers });
       expect(response.statusCode).toBe(401);
       expect(response.json()).toEqual({ error: 'unauthorized', message: expect.any(String) });
     }
+  });
+
+  it('refuses a token with valid claims for a live session but signed with another key, or unsigned', async () => {
+    const accountId = await client.register('forged@example.com');
+    const real = await client.signIn('forged@example.com');
+    const { sid, iat, exp } = JSON.parse(Buffer.from(real.accessToken.split('.')[1], 'base64url').toString('utf8'));
+    const claims = { sub: accountId, sid, iat, exp };
+    const otherKey = new JwtService({ secret: 'another-secret-that-is-long-enough-0123456789' }).sign(claims);
+    const unsigned = `${Buffer.from('{"alg":"none","typ":"JWT"}').toString('base64url')}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.`;
+    expect(await status(otherKey)).toBe(401);
+    expect(await status(unsigned)).toBe(401);
+    expect(await status(real.accessToken)).toBe(200);
   });
 
   it('ends a session unused past the idle limit while one used regularly lives on', async () => {
