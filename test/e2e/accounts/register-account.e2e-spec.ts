@@ -1,6 +1,7 @@
 import { createTestApp, TestApp } from '@app/test-app';
 
-const strongPassword = 'Quartz-Violet-42!';
+// Strong under the password policy: every class, no 4-letter dictionary word, not the email.
+const strongPassword = 'Xq7#vLp2!mZk9w';
 
 describe('POST /v1/accounts (HTTP -> command -> events -> stream)', () => {
   let app: TestApp;
