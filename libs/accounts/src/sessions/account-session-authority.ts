@@ -5,11 +5,12 @@ import { APP_CONFIG, CLOCK } from '@app/core';
 import { Clock } from '@app/ddd';
 import { AccountSession, effectiveRoles, ExistingAccount } from '../domain/account.decider';
 import { AccountStates } from './account-states';
-import { SessionTokens } from './session-tokens';
+import { ACTIVITY_RESOLUTION_SECONDS, SessionTokens } from './session-tokens';
 
 export interface LiveSession {
   readonly account: ExistingAccount;
   readonly session: AccountSession;
+  readonly lastActiveAt: Date;
 }
 
 /**
@@ -32,7 +33,8 @@ export class AccountSessionAuthority extends SessionAuthority {
     const now = this.clock.now();
     const live = await this.liveSession(claims.accountId, claims.sessionId, now);
     if (!live) return null;
-    await this.tokens.touch(claims.sessionId, now);
+    // Activity is kept to the minute: most requests read it and write nothing.
+    if (now.getTime() - live.lastActiveAt.getTime() >= ACTIVITY_RESOLUTION_SECONDS * 1000) await this.tokens.touch(claims.sessionId, now);
     return {
       accountId: live.account.accountId,
       sessionId: live.session.sessionId,
@@ -48,6 +50,6 @@ export class AccountSessionAuthority extends SessionAuthority {
     if (!session || Date.parse(session.expiresAt) <= now.getTime()) return null;
     const lastActiveAt = await this.tokens.lastActiveAt(sessionId);
     if (!lastActiveAt || now.getTime() - lastActiveAt.getTime() >= this.config.sessionIdleSeconds * 1000) return null;
-    return { account, session };
+    return { account, session, lastActiveAt };
   }
 }
