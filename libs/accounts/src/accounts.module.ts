@@ -6,6 +6,7 @@ import { EventCatalog } from '@app/ddd';
 import { registerErrorStatuses } from '@app/http';
 import { routeByJobName } from '@app/messaging';
 import { ReadSideRegistry } from '@app/projections';
+import { PasswordHasher } from '@app/security';
 import { accountProfileProjection } from '../../../projections/account-profile/account-profile.projection';
 import { accountSessionsProjection } from '../../../projections/account-sessions/account-sessions.projection';
 import { ChangePasswordController } from './change-password/change-password.controller';
@@ -101,7 +102,11 @@ export class AccountsModule implements OnModuleInit {
     mirror: SignInGuardMirror,
     verificationEmails: VerificationEmails,
     @Inject(SQL_DATABASE) private readonly db: SqlDatabase,
+    private readonly hasher: PasswordHasher,
+    rules: PasswordRules,
   ) {
+    // Word lists decompressed and indexed now, not on the first registration.
+    void rules.policy;
     catalog.register(accountEventVersions).register(signInGuardEventVersions);
     readSide.addProjection(accountProfileProjection);
     readSide.addProjection(accountSessionsProjection);
@@ -118,5 +123,7 @@ export class AccountsModule implements OnModuleInit {
 
   async onModuleInit(): Promise<void> {
     await migrate(this.db, sessionMigrations);
+    // The dummy hash is made on first use: make it now, or the first unknown-email sign-in takes twice as long.
+    await this.hasher.verifyAgainstDummy('warm-up');
   }
 }

@@ -1,3 +1,12 @@
+/**
+ * Authentication for every audience. Notes for users of this contract:
+ * - `AccountAuthGuard` sets `request.actor = { kind: 'account', id }`; `StaffGuard` (which runs the
+ *   account check itself when it has not run) sets `{ kind: 'staff', id }` once the role check passes:
+ *   the actor says in which capacity the request acts, not whether the account holds a role.
+ * - `@RequireRoles(...)` means any one of the roles; roles do not imply each other (admin is not support).
+ * - `SessionAuthority` is provided by `@app/accounts` (global), so `AccountsModule` and `AuthModule`
+ *   must both be imported by the app.
+ */
 export { AuthenticatedAccount, StaffRole, STAFF_ROLES } from './authenticated-account';
 export { bearerToken, InvalidServiceTokenError, ServiceTokenGuard } from './service-token.guard';
 export { AccessTokenClaims, SessionAuthority } from './session-authority';
