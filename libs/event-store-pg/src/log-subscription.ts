@@ -1,0 +1,141 @@
+import { EventHandler, RecordedEvent, SubscribeOptions, Subscription } from '@app/event-store';
+
+export interface SubscriptionSettings {
+  /** How often an idle subscription polls when no notification arrives (notifications can be lost). */
+  readonly pollIntervalMs: number;
+  /** Events read per query while catching up; keeps each query (and PGlite's main thread) short. */
+  readonly batchSize: number;
+  /** Retries of a throwing handler before the subscription fails for good. */
+  readonly handlerRetries: number;
+  /** First retry delay; it doubles on each retry, up to `maxRetryDelayMs`. */
+  readonly retryDelayMs: number;
+  readonly maxRetryDelayMs: number;
+}
+
+export const defaultSubscriptionSettings: SubscriptionSettings = {
+  pollIntervalMs: 300,
+  batchSize: 250,
+  handlerRetries: 4,
+  retryDelayMs: 250,
+  maxRetryDelayMs: 5_000,
+};
+
+export interface LogBatch {
+  readonly events: RecordedEvent[];
+  /** Every event at or below this position is final: nothing can still commit below it. */
+  readonly safeHead: bigint;
+}
+
+export type ReadLogBatch = (after: bigint, limit: number, typePrefixes?: readonly string[]) => Promise<LogBatch>;
+
+/**
+ * Reads the global log after its cursor in batches, hands events one at a time to the handler, then
+ * sleeps until woken (a notification or a local append) or the poll interval passes.
+ *
+ * Failures: a handler that throws is retried with exponential backoff; after `handlerRetries`
+ * retries the subscription stops and `failed` resolves with the handler's error (the event stays
+ * unhandled, so a restart from the stored checkpoint delivers it again). Errors reading the log (the
+ * database being away) are retried forever with backoff, since the database coming back is the
+ * normal way out.
+ */
+export class LogSubscription implements Subscription {
+  readonly failed: Promise<Error>;
+  private resolveFailed!: (error: Error) => void;
+  private stopped = false;
+  private woken = false;
+  private idle = false;
+  private interruptSleep?: () => void;
+  private readonly running: Promise<void>;
+
+  constructor(
+    private readonly readBatch: ReadLogBatch,
+    private readonly options: SubscribeOptions,
+    private readonly handler: EventHandler,
+    private readonly settings: SubscriptionSettings,
+    private readonly onEnd: (subscription: LogSubscription) => void,
+  ) {
+    this.failed = new Promise((resolve) => (this.resolveFailed = resolve));
+    this.running = this.run().finally(() => this.onEnd(this));
+  }
+
+  /** Something may have been appended: read again now instead of at the next poll. */
+  wake(): void {
+    this.woken = true;
+    if (this.idle) this.interruptSleep?.();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.interruptSleep?.();
+    await this.running;
+  }
+
+  private async run(): Promise<void> {
+    let cursor = this.options.after ?? 0n;
+    let readFailures = 0;
+    while (!this.stopped) {
+      this.woken = false;
+      let batch: LogBatch;
+      try {
+        batch = await this.readBatch(cursor, this.settings.batchSize, this.options.typePrefixes);
+        readFailures = 0;
+      } catch {
+        readFailures++;
+        await this.sleep(this.backoff(readFailures));
+        continue;
+      }
+      for (const event of batch.events) {
+        if (this.stopped) return;
+        const outcome = await this.deliver(event);
+        if (outcome instanceof Error) {
+          this.stopped = true;
+          this.resolveFailed(outcome);
+        }
+        if (outcome !== 'handled') return;
+        cursor = event.position;
+      }
+      if (batch.events.length < this.settings.batchSize) {
+        // Everything up to the safe head that matched the filter was in this batch: skip the rest so a
+        // rarely matching filter does not rescan the same events at every poll.
+        if (batch.safeHead > cursor) cursor = batch.safeHead;
+        if (!this.woken) await this.sleep(this.settings.pollIntervalMs, { idle: true });
+      }
+    }
+  }
+
+  /** The error that ended the retries, or how the delivery ended. */
+  private async deliver(event: RecordedEvent): Promise<'handled' | 'stopped' | Error> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.handler(event);
+        return 'handled';
+      } catch (error) {
+        if (attempt >= this.settings.handlerRetries) {
+          return error instanceof Error ? error : new Error(String(error));
+        }
+      }
+      await this.sleep(this.backoff(attempt + 1));
+      if (this.stopped) return 'stopped';
+    }
+  }
+
+  private backoff(failures: number): number {
+    return Math.min(this.settings.retryDelayMs * 2 ** (failures - 1), this.settings.maxRetryDelayMs);
+  }
+
+  /** Ends early on stop(); an idle sleep also ends on wake(), a retry backoff does not. */
+  private sleep(ms: number, { idle = false } = {}): Promise<void> {
+    if (this.stopped) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        this.interruptSleep = undefined;
+        this.idle = false;
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.interruptSleep = done;
+      this.idle = idle;
+    });
+  }
+}

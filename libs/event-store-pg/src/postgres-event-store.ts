@@ -1,0 +1,398 @@
+import { migrate, SqlDatabase, SqlExecutor } from '@app/database';
+import {
+  AppendResult,
+  ChainedMetadata,
+  chainMetadata,
+  DuplicateEventIdError,
+  EventData,
+  EventHandler,
+  EventStore,
+  ExpectedRevision,
+  NewEvent,
+  ReadAllOptions,
+  ReadStreamOptions,
+  RecordedEvent,
+  SubscribeOptions,
+  Subscription,
+  UpcasterRegistry,
+  WrongExpectedRevisionError,
+} from '@app/event-store';
+import { APPENDED_CHANNEL, EVENTS_TABLE, eventStoreMigrations } from './event-store.migrations';
+import { defaultSubscriptionSettings, LogBatch, LogSubscription, SubscriptionSettings } from './log-subscription';
+
+export interface PostgresEventStoreOptions {
+  readonly upcasters?: UpcasterRegistry;
+  readonly subscriptions?: Partial<SubscriptionSettings>;
+}
+
+interface EventRow {
+  position: bigint;
+  id: string;
+  stream: string;
+  revision: number;
+  type: string;
+  schema_version: number;
+  data: EventData;
+  metadata: ChainedMetadata;
+}
+
+interface StreamHead {
+  /** -1 when the stream does not exist. */
+  readonly revision: number;
+  readonly position: bigint;
+  readonly hash: string | null;
+}
+
+const EVENT_COLUMNS = 'position, id, stream, revision, type, schema_version, data, metadata';
+const ID_CONSTRAINT = 'event_store_events_id_key';
+const UNIQUE_VIOLATION = '23505';
+/** Only `any` and `stream_exists` retry a lost race at the new head; other modes settle on the next read. */
+const MAX_APPEND_ATTEMPTS = 20;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+const HEAD_SQL = `
+  SELECT revision, position, metadata->>'hash' AS hash FROM ${EVENTS_TABLE}
+  WHERE stream = $1 ORDER BY revision DESC LIMIT 1`;
+
+/** The positions come from the allocation function, evaluated once before any row is written. */
+const INSERT_SQL = `
+  WITH allocation AS MATERIALIZED (
+    SELECT event_store_allocate_positions(cardinality($2::uuid[])) AS last_position
+  ), inserted AS (
+    INSERT INTO ${EVENTS_TABLE} (position, id, stream, revision, type, schema_version, data, metadata)
+    SELECT allocation.last_position - cardinality($2::uuid[]) + e.ordinal, e.id, $1, $3::integer + e.ordinal - 1,
+           e.type, e.schema_version, e.data::jsonb, e.metadata::jsonb
+    FROM allocation,
+         unnest($2::uuid[], $4::text[], $5::integer[], $6::text[], $7::text[])
+           WITH ORDINALITY AS e(id, type, schema_version, data, metadata, ordinal)
+    RETURNING position
+  )
+  SELECT max(position) AS position FROM inserted`;
+
+const NOTIFY_SQL = `SELECT pg_notify('${APPENDED_CHANNEL}', '')`;
+
+/**
+ * The safe head is the highest position whose transaction is below the oldest transaction still
+ * running: every appender with a lower position has a lower transaction id (see the allocation
+ * function), so it has ended. Events above the safe head stay invisible to readers of the global log
+ * until it moves past them, which is what keeps a late commit with a lower position from being skipped.
+ */
+const SAFE_HEAD_SQL = `
+  SELECT COALESCE((
+    SELECT position FROM ${EVENTS_TABLE}
+    WHERE transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+    ORDER BY position DESC LIMIT 1), 0) AS safe_head`;
+
+const READ_LOG_SQL = `
+  WITH horizon AS MATERIALIZED (${SAFE_HEAD_SQL})
+  SELECT horizon.safe_head, e.* FROM horizon LEFT JOIN LATERAL (
+    SELECT ${EVENT_COLUMNS} FROM ${EVENTS_TABLE}
+    WHERE position > $1 AND position <= horizon.safe_head
+      AND ($3::text[] IS NULL OR EXISTS (SELECT 1 FROM unnest($3::text[]) AS prefix WHERE starts_with(type, prefix)))
+    ORDER BY position LIMIT $2
+  ) e ON true
+  ORDER BY e.position`;
+
+function isUniqueViolation(error: unknown): error is { code: string; constraint?: string } {
+  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === UNIQUE_VIOLATION;
+}
+
+/** The event exactly as it will be stored and read back, so the hash is computed over that form. */
+function storedForm(event: NewEvent): NewEvent {
+  const id = event.id.toLowerCase();
+  if (!UUID.test(id)) throw new TypeError(`event id must be a UUID: ${event.id}`);
+  return {
+    id,
+    type: event.type,
+    schemaVersion: event.schemaVersion,
+    data: JSON.parse(JSON.stringify(event.data)) as EventData,
+    metadata: JSON.parse(JSON.stringify(event.metadata)) as NewEvent['metadata'],
+  };
+}
+
+/**
+ * The event store on PostgreSQL, through `pg` or PGlite with the same SQL. Create it with
+ * `PostgresEventStore.create(db)` (applies `eventStoreMigrations`). `close()` ends the subscriptions;
+ * the database belongs to whoever opened it.
+ */
+export class PostgresEventStore implements EventStore {
+  readonly name: string;
+  private readonly upcasters: UpcasterRegistry;
+  private readonly subscriptionSettings: SubscriptionSettings;
+  private readonly subscriptions = new Set<LogSubscription>();
+  private stopListening?: Promise<(() => Promise<void>) | undefined>;
+  private readonly notifier: AppendNotifier;
+
+  constructor(
+    private readonly db: SqlDatabase,
+    options: PostgresEventStoreOptions = {},
+  ) {
+    this.name = db.driver === 'pglite' ? 'pglite' : 'postgresql';
+    this.upcasters = options.upcasters ?? new UpcasterRegistry();
+    this.subscriptionSettings = { ...defaultSubscriptionSettings, ...options.subscriptions };
+    this.notifier = new AppendNotifier(db);
+  }
+
+  static async create(db: SqlDatabase, options: PostgresEventStoreOptions = {}): Promise<PostgresEventStore> {
+    await migrate(db, eventStoreMigrations);
+    return new PostgresEventStore(db, options);
+  }
+
+  async append(stream: string, events: readonly NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
+    const stored = this.prepare(stream, events);
+    for (let attempt = 1; ; attempt++) {
+      const head = await this.readHead(this.db, stream);
+      try {
+        const result = await this.appendAt(this.db, stream, head, stored, expected);
+        this.wakeSubscriptions();
+        this.notifier.signal();
+        return result;
+      } catch (error) {
+        if (!isUniqueViolation(error)) throw error;
+        if (error.constraint === ID_CONSTRAINT) {
+          const settled = await this.settleDuplicateIds(stream, head, stored, expected);
+          if (settled) return settled;
+        }
+        // Another writer took the revision: the next read of the head decides (idempotent result,
+        // wrong expected revision, or for `any`/`stream_exists` a new attempt at the new head).
+        if (attempt >= MAX_APPEND_ATTEMPTS) throw error;
+        if (attempt > 2) await new Promise((resolve) => setTimeout(resolve, Math.random() * attempt * 2));
+      }
+    }
+  }
+
+  /**
+   * Appends inside a transaction the caller controls; the append must be its first write (the
+   * allocation of positions checks it). A conflict surfaces as the database's unique violation and
+   * aborts the transaction, so retry through `append`. Subscribers see the events once it commits.
+   */
+  async appendInTransaction(
+    tx: SqlExecutor,
+    stream: string,
+    events: readonly NewEvent[],
+    expected: ExpectedRevision,
+  ): Promise<AppendResult> {
+    const stored = this.prepare(stream, events);
+    const result = await this.appendAt(tx, stream, await this.readHead(tx, stream), stored, expected);
+    await tx.query(NOTIFY_SQL); // delivered when the caller commits
+    return result;
+  }
+
+  async readStream(stream: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    const backwards = options.direction === 'backwards';
+    const from = options.fromRevision ?? (backwards ? null : 0);
+    const { rows } = await this.db.query<EventRow>(
+      `SELECT ${EVENT_COLUMNS} FROM ${EVENTS_TABLE}
+       WHERE stream = $1 AND ($2::integer IS NULL OR revision ${backwards ? '<=' : '>='} $2::integer)
+       ORDER BY revision ${backwards ? 'DESC' : 'ASC'} LIMIT $3`,
+      [stream, from, options.maxCount ?? null],
+    );
+    return rows.map((row) => this.toRecorded(row, options.raw === true));
+  }
+
+  async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
+    return (await this.readLog(options.after ?? 0n, options.maxCount ?? null, options.typePrefixes)).events;
+  }
+
+  async headPosition(): Promise<bigint> {
+    const { rows } = await this.db.query<{ safe_head: bigint }>(SAFE_HEAD_SQL);
+    return rows[0].safe_head;
+  }
+
+  subscribeToAll(options: SubscribeOptions, handler: EventHandler): Subscription {
+    this.listenForAppends();
+    const subscription = new LogSubscription(
+      (after, limit, typePrefixes) => this.readLog(after, limit, typePrefixes),
+      options,
+      handler,
+      this.subscriptionSettings,
+      (ended) => this.subscriptions.delete(ended),
+    );
+    this.subscriptions.add(subscription);
+    return subscription;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.subscriptions].map((subscription) => subscription.stop()));
+    await this.notifier.idle();
+    const stopListening = await this.stopListening;
+    this.stopListening = undefined;
+    await stopListening?.();
+  }
+
+  private prepare(stream: string, events: readonly NewEvent[]): NewEvent[] {
+    const stored = events.map(storedForm);
+    const seen = new Set<string>();
+    for (const event of stored) {
+      if (seen.has(event.id)) throw new DuplicateEventIdError(stream, event.id);
+      seen.add(event.id);
+    }
+    return stored;
+  }
+
+  private async readHead(executor: SqlExecutor, stream: string): Promise<StreamHead> {
+    const { rows } = await executor.query<StreamHead>(HEAD_SQL, [stream]);
+    return rows[0] ?? { revision: -1, position: 0n, hash: null };
+  }
+
+  /** Checks the expected revision against `head`, then writes the events after it (one statement). */
+  private async appendAt(
+    executor: SqlExecutor,
+    stream: string,
+    head: StreamHead,
+    events: readonly NewEvent[],
+    expected: ExpectedRevision,
+  ): Promise<AppendResult> {
+    const expectedRevision = expected === 'no_stream' ? -1 : expected;
+    if (typeof expectedRevision === 'number' && head.revision !== expectedRevision) {
+      const original = await this.findAt(executor, stream, expectedRevision, events);
+      if (original) return original;
+      throw new WrongExpectedRevisionError(stream, expected, head.revision);
+    }
+    if (expected === 'stream_exists' && head.revision === -1) {
+      throw new WrongExpectedRevisionError(stream, expected, -1);
+    }
+    if (events.length === 0) return { nextExpectedRevision: head.revision, position: head.position };
+
+    let prevHash = head.hash;
+    const metadata = events.map((event, index) => {
+      const chained = chainMetadata({ ...event, stream, revision: head.revision + 1 + index }, prevHash);
+      prevHash = chained.hash;
+      return chained;
+    });
+    const { rows } = await executor.query<{ position: bigint }>(INSERT_SQL, [
+      stream,
+      events.map((event) => event.id),
+      head.revision + 1,
+      events.map((event) => event.type),
+      events.map((event) => event.schemaVersion),
+      events.map((event) => JSON.stringify(event.data)),
+      metadata.map((chained) => JSON.stringify(chained)),
+    ]);
+    return { nextExpectedRevision: head.revision + events.length, position: rows[0].position };
+  }
+
+  /** The original result when the stream holds exactly these ids right after `afterRevision`. */
+  private async findAt(
+    executor: SqlExecutor,
+    stream: string,
+    afterRevision: number,
+    events: readonly NewEvent[],
+  ): Promise<AppendResult | undefined> {
+    if (events.length === 0) return undefined;
+    const { rows } = await executor.query<{ id: string; revision: number; position: bigint }>(
+      `SELECT id, revision, position FROM ${EVENTS_TABLE}
+       WHERE stream = $1 AND revision > $2 ORDER BY revision LIMIT $3`,
+      [stream, afterRevision, events.length],
+    );
+    const same = rows.length === events.length && rows.every((row, index) => row.id === events[index].id);
+    if (!same) return undefined;
+    const last = rows[rows.length - 1];
+    return { nextExpectedRevision: last.revision, position: last.position };
+  }
+
+  /**
+   * An id of the batch is already stored. With `any`/`stream_exists` the retry is recognised when the
+   * stream holds the whole batch in order (best effort); with an exact revision or `no_stream` only
+   * the read at the expected place counts, so a stream that did not move means the id lives elsewhere.
+   */
+  private async settleDuplicateIds(
+    stream: string,
+    headBefore: StreamHead,
+    events: readonly NewEvent[],
+    expected: ExpectedRevision,
+  ): Promise<AppendResult | undefined> {
+    const { rows } = await this.db.query<{ id: string; stream: string; revision: number; position: bigint }>(
+      `SELECT id, stream, revision, position FROM ${EVENTS_TABLE} WHERE id = ANY($1::uuid[]) ORDER BY position`,
+      [events.map((event) => event.id)],
+    );
+    if (rows.length === 0) return undefined; // the conflicting writer rolled back: try again
+    if (expected === 'any' || expected === 'stream_exists') {
+      const byId = new Map(rows.map((row) => [row.id, row]));
+      const found = events.map((event) => byId.get(event.id));
+      const first = found[0];
+      const inPlace =
+        first !== undefined &&
+        found.every((row, index) => row?.stream === stream && row.revision === first.revision + index);
+      if (inPlace) {
+        const last = found[found.length - 1]!;
+        return { nextExpectedRevision: last.revision, position: last.position };
+      }
+      throw new DuplicateEventIdError(stream, rows[0].id);
+    }
+    const head = await this.readHead(this.db, stream);
+    if (head.revision === headBefore.revision) throw new DuplicateEventIdError(stream, rows[0].id);
+    return undefined;
+  }
+
+  private async readLog(after: bigint, limit: number | null, typePrefixes?: readonly string[]): Promise<LogBatch> {
+    // One row per event, or a single row of nulls but the safe head when no event qualifies.
+    const { rows } = await this.db.query<EventRow & { safe_head: bigint }>(READ_LOG_SQL, [
+      after,
+      limit,
+      typePrefixes ?? null,
+    ]);
+    const events: RecordedEvent[] = [];
+    for (const row of rows) if (row.position !== null) events.push(this.toRecorded(row, false));
+    return { events, safeHead: rows[0]?.safe_head ?? after };
+  }
+
+  private toRecorded(row: EventRow, raw: boolean): RecordedEvent {
+    const event: RecordedEvent = {
+      id: row.id,
+      stream: row.stream,
+      revision: row.revision,
+      position: row.position,
+      type: row.type,
+      schemaVersion: row.schema_version,
+      data: row.data,
+      metadata: row.metadata,
+    };
+    return raw ? event : this.upcasters.apply(event);
+  }
+
+  private listenForAppends(): void {
+    this.stopListening ??= this.db
+      .listen(APPENDED_CHANNEL, () => this.wakeSubscriptions())
+      // Without notifications the subscriptions still poll.
+      .catch(() => undefined);
+  }
+
+  private wakeSubscriptions(): void {
+    for (const subscription of this.subscriptions) subscription.wake();
+  }
+}
+
+/**
+ * Wakes subscribers in other processes after appends commit. Not sent from inside the append: a
+ * transaction that notifies holds a database-wide lock through its commit, which serialised
+ * concurrent appends (about 3x slower here). Coalesced: while one notification is in flight, further
+ * appends ask for exactly one more, so every commit is followed by a notification sent after it.
+ */
+class AppendNotifier {
+  private inFlight?: Promise<void>;
+  private again = false;
+
+  constructor(private readonly db: SqlDatabase) {}
+
+  signal(): void {
+    if (this.inFlight) {
+      this.again = true;
+      return;
+    }
+    this.inFlight = this.send();
+  }
+
+  async idle(): Promise<void> {
+    await this.inFlight;
+  }
+
+  private async send(): Promise<void> {
+    do {
+      this.again = false;
+      // A lost notification only delays subscribers until their next poll.
+      await this.db.query(NOTIFY_SQL).catch(() => undefined);
+    } while (this.again);
+    this.inFlight = undefined;
+  }
+}
