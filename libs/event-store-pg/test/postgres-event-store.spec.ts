@@ -1,0 +1,232 @@
+import { randomUUID } from 'node:crypto';
+import { PGliteDatabase, SqlDatabase } from '@app/database';
+import {
+  DuplicateEventIdError,
+  NewEvent,
+  RecordedEvent,
+  verifyStreamIntegrity,
+  WrongExpectedRevisionError,
+} from '@app/event-store';
+import { PostgresEventStore } from '@app/event-store-pg';
+import { describeWithEnv } from '@app/testing';
+import { createThrowawayDatabase } from './throwaway-database';
+
+// What this adapter promises beyond the shared contract (which EventStoreDB cannot all promise).
+
+const event = (data: Record<string, unknown> = {}, id: string = randomUUID()): NewEvent => ({
+  id,
+  type: 'pg-spec.thing_happened',
+  schemaVersion: 1,
+  data,
+  metadata: { actor: { kind: 'system', id: 'pg-spec' }, correlationId: randomUUID(), occurredAt: '2025-01-02T03:04:05.000Z' },
+});
+const stream = (): string => `pg-spec-${randomUUID()}`;
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+interface Opened {
+  db: SqlDatabase;
+  /** Another connection (pool) to the same database, as a second process would have; PGlite has one. */
+  openSecond?: () => SqlDatabase;
+  close(): Promise<void>;
+}
+
+function adapterBehaviour(open: () => Promise<Opened>): void {
+  let opened: Opened;
+  let store: PostgresEventStore;
+  beforeAll(async () => {
+    opened = await open();
+    store = await PostgresEventStore.create(opened.db);
+  });
+  afterAll(async () => {
+    await store?.close();
+    await opened?.close();
+  });
+
+  describe('event ids are unique across the whole store', () => {
+    it('refuses an id that another stream holds, and writes nothing', async () => {
+      const taken = event();
+      await store.append(stream(), [taken], 'no_stream');
+      const target = stream();
+
+      await expect(store.append(target, [event(), taken], 'no_stream')).rejects.toBeInstanceOf(DuplicateEventIdError);
+      expect(await store.readStream(target)).toEqual([]);
+    });
+
+    it('refuses an id the stream holds at another place (not a retry)', async () => {
+      const target = stream();
+      const first = event();
+      await store.append(target, [first], 'no_stream');
+
+      await expect(store.append(target, [first], 0)).rejects.toBeInstanceOf(DuplicateEventIdError);
+      expect(await store.readStream(target)).toHaveLength(1);
+    });
+
+    it('refuses the same id twice in one batch', async () => {
+      const twice = event();
+      await expect(store.append(stream(), [twice, twice], 'no_stream')).rejects.toBeInstanceOf(DuplicateEventIdError);
+    });
+
+    it('stores ids in lower case, so a retry in another case is still recognised and the chain holds', async () => {
+      const target = stream();
+      const id = randomUUID().toUpperCase();
+      const original = await store.append(target, [event({}, id)], 'no_stream');
+
+      expect(await store.append(target, [event({}, id.toLowerCase())], 'no_stream')).toEqual(original);
+      expect((await store.readStream(target))[0].id).toBe(id.toLowerCase());
+      expect(await verifyStreamIntegrity(store, target)).toEqual({ intact: true, events: 1 });
+    });
+
+    it('rejects an id that is not a UUID before writing', async () => {
+      await expect(store.append(stream(), [event({}, 'order-42')], 'no_stream')).rejects.toThrow(TypeError);
+    });
+  });
+
+  describe('retries with any (best effort)', () => {
+    it('returns the original result when the stream already holds the whole batch in order', async () => {
+      const target = stream();
+      const batch = [event(), event()];
+      const original = await store.append(target, batch, 'any');
+      await store.append(target, [event()], 'any');
+
+      expect(await store.append(target, batch, 'any')).toEqual(original);
+      expect(await store.readStream(target)).toHaveLength(3);
+    });
+
+    it('refuses a batch of which only some ids are stored', async () => {
+      const target = stream();
+      const stored = event();
+      await store.append(target, [stored], 'any');
+
+      await expect(store.append(target, [stored, event()], 'any')).rejects.toBeInstanceOf(DuplicateEventIdError);
+    });
+  });
+
+  it('applies its migrations once, however many stores are created', async () => {
+    const again = await PostgresEventStore.create(opened.db);
+    await again.close();
+    const { rows } = await opened.db.query<{ id: string }>(
+      `SELECT id FROM schema_migrations WHERE id LIKE 'event-store-pg/%'`,
+    );
+    expect(rows.map((row) => row.id)).toEqual(['event-store-pg/001-events']);
+  });
+
+  it('refuses an append inside a transaction that wrote before it (positions would not follow commit order)', async () => {
+    const target = stream();
+    await opened.db.exec('CREATE TABLE IF NOT EXISTS pg_spec_scratch (n integer)');
+
+    const attempt = opened.db.transaction(async (tx) => {
+      await tx.query('INSERT INTO pg_spec_scratch (n) VALUES (1)');
+      await store.appendInTransaction(tx, target, [event()], 'no_stream');
+    });
+
+    await expect(attempt).rejects.toThrow('must be the first write of its transaction');
+    expect(await store.readStream(target)).toEqual([]);
+  });
+
+  it('wakes a subscriber of another store on the same database by notification, long before its next poll', async () => {
+    const secondDb = opened.openSecond?.() ?? opened.db;
+    const subscriberStore = new PostgresEventStore(secondDb, { subscriptions: { pollIntervalMs: 10_000 } });
+    const target = stream();
+    const received: RecordedEvent[] = [];
+    const subscription = subscriberStore.subscribeToAll({ after: await store.headPosition() }, async (recorded) => {
+      if (recorded.stream === target) received.push(recorded);
+    });
+    try {
+      await pause(200); // the first (empty) read is done and the subscriber sleeps
+      await store.append(target, [event()], 'no_stream');
+      const deadline = Date.now() + 2_000;
+      while (received.length === 0 && Date.now() < deadline) await pause(20);
+
+      expect(received).toHaveLength(1);
+    } finally {
+      await subscription.stop();
+      await subscriberStore.close();
+    }
+  });
+
+  it('keeps positions beyond 2^53 exact, as bigint', async () => {
+    const beyond = 2n ** 53n + 10n;
+    await opened.db.query(`SELECT setval('event_store_position', $1)`, [beyond.toString()]);
+    const target = stream();
+
+    const result = await store.append(target, [event(), event()], 'no_stream');
+
+    expect(result.position).toBe(beyond + 2n);
+    expect((await store.readStream(target)).map((e) => e.position)).toEqual([beyond + 1n, beyond + 2n]);
+    expect((await store.readAll({ after: beyond + 1n })).map((e) => e.position)).toEqual([beyond + 2n]);
+  });
+}
+
+describe('PostgreSQL event store adapter on PGlite', () => {
+  adapterBehaviour(async () => {
+    const db = await PGliteDatabase.open();
+    return { db, close: () => db.close() };
+  });
+});
+
+describeWithEnv('DATABASE_URL', 'PostgreSQL event store adapter on PostgreSQL', (url) => {
+  adapterBehaviour(async () => {
+    const database = await createThrowawayDatabase(url, 'es_adapter');
+    return { db: database.open(), openSecond: () => database.open(2), close: () => database.drop() };
+  });
+
+  describe('ordering under concurrent writers', () => {
+    let database: Awaited<ReturnType<typeof createThrowawayDatabase>>;
+    let store: PostgresEventStore;
+    beforeAll(async () => {
+      database = await createThrowawayDatabase(url, 'es_order');
+      store = await PostgresEventStore.create(database.open(16));
+    });
+    afterAll(async () => {
+      await store?.close();
+      await database?.drop();
+    });
+
+    it('gives a transaction with a lower id only lower positions, so the snapshot horizon never skips', async () => {
+      await Promise.all(
+        Array.from({ length: 16 }, async () => {
+          const target = stream();
+          let expected: number | 'no_stream' = 'no_stream';
+          for (let round = 0; round < 40; round++) {
+            const batch = Array.from({ length: 1 + (round % 3) }, () => event());
+            expected = (await store.append(target, batch, expected)).nextExpectedRevision;
+          }
+        }),
+      );
+      const db = database.open(1);
+
+      const { rows } = await db.query<{ appends: bigint; inversions: bigint }>(`
+        WITH appends AS (
+          SELECT transaction_id, min(position) AS first, max(position) AS last
+          FROM event_store_events GROUP BY transaction_id)
+        SELECT (SELECT count(*) FROM appends) AS appends,
+               (SELECT count(*) FROM appends a JOIN appends b
+                  ON a.transaction_id < b.transaction_id AND a.last > b.first) AS inversions`);
+
+      expect(rows[0].appends).toBe(640n);
+      expect(rows[0].inversions).toBe(0n);
+    }, 30_000);
+
+    it('blocks an unrelated writer nowhere: appends go on while another append is held open', async () => {
+      const held = database.open(1);
+      let release!: () => void;
+      const released = new Promise<void>((resolve) => (release = resolve));
+      let appended!: () => void;
+      const heldAppended = new Promise<void>((resolve) => (appended = resolve));
+      const holding = held.transaction(async (tx) => {
+        await store.appendInTransaction(tx, stream(), [event()], 'no_stream');
+        appended();
+        await released;
+      });
+      await heldAppended;
+
+      const started = Date.now();
+      await store.append(stream(), [event()], 'no_stream');
+      const tookMs = Date.now() - started;
+
+      release();
+      await holding;
+      expect(tookMs).toBeLessThan(1_000);
+    });
+  });
+});
