@@ -165,3 +165,13 @@ describe('account decider: mirrored sign-in failures', () => {
       .then([{ type: AccountEventType.SignInLocked, data: { lockedUntil: '2026-01-05T09:15:00.000Z', guardStream: 'signin_guard-abc', guardRevision: 4 } }]);
   });
 });
+
+describe('account decider: what a correct password leads to', () => {
+  it('asks for a second factor when the account has one, and suspension wins over that', () => {
+    const active = spec.given([registered]).state as ExistingAccount;
+    const withFactor: ExistingAccount = { ...active, mfaFactors: [{ factorId: 'f-1', type: 'totp' }] };
+    expect(signInOutcome(active)).toBe('start_session');
+    expect(signInOutcome(withFactor)).toBe('mfa_required');
+    expect(signInOutcome({ ...withFactor, status: 'suspended' })).toBe('suspended');
+  });
+});
