@@ -1,0 +1,212 @@
+// API key verification, the platform's hot path: `POST /v1/keys/verify` on the built app (embedded
+// default: PGlite in a temporary DATA_DIR) next to a bare node:http server answering a constant JSON,
+// both over loopback with autocannon, in the same run; then the in-process verify rate with a warm cache.
+//
+// Run with `npm run bench` (builds first). Each HTTP measurement is bounded (BENCH_SECONDS, default 5).
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+import { freePort, startProcess } from './support/processes.mjs';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const require = createRequire(import.meta.url);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const SERVICE_TOKEN = 'bench-platform-service-token';
+const PASSWORD = 'Xq7#Vb2!Lp9$Zr4&';
+const KEYS = 50;
+
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor((values.length - 1) / 2)];
+
+async function load(url, requests, seconds = SECONDS) {
+  const result = await autocannon({ url, connections: CONNECTIONS, duration: seconds, requests });
+  const bad = result.non2xx + result.errors + result.timeouts;
+  if (bad > 0) throw new Error(`${url}: ${bad} failed answers (non-2xx ${result.non2xx}, errors ${result.errors}, timeouts ${result.timeouts})`);
+  return { rps: result.requests.average, p99: result.latency.p99, total: result.requests.total };
+}
+
+async function json(url, init) {
+  const response = await fetch(url, { ...init, headers: { 'content-type': 'application/json', ...(init?.headers ?? {}) } });
+  const body = await response.text();
+  if (!response.ok) throw new Error(`${init?.method ?? 'GET'} ${url}: ${response.status} ${body}`);
+  return body ? JSON.parse(body) : undefined;
+}
+
+async function startReference(script) {
+  const port = await freePort();
+  const process_ = await startProcess(join(root, 'test/bench/support', script), [String(port)], {
+    env: {},
+    ready: async () => (await fetch(`http://127.0.0.1:${port}/`, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } })).ok,
+  });
+  return { ...process_, base: `http://127.0.0.1:${port}` };
+}
+
+async function startApp(dataDir, logLevel) {
+  const port = await freePort();
+  const process_ = await startProcess(join(root, 'dist/apps/embedded/main.js'), [], {
+    env: { DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', PLATFORM_SERVICE_TOKENS: SERVICE_TOKEN, LOG_LEVEL: logLevel, BCRYPT_COST: '10' },
+    ready: async () => (await fetch(`http://127.0.0.1:${port}/health`)).status < 500,
+  });
+  return { ...process_, base: `http://127.0.0.1:${port}` };
+}
+
+async function issueKeys(base) {
+  const email = `bench-${Date.now()}@example.com`;
+  await json(`${base}/v1/accounts`, { method: 'POST', body: JSON.stringify({ email, password: PASSWORD }) });
+  const { accessToken } = await json(`${base}/v1/auth/login`, { method: 'POST', body: JSON.stringify({ email, password: PASSWORD }) });
+  const keys = [];
+  for (let i = 0; i < KEYS; i++) {
+    const issued = await json(`${base}/v1/api-keys`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${accessToken}` },
+      body: JSON.stringify({ name: `bench-${i}`, scopes: ['chat', 'models'] }),
+    });
+    keys.push(issued.key);
+  }
+  return keys;
+}
+
+const verifyRequests = (keys) =>
+  keys.map((key) => ({
+    method: 'POST',
+    path: '/v1/keys/verify',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${SERVICE_TOKEN}` },
+    body: JSON.stringify({ key, endpoint: 'chat.completions' }),
+  }));
+
+/** Alternates bare node:http, plain Fastify and the app, so machine noise hits all three alike. */
+async function httpComparison() {
+  const dataDir = mkdtempSync(join(tmpdir(), 'api-key-bench-'));
+  const rounds = [];
+  let withRequestLogs;
+  try {
+    const app = await startApp(dataDir, 'warn');
+    const bare = await startReference('constant-json-server.mjs');
+    const fastify = await startReference('plain-fastify-server.mjs');
+    let requests;
+    try {
+      requests = verifyRequests(await issueKeys(app.base));
+      for (const server of [bare, fastify, app]) await load(server.base, requests, 1); // warm-up: JIT, and every key into the cache
+      for (let round = 0; round < ROUNDS; round++) {
+        rounds.push({ bare: await load(bare.base, requests), fastify: await load(fastify.base, requests), app: await load(app.base, requests) });
+      }
+    } finally {
+      await Promise.all([app.stop(), bare.stop(), fastify.stop()]);
+    }
+    // The same data directory again, with Fastify's two log lines per request (the default LOG_LEVEL).
+    const logging = await startApp(dataDir, 'info');
+    try {
+      await load(logging.base, requests, 1);
+      withRequestLogs = await load(logging.base, requests);
+    } finally {
+      await logging.stop();
+    }
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+  return { rounds, withRequestLogs };
+}
+
+/** The verify route's input check: class-validator (as a DTO route would) against the hand-written one it uses. */
+async function inputCheckRates() {
+  const { plainToInstance } = require('class-transformer');
+  const { IsString, Matches, MaxLength, validate } = require('class-validator');
+  const { parseVerifyKeyRequest } = require(join(root, 'dist/libs/api-keys/src/verify-api-key/verify-api-key.dto.js'));
+  class VerifyKeyBody {}
+  IsString()(VerifyKeyBody.prototype, 'key');
+  MaxLength(512)(VerifyKeyBody.prototype, 'key');
+  IsString()(VerifyKeyBody.prototype, 'endpoint');
+  Matches(/^[a-z][a-z0-9_-]*(\.[a-z0-9_-]+)*$/)(VerifyKeyBody.prototype, 'endpoint');
+  const body = { key: 'mmx_' + 'a'.repeat(50), endpoint: 'chat.completions' };
+  const options = { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true };
+  const rate = async (check) => {
+    let calls = 0;
+    const started = performance.now();
+    while (performance.now() - started < 1_000) {
+      for (let i = 0; i < 200; i++) await check();
+      calls += 200;
+    }
+    return calls / ((performance.now() - started) / 1000);
+  };
+  return {
+    classValidator: await rate(async () => {
+      const errors = await validate(plainToInstance(VerifyKeyBody, body), options);
+      if (errors.length > 0) throw new Error(JSON.stringify(errors));
+    }),
+    handWritten: await rate(async () => parseVerifyKeyRequest(body)),
+  };
+}
+
+async function inProcessRate() {
+  const { PGliteDatabase } = require(join(root, 'dist/libs/database/src/index.js'));
+  const { PostgresEventStore } = require(join(root, 'dist/libs/event-store-pg/src/index.js'));
+  const { CommandRunner, EventCatalog, systemClock, systemContext } = require(join(root, 'dist/libs/ddd/src/index.js'));
+  const api = require(join(root, 'dist/libs/api-keys/src/index.js'));
+  const db = await PGliteDatabase.open();
+  const store = await PostgresEventStore.create(db);
+  const runner = new CommandRunner(store, new EventCatalog().register(api.apiKeyEventVersions));
+  const lastUsed = new api.LastUsedBuffer(db);
+  await lastUsed.start();
+  const verifier = new api.KeyVerifier({ store, clock: systemClock, lastUsed, policies: new api.KeyVerificationPolicies(), supportEmail: 'support@example.com' });
+  await verifier.start();
+  const keys = [];
+  for (let i = 0; i < KEYS; i++) {
+    const issued = api.issueApiKey();
+    const now = new Date();
+    await runner.run(
+      api.apiKeyStream(issued.keyId),
+      api.apiKeyDecider,
+      { kind: 'CreateApiKey', keyId: issued.keyId, accountId: 'bench-account', name: 'bench', prefix: issued.prefix, hash: issued.hash, scopes: ['chat'], expiresAt: null, rotatedFrom: null, allowedScopes: ['chat', 'video', 'models'], now },
+      systemContext('bench'),
+      { accountId: 'bench-account', occurredAt: now },
+    );
+    keys.push(issued.key);
+  }
+  await new Promise((resolve) => setTimeout(resolve, 500)); // let the log subscription pass the creations
+  for (const key of keys) await verifier.verify(key, 'chat.completions');
+  let calls = 0;
+  let asynchronous = 0;
+  const started = performance.now();
+  const until = started + Math.min(SECONDS, 3) * 1000;
+  while (performance.now() < until) {
+    for (let i = 0; i < 1000; i++) {
+      const answer = verifier.verify(keys[(calls + i) % keys.length], 'chat.completions');
+      if (answer instanceof Promise) {
+        asynchronous++;
+        await answer;
+      }
+    }
+    calls += 1000;
+  }
+  const rate = calls / ((performance.now() - started) / 1000);
+  await verifier.stop();
+  await lastUsed.stop();
+  await store.close();
+  await db.close();
+  return { rate, asynchronous };
+}
+
+const fmt = (value) => Math.round(value).toLocaleString('en-US');
+
+console.log(`autocannon: ${CONNECTIONS} connections, ${SECONDS} s per measurement, ${KEYS} keys in rotation, loopback, ${ROUNDS} rounds`);
+console.log('app: the built embedded default (dist/apps/embedded/main.js, PGlite in a temporary DATA_DIR), LOG_LEVEL=warn');
+const { rounds, withRequestLogs } = await httpComparison();
+rounds.forEach(({ bare, fastify, app }, index) => {
+  console.log(
+    `  round ${index + 1}: bare node:http ${fmt(bare.rps)} req/s (p99 ${bare.p99} ms) | plain Fastify ${fmt(fastify.rps)} req/s (p99 ${fastify.p99} ms) | ` +
+      `POST /v1/keys/verify ${fmt(app.rps)} req/s (p99 ${app.p99} ms) | verify/bare ${(app.rps / bare.rps).toFixed(2)}x, plain Fastify/bare ${(fastify.rps / bare.rps).toFixed(2)}x`,
+  );
+});
+const ratio = median(rounds.map(({ bare, app }) => app.rps / bare.rps));
+const fastifyRatio = median(rounds.map(({ bare, fastify }) => fastify.rps / bare.rps));
+console.log(`  median: verify ${fmt(median(rounds.map((r) => r.app.rps)))} req/s, p99 ${median(rounds.map((r) => r.app.p99))} ms`);
+console.log(`  median ratio verify / bare node:http: ${ratio.toFixed(2)}x (aim >= 0.50x); plain Fastify / bare: ${fastifyRatio.toFixed(2)}x`);
+console.log(`  with request logs (LOG_LEVEL=info): verify ${fmt(withRequestLogs.rps)} req/s, p99 ${withRequestLogs.p99} ms`);
+const { rate, asynchronous } = await inProcessRate();
+console.log(`in-process KeyVerifier.verify, warm cache: ${fmt(rate)} calls/s (${asynchronous} of them had to wait for a load)`);
+const checks = await inputCheckRates();
+console.log(`input check of the verify body: class-validator ${fmt(checks.classValidator)} calls/s, hand-written ${fmt(checks.handWritten)} calls/s`);
