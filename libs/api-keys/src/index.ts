@@ -41,3 +41,4 @@ export { ApiKeyView } from './read-model/api-key-view';
 export { issueApiKey, IssuedKey } from './key-issuance';
 export { CreateApiKeyCommand } from './create-api-key/create-api-key.command';
 export { IssuedApiKeyDto } from './create-api-key/create-api-key.dto';
+export { ACCOUNT_REINSTATED, ACCOUNT_SUSPENDED } from './domain/account-standing';

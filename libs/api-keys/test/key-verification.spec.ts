@@ -1,4 +1,5 @@
-import { KeyVerificationRecord, refusalOf, scopeCovers } from '@app/api-keys';
+import { AccountEventType } from '@app/accounts';
+import { ACCOUNT_REINSTATED, ACCOUNT_SUSPENDED, KeyVerificationRecord, refusalOf, scopeCovers } from '@app/api-keys';
 
 const record: KeyVerificationRecord = {
   keyId: 'key-1',
@@ -37,5 +38,11 @@ describe('key verification rules', () => {
     expect(refusalOf(record, true, 'chat', nowMs)).toBe('account_suspended');
     expect(refusalOf({ ...record, revoked: true }, true, 'chat', nowMs)).toBe('invalid_key');
     expect(refusalOf(record, true, 'video', nowMs)).toBe('account_suspended');
+  });
+});
+
+describe('account standing', () => {
+  it('follows the suspension events the accounts context writes', () => {
+    expect([ACCOUNT_SUSPENDED, ACCOUNT_REINSTATED]).toEqual([AccountEventType.Suspended, AccountEventType.Reinstated]);
   });
 });

@@ -205,6 +205,30 @@ describe('key verifier over the event store (PGlite)', () => {
     expect(await outcome(verifier, issued.key)).toBe('invalid_key');
   });
 
+  it('answers service_unavailable, rather than guess, when the store cannot be read and memory is too old', async () => {
+    const issued = await createKey('account-1');
+    let storeDown = false;
+    const flaky = new Proxy(store, {
+      get: (target, property, receiver) => {
+        if (property === 'readStream') {
+          return (...args: Parameters<EventStore['readStream']>) => (storeDown ? Promise.reject(new Error('connection refused')) : target.readStream(...args));
+        }
+        const value = Reflect.get(target, property, receiver);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    const verifier = await verifierOn({ followLog: false, cache: { freshMs: 100, maxAgeMs: 300, maxEntries: 100 } }, flaky);
+    expect(await outcome(verifier, issued.key)).toBe('valid');
+    storeDown = true;
+    expect(await outcome(verifier, issued.key)).toBe('valid');
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    expect(await outcome(verifier, issued.key)).toBe('valid');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(await outcome(verifier, issued.key)).toBe('service_unavailable');
+    storeDown = false;
+    expect(await outcome(verifier, issued.key)).toBe('valid');
+  });
+
   it('decides expiry at each call from the stored instant, with no event', async () => {
     const verifier = await verifierOn();
     const issued = await createKey('account-1', { expiresAt: new Date('2026-01-05T10:00:00.000Z') });

@@ -60,3 +60,10 @@ export class KeyAccountSuspendedError extends DomainError<'account_suspended'> {
     super('account_suspended', `The account of this API key is suspended; contact ${supportEmail}`);
   }
 }
+
+/** The store could not be read and what is in memory is too old to trust: refuse rather than guess. */
+export class VerificationUnavailableError extends DomainError<'service_unavailable'> {
+  constructor() {
+    super('service_unavailable', 'Key verification is unavailable; try again shortly');
+  }
+}

@@ -6,7 +6,7 @@ import { ACCOUNT_REINSTATED, ACCOUNT_SUSPENDED, isStandingEvent, suspendedFromNe
 import { parseApiKey } from '../domain/api-key-format';
 import { ApiKeyEvent, API_KEY_EVENT_PREFIX, apiKeyStream } from '../domain/api-key.events';
 import { evolveApiKey, initialApiKeyState } from '../domain/api-key.decider';
-import { InvalidApiKeyError, KeyAccountSuspendedError, ScopeDeniedError } from '../domain/api-key.errors';
+import { InvalidApiKeyError, KeyAccountSuspendedError, ScopeDeniedError, VerificationUnavailableError } from '../domain/api-key.errors';
 import { KeyRefusal, KeyVerificationRecord, refusalOf, verificationRecordOf } from '../domain/key-verification';
 import { KeyVerificationPolicies, VerifiedKey } from './key-verification-policy';
 import { LastUsedBuffer } from './last-used.buffer';
@@ -70,8 +70,8 @@ export class KeyVerifier {
     private readonly deps: KeyVerifierDependencies,
     private readonly options: KeyVerifierOptions = defaultKeyVerifierOptions,
   ) {
-    this.keys = new RefreshingCache((keyId) => this.loadKey(keyId), options.cache);
-    this.suspended = new RefreshingCache((accountId) => this.loadSuspension(accountId), options.cache);
+    this.keys = new RefreshingCache((keyId) => this.unavailableOnFailure(this.loadKey(keyId)), options.cache);
+    this.suspended = new RefreshingCache((accountId) => this.unavailableOnFailure(this.loadSuspension(accountId)), options.cache);
   }
 
   /** Follows the log from its current head; call before serving. */
@@ -129,6 +129,13 @@ export class KeyVerifier {
       case 'scope_denied':
         return new ScopeDeniedError(endpoint);
     }
+  }
+
+  private unavailableOnFailure<T>(load: Promise<T>): Promise<T> {
+    return load.catch((error: unknown) => {
+      this.deps.onError?.('key verification could not read the event store', error instanceof Error ? error : new Error(String(error)));
+      throw new VerificationUnavailableError();
+    });
   }
 
   private async loadKey(keyId: string): Promise<CachedKey | null> {
