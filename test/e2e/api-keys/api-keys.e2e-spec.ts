@@ -155,6 +155,8 @@ describe('API keys over HTTP: the account holder', () => {
       const expired = (await list(holder, '?status=expired')).json();
       expect(expired.items.map((item: { id: string; status: string }) => [item.id, item.status])).toEqual([[expiring.id, 'expired']]);
       expect((await list(holder, '?status=active')).json().items.map((item: { id: string }) => item.id)).not.toContain(expiring.id);
+      const everything = (await list(holder, '?status=&cursor=&limit=')).json();
+      expect(everything.items).toHaveLength(6);
     });
 
     it.each([['?status=paused'], ['?limit=0'], ['?limit=101'], ['?limit=ten'], ['?cursor=bm90LWEtY3Vyc29y'], ['?colour=red']])(

@@ -18,9 +18,9 @@ export class ListApiKeysController {
   list(@Query() query: ListApiKeysQueryDto, @CurrentAccount() account: AuthenticatedAccount): Promise<ApiKeyPageDto> {
     return this.queryBus.execute(
       new ListApiKeysQuery(account.accountId, {
-        status: query.status,
-        cursor: query.cursor,
-        limit: query.limit === undefined ? undefined : Number(query.limit),
+        status: query.status || undefined,
+        cursor: query.cursor || undefined,
+        limit: query.limit ? Number(query.limit) : undefined,
       }),
     );
   }
