@@ -9,7 +9,7 @@ import { ReadSide, ReadSideRegistry } from '@app/projections';
 import { createTemporaryDatabase, describeWithEnv, TemporaryDatabase } from '@app/testing';
 import { ledgerProjection } from './fixtures/ledger-projection';
 
-const LEDGERS = 200;
+const LEDGERS = 100;
 const ENTRIES_PER_LEDGER = 20;
 
 function entry(amount: number): NewEvent {

@@ -199,6 +199,11 @@ export class PostgresEventStore implements EventStore {
     return rows[0].safe_head;
   }
 
+  async lastCommittedPosition(): Promise<bigint> {
+    const { rows } = await this.db.query<{ position: bigint | null }>(`SELECT max(position) AS position FROM ${EVENTS_TABLE}`);
+    return rows[0].position ?? 0n;
+  }
+
   subscribeToAll(options: SubscribeOptions, handler: EventHandler): Subscription {
     this.listenForAppends();
     const subscription = new LogSubscription(

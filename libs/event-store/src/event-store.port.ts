@@ -112,8 +112,14 @@ export interface EventStore {
   /** Missing stream: an empty list. */
   readStream(stream: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
   readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;
-  /** Position of the last event in the global log (0n for an empty store). */
+  /** Position up to which the global log is final and readable (0n for an empty store). */
   headPosition(): Promise<bigint>;
+  /**
+   * Position of the last committed event, which readers may not see yet where a lower position can
+   * still commit (PostgreSQL). Waiting for `headPosition()` to reach it is a read-after-write check.
+   * Adapters whose log is final at once may omit it (`headPosition` then serves).
+   */
+  lastCommittedPosition?(): Promise<bigint>;
   /** Catch up from the checkpoint, then follow live, never skipping an event that commits late. */
   subscribeToAll(options: SubscribeOptions, handler: EventHandler): Subscription;
   close(): Promise<void>;

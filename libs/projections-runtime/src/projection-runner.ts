@@ -14,7 +14,8 @@ export interface ProjectionStatus {
   readonly failed?: string;
 }
 
-export const LAG_CAP = 10_000;
+export const LAG_CAP = 1_000;
+const CATCH_UP_BATCH = 250;
 
 interface GenerationRow {
   generation: number;
@@ -39,6 +40,7 @@ export class ProjectionRunner {
   private stopped = false;
   private switching?: Promise<void>;
   private refollowing = false;
+  private following?: Promise<void>;
 
   constructor(
     private readonly projection: Projection,
@@ -116,16 +118,23 @@ export class ProjectionRunner {
   }
 
   async status(): Promise<ProjectionStatus> {
-    const active = await this.activeGeneration();
-    const served = active ? await this.generation(active.generation) : undefined;
+    // One query, so a switch happening meanwhile cannot show a generation that was just dropped.
+    const { rows } = await this.db.query<GenerationRow & { active: boolean }>(
+      `SELECT g.generation, g.version, g.position, (a.generation IS NOT NULL) AS active
+       FROM projection_generations g LEFT JOIN projection_active a ON a.name = g.name AND a.generation = g.generation
+       WHERE g.name = $1`,
+      [this.projection.name],
+    );
+    const served = rows.find((row) => row.active);
     const target = this.target;
-    const rebuilding = target && target.generation !== active?.generation ? await this.generation(target.generation) : undefined;
-    const following = rebuilding ?? served;
-    const pending = following ? await this.store.readAll({ after: following.position, maxCount: LAG_CAP, typePrefixes: this.projection.eventTypePrefixes }) : [];
+    const rebuilding = target && target.generation !== served?.generation ? rows.find((row) => row.generation === target.generation) : undefined;
+    const pending = served && !rebuilding
+      ? await this.store.readAll({ after: served.position, maxCount: LAG_CAP, typePrefixes: this.projection.eventTypePrefixes })
+      : [];
     return {
       name: this.projection.name,
-      version: active?.version ?? this.projection.version,
-      generation: active?.generation ?? 0,
+      version: served?.version ?? this.projection.version,
+      generation: served?.generation ?? 0,
       position: (served?.position ?? 0n).toString(),
       lag: rebuilding || !served ? LAG_CAP : pending.length,
       ...(rebuilding ? { rebuilding: { generation: rebuilding.generation, version: rebuilding.version, position: rebuilding.position.toString() } } : {}),
@@ -143,37 +152,73 @@ export class ProjectionRunner {
     this.target = target;
     this.failure = undefined;
     const tables = tableNames(this.projection, target.generation);
-    this.subscription = this.store.subscribeToAll(
-      { after: target.position, typePrefixes: this.projection.eventTypePrefixes },
-      (event) => this.applyOnce(event, target, tables),
-    );
-    void this.subscription.failed.then((error) => {
-      if (this.stopped) return;
-      this.failure = error;
-      this.onError(error);
-    });
+    this.following = (async () => {
+      // Catch up in batches (one transaction per batch), then follow live one event at a time.
+      if (!(await this.catchUpInBatches(target, tables))) return;
+      if (this.stopped || this.target !== target) return;
+      this.subscription = this.store.subscribeToAll(
+        { after: target.position, typePrefixes: this.projection.eventTypePrefixes },
+        async (event) => void (await this.applyBatch([event], target, tables)),
+      );
+      void this.subscription.failed.then((error) => {
+        if (this.stopped) return;
+        this.failure = error;
+        this.onError(error);
+      });
+    })();
     void this.switchWhenCaughtUp(target);
   }
 
-  private async applyOnce(event: RecordedEvent, target: GenerationRow, tables: TableNames): Promise<void> {
-    await this.db.transaction(async (tx) => {
+  /** Resolves false when the generation was switched away meanwhile (the runner then re-follows). */
+  private async catchUpInBatches(target: GenerationRow, tables: TableNames): Promise<boolean> {
+    let failures = 0;
+    while (!this.stopped && this.target === target) {
+      try {
+        const batch = await this.store.readAll({ after: target.position, maxCount: CATCH_UP_BATCH, typePrefixes: this.projection.eventTypePrefixes });
+        if (batch.length === 0) return true;
+        if (!(await this.applyBatch(batch, target, tables))) return false;
+        failures = 0;
+        this.failure = undefined;
+      } catch (error) {
+        failures++;
+        this.failure = error as Error;
+        if (failures === 1) this.onError(error as Error);
+        await new Promise((resolve) => setTimeout(resolve, Math.min(5000, 100 * 2 ** failures)));
+      }
+    }
+    return false;
+  }
+
+  /** Applies events (in position order) with the checkpoint in one transaction; false if the generation is gone. */
+  private async applyBatch(events: readonly RecordedEvent[], target: GenerationRow, tables: TableNames): Promise<boolean> {
+    const applied = await this.db.transaction(async (tx) => {
       const { rows } = await tx.query<{ position: bigint }>(
         'SELECT position FROM projection_generations WHERE name = $1 AND generation = $2 FOR UPDATE',
         [this.projection.name, target.generation],
       );
-      if (rows.length === 0) {
-        // Another process (an operator's rebuild) switched generations and dropped ours: follow the new one.
-        setImmediate(() => void this.refollow());
-        return;
+      if (rows.length === 0) return undefined;
+      let position = rows[0].position;
+      for (const event of events) {
+        if (event.position <= position) continue;
+        await this.projection.apply(event, tx, tables);
+        position = event.position;
       }
-      if (rows[0].position >= event.position) return;
-      await this.projection.apply(event, tx, tables);
-      await tx.query(
-        'UPDATE projection_generations SET position = $3, updated_at = now() WHERE name = $1 AND generation = $2',
-        [this.projection.name, target.generation, event.position],
-      );
+      if (position !== rows[0].position) {
+        await tx.query('UPDATE projection_generations SET position = $3, updated_at = now() WHERE name = $1 AND generation = $2', [
+          this.projection.name,
+          target.generation,
+          position,
+        ]);
+      }
+      return position;
     });
-    target.position = event.position;
+    if (applied === undefined) {
+      // Another process (an operator's rebuild) switched generations and dropped ours: follow the new one.
+      setImmediate(() => void this.refollow());
+      return false;
+    }
+    target.position = applied;
+    return true;
   }
 
   /** A generation that is not active yet is switched to once it has nothing left to apply. */
@@ -239,9 +284,10 @@ export class ProjectionRunner {
   }
 
   private async stopFollowing(): Promise<void> {
+    this.target = undefined;
+    await this.following;
     const subscription = this.subscription;
     this.subscription = undefined;
-    this.target = undefined;
     await subscription?.stop();
   }
 

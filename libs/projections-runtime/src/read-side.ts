@@ -19,7 +19,7 @@ export class ReadSide {
   constructor(
     private readonly registry: ReadSideRegistry,
     private readonly db: SqlDatabase,
-    store: EventStore,
+    private readonly store: EventStore,
     private readonly queue: JobQueue,
     onError: (component: string, error: Error) => void = () => undefined,
   ) {
@@ -70,6 +70,13 @@ export class ReadSide {
   /** Resolves once every projection serves all events committed so far and every reaction has enqueued its jobs. */
   async settle(timeoutMs = 10_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
+    // Everything committed before settle was called must first become readable (PostgreSQL: until no
+    // older transaction can still commit below it), else "no lag" could mean "nothing visible yet".
+    const committed = await (this.store.lastCommittedPosition?.() ?? this.store.headPosition());
+    while ((await this.store.headPosition()) < committed) {
+      if (Date.now() > deadline) throw new Error(`the log did not become readable up to ${committed}`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
     for (;;) {
       const status = await this.status();
       const pending = [

@@ -12,7 +12,8 @@ describe('operations: GET /health and GET /docs', () => {
   afterAll(() => app.close());
 
   it('reports the store, the read models, the queue and each projection with its lag', async () => {
-    await app.inject({ method: 'POST', url: '/v1/accounts', payload: { email: 'health@example.com', password: 'Quartz-Violet-42!' } });
+    const registered = await app.inject({ method: 'POST', url: '/v1/accounts', payload: { email: 'health@example.com', password: 'Xq7#vLp2!mZk9w' } });
+    expect(registered.statusCode).toBe(201);
     await app.settle();
     const response = await app.inject({ method: 'GET', url: '/health' });
     expect(response.statusCode).toBe(200);
@@ -53,8 +54,9 @@ describe('logs', () => {
     const lines: string[] = [];
     const app = await createTestApp({ logLines: lines });
     try {
-      const password = 'Sapphire-Lantern-77!';
-      await app.inject({ method: 'POST', url: '/v1/accounts', payload: { email: 'logs@example.com', password }, headers: { authorization: 'Bearer some-secret-token' } });
+      const password = 'Jh4$wQz8!pRt2x';
+      const registered = await app.inject({ method: 'POST', url: '/v1/accounts', payload: { email: 'logs@example.com', password }, headers: { authorization: 'Bearer some-secret-token' } });
+      expect(registered.statusCode).toBe(201);
       await app.inject({ method: 'GET', url: '/health?token=query-secret-value' });
       expect(lines.length).toBeGreaterThan(2);
       const entries = lines.map((line) => JSON.parse(line));
