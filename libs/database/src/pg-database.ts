@@ -26,6 +26,7 @@ export class PgDatabase implements SqlDatabase {
   private readonly pool: Pool;
   private listenerClient?: Promise<PoolClient>;
   private readonly channelHandlers = new Map<string, Set<NotificationHandler>>();
+  private closed = false;
 
   constructor(connectionString: string, options: { maxConnections?: number } = {}) {
     this.pool = new Pool({
@@ -62,11 +63,11 @@ export class PgDatabase implements SqlDatabase {
   }
 
   async listen(channel: string, handler: NotificationHandler): Promise<() => Promise<void>> {
-    const client = await this.listenerConnection();
     let handlers = this.channelHandlers.get(channel);
     if (!handlers) {
       handlers = new Set();
       this.channelHandlers.set(channel, handlers);
+      const client = await this.listenerConnection();
       await client.query(`LISTEN ${quoteIdentifier(channel)}`);
     }
     handlers.add(handler);
@@ -77,22 +78,37 @@ export class PgDatabase implements SqlDatabase {
 
   private listenerConnection(): Promise<PoolClient> {
     if (!this.listenerClient) {
-      this.listenerClient = this.pool.connect().then((client) => {
+      const connecting = this.pool.connect().then(async (client) => {
         client.on('notification', (message) => {
           for (const handler of this.channelHandlers.get(message.channel) ?? []) handler(message.payload ?? '');
         });
         client.on('error', () => {
-          // Listeners are an optimisation over polling: losing them only delays delivery.
-          this.listenerClient = undefined;
-          this.channelHandlers.clear();
+          // The listening connection died: drop it and listen again on a fresh one, for every channel.
+          if (this.listenerClient === connecting) this.listenerClient = undefined;
+          client.release(true);
+          this.relisten();
         });
+        for (const channel of this.channelHandlers.keys()) await client.query(`LISTEN ${quoteIdentifier(channel)}`);
         return client;
+      });
+      this.listenerClient = connecting;
+      connecting.catch(() => {
+        if (this.listenerClient === connecting) this.listenerClient = undefined;
       });
     }
     return this.listenerClient;
   }
 
+  private relisten(attempt = 0): void {
+    if (this.closed || this.channelHandlers.size === 0) return;
+    const timer = setTimeout(() => {
+      this.listenerConnection().catch(() => this.relisten(attempt + 1));
+    }, Math.min(5000, 100 * 2 ** attempt));
+    timer.unref();
+  }
+
   async close(): Promise<void> {
+    this.closed = true;
     if (this.listenerClient) {
       const client = await this.listenerClient.catch(() => undefined);
       client?.release();

@@ -2,15 +2,17 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataDirInUseError, DataDirLock, migrate, PgDatabase, PGliteDatabase, SqlDatabase } from '@app/database';
-import { describeWithEnv } from '@app/testing';
+import { createTemporaryDatabase, describeWithEnv, TemporaryDatabase } from '@app/testing';
 
-function databaseBehaviour(open: () => Promise<SqlDatabase>): void {
+function databaseBehaviour(open: () => Promise<SqlDatabase>, cleanUp: () => Promise<void> = async () => undefined): void {
   let db: SqlDatabase;
   beforeAll(async () => {
     db = await open();
-    await db.exec('DROP TABLE IF EXISTS db_spec_items; DROP TABLE IF EXISTS schema_migrations');
   });
-  afterAll(() => db.close());
+  afterAll(async () => {
+    await db.close();
+    await cleanUp();
+  });
 
   it('applies each migration once, even when run twice', async () => {
     const migrations = [{ id: 'db-spec/001', sql: 'CREATE TABLE db_spec_items (n bigint, doc jsonb); CREATE INDEX ON db_spec_items (n)' }];
@@ -45,7 +47,35 @@ function databaseBehaviour(open: () => Promise<SqlDatabase>): void {
 
 describe('PGlite database', () => databaseBehaviour(() => PGliteDatabase.open()));
 
-describeWithEnv('DATABASE_URL', 'PostgreSQL database', (url) => databaseBehaviour(async () => new PgDatabase(url)));
+describeWithEnv('DATABASE_URL', 'PostgreSQL database', (serverUrl) => {
+  let temporary: TemporaryDatabase;
+  databaseBehaviour(
+    async () => {
+      temporary = await createTemporaryDatabase(serverUrl, 'database_spec');
+      return new PgDatabase(temporary.url);
+    },
+    () => temporary.drop(),
+  );
+
+  it('listens again after its listening connection was lost', async () => {
+    const db = new PgDatabase(temporary.url);
+    try {
+      const received: string[] = [];
+      await db.listen('db_spec_reconnect', (payload) => void received.push(payload));
+      const terminated = await db.query(
+        `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query = 'LISTEN "db_spec_reconnect"' AND datname = current_database()`,
+      );
+      expect(terminated.rowCount).toBe(1);
+      for (let attempt = 0; attempt < 100 && received.length === 0; attempt++) {
+        await db.query(`SELECT pg_notify('db_spec_reconnect', 'after')`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      expect(received).toContain('after');
+    } finally {
+      await db.close();
+    }
+  });
+});
 
 describe('data directory lock', () => {
   it('refuses a second owner while the first is alive, and takes over a stale lock', () => {
