@@ -1,5 +1,5 @@
 import { Job, Queue, Worker } from 'bullmq';
-import { Redis } from 'ioredis';
+import { Redis, RedisOptions } from 'ioredis';
 import {
   Backoff,
   DEFAULT_ATTEMPTS,
@@ -25,6 +25,8 @@ export interface BullMqJobQueueOptions {
   /** Namespace of every Redis key (BullMQ's `prefix`); tests use a unique one per run. */
   prefix?: string;
   completedRetentionSeconds?: number;
+  /** How long `close` waits for running jobs before it closes the workers by force (default 10 s). */
+  closeTimeoutMs?: number;
   logger?: MessagingLogger;
 }
 
@@ -38,18 +40,23 @@ export interface BullMqJobQueueOptions {
  */
 export class BullMqJobQueue implements JobQueue {
   private readonly connection: Redis;
+  /** Ours and every copy BullMQ makes of it (workers duplicate it), so close can always end them. */
+  private readonly clients: Redis[] = [];
   private readonly queues = new Map<string, Queue>();
   private readonly workers = new Map<string, Worker>();
   private readonly prefix: string;
   private readonly retentionSeconds: number;
   private readonly logger: MessagingLogger;
+  private readonly closeTimeoutMs: number;
+  private runningHandlers = 0;
   private closed = false;
 
   constructor(options: BullMqJobQueueOptions) {
     this.prefix = options.prefix ?? 'bull';
     this.retentionSeconds = options.completedRetentionSeconds ?? DEFAULT_COMPLETED_RETENTION_SECONDS;
     this.logger = options.logger ?? silentLogger;
-    this.connection = new Redis(options.redisUrl, { maxRetriesPerRequest: null });
+    this.closeTimeoutMs = options.closeTimeoutMs ?? 10_000;
+    this.connection = this.tracked(new Redis(options.redisUrl, { maxRetriesPerRequest: null }));
     this.connection.on('error', (error: Error) => this.logger.warn({ err: error }, 'redis connection error'));
   }
 
@@ -69,14 +76,19 @@ export class BullMqJobQueue implements JobQueue {
     const worker = new Worker(
       queueName,
       async (job: Job) => {
-        await handler({
-          queueName,
-          id: decodeJobId(job.id ?? ''),
-          name: job.name,
-          payload: job.data as P,
-          attempt: job.attemptsMade + 1,
-          maxAttempts: job.opts.attempts ?? 1,
-        });
+        this.runningHandlers += 1;
+        try {
+          await handler({
+            queueName,
+            id: decodeJobId(job.id ?? ''),
+            name: job.name,
+            payload: job.data as P,
+            attempt: job.attemptsMade + 1,
+            maxAttempts: job.opts.attempts ?? 1,
+          });
+        } finally {
+          this.runningHandlers -= 1;
+        }
       },
       { connection: this.connection, prefix: this.prefix, concurrency: Math.max(1, options.concurrency ?? 1) },
     );
@@ -142,11 +154,31 @@ export class BullMqJobQueue implements JobQueue {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    // Workers first: each waits for its running jobs; then the producers; then the shared connection.
-    await Promise.all([...this.workers.values()].map((worker) => worker.close()));
-    await Promise.all([...this.queues.values()].map((queue) => queue.close()));
-    if (this.connection.status === 'ready') await this.connection.quit();
-    else this.connection.disconnect();
+    const workers = [...this.workers.values()];
+    // Take no new job, and let the running handlers finish (they need no Redis to do so).
+    await Promise.allSettled(workers.map((worker) => worker.pause(true)));
+    const deadline = Date.now() + this.closeTimeoutMs;
+    while (this.runningHandlers > 0 && Date.now() < deadline) await sleep(25);
+
+    // With Redis up, a graceful close also writes the outcome of the last jobs. With Redis down it
+    // would wait for Redis forever (BullMQ awaits its blocking client's 'end', which a reconnecting
+    // ioredis client never emits), so the workers are closed by force: a job whose outcome was not
+    // written stays active in Redis and is handed out again once its lock expires (at least once).
+    const graceful = this.connection.status === 'ready' && this.runningHandlers === 0;
+    const closing = Promise.allSettled(workers.map((worker) => worker.close(!graceful)));
+    const closed = await Promise.race([closing.then(() => true), unrefSleep(Math.max(deadline - Date.now(), 1000)).then(() => false)]);
+    if (!closed) this.logger.warn({ redis: this.connection.status }, 'job workers did not close in time; cutting their connections');
+    await Promise.race([Promise.allSettled([...this.queues.values()].map((queue) => queue.close())), unrefSleep(1000)]);
+    if (closed && this.connection.status === 'ready') await this.connection.quit().catch(() => undefined);
+    for (const client of this.clients) client.disconnect();
+  }
+
+  private tracked(client: Redis): Redis {
+    this.clients.push(client);
+    const duplicate = client.duplicate.bind(client);
+    (client as unknown as { duplicate: (override?: Partial<RedisOptions>) => Redis }).duplicate = (override) =>
+      this.tracked(duplicate(override));
+    return client;
   }
 
   private queue(name: string): Queue {
@@ -168,6 +200,10 @@ export class BullMqJobQueue implements JobQueue {
     return { attempts: attempts ?? DEFAULT_ATTEMPTS, backoff: { type, delay: delayMs } };
   }
 }
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+/** A time limit for a race: it does not keep the process alive once the other side has settled. */
+const unrefSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms).unref());
 
 /**
  * BullMQ rejects job ids that contain ':' or that read as an integer. Percent-encoding '%' and ':'

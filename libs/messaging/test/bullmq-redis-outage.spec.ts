@@ -52,4 +52,24 @@ describeWithRedisServer(redisServer ? title : `${title} [skipped: redis-server i
     await sleep(500);
     expect(runs).toHaveLength(1);
   });
+
+  it('close during an outage lets the running job finish, then returns instead of waiting for Redis', async () => {
+    await redis.start();
+    jobs = new BullMqJobQueue({ redisUrl: redis.url, prefix: uniqueName('outage'), closeTimeoutMs: 10_000 });
+    let finished = false;
+    jobs.registerWorker('mail', async (job) => {
+      runs.push(job);
+      await sleep(800);
+      finished = true;
+    });
+    await jobs.enqueue('mail', 'send', {}, { jobId: 'in-flight' });
+    await eventually(() => expect(runs).toHaveLength(1));
+
+    await redis.kill();
+    const startedClosing = Date.now();
+    await jobs.close();
+
+    expect(finished).toBe(true);
+    expect(Date.now() - startedClosing).toBeLessThan(3000);
+  });
 });
