@@ -2,6 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
+  createMailer,
   enqueueMail,
   html,
   InProcessJobQueue,
@@ -108,6 +109,25 @@ describe('outbox mailer', () => {
     expect(reset.text).toBe(mail.text);
     expect(reset.html).toBe(mail.html);
     expect(first.messageId).toMatch(/@example\.org>$/);
+  });
+});
+
+describe('mailer selection', () => {
+  it('writes to DATA_DIR/outbox when MAIL_URL is not set, and sends by SMTP when it is', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'data-'));
+    const server = await SmtpTestServer.start();
+    try {
+      const outbox = createMailer({ dataDir });
+      await outbox.send({ to: 'a@example.com', subject: 'Embedded', text: 'to a file' });
+      expect(readdirSync(join(dataDir, 'outbox'))).toHaveLength(1);
+
+      const smtp = createMailer({ dataDir, mailUrl: server.url, mailFrom: 'billing@minimax.gr.com' });
+      await smtp.send({ to: 'a@example.com', subject: 'Production', text: 'to a server' });
+      expect(server.received.map((message) => [message.header('from'), message.header('subject')])).toEqual([['billing@minimax.gr.com', 'Production']]);
+    } finally {
+      await server.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });
 
