@@ -27,6 +27,7 @@ export class PgDatabase implements SqlDatabase {
   private listenerClient?: Promise<PoolClient>;
   private readonly channelHandlers = new Map<string, Set<NotificationHandler>>();
   private closed = false;
+  private listener?: { client: PoolClient; released: boolean };
 
   constructor(connectionString: string, options: { maxConnections?: number } = {}) {
     this.pool = new Pool({
@@ -79,13 +80,15 @@ export class PgDatabase implements SqlDatabase {
   private listenerConnection(): Promise<PoolClient> {
     if (!this.listenerClient) {
       const connecting = this.pool.connect().then(async (client) => {
+        const listener = { client, released: false };
+        this.listener = listener;
         client.on('notification', (message) => {
           for (const handler of this.channelHandlers.get(message.channel) ?? []) handler(message.payload ?? '');
         });
         client.on('error', () => {
           // The listening connection died: drop it and listen again on a fresh one, for every channel.
           if (this.listenerClient === connecting) this.listenerClient = undefined;
-          client.release(true);
+          this.releaseListener(listener, true);
           this.relisten();
         });
         for (const channel of this.channelHandlers.keys()) await client.query(`LISTEN ${quoteIdentifier(channel)}`);
@@ -99,6 +102,12 @@ export class PgDatabase implements SqlDatabase {
     return this.listenerClient;
   }
 
+  private releaseListener(listener: { client: PoolClient; released: boolean }, destroy: boolean): void {
+    if (listener.released) return;
+    listener.released = true;
+    listener.client.release(destroy);
+  }
+
   private relisten(attempt = 0): void {
     if (this.closed || this.channelHandlers.size === 0) return;
     const timer = setTimeout(() => {
@@ -109,10 +118,8 @@ export class PgDatabase implements SqlDatabase {
 
   async close(): Promise<void> {
     this.closed = true;
-    if (this.listenerClient) {
-      const client = await this.listenerClient.catch(() => undefined);
-      client?.release();
-    }
+    await this.listenerClient?.catch(() => undefined);
+    if (this.listener) this.releaseListener(this.listener, false);
     await this.pool.end();
   }
 }
