@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
+import { spawn } from 'node:child_process';
 import { freePort, startProcess } from './support/processes.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -45,6 +46,27 @@ async function startReference(script) {
   return { ...process_, base: `http://127.0.0.1:${port}` };
 }
 
+/** The same KeyVerifier behind raw node:http; resolves with the keys it issued itself. */
+async function startRawVerify() {
+  const port = await freePort();
+  const child = spawn(process.execPath, [join(root, 'test/bench/support/raw-verify-server.mjs'), String(port), SERVICE_TOKEN, String(KEYS)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const keys = await new Promise((resolve, reject) => {
+    let output = '';
+    child.stdout.on('data', (chunk) => {
+      output += chunk;
+      if (output.includes('\n')) resolve(JSON.parse(output.split('\n')[0]));
+    });
+    child.once('exit', (code) => reject(new Error(`raw verify server exited (${code})`)));
+  });
+  return {
+    base: `http://127.0.0.1:${port}`,
+    keys,
+    stop: () => new Promise((resolve) => (child.exitCode !== null ? resolve() : (child.once('exit', resolve), child.kill('SIGTERM')))),
+  };
+}
+
 async function startApp(dataDir, logLevel) {
   const port = await freePort();
   const process_ = await startProcess(join(root, 'dist/apps/embedded/main.js'), [], {
@@ -78,7 +100,7 @@ const verifyRequests = (keys) =>
     body: JSON.stringify({ key, endpoint: 'chat.completions' }),
   }));
 
-/** Alternates bare node:http, plain Fastify and the app, so machine noise hits all three alike. */
+/** Alternates the reference servers and the app, so machine noise hits them all alike. */
 async function httpComparison() {
   const dataDir = mkdtempSync(join(tmpdir(), 'api-key-bench-'));
   const rounds = [];
@@ -87,15 +109,24 @@ async function httpComparison() {
     const app = await startApp(dataDir, 'warn');
     const bare = await startReference('constant-json-server.mjs');
     const fastify = await startReference('plain-fastify-server.mjs');
+    const raw = await startRawVerify();
     let requests;
     try {
       requests = verifyRequests(await issueKeys(app.base));
-      for (const server of [bare, fastify, app]) await load(server.base, requests, 1); // warm-up: JIT, and every key into the cache
+      const rawRequests = verifyRequests(raw.keys);
+      // warm-up: JIT, and every key into the verification caches
+      for (const server of [bare, fastify, app]) await load(server.base, requests, 1);
+      await load(raw.base, rawRequests, 1);
       for (let round = 0; round < ROUNDS; round++) {
-        rounds.push({ bare: await load(bare.base, requests), fastify: await load(fastify.base, requests), app: await load(app.base, requests) });
+        rounds.push({
+          bare: await load(bare.base, requests),
+          fastify: await load(fastify.base, requests),
+          raw: await load(raw.base, rawRequests),
+          app: await load(app.base, requests),
+        });
       }
     } finally {
-      await Promise.all([app.stop(), bare.stop(), fastify.stop()]);
+      await Promise.all([app.stop(), bare.stop(), fastify.stop(), raw.stop()]);
     }
     // The same data directory again, with Fastify's two log lines per request (the default LOG_LEVEL).
     const logging = await startApp(dataDir, 'info');
@@ -195,17 +226,15 @@ const fmt = (value) => Math.round(value).toLocaleString('en-US');
 console.log(`autocannon: ${CONNECTIONS} connections, ${SECONDS} s per measurement, ${KEYS} keys in rotation, loopback, ${ROUNDS} rounds`);
 console.log('app: the built embedded default (dist/apps/embedded/main.js, PGlite in a temporary DATA_DIR), LOG_LEVEL=warn');
 const { rounds, withRequestLogs } = await httpComparison();
-rounds.forEach(({ bare, fastify, app }, index) => {
-  console.log(
-    `  round ${index + 1}: bare node:http ${fmt(bare.rps)} req/s (p99 ${bare.p99} ms) | plain Fastify ${fmt(fastify.rps)} req/s (p99 ${fastify.p99} ms) | ` +
-      `POST /v1/keys/verify ${fmt(app.rps)} req/s (p99 ${app.p99} ms) | verify/bare ${(app.rps / bare.rps).toFixed(2)}x, plain Fastify/bare ${(fastify.rps / bare.rps).toFixed(2)}x`,
-  );
+const line = (name, result, bare) => `${name} ${fmt(result.rps)} req/s (p99 ${result.p99} ms${bare ? `, ${(result.rps / bare.rps).toFixed(2)}x bare` : ''})`;
+rounds.forEach(({ bare, fastify, raw, app }, index) => {
+  console.log(`  round ${index + 1}: ${line('bare node:http', bare)} | ${line('plain Fastify', fastify, bare)} | ${line('raw-http verify', raw, bare)} | ${line('POST /v1/keys/verify', app, bare)}`);
 });
-const ratio = median(rounds.map(({ bare, app }) => app.rps / bare.rps));
-const fastifyRatio = median(rounds.map(({ bare, fastify }) => fastify.rps / bare.rps));
-console.log(`  median: verify ${fmt(median(rounds.map((r) => r.app.rps)))} req/s, p99 ${median(rounds.map((r) => r.app.p99))} ms`);
-console.log(`  median ratio verify / bare node:http: ${ratio.toFixed(2)}x (aim >= 0.50x); plain Fastify / bare: ${fastifyRatio.toFixed(2)}x`);
-console.log(`  with request logs (LOG_LEVEL=info): verify ${fmt(withRequestLogs.rps)} req/s, p99 ${withRequestLogs.p99} ms`);
+const ratioOf = (pick) => median(rounds.map((round) => pick(round).rps / round.bare.rps));
+console.log(`  median: POST /v1/keys/verify ${fmt(median(rounds.map((r) => r.app.rps)))} req/s, p99 ${median(rounds.map((r) => r.app.p99))} ms`);
+console.log(`  median ratio to bare node:http: POST /v1/keys/verify ${ratioOf((r) => r.app).toFixed(2)}x (aim >= 0.50x)`);
+console.log(`    for reference: plain Fastify ${ratioOf((r) => r.fastify).toFixed(2)}x, the same verifier behind raw node:http ${ratioOf((r) => r.raw).toFixed(2)}x`);
+console.log(`  with request logs (LOG_LEVEL=info): POST /v1/keys/verify ${fmt(withRequestLogs.rps)} req/s, p99 ${withRequestLogs.p99} ms`);
 const { rate, asynchronous } = await inProcessRate();
 console.log(`in-process KeyVerifier.verify, warm cache: ${fmt(rate)} calls/s (${asynchronous} of them had to wait for a load)`);
 const checks = await inputCheckRates();
