@@ -1,6 +1,7 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { CommandRunner, EventCatalog } from '@app/ddd';
+import { UpcasterRegistry } from '@app/event-store';
 import { ReadSideRegistry } from '@app/projections';
 import { PasswordHasher, SecretBox } from '@app/security';
 import { Runtime } from './runtime';
@@ -18,6 +19,7 @@ export class CoreModule {
       { provide: CLOCK, useValue: runtime.clock },
       { provide: LOGGER, useValue: runtime.logger },
       { provide: EventCatalog, useValue: runtime.catalog },
+      { provide: UpcasterRegistry, useValue: runtime.upcasters },
       { provide: SecretBox, useValue: runtime.secretBox },
       { provide: PasswordHasher, useValue: runtime.passwordHasher },
       { provide: JOB_QUEUE, useValue: runtime.queue },

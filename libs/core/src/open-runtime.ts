@@ -53,6 +53,7 @@ export async function openRuntime(config: ResolvedConfig, logger: PinoLogger, ov
       clock: overrides.clock ?? systemClock,
       logger,
       catalog: new EventCatalog(),
+      upcasters,
       secretBox: new SecretBox(config.dataEncryptionKey),
       passwordHasher: new PasswordHasher(config.bcryptCost),
       queue,

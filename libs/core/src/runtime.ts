@@ -1,7 +1,7 @@
 import { ResolvedConfig } from '@app/config';
 import { SqlDatabase } from '@app/database';
 import { Clock, EventCatalog } from '@app/ddd';
-import { EventStore } from '@app/event-store';
+import { EventStore, UpcasterRegistry } from '@app/event-store';
 import { JobQueue, Mailer } from '@app/messaging';
 import { ReadSideRegistry } from '@app/projections';
 import { PasswordHasher, SecretBox } from '@app/security';
@@ -18,6 +18,8 @@ export interface Runtime {
   readonly clock: Clock;
   readonly logger: PinoLogger;
   readonly catalog: EventCatalog;
+  /** Upcasters of old event schema versions; contexts register theirs when their module is built. */
+  readonly upcasters: UpcasterRegistry;
   readonly secretBox: SecretBox;
   readonly passwordHasher: PasswordHasher;
   readonly queue: JobQueue;
