@@ -39,6 +39,7 @@ export interface BullMqJobQueueOptions {
  * `maxRetriesPerRequest: null`) and resolves once Redis is back; workers resume by themselves.
  */
 export class BullMqJobQueue implements JobQueue {
+  readonly adapter = 'bullmq';
   private readonly connection: Redis;
   /** Ours and every copy BullMQ makes of it (workers duplicate it), so close can always end them. */
   private readonly clients: Redis[] = [];

@@ -1,4 +1,3 @@
-import { CronExpressionParser } from 'cron-parser';
 import {
   Backoff,
   backoffDelayMs,
@@ -19,6 +18,7 @@ import {
   validateSchedule,
   WorkerOptions,
 } from './job-queue';
+import { nextRunFunction } from './schedule';
 
 type JobState = 'waiting' | 'delayed' | 'active' | 'completed' | 'failed';
 
@@ -59,6 +59,7 @@ export interface InProcessJobQueueOptions {
  * runner's checkpoint in the event log); deduplication by job id does not survive a restart either.
  */
 export class InProcessJobQueue implements JobQueue {
+  readonly adapter = 'in-process';
   private readonly queues = new Map<string, QueueState>();
   private readonly schedules = new Map<string, NodeJS.Timeout>();
   private readonly idleWaiters: Array<() => void> = [];
@@ -125,7 +126,7 @@ export class InProcessJobQueue implements JobQueue {
   async upsertSchedule<P>(queueName: string, scheduleName: string, schedule: Schedule, job: ScheduledJob<P>): Promise<void> {
     if (this.closed) throw new QueueClosedError();
     validateSchedule(schedule);
-    const nextRunAt = this.nextRunFunction(schedule);
+    const nextRunAt = nextRunFunction(schedule);
     const key = `${queueName}\u0000${scheduleName}`;
     clearTimeout(this.schedules.get(key));
 
@@ -230,16 +231,6 @@ export class InProcessJobQueue implements JobQueue {
       const job = queue.completed.shift()!;
       if (queue.jobs.get(job.id) === job && job.state === 'completed') queue.jobs.delete(job.id);
     }
-  }
-
-  private nextRunFunction(schedule: Schedule): (after: number) => number {
-    if ('everyMs' in schedule) {
-      const every = schedule.everyMs;
-      return (after) => Math.floor(after / every) * every + every;
-    }
-    const { cron, tz = 'UTC' } = schedule;
-    CronExpressionParser.parse(cron, { tz }); // throws now on a malformed expression
-    return (after) => CronExpressionParser.parse(cron, { currentDate: new Date(after), tz }).next().getTime();
   }
 
   private queue(name: string): QueueState {

@@ -10,6 +10,8 @@
  * request is waiting for an answer.
  */
 export interface JobQueue {
+  /** Which adapter this is (`bullmq`, `sql`, `in-process`), for health reports and logs. */
+  readonly adapter: string;
   /** Adds a job unless one with the same `jobId` is already known in this queue; resolves once stored. */
   enqueue<P>(queueName: string, jobName: string, payload: P, options: EnqueueOptions): Promise<void>;
   /** Starts processing `queueName` with one handler for every job name in it (see `routeByJobName`). */
