@@ -1,5 +1,6 @@
 export * from './job-queue';
 export { InProcessJobQueue, InProcessJobQueueOptions } from './in-process-job-queue';
+export { SqlJobQueue, SqlJobQueueOptions, sqlJobQueueMigrations } from './sql-job-queue';
 export { BullMqJobQueue, BullMqJobQueueOptions, encodeJobId, decodeJobId } from './bullmq-job-queue';
 export { Mailer, MailMessage, SentMail, DEFAULT_MAIL_FROM, messageIdFor } from './mailer';
 export { SmtpMailer, SmtpMailerOptions } from './smtp-mailer';
