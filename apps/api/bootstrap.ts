@@ -25,6 +25,7 @@ export interface StartedApi {
 export async function startApi(runtime: Runtime, options: { listen: boolean; roles?: ReadSideRoles }): Promise<StartedApi> {
   const { config, logger } = runtime;
   const app = await createHttpApp(ApiModule.forRoot(runtime), {
+    fastLane: runtime.fastLane,
     bodyLimitBytes: config.bodyLimitBytes,
     trustProxy: config.trustProxy,
     corsOrigins: config.corsOrigins,

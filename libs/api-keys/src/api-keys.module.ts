@@ -27,6 +27,7 @@ import { KeyVerificationPolicies } from './verify-api-key/key-verification-polic
 import { KeyVerifier } from './verify-api-key/key-verifier';
 import { LastUsedBuffer } from './verify-api-key/last-used.buffer';
 import { VerifyApiKeyController } from './verify-api-key/verify-api-key.controller';
+import { VerifyApiKeyEndpoint } from './verify-api-key/verify-api-key.endpoint';
 
 registerErrorStatuses(apiKeyErrorStatuses);
 
@@ -87,6 +88,7 @@ class VerificationLifecycle implements OnModuleInit, OnModuleDestroy {
         }),
     },
     VerificationLifecycle,
+    VerifyApiKeyEndpoint,
   ],
   exports: [KeyVerifier, KeyVerificationPolicies],
 })

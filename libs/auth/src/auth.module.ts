@@ -8,7 +8,7 @@ import { AccountAuthGuard } from './account-auth.guard';
 import { AccessTokenStrategy } from './access-token.strategy';
 import { AccessTokens } from './access-tokens';
 import { RateLimitStorage } from './rate-limit.storage';
-import { ServiceTokenGuard } from './service-token.guard';
+import { ServiceTokenGuard, ServiceTokens } from './service-token.guard';
 import { StaffGuard } from './staff.guard';
 
 registerErrorStatuses({ unauthorized: 401, forbidden: 403, rate_limited: 429 });
@@ -56,7 +56,14 @@ export const RateLimited = () => UseGuards(ThrottlerGuard);
       }),
     }),
   ],
-  providers: [AccessTokens, AccessTokenStrategy, AccountAuthGuard, StaffGuard, ServiceTokenGuard],
-  exports: [AccessTokens, AccountAuthGuard, StaffGuard, ServiceTokenGuard],
+  providers: [
+    AccessTokens,
+    AccessTokenStrategy,
+    AccountAuthGuard,
+    StaffGuard,
+    ServiceTokenGuard,
+    { provide: ServiceTokens, inject: [APP_CONFIG], useFactory: (config: ResolvedConfig) => ServiceTokens.fromConfig(config) },
+  ],
+  exports: [AccessTokens, AccountAuthGuard, StaffGuard, ServiceTokenGuard, ServiceTokens],
 })
 export class AuthModule {}

@@ -8,7 +8,7 @@
  *   must both be imported by the app.
  */
 export { AuthenticatedAccount, StaffRole, STAFF_ROLES } from './authenticated-account';
-export { bearerToken, InvalidServiceTokenError, ServiceTokenGuard } from './service-token.guard';
+export { bearerToken, InvalidServiceTokenError, ServiceTokenGuard, ServiceTokens } from './service-token.guard';
 export { AccessTokenClaims, SessionAuthority } from './session-authority';
 export { AccessTokens, IssuedAccessToken } from './access-tokens';
 export { AccessTokenStrategy, ACCESS_TOKEN_STRATEGY } from './access-token.strategy';

@@ -2,6 +2,7 @@ import { DynamicModule, Global, Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { CommandRunner, EventCatalog } from '@app/ddd';
 import { UpcasterRegistry } from '@app/event-store';
+import { FastLane } from '@app/http';
 import { ReadSideRegistry } from '@app/projections';
 import { PasswordHasher, SecretBox } from '@app/security';
 import { Runtime } from './runtime';
@@ -23,6 +24,7 @@ export class CoreModule {
       { provide: SecretBox, useValue: runtime.secretBox },
       { provide: PasswordHasher, useValue: runtime.passwordHasher },
       { provide: JOB_QUEUE, useValue: runtime.queue },
+      { provide: FastLane, useValue: runtime.fastLane },
       { provide: MAILER, useValue: runtime.mailer },
       { provide: ReadSideRegistry, useValue: runtime.readSide },
       { provide: CommandRunner, useValue: new CommandRunner(runtime.eventStore, runtime.catalog) },

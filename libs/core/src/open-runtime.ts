@@ -4,6 +4,7 @@ import { Clock, EventCatalog, systemClock } from '@app/ddd';
 import { EventStore, UpcasterRegistry } from '@app/event-store';
 import { EventStoreDbStore, selectEventStoreKind } from '@app/event-store-esdb';
 import { PostgresEventStore } from '@app/event-store-pg';
+import { FastLane } from '@app/http';
 import { createJobQueue, createMailer, JobQueue, MAIL_QUEUE, Mailer, sendMailJob } from '@app/messaging';
 import { ReadSide, ReadSideRegistry } from '@app/projections';
 import { PasswordHasher, SecretBox } from '@app/security';
@@ -23,12 +24,14 @@ export interface RuntimeOverrides {
 /**
  * Opens the infrastructure the configuration names: the event store (EventStoreDB, else PostgreSQL,
  * else PGlite), the read-model database (PostgreSQL, else the same PGlite), the job queue (BullMQ when
- * REDIS_URL, else in-process) and the mailer (SMTP when MAIL_URL, else the outbox directory).
+ * REDIS_URL, else the durable SQL queue in that database) and the mailer (SMTP when MAIL_URL, else the
+ * outbox directory).
  */
 export async function openRuntime(config: ResolvedConfig, logger: PinoLogger, overrides: RuntimeOverrides = {}): Promise<Runtime> {
   const db =
     overrides.db ?? (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: overrides.inMemory ? undefined : config.dataDir }));
   const closers: Array<() => Promise<void>> = [];
+  let openedQueue: JobQueue | undefined;
   try {
     const upcasters = overrides.upcasters ?? new UpcasterRegistry();
     const eventStore: EventStore =
@@ -36,7 +39,9 @@ export async function openRuntime(config: ResolvedConfig, logger: PinoLogger, ov
         ? EventStoreDbStore.connect(config.eventStoreConnectionString!, { upcasters })
         : await PostgresEventStore.create(db, { upcasters });
     await ReadSide.migrate(db);
-    const queue = overrides.queue ?? createJobQueue({ redisUrl: config.redisUrl, logger: logger.child({ component: 'queue' }) });
+    // After the database: on the embedded default the jobs live in it (and the queue closes before it).
+    const queue = overrides.queue ?? (await createJobQueue({ redisUrl: config.redisUrl, db, logger: logger.child({ component: 'queue' }) }));
+    openedQueue = queue;
     const mailer = overrides.mailer ?? createMailer({ mailUrl: config.mailUrl, mailFrom: config.mailFrom, dataDir: config.dataDir });
     closers.push(
       () => queue.close(),
@@ -59,9 +64,11 @@ export async function openRuntime(config: ResolvedConfig, logger: PinoLogger, ov
       queue,
       mailer,
       readSide,
+      fastLane: new FastLane({ bodyLimitBytes: config.bodyLimitBytes, logger }),
       closers,
     };
   } catch (error) {
+    if (openedQueue && openedQueue !== overrides.queue) await openedQueue.close().catch(() => undefined);
     await db.close().catch(() => undefined);
     throw error;
   }

@@ -2,6 +2,7 @@ import { ResolvedConfig } from '@app/config';
 import { SqlDatabase } from '@app/database';
 import { Clock, EventCatalog } from '@app/ddd';
 import { EventStore, UpcasterRegistry } from '@app/event-store';
+import { FastLane } from '@app/http';
 import { JobQueue, Mailer } from '@app/messaging';
 import { ReadSideRegistry } from '@app/projections';
 import { PasswordHasher, SecretBox } from '@app/security';
@@ -26,6 +27,8 @@ export interface Runtime {
   readonly mailer: Mailer;
   /** Projections, reactions and job workers contributed by the bounded contexts. */
   readonly readSide: ReadSideRegistry;
+  /** Hot routes served from node:http in front of the framework (key verification). */
+  readonly fastLane: FastLane;
   /** Extra resources to close, in order, after the store. */
   readonly closers: Array<() => Promise<void>>;
 }

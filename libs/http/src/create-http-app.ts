@@ -1,13 +1,17 @@
 import { randomUUID } from 'node:crypto';
+import { createServer, IncomingMessage, ServerResponse } from 'node:http';
 import { DynamicModule, LoggerService, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { FastifyRequest } from 'fastify';
 import pino, { Logger as PinoLogger } from 'pino';
-import { ErrorFilter, toErrorResponse } from './error.filter';
+import { ErrorFilter } from './error.filter';
+import { FastLane } from './fast-lane';
 import { createValidationPipe } from './validation';
 
 export interface HttpAppOptions {
+  /** Hot routes answered from node:http before Fastify sees them (same server, same port). */
+  readonly fastLane?: FastLane;
   readonly bodyLimitBytes: number;
   readonly trustProxy: boolean;
   readonly corsOrigins: readonly string[];
@@ -44,7 +48,16 @@ export function registeredRoutes(app: NestFastifyApplication): readonly Register
 }
 
 export async function createHttpApp(module: Type<unknown> | DynamicModule, options: HttpAppOptions): Promise<NestFastifyApplication> {
+  const fastLane = options.fastLane;
   const adapter = new FastifyAdapter({
+    ...(fastLane
+      ? {
+          serverFactory: (handler: (request: IncomingMessage, response: ServerResponse) => void) =>
+            createServer((request, response) => {
+              if (!fastLane.tryHandle(request, response)) handler(request, response);
+            }),
+        }
+      : {}),
     bodyLimit: options.bodyLimitBytes,
     trustProxy: options.trustProxy,
     loggerInstance: options.logger.child({}, { serializers: { req: requestSerializer as never } }) as never,
@@ -59,11 +72,6 @@ export async function createHttpApp(module: Type<unknown> | DynamicModule, optio
   });
   const fastify = app.getHttpAdapter().getInstance();
   const routes: RegisteredRoute[] = [];
-  // Body parsing fails before NestJS sees the request: give those errors the contract's shape too.
-  fastify.setErrorHandler((error: FastifyError, _request: FastifyRequest, reply: FastifyReply) => {
-    const { status, body } = toErrorResponse(error);
-    void reply.status(status).send(body);
-  });
   fastify.addHook('onRoute', (route) => {
     for (const method of [route.method].flat()) {
       if (method !== 'HEAD' && method !== 'OPTIONS') routes.push({ method, path: route.url });

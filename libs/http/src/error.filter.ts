@@ -16,6 +16,16 @@ const codeOfHttpStatus: Record<number, string> = {
   503: 'service_unavailable',
 };
 
+export const BODY_TOO_LARGE_MESSAGE = 'The request body is too large';
+export const BODY_NOT_JSON_MESSAGE = 'The request body is not valid JSON';
+
+/** The framework's own words for body errors, replaced by ours so every path answers alike. */
+function bodyErrorMessage(status: number, message: string): string {
+  if (status === 413) return BODY_TOO_LARGE_MESSAGE;
+  if (status === 400 && /not valid JSON|Unexpected (token|end)/i.test(message)) return BODY_NOT_JSON_MESSAGE;
+  return message;
+}
+
 /** Maps anything thrown to the contract's status and `{ error, message, details? }` body. */
 export function toErrorResponse(error: unknown): { status: number; body: ErrorBody } {
   if (error instanceof DomainError) {
@@ -27,14 +37,14 @@ export function toErrorResponse(error: unknown): { status: number; body: ErrorBo
     const code = codeOfHttpStatus[status] ?? (status >= 500 ? 'internal_error' : 'invalid_request');
     const response = error.getResponse();
     const message = typeof response === 'string' ? response : ((response as { message?: unknown }).message ?? error.message);
-    const text = Array.isArray(message) ? message.join('; ') : String(message);
+    const text = bodyErrorMessage(status, Array.isArray(message) ? message.join('; ') : String(message));
     return { status, body: { error: code, message: text, ...(status === 400 ? { details: [{ field: 'body', message: text }] } : {}) } };
   }
   const fastifyError = error as { statusCode?: number; code?: string; message?: string };
   if (typeof fastifyError?.statusCode === 'number' && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500) {
     const status = fastifyError.statusCode;
     const code = codeOfHttpStatus[status] ?? 'invalid_request';
-    const message = status === 413 ? 'The request body is too large' : (fastifyError.message ?? 'Bad request');
+    const message = bodyErrorMessage(status, fastifyError.message ?? 'Bad request');
     const details = status === 400 ? [{ field: 'body', message }] : undefined;
     return { status, body: { error: code, message, ...(details ? { details } : {}) } };
   }

@@ -5,3 +5,4 @@ export { createValidationPipe } from './validation';
 export { ErrorFilter, toErrorResponse } from './error.filter';
 export { AuthenticatedRequest, Context, requestContextOf } from './request-context.decorator';
 export { createHttpApp, createLogger, HttpAppOptions, nestLoggerOver, registeredRoutes, RegisteredRoute } from './create-http-app';
+export { FastHandler, FastLane, FastRequest } from './fast-lane';

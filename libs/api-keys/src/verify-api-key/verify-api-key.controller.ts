@@ -1,18 +1,20 @@
-import { Body, Controller, HttpCode, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, Headers, HttpCode, Post } from '@nestjs/common';
 import { RouteSchema } from '@nestjs/platform-fastify';
 import { ApiBearerAuth, ApiBody, ApiForbiddenResponse, ApiOkResponse, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
-import { ServiceTokenGuard } from '@app/auth';
-import { KeyVerifier } from './key-verifier';
 import { VerifiedKey } from './key-verification-policy';
-import { parseVerifyKeyRequest, VerifiedKeyDto, VerifyKeyDto } from './verify-api-key.dto';
+import { VerifiedKeyDto, VerifyKeyDto } from './verify-api-key.dto';
+import { VerifyApiKeyEndpoint } from './verify-api-key.endpoint';
 
-/** The platform backend calls this on every request it serves: the hot path of the whole platform. */
+/**
+ * The platform backend calls this on every request it serves: the hot path of the whole platform.
+ * Requests normally reach `VerifyApiKeyEndpoint` through the fast lane before NestJS; this controller
+ * documents the route and serves what the fast lane passes on (e.g. in-process `inject` in tests).
+ */
 @ApiTags('api-keys')
 @ApiBearerAuth()
-@UseGuards(ServiceTokenGuard)
 @Controller('v1/keys')
 export class VerifyApiKeyController {
-  constructor(private readonly verifier: KeyVerifier) {}
+  constructor(private readonly endpoint: VerifyApiKeyEndpoint) {}
 
   @Post('verify')
   @HttpCode(200)
@@ -34,8 +36,7 @@ export class VerifyApiKeyController {
   @ApiOkResponse({ type: VerifiedKeyDto })
   @ApiUnauthorizedResponse({ description: 'invalid_key (malformed, unknown, revoked or expired: one answer), or invalid_service_token' })
   @ApiForbiddenResponse({ description: 'scope_denied, or account_suspended' })
-  verify(@Body() body: unknown): VerifiedKey | Promise<VerifiedKey> {
-    const { key, endpoint } = parseVerifyKeyRequest(body);
-    return this.verifier.verify(key, endpoint);
+  verify(@Headers() headers: Record<string, string | string[] | undefined>, @Body() body: unknown): VerifiedKey | Promise<VerifiedKey> {
+    return this.endpoint.handle(headers, body);
   }
 }
