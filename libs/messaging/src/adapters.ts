@@ -1,14 +1,20 @@
 import { join } from 'node:path';
+import { SqlDatabase } from '@app/database';
 import { BullMqJobQueue } from './bullmq-job-queue';
 import { InProcessJobQueue } from './in-process-job-queue';
 import { JobQueue, MessagingLogger } from './job-queue';
 import { Mailer } from './mailer';
 import { OutboxMailer } from './outbox-mailer';
 import { SmtpMailer } from './smtp-mailer';
+import { SqlJobQueue } from './sql-job-queue';
 
-/** `REDIS_URL` set: BullMQ on Redis; otherwise the in-process queue (embedded default). */
-export function createJobQueue(options: { redisUrl?: string; logger?: MessagingLogger }): JobQueue {
+/**
+ * `REDIS_URL` set: BullMQ on Redis; otherwise the durable SQL queue in `db` (the embedded default, also
+ * on PostgreSQL without Redis). Without either, the in-process queue (memory only: tests).
+ */
+export async function createJobQueue(options: { redisUrl?: string; db?: SqlDatabase; logger?: MessagingLogger }): Promise<JobQueue> {
   if (options.redisUrl) return new BullMqJobQueue({ redisUrl: options.redisUrl, logger: options.logger });
+  if (options.db) return SqlJobQueue.create(options.db, { logger: options.logger });
   return new InProcessJobQueue({ logger: options.logger });
 }
 

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PgDatabase, PGliteDatabase, SqlDatabase } from '@app/database';
-import { QueuedJob, SqlJobQueue } from '@app/messaging';
+import { createJobQueue, QueuedJob, SqlJobQueue } from '@app/messaging';
 import { createTemporaryDatabase, describeWithEnv, TemporaryDatabase } from '@app/testing';
 import { eventually, sleep, uniqueName } from './eventually';
 import { jobQueueContract } from './job-queue.contract';
@@ -43,6 +43,18 @@ describe('SQL job queue on PGlite', () => {
     const sweeper = await SqlJobQueue.create(db, { completedRetentionSeconds: 0.2 });
     await eventually(async () => expect(await rowsOf(db, queueName)).toBe(0));
     await sweeper.close();
+  });
+
+  it('is what createJobQueue picks when given a database and no Redis URL', async () => {
+    const queueName = uniqueName('adapters');
+    const jobs = await createJobQueue({ db });
+    try {
+      expect(jobs.adapter).toBe('sql');
+      await jobs.enqueue(queueName, 'mail', {}, { jobId: 'stored' });
+      expect(await rowsOf(db, queueName)).toBe(1);
+    } finally {
+      await jobs.close();
+    }
   });
 
   it('keeps the lock of a job that runs longer than the lock duration, so no other worker takes it', async () => {
