@@ -46,7 +46,7 @@ export class HealthController {
         await this.db.query('SELECT 1');
         return { driver: this.db.driver };
       }),
-      check(async () => ({ adapter: this.config.redisUrl ? 'bullmq' : 'in-process', mail: await this.queue.counts(MAIL_QUEUE) })),
+      check(async () => ({ adapter: this.queue.adapter, mail: await this.queue.counts(MAIL_QUEUE) })),
       this.readSide.current ? this.readSide.current.status() : Promise.resolve({ projections: [], reactions: [] }),
     ]);
     const healthy = store.status === 'up' && readModels.status === 'up';
