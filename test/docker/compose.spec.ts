@@ -22,6 +22,7 @@ interface Service {
   deploy?: { replicas?: number };
   ports?: string[];
   healthcheck?: { test: string[] };
+  volumes?: string[];
 }
 const compose = parse(composeText) as { services: Record<string, Service> };
 const services = compose.services;
@@ -55,6 +56,17 @@ describe('docker/compose.yaml', () => {
     expect(interpolate(services.eventstore.image!, {})).toMatch(/kurrentdb|eventstore/);
     expect(services.postgres.image).toBe('postgres:15');
     expect(services.redis.image).toBe('redis:7');
+  });
+
+  it('runs Redis as BullMQ needs it: append-only persistence, no eviction, data on a volume', () => {
+    const command = services.redis.command!;
+    expect(command[0]).toBe('redis-server');
+    const option = (name: string) => command[command.indexOf(name) + 1];
+    expect(command).toContain('--appendonly');
+    expect(option('--appendonly')).toBe('yes');
+    expect(command).toContain('--maxmemory-policy');
+    expect(option('--maxmemory-policy')).toBe('noeviction');
+    expect(services.redis.volumes).toContain('redis-data:/data');
   });
 
   it('runs EventStoreDB as an insecure single node without projections, reachable from the host on 2113', () => {
