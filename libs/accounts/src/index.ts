@@ -7,10 +7,19 @@ export {
   effectiveRoles,
   evolveAccount,
   ExistingAccount,
+  hasPassword,
   initialAccountState,
+  LinkedIdentity,
   liveSessions,
   signInOutcome,
 } from './domain/account.decider';
+export {
+  accountIdentityDecider,
+  AccountIdentityCommand,
+  planSocialSignIn,
+  ProviderIdentity,
+  SocialSignInPlan,
+} from './domain/account-identity.decider';
 export { AccountEvent, AccountEventType, accountEventVersions, accountStream, SessionEndReason } from './domain/account.events';
 export { normaliseEmail } from './domain/email';
 export { checkPasswordPolicy, DictionaryMatcher, PasswordPolicy, PasswordViolation } from './domain/password-policy';

@@ -22,11 +22,21 @@ export interface MfaFactor {
   readonly type: 'totp' | 'webauthn';
 }
 
+/** A provider identity linked to the account (see `account.identity_linked`). */
+export interface LinkedIdentity {
+  readonly provider: string;
+  readonly issuer: string;
+  readonly subject: string;
+  readonly email: string | null;
+  readonly linkedAt: string;
+}
+
 export interface ExistingAccount {
   readonly exists: true;
   readonly accountId: string;
   readonly email: string;
   readonly emailVerified: boolean;
+  /** null: no password (an account created by social sign-in); see `hasPassword`. */
   readonly passwordHashSealed: string | null;
   readonly createdAt: string;
   readonly status: 'active' | 'suspended';
@@ -36,6 +46,8 @@ export interface ExistingAccount {
   readonly sessions: Readonly<Record<string, AccountSession>>;
   /** The last sign-in guard event mirrored into this stream, so a re-driven mirror is a no-op. */
   readonly lastMirroredGuardEvent: { readonly stream: string; readonly revision: number } | null;
+  /** Provider identities the account can sign in with, in the order they were linked. */
+  readonly identities: readonly LinkedIdentity[];
 }
 
 export type AccountState = { readonly exists: false } | ExistingAccount;
@@ -129,6 +141,15 @@ function canonicalRoles(roles: readonly StaffRole[]): StaffRole[] {
   return ROLE_ORDER.filter((role) => roles.includes(role));
 }
 
+/**
+ * Whether the account can sign in with a password. The seam for password reset (another issue): for an
+ * account without one, the reset mail says to use the provider's button (`identities` names them) and
+ * carries no link.
+ */
+export function hasPassword(account: ExistingAccount): boolean {
+  return account.passwordHashSealed !== null;
+}
+
 /** Sessions that are started, not ended, and not past their absolute end at `now`. */
 export function liveSessions(state: ExistingAccount, now: Date): AccountSession[] {
   return Object.values(state.sessions).filter((session) => Date.parse(session.expiresAt) > now.getTime());
@@ -159,6 +180,7 @@ export function evolveAccount(state: AccountState, event: Occurred<AccountEvent>
       mfaFactors: [],
       sessions: {},
       lastMirroredGuardEvent: null,
+      identities: [],
     };
   }
   if (!state.exists) return state;
@@ -194,6 +216,15 @@ export function evolveAccount(state: AccountState, event: Occurred<AccountEvent>
       return { ...current, status: 'suspended' };
     case AccountEventType.Reinstated:
       return { ...current, status: 'active' };
+    case AccountEventType.IdentityLinked: {
+      const { provider, issuer, subject, email } = event.data;
+      return { ...current, identities: [...current.identities, { provider, issuer, subject, email, linkedAt: event.occurredAt }] };
+    }
+    case AccountEventType.IdentityUnlinked:
+      return {
+        ...current,
+        identities: current.identities.filter((identity) => !(identity.issuer === event.data.issuer && identity.subject === event.data.subject)),
+      };
     default:
       return assertNever(event);
   }

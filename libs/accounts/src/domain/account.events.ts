@@ -13,6 +13,8 @@ export const AccountEventType = {
   StaffRolesChanged: 'account.staff_roles_changed',
   Suspended: 'account.suspended',
   Reinstated: 'account.reinstated',
+  IdentityLinked: 'account.identity_linked',
+  IdentityUnlinked: 'account.identity_unlinked',
 } as const;
 
 export const accountEventVersions: Readonly<Record<string, number>> = {
@@ -26,6 +28,8 @@ export const accountEventVersions: Readonly<Record<string, number>> = {
   [AccountEventType.StaffRolesChanged]: 1,
   [AccountEventType.Suspended]: 1,
   [AccountEventType.Reinstated]: 1,
+  [AccountEventType.IdentityLinked]: 1,
+  [AccountEventType.IdentityUnlinked]: 1,
 };
 
 export type AccountRegistered = DomainEvent<
@@ -46,7 +50,8 @@ export type AccountPasswordChanged = DomainEvent<
   { readonly passwordHashSealed: string; readonly via: 'change' | 'reset' }
 >;
 
-export type SignInMethod = 'password';
+/** `oidc`: through a linked OpenID Connect provider identity (social sign-in). */
+export type SignInMethod = 'password' | 'oidc';
 
 export type AccountSessionStarted = DomainEvent<
   typeof AccountEventType.SessionStarted,
@@ -93,6 +98,35 @@ export type AccountSuspended = DomainEvent<typeof AccountEventType.Suspended, { 
 
 export type AccountReinstated = DomainEvent<typeof AccountEventType.Reinstated, Record<string, never>>;
 
+/**
+ * How an identity came to be linked: `signed_up` (the account was created by its first social sign-in),
+ * `verified_email_match` (the provider's verified email equals the account's verified email),
+ * `linked_by_owner` (the signed-in owner linked it from settings).
+ */
+export type IdentityLinkReason = 'signed_up' | 'verified_email_match' | 'linked_by_owner';
+
+/**
+ * A provider identity (OpenID Connect issuer + subject) linked to the account. `provider` is the
+ * configured name at the time (`google`); `issuer` + `subject` are what identify the person. `email`
+ * and `emailVerified` are what the provider asserted at linking. No token of any kind is kept.
+ */
+export type AccountIdentityLinked = DomainEvent<
+  typeof AccountEventType.IdentityLinked,
+  {
+    readonly provider: string;
+    readonly issuer: string;
+    readonly subject: string;
+    readonly email: string | null;
+    readonly emailVerified: boolean;
+    readonly via: IdentityLinkReason;
+  }
+>;
+
+export type AccountIdentityUnlinked = DomainEvent<
+  typeof AccountEventType.IdentityUnlinked,
+  { readonly provider: string; readonly issuer: string; readonly subject: string }
+>;
+
 export type AccountEvent =
   | AccountRegistered
   | AccountEmailVerified
@@ -103,7 +137,9 @@ export type AccountEvent =
   | AccountSignInLocked
   | AccountStaffRolesChanged
   | AccountSuspended
-  | AccountReinstated;
+  | AccountReinstated
+  | AccountIdentityLinked
+  | AccountIdentityUnlinked;
 
 export const accountStream = (accountId: string): string => `account-${accountId}`;
 
