@@ -35,6 +35,8 @@ export interface SqlJobQueueOptions {
    * job whose lock expired (its process died) is handed out again.
    */
   lockDurationMs?: number;
+  /** How often a worker looks for jobs whose lock expired (default 5 s). */
+  expiredLockCheckIntervalMs?: number;
   logger?: MessagingLogger;
 }
 
@@ -46,7 +48,6 @@ interface ClaimedRow {
   max_attempts: number;
   backoff_type: Backoff['type'];
   backoff_delay_ms: bigint;
-  previous_state: 'waiting' | 'active';
 }
 
 interface RunningJob {
@@ -95,6 +96,7 @@ export class SqlJobQueue implements JobQueue {
   private readonly logger: MessagingLogger;
   private readonly heartbeat: NodeJS.Timeout;
   private readonly retentionSweep: NodeJS.Timeout;
+  private readonly expiredLockCheck: NodeJS.Timeout;
   private claimCount = 0;
   private closed = false;
 
@@ -110,6 +112,10 @@ export class SqlJobQueue implements JobQueue {
     this.heartbeat.unref();
     this.retentionSweep = setInterval(() => this.track(this.forgetOldCompleted()), RETENTION_INTERVAL_MS);
     this.retentionSweep.unref();
+    this.expiredLockCheck = setInterval(() => {
+      for (const worker of this.workers.values()) this.track(this.releaseExpired(worker));
+    }, options.expiredLockCheckIntervalMs ?? 5000);
+    this.expiredLockCheck.unref();
   }
 
   /** Applies the `jobs` migrations, then returns a queue over `db`. */
@@ -141,6 +147,7 @@ export class SqlJobQueue implements JobQueue {
       consecutiveErrors: 0,
     };
     this.workers.set(queueName, worker);
+    this.track(this.releaseExpired(worker));
     this.pump(worker);
   }
 
@@ -218,6 +225,7 @@ export class SqlJobQueue implements JobQueue {
     this.schedules.clear();
     for (const worker of this.workers.values()) clearTimeout(worker.timer);
     clearInterval(this.retentionSweep);
+    clearInterval(this.expiredLockCheck);
     // Running handlers finish and their outcome is written; claims in flight hand their jobs back.
     while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
     clearInterval(this.heartbeat);
@@ -299,15 +307,14 @@ export class SqlJobQueue implements JobQueue {
   }
 
   /**
-   * Due waiting jobs, and active jobs whose lock expired (their process stopped mid-job): marked
-   * active under this claim's token. SKIP LOCKED lets concurrent claimers pass over each other's rows.
+   * The earliest due waiting jobs, marked active under this claim's token (an ordered index scan that
+   * stops at the limit). SKIP LOCKED lets concurrent claimers pass over each other's rows.
    */
   private async claim(queueName: string, limit: number, token: string): Promise<ClaimedRow[]> {
     const { rows } = await this.db.query<ClaimedRow>(
       `WITH due AS MATERIALIZED (
-         SELECT queue, id, state FROM jobs
-         WHERE queue = $1
-           AND ((state = 'waiting' AND run_at <= now()) OR (state = 'active' AND locked_until <= now()))
+         SELECT queue, id FROM jobs
+         WHERE queue = $1 AND state = 'waiting' AND run_at <= now()
          ORDER BY run_at
          LIMIT $2
          FOR UPDATE SKIP LOCKED
@@ -315,11 +322,41 @@ export class SqlJobQueue implements JobQueue {
        UPDATE jobs SET state = 'active', attempts_made = jobs.attempts_made + 1,
          locked_until = now() + $3::float8 * interval '1 millisecond', lock_token = $4, updated_at = now()
        FROM due WHERE jobs.queue = due.queue AND jobs.id = due.id
-       RETURNING jobs.id, jobs.name, jobs.payload, jobs.attempts_made, jobs.max_attempts, jobs.backoff_type,
-         jobs.backoff_delay_ms, due.state AS previous_state`,
+       RETURNING jobs.id, jobs.name, jobs.payload, jobs.attempts_made, jobs.max_attempts, jobs.backoff_type, jobs.backoff_delay_ms`,
       [queueName, limit, this.lockDurationMs, token],
     );
     return rows;
+  }
+
+  /**
+   * Active jobs whose lock expired: their process stopped (or stalled) mid-job. The interrupted try
+   * counts as an attempt, so a job that kills its process every time ends in the failed list rather
+   * than looping: it waits again if attempts remain, else it fails.
+   */
+  private async releaseExpired(worker: Worker): Promise<void> {
+    const { queueName } = worker;
+    try {
+      const { rows } = await this.db.query<{ id: string; name: string; state: 'waiting' | 'failed'; attempts_made: number }>(
+        `UPDATE jobs SET
+           state = CASE WHEN attempts_made >= max_attempts THEN 'failed' ELSE 'waiting' END,
+           finished_at = CASE WHEN attempts_made >= max_attempts THEN now() END,
+           last_error = CASE WHEN attempts_made >= max_attempts
+             THEN 'attempt ' || attempts_made || ' of ' || max_attempts || ' did not finish: its lock expired (the process running it stopped?)'
+             ELSE last_error END,
+           run_at = now(), locked_until = NULL, lock_token = NULL, updated_at = now()
+         WHERE queue = $1 AND state = 'active' AND locked_until <= now()
+         RETURNING id, name, state, attempts_made`,
+        [queueName],
+      );
+      for (const row of rows) {
+        const context = { queueName, jobId: row.id, jobName: row.name, attemptsMade: row.attempts_made };
+        if (row.state === 'failed') this.logger.warn(context, 'job failed: its lock expired on its last attempt');
+        else this.logger.warn(context, 'job lock expired (its process stopped?); it will run again');
+      }
+      if (rows.some((row) => row.state === 'waiting')) this.pump(worker);
+    } catch (error) {
+      this.logger.warn({ err: error, queueName }, 'could not look for jobs whose lock expired');
+    }
   }
 
   private start(worker: Worker, row: ClaimedRow, token: string): void {
@@ -327,13 +364,6 @@ export class SqlJobQueue implements JobQueue {
     if (this.closed) {
       this.track(this.handBack(queueName, row.id, token));
       return;
-    }
-    if (row.previous_state === 'active') {
-      if (row.attempts_made > row.max_attempts) {
-        this.track(this.failInterrupted(worker, row, token).then(() => this.pump(worker)));
-        return;
-      }
-      this.logger.warn({ queueName, jobId: row.id, jobName: row.name, attempt: row.attempts_made }, 'job lock expired (its process stopped?); running it again');
     }
     const running: RunningJob = { id: row.id, token };
     worker.running.set(`${row.id}\u0000${token}`, running);
@@ -397,22 +427,6 @@ export class SqlJobQueue implements JobQueue {
     } catch (error) {
       // The job stays active under this token; once the lock expires it is handed out again.
       this.logger.warn({ err: error, queueName, jobId: row.id }, 'could not record the outcome of a job; it will run again');
-    }
-  }
-
-  /** The last attempt was interrupted (its lock expired): the job fails, and that claim is not an attempt. */
-  private async failInterrupted(worker: Worker, row: ClaimedRow, token: string): Promise<void> {
-    const attemptsMade = row.attempts_made - 1;
-    const error = `attempt ${attemptsMade} of ${row.max_attempts} did not finish: its lock expired (the process running it stopped?)`;
-    try {
-      await this.db.query(
-        `UPDATE jobs SET state = 'failed', attempts_made = $4, finished_at = now(), last_error = $5, locked_until = NULL, lock_token = NULL, updated_at = now()
-         WHERE queue = $1 AND id = $2 AND lock_token = $3`,
-        [worker.queueName, row.id, token, attemptsMade, error],
-      );
-      this.logger.warn({ queueName: worker.queueName, jobId: row.id, jobName: row.name, attemptsMade, error }, 'job failed');
-    } catch (error) {
-      this.logger.warn({ err: error, queueName: worker.queueName, jobId: row.id }, 'could not record a failed job; it is handed out again later');
     }
   }
 

@@ -59,7 +59,8 @@ describe('SQL job queue on PGlite', () => {
 
   it('keeps the lock of a job that runs longer than the lock duration, so no other worker takes it', async () => {
     const queueName = uniqueName('long-job');
-    const [first, second] = [await SqlJobQueue.create(db, { lockDurationMs: 300 }), await SqlJobQueue.create(db, { lockDurationMs: 300 })];
+    const options = { lockDurationMs: 300, expiredLockCheckIntervalMs: 100 };
+    const [first, second] = [await SqlJobQueue.create(db, options), await SqlJobQueue.create(db, options)];
     const runs: string[] = [];
     first.registerWorker(queueName, async () => {
       runs.push('first');
@@ -136,7 +137,7 @@ describe('SQL job queue across restarts (PGlite data directory)', () => {
 
     // When another process opens the same data directory
     const db = await PGliteDatabase.open(dir);
-    const jobs = await SqlJobQueue.create(db);
+    const jobs = await SqlJobQueue.create(db, { expiredLockCheckIntervalMs: 200 });
     const runs: QueuedJob[] = [];
     jobs.registerWorker('mail', async (job) => void runs.push(job));
     try {
