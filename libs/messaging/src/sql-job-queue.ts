@@ -37,6 +37,11 @@ export interface SqlJobQueueOptions {
   lockDurationMs?: number;
   /** How often a worker looks for jobs whose lock expired (default 5 s). */
   expiredLockCheckIntervalMs?: number;
+  /**
+   * How long `close` waits for running handlers (default 10 s). A handler still running then keeps its
+   * job active in the table: it runs again once its lock has expired (at least once).
+   */
+  closeTimeoutMs?: number;
   logger?: MessagingLogger;
 }
 
@@ -93,6 +98,7 @@ export class SqlJobQueue implements JobQueue {
   private readonly retentionSeconds: number;
   private readonly pollIntervalMs: number;
   private readonly lockDurationMs: number;
+  private readonly closeTimeoutMs: number;
   private readonly logger: MessagingLogger;
   private readonly heartbeat: NodeJS.Timeout;
   private readonly retentionSweep: NodeJS.Timeout;
@@ -107,6 +113,7 @@ export class SqlJobQueue implements JobQueue {
     this.retentionSeconds = options.completedRetentionSeconds ?? DEFAULT_COMPLETED_RETENTION_SECONDS;
     this.pollIntervalMs = options.pollIntervalMs ?? 200;
     this.lockDurationMs = options.lockDurationMs ?? 30_000;
+    this.closeTimeoutMs = options.closeTimeoutMs ?? 10_000;
     this.logger = options.logger ?? silentLogger;
     this.heartbeat = setInterval(() => this.track(this.renewLocks()), Math.max(10, Math.floor(this.lockDurationMs / 3)));
     this.heartbeat.unref();
@@ -227,7 +234,16 @@ export class SqlJobQueue implements JobQueue {
     clearInterval(this.retentionSweep);
     clearInterval(this.expiredLockCheck);
     // Running handlers finish and their outcome is written; claims in flight hand their jobs back.
-    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+    const deadline = Date.now() + this.closeTimeoutMs;
+    while (this.inFlight.size > 0) {
+      const remaining = deadline - Date.now();
+      if (remaining <= 0) {
+        const running = [...this.workers.values()].reduce((sum, worker) => sum + worker.running.size, 0);
+        this.logger.warn({ running }, 'jobs still running at close; they run again once their lock expires');
+        break;
+      }
+      await Promise.race([Promise.allSettled([...this.inFlight]), new Promise((resolve) => setTimeout(resolve, remaining).unref())]);
+    }
     clearInterval(this.heartbeat);
   }
 

@@ -57,6 +57,32 @@ describe('SQL job queue on PGlite', () => {
     }
   });
 
+  it('stops waiting for a hung handler after closeTimeoutMs; its job runs again once its lock expires', async () => {
+    const queueName = uniqueName('hung');
+    const hung = await SqlJobQueue.create(db, { closeTimeoutMs: 200, lockDurationMs: 300 });
+    let started = 0;
+    hung.registerWorker(queueName, () => {
+      started += 1;
+      return new Promise<void>(() => undefined);
+    });
+    await hung.enqueue(queueName, 'mail', {}, { jobId: 'hung' });
+    await eventually(() => expect(started).toBe(1));
+    const closing = Date.now();
+    await hung.close();
+    expect(Date.now() - closing).toBeLessThan(1000);
+
+    const next = await SqlJobQueue.create(db, { expiredLockCheckIntervalMs: 100 });
+    const runs: QueuedJob[] = [];
+    next.registerWorker(queueName, async (job) => void runs.push(job));
+    try {
+      await eventually(() => expect(runs).toHaveLength(1));
+      expect(runs[0]).toMatchObject({ id: 'hung', attempt: 2 });
+      await eventually(async () => expect(await next.counts(queueName)).toMatchObject({ completed: 1, active: 0 }));
+    } finally {
+      await next.close();
+    }
+  });
+
   it('keeps the lock of a job that runs longer than the lock duration, so no other worker takes it', async () => {
     const queueName = uniqueName('long-job');
     const options = { lockDurationMs: 300, expiredLockCheckIntervalMs: 100 };
