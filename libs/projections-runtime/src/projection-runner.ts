@@ -1,6 +1,7 @@
 import { SqlDatabase, SqlExecutor } from '@app/database';
 import { EventStore, RecordedEvent, Subscription } from '@app/event-store';
 import { physicalTableName, Projection, renderDdl, TableNames } from './projection';
+import { restartDelayMs } from './restart-delay';
 
 export interface ProjectionStatus {
   readonly name: string;
@@ -41,6 +42,8 @@ export class ProjectionRunner {
   private switching?: Promise<void>;
   private refollowing = false;
   private following?: Promise<void>;
+  private consecutiveFailures = 0;
+  private restartTimer?: NodeJS.Timeout;
 
   constructor(
     private readonly projection: Projection,
@@ -105,7 +108,9 @@ export class ProjectionRunner {
       if (!this.stopped) await this.start();
     } catch (error) {
       this.failure = error as Error;
+      this.consecutiveFailures++;
       this.onError(error as Error);
+      this.restartTimer = setTimeout(() => void this.refollow(), restartDelayMs(this.consecutiveFailures));
     } finally {
       this.refollowing = false;
     }
@@ -113,6 +118,7 @@ export class ProjectionRunner {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    clearTimeout(this.restartTimer);
     await this.stopFollowing();
     await this.switching;
   }
@@ -158,12 +164,20 @@ export class ProjectionRunner {
       if (this.stopped || this.target !== target) return;
       this.subscription = this.store.subscribeToAll(
         { after: target.position, typePrefixes: this.projection.eventTypePrefixes },
-        async (event) => void (await this.applyBatch([event], target, tables)),
+        async (event) => {
+          await this.applyBatch([event], target, tables);
+          this.consecutiveFailures = 0;
+          this.failure = undefined;
+        },
       );
-      void this.subscription.failed.then((error) => {
-        if (this.stopped) return;
+      const subscription = this.subscription;
+      void subscription.failed.then((error) => {
+        if (this.stopped || this.subscription !== subscription) return;
         this.failure = error;
+        this.consecutiveFailures++;
         this.onError(error);
+        // Follow again from the stored checkpoint once the dependency had time to come back.
+        this.restartTimer = setTimeout(() => void this.refollow(), restartDelayMs(this.consecutiveFailures));
       });
     })();
     void this.switchWhenCaughtUp(target);

@@ -2,6 +2,7 @@ import { SqlDatabase } from '@app/database';
 import { EventStore, RecordedEvent, Subscription } from '@app/event-store';
 import { JobQueue } from '@app/messaging';
 import { jobIdFor, Reaction } from './reaction';
+import { restartDelayMs } from './restart-delay';
 
 export interface ReactionStatus {
   readonly name: string;
@@ -13,13 +14,16 @@ export interface ReactionStatus {
 /**
  * Drives one reaction from the log: for each event, enqueue its jobs (ids derived from the event id),
  * then store the checkpoint. A crash between the two re-enqueues the same ids, which the queue drops:
- * at least once, deduplicated. While the queue is unreachable, enqueue waits and nothing advances, so
- * nothing is lost; no request ever waits on this.
+ * at least once, deduplicated. While the queue is unreachable (BullMQ waits, the SQL queue refuses)
+ * the checkpoint does not advance and the runner follows the log again later, so nothing is lost; no
+ * request ever waits on this.
  */
 export class ReactionRunner {
   private subscription?: Subscription;
   private failure?: Error;
   private stopped = false;
+  private consecutiveFailures = 0;
+  private restartTimer?: NodeJS.Timeout;
 
   constructor(
     private readonly reaction: Reaction,
@@ -35,18 +39,37 @@ export class ReactionRunner {
 
   async start(): Promise<void> {
     const after = await this.checkpoint();
-    this.subscription = this.store.subscribeToAll({ after, typePrefixes: this.reaction.eventTypePrefixes }, (event) =>
-      this.handle(event),
-    );
-    void this.subscription.failed.then((error) => {
+    const subscription = this.store.subscribeToAll({ after, typePrefixes: this.reaction.eventTypePrefixes }, async (event) => {
+      await this.handle(event);
+      this.failure = undefined;
+      this.consecutiveFailures = 0;
+    });
+    this.subscription = subscription;
+    void subscription.failed.then((error) => {
       if (this.stopped) return;
       this.failure = error;
+      this.consecutiveFailures++;
       this.onError(error);
+      this.restartTimer = setTimeout(() => void this.restart(), restartDelayMs(this.consecutiveFailures));
     });
+  }
+
+  /** Follows the log again from the stored checkpoint after the subscription failed. */
+  private async restart(): Promise<void> {
+    if (this.stopped) return;
+    try {
+      await this.subscription?.stop();
+      await this.start();
+    } catch (error) {
+      this.failure = error as Error;
+      this.consecutiveFailures++;
+      this.restartTimer = setTimeout(() => void this.restart(), restartDelayMs(this.consecutiveFailures));
+    }
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
+    clearTimeout(this.restartTimer);
     await this.subscription?.stop();
   }
 

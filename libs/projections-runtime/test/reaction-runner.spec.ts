@@ -107,4 +107,29 @@ describe('reaction runner', () => {
     await side.stop();
     expect(handled).toHaveLength(1);
   });
+
+  it('follows the log again after the queue refused longer than the subscription retries, losing nothing', async () => {
+    const impatient = await PostgresEventStore.create(db, { subscriptions: { pollIntervalMs: 50, handlerRetries: 1, retryDelayMs: 20 } });
+    let accepting = false;
+    const flaky = Object.create(queue) as JobQueue;
+    flaky.enqueue = async (...args) => {
+      if (!accepting) throw new Error('queue unreachable');
+      return queue.enqueue(...args);
+    };
+    const registry = new ReadSideRegistry();
+    registry.addReaction(welcome);
+    registry.addJobWorker({ queue: 'greetings', handler: async (job) => void handled.push(job) });
+    const side = new ReadSide(registry, db, impatient, flaky);
+    await side.start();
+    await impatient.append('member-1', [joined()], 'no_stream');
+    for (let i = 0; i < 100 && !(await side.status()).reactions[0].failed; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect((await side.status()).reactions[0].failed).toBe('queue unreachable');
+    accepting = true;
+    for (let i = 0; i < 200 && (await side.status()).reactions[0].lag > 0; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+    await drained();
+    expect((await side.status()).reactions[0]).toEqual({ name: 'welcome-mail', position: expect.any(String), lag: 0 });
+    await side.stop();
+    await impatient.close();
+    expect(handled).toHaveLength(1);
+  });
 });
