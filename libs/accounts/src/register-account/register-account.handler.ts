@@ -3,18 +3,15 @@ import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { APP_CONFIG, CLOCK, EVENT_STORE } from '@app/core';
 import { ResolvedConfig } from '@app/config';
-import { Clock, CommandRunner, reserveUniqueValue, UniqueValueTakenError } from '@app/ddd';
+import { Clock, CommandRunner } from '@app/ddd';
 import { EventStore } from '@app/event-store';
 import { PasswordHasher, SecretBox } from '@app/security';
 import { accountDecider } from '../domain/account.decider';
-import { EmailTakenError } from '../domain/account.errors';
 import { accountStream } from '../domain/account.events';
 import { normaliseEmail } from '../domain/email';
 import { PasswordRules } from '../password-policy/password-policy.service';
+import { reserveAccountEmail } from './email-reservation';
 import { RegisterAccountCommand } from './register-account.command';
-
-/** A reservation whose account stream never came to exist after this long was left by a crash. */
-const ABANDONED_RESERVATION_SECONDS = 60;
 
 @CommandHandler(RegisterAccountCommand)
 export class RegisterAccountHandler implements ICommandHandler<RegisterAccountCommand> {
@@ -35,21 +32,7 @@ export class RegisterAccountHandler implements ICommandHandler<RegisterAccountCo
     this.rules.assertAcceptable(password, normalisedEmail);
     const now = this.clock.now();
     const passwordHashSealed = this.secretBox.seal(await this.hasher.hash(password));
-    try {
-      await reserveUniqueValue(this.store, {
-        kind: 'email',
-        normalisedValue: normalisedEmail,
-        ownerId: accountId,
-        context,
-        now,
-        isAbandoned: async (ownerId, reservedAt) =>
-          now.getTime() - reservedAt.getTime() > ABANDONED_RESERVATION_SECONDS * 1000 &&
-          (await this.store.readStream(accountStream(ownerId), { maxCount: 1 })).length === 0,
-      });
-    } catch (error) {
-      if (error instanceof UniqueValueTakenError) throw new EmailTakenError();
-      throw error;
-    }
+    await reserveAccountEmail(this.store, { email: normalisedEmail, accountId, context, now });
     await this.runner.run(
       accountStream(accountId),
       accountDecider,
