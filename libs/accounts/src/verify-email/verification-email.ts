@@ -4,6 +4,7 @@ import { RecordedEvent } from '@app/event-store';
 import { html, JobHandler, Mailer, mailTemplate } from '@app/messaging';
 import { JobRequest, Reaction } from '@app/projections';
 import { AccountEventType } from '../domain/account.events';
+import { AccountStates } from '../sessions/account-states';
 import { ACCOUNTS_QUEUE } from '../sign-in-guard-mirror/mirror-sign-in-guard';
 import { VerificationLinks } from './verification-links';
 
@@ -49,12 +50,16 @@ export const verificationEmailTemplate = mailTemplate((params: { link: string })
 export class VerificationEmails {
   constructor(
     private readonly links: VerificationLinks,
+    private readonly accounts: AccountStates,
     @Optional() @Inject(MAILER) private readonly mailer?: Mailer,
   ) {}
 
   handler(): JobHandler<VerificationEmailJob> {
     return async ({ payload }) => {
       if (!this.mailer) throw new Error('no mailer is configured');
+      // Already verified (an account created by social sign-in with a provider-verified email): no mail.
+      const account = await this.accounts.load(payload.accountId);
+      if (account.exists && account.emailVerified && account.email === payload.email) return;
       const mail = verificationEmailTemplate({ link: this.links.link(payload.accountId, payload.email) });
       await this.mailer.send({ to: payload.email, ...mail, idempotencyKey: `verify-email:${payload.registeredEventId}` });
     };
