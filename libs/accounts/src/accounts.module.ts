@@ -93,7 +93,7 @@ registerErrorStatuses(accountErrorStatuses);
     AccountSessionAuthority,
     { provide: SessionAuthority, useExisting: AccountSessionAuthority },
   ],
-  exports: [SessionAuthority, AccountStates],
+  exports: [SessionAuthority, AccountStates, SessionStarter, MfaChallenges],
 })
 export class AccountsModule implements OnModuleInit {
   constructor(

@@ -1,4 +1,5 @@
 export { AccountsModule } from './accounts.module';
+export { SocialSignInModule } from './social-sign-in.module';
 export {
   accountDecider,
   AccountSession,

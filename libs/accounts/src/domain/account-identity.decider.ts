@@ -68,7 +68,7 @@ export function assertLinkable(account: ExistingAccount, identity: ProviderIdent
       }
       break;
     case 'linked_by_owner':
-      if (!account.emailVerified) throw new EmailNotVerifiedError();
+      assertCanLinkFromSettings(account);
       break;
     default:
       assertNever(via);
@@ -76,6 +76,11 @@ export function assertLinkable(account: ExistingAccount, identity: ProviderIdent
   if (account.identities.some((linked) => linked.issuer === identity.issuer)) {
     throw new IdentityProviderAlreadyLinkedError(identity.provider);
   }
+}
+
+/** Linking from settings needs a verified account email (design.md section 3), checked before the round trip too. */
+export function assertCanLinkFromSettings(account: ExistingAccount): void {
+  if (!account.emailVerified) throw new EmailNotVerifiedError();
 }
 
 export type SocialSignInPlan =
