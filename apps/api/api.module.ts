@@ -1,5 +1,5 @@
 import { DynamicModule, Module, Type } from '@nestjs/common';
-import { AccountsModule } from '@app/accounts';
+import { AccountsModule, SocialSignInModule } from '@app/accounts';
 import { ApiKeysModule } from '@app/api-keys';
 import { AuthModule } from '@app/auth';
 import { CoreModule, Runtime } from '@app/core';
@@ -10,6 +10,7 @@ export const featureModules: Type<unknown>[] = [
   AccountsModule,
   ApiKeysModule,
   AuthModule,
+  SocialSignInModule,
 ];
 
 @Module({})
