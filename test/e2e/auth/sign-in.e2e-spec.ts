@@ -104,39 +104,47 @@ describe('POST /v1/auth/login', () => {
     expect(right.json()).toEqual({ error: 'account_suspended', message: expect.stringContaining('help-desk@minimax.gr.com') });
   });
 
-  it('takes about as long for an unknown email as for a wrong password (same bcrypt cost, same writes)', async () => {
-    // Without the read side in this process: on PGlite it shares the one thread with requests, and the
-    // mirror job it runs for a real account would be measured as if it were part of the request. At cost
-    // 10 bcrypt is most of the work (~50 ms), so skipping the dummy comparison would show at once.
+  it('does a full bcrypt comparison for an unknown email, as for a wrong password (same cost, same writes)', async () => {
+    // Without the read side in this process: on PGlite it shares the one thread with requests. At cost 10
+    // one comparison is most of a failed sign-in (~50 ms), so a path that skipped the dummy comparison
+    // would take a fraction of it. Minimums only grow under load, so the check is one-sided and stable;
+    // the comparison of the two paths' medians is printed for the record (timing is not asserted).
     const apiOnly = await createTestApp({ readSide: false, env: { BCRYPT_COST: '10' } });
     const api = accountsClient(apiOnly);
     try {
       await api.register('timing@example.com');
-      const median = async (email: string) => {
+      const hasher = apiOnly.runtime.passwordHasher;
+      const reference = await hasher.hash('reference-password');
+      const oneComparison: number[] = [];
+      for (let i = 0; i < 3; i++) {
+        const started = process.hrtime.bigint();
+        await hasher.verify('another-password', reference);
+        oneComparison.push(Number(process.hrtime.bigint() - started) / 1e6);
+      }
+      const failedSignIns = async (email: string) => {
         const durations: number[] = [];
         for (let i = 0; i < 3; i++) {
           const started = process.hrtime.bigint();
-          await api.login(email, `Not-the-Password-${i}`);
+          const response = await api.login(email, `Not-the-Password-${i}`);
           durations.push(Number(process.hrtime.bigint() - started) / 1e6);
+          expect(response.statusCode).toBe(401);
         }
-        await api.login(email, STRONG_PASSWORD);
+        await api.login(email, STRONG_PASSWORD); // a success clears the failures: no lockout in this test
         return durations;
       };
       const known: number[] = [];
       const unknown: number[] = [];
       for (let round = 0; round < 3; round++) {
-        known.push(...(await median('timing@example.com')));
-        unknown.push(...(await median(`timing-unknown-${round}@example.com`)));
+        known.push(...(await failedSignIns('timing@example.com')));
+        unknown.push(...(await failedSignIns(`timing-unknown-${round}@example.com`)));
       }
+      const min = (values: number[]) => Math.min(...values);
       const mid = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-      const started = process.hrtime.bigint();
-      await api.signIn('timing@example.com');
-      const signInMs = Number(process.hrtime.bigint() - started) / 1e6;
       process.stdout.write(
-        `sign-in at BCRYPT_COST=${apiOnly.runtime.config.bcryptCost}: failed known ${mid(known).toFixed(1)} ms, failed unknown ${mid(unknown).toFixed(1)} ms (medians of 9), success ${signInMs.toFixed(1)} ms\n`,
+        `failed sign-in at BCRYPT_COST=10: known email ${mid(known).toFixed(1)} ms, unknown email ${mid(unknown).toFixed(1)} ms (medians of 9); one bcrypt comparison ${min(oneComparison).toFixed(1)} ms\n`,
       );
-      expect(mid(unknown) / mid(known)).toBeGreaterThan(0.7);
-      expect(mid(unknown) / mid(known)).toBeLessThan(1.4);
+      expect(min(unknown)).toBeGreaterThan(0.6 * min(oneComparison));
+      expect(min(known)).toBeGreaterThan(0.6 * min(oneComparison));
     } finally {
       await apiOnly.close();
     }
