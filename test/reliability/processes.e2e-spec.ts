@@ -1,23 +1,11 @@
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createTemporaryDatabase, describeWithEnv } from '@app/testing';
+import { createTemporaryDatabase, describeWithEnv, freePort } from '@app/testing';
 
 const root = join(__dirname, '../..');
 const register = join(root, 'test/support/swc-register.js');
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 function run(entry: string, env: Record<string, string>): ChildProcess & { output: () => string } {
   const child = spawn(process.execPath, ['-r', register, join(root, entry)], {

@@ -1,6 +1,7 @@
 import { BullMqJobQueue, QueuedJob } from '@app/messaging';
 import { eventually, sleep, uniqueName } from './eventually';
-import { findOnPath, freePort, RedisProcess } from './redis-process';
+import { freePort } from '@app/testing';
+import { findOnPath, RedisProcess } from './redis-process';
 
 const redisServer = findOnPath('redis-server');
 const describeWithRedisServer = redisServer ? describe : describe.skip;

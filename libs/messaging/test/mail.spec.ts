@@ -16,7 +16,7 @@ import {
 } from '@app/messaging';
 import { eventually, sleep } from './eventually';
 import { parseMessage } from './parse-message';
-import { freePort } from './redis-process';
+import { freePort } from '@app/testing';
 import { SmtpTestServer } from './smtp-test-server';
 
 const resetMail = mailTemplate((p: { name: string; link: string }) => ({

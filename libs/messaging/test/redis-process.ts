@@ -1,6 +1,6 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createServer, Socket } from 'node:net';
+import { Socket } from 'node:net';
 import { delimiter, join } from 'node:path';
 
 export function findOnPath(binary: string): string | undefined {
@@ -8,18 +8,6 @@ export function findOnPath(binary: string): string | undefined {
     .split(delimiter)
     .map((dir) => join(dir, binary))
     .find((candidate) => existsSync(candidate));
-}
-
-/** A port that was free a moment ago on 127.0.0.1. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 function accepts(port: number): Promise<boolean> {
