@@ -1,0 +1,80 @@
+import { PGliteDatabase } from '@app/database';
+import { ConcurrencyConflictError, CommandRunner, Decider, DomainEvent, EventCatalog, RequestContext } from '@app/ddd';
+import { EventStore, WrongExpectedRevisionError } from '@app/event-store';
+import { PostgresEventStore } from '@app/event-store-pg';
+import { toErrorResponse } from '@app/http';
+
+type Deposited = DomainEvent<'counter.incremented', { by: number }>;
+interface Increment {
+  readonly by: number;
+  readonly max: number;
+}
+
+/** A counter that refuses to pass `max`: the decision depends on the state, so a retry must re-decide. */
+const counter: Decider<Increment, number, Deposited> = {
+  initialState: 0,
+  evolve: (total, event) => total + event.data.by,
+  decide: (command, total) => {
+    if (total + command.by > command.max) throw new Error(`would pass ${command.max}`);
+    return [{ type: 'counter.incremented', data: { by: command.by } }];
+  },
+};
+
+const context: RequestContext = { actor: { kind: 'account', id: 'a-1' }, correlationId: 'corr-1', ip: '10.0.0.1', userAgent: 'spec' };
+const now = new Date('2026-01-05T09:00:00.000Z');
+
+describe('command runner', () => {
+  let db: PGliteDatabase;
+  let store: PostgresEventStore;
+  let runner: CommandRunner;
+
+  beforeAll(async () => {
+    db = await PGliteDatabase.open();
+    store = await PostgresEventStore.create(db);
+    runner = new CommandRunner(store, new EventCatalog().register({ 'counter.incremented': 2 }));
+  });
+  afterAll(async () => {
+    await store.close();
+    await db.close();
+  });
+
+  it('appends the decided events with the catalog version and the request metadata', async () => {
+    const outcome = await runner.run('counter-meta', counter, { by: 2, max: 10 }, context, { accountId: 'a-1', occurredAt: now });
+    expect(outcome).toMatchObject({ state: 2, revision: 0 });
+    const [event] = await store.readStream('counter-meta');
+    expect(event).toMatchObject({ type: 'counter.incremented', schemaVersion: 2, data: { by: 2 } });
+    expect(event.metadata).toMatchObject({ accountId: 'a-1', actor: context.actor, correlationId: 'corr-1', ip: '10.0.0.1', userAgent: 'spec', occurredAt: now.toISOString() });
+  });
+
+  it('decides again on the new state when a concurrent writer got in first', async () => {
+    const results = await Promise.allSettled(
+      Array.from({ length: 6 }, () => runner.run('counter-race', counter, { by: 1, max: 4 }, context, { occurredAt: now })),
+    );
+    const stream = await store.readStream('counter-race');
+    expect(stream).toHaveLength(4);
+    expect(results.filter((result) => result.status === 'fulfilled')).toHaveLength(4);
+    for (const result of results) {
+      if (result.status === 'rejected') expect(String(result.reason)).toMatch(/would pass 4|changed concurrently/);
+    }
+  });
+
+  it('answers conflict (409) after a bounded number of lost races, having written nothing', async () => {
+    let attempts = 0;
+    const alwaysLosing: EventStore = Object.create(store);
+    alwaysLosing.append = async (stream) => {
+      attempts++;
+      throw new WrongExpectedRevisionError(stream, 'no_stream', 0);
+    };
+    const losing = new CommandRunner(alwaysLosing, new EventCatalog().register({ 'counter.incremented': 1 }));
+    const error = await losing.run('counter-lost', counter, { by: 1, max: 10 }, context, { occurredAt: now }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(ConcurrencyConflictError);
+    expect(attempts).toBe(4);
+    expect(toErrorResponse(error)).toEqual({ status: 409, body: { error: 'conflict', message: expect.any(String) } });
+    expect(await store.readStream('counter-lost')).toEqual([]);
+  });
+
+  it('refuses an event type the catalog does not know', async () => {
+    const unknown: Decider<Increment, number, DomainEvent> = { ...counter, decide: () => [{ type: 'counter.unknown', data: {} }] } as never;
+    await expect(runner.run('counter-unknown', unknown, { by: 1, max: 1 }, context, { occurredAt: now })).rejects.toThrow('not in the catalog');
+  });
+});
