@@ -12,6 +12,11 @@ export {
   initialAccountState,
   LinkedIdentity,
   liveSessions,
+  NewPassword,
+  openPasswordReset,
+  passwordResetMail,
+  PasswordResetMail,
+  PendingPasswordReset,
   signInOutcome,
 } from './domain/account.decider';
 export {
@@ -31,5 +36,11 @@ export {
   signInGuardEventVersions,
   signInGuardStream,
 } from './domain/sign-in-guard.decider';
+export {
+  unknownEmailPasswordResetDecider,
+  UnknownEmailPasswordResetEventType,
+  unknownEmailPasswordResetEventVersions,
+  unknownEmailPasswordResetStream,
+} from './domain/unknown-email-password-reset.decider';
 export { commonWordMatcher, defaultPasswordPolicy } from './password-policy/common-words';
 export { AccountStates } from './sessions/account-states';

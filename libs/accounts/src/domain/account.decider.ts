@@ -6,8 +6,10 @@ import {
   AccountSuspendedError,
   InvalidCurrentPasswordError,
   InvalidTokenError,
+  WeakPasswordError,
 } from './account.errors';
 import { AccountEvent, AccountEventType, AccountSessionEnded, SessionEndReason, SignInMethod } from './account.events';
+import { PasswordViolation } from './password-policy';
 
 export interface AccountSession {
   readonly sessionId: string;
@@ -31,6 +33,13 @@ export interface LinkedIdentity {
   readonly linkedAt: string;
 }
 
+/** The account's latest password reset request, while its link can still be used (see `openPasswordReset`). */
+export interface PendingPasswordReset {
+  readonly requestId: string;
+  readonly requestedAt: string;
+  readonly expiresAt: string;
+}
+
 export interface ExistingAccount {
   readonly exists: true;
   readonly accountId: string;
@@ -48,6 +57,8 @@ export interface ExistingAccount {
   readonly lastMirroredGuardEvent: { readonly stream: string; readonly revision: number } | null;
   /** Provider identities the account can sign in with, in the order they were linked. */
   readonly identities: readonly LinkedIdentity[];
+  /** Voided by a newer request, by its own use, and by any password change. */
+  readonly pendingPasswordReset: PendingPasswordReset | null;
 }
 
 export type AccountState = { readonly exists: false } | ExistingAccount;
@@ -121,6 +132,30 @@ export interface ReinstateAccount {
   readonly kind: 'ReinstateAccount';
 }
 
+/** Recorded for every account, suspended or social-only included: what gets mailed is the mail job's call. */
+export interface RequestPasswordReset {
+  readonly kind: 'RequestPasswordReset';
+  readonly requestId: string;
+  readonly now: Date;
+  readonly ttlSeconds: number;
+}
+
+/**
+ * The new password as the handler found it: the policy needs the word lists (loaded once at start-up),
+ * and bcrypt runs only for a password the policy accepts.
+ */
+export type NewPassword =
+  | { readonly accepted: true; readonly passwordHashSealed: string }
+  | { readonly accepted: false; readonly violations: readonly PasswordViolation[] };
+
+export interface CompletePasswordReset {
+  readonly kind: 'CompletePasswordReset';
+  /** From a reset link whose MAC the handler has checked. */
+  readonly requestId: string;
+  readonly newPassword: NewPassword;
+  readonly now: Date;
+}
+
 export type AccountCommand =
   | RegisterAccount
   | VerifyEmail
@@ -131,7 +166,9 @@ export type AccountCommand =
   | MirrorSignInGuard
   | SetStaffRoles
   | SuspendAccount
-  | ReinstateAccount;
+  | ReinstateAccount
+  | RequestPasswordReset
+  | CompletePasswordReset;
 
 export const initialAccountState: AccountState = { exists: false };
 
@@ -181,6 +218,7 @@ export function evolveAccount(state: AccountState, event: Occurred<AccountEvent>
       sessions: {},
       lastMirroredGuardEvent: null,
       identities: [],
+      pendingPasswordReset: null,
     };
   }
   if (!state.exists) return state;
@@ -189,7 +227,8 @@ export function evolveAccount(state: AccountState, event: Occurred<AccountEvent>
     case AccountEventType.EmailVerified:
       return { ...current, emailVerified: true };
     case AccountEventType.PasswordChanged:
-      return { ...current, passwordHashSealed: event.data.passwordHashSealed };
+      // Whatever the way, a new password voids an outstanding reset link.
+      return { ...current, passwordHashSealed: event.data.passwordHashSealed, pendingPasswordReset: null };
     case AccountEventType.SessionStarted:
       return {
         ...current,
@@ -225,6 +264,13 @@ export function evolveAccount(state: AccountState, event: Occurred<AccountEvent>
         ...current,
         identities: current.identities.filter((identity) => !(identity.issuer === event.data.issuer && identity.subject === event.data.subject)),
       };
+    case AccountEventType.PasswordResetRequested:
+      return {
+        ...current,
+        pendingPasswordReset: { requestId: event.data.requestId, requestedAt: event.occurredAt, expiresAt: event.data.expiresAt },
+      };
+    case AccountEventType.PasswordResetCompleted:
+      return { ...current, pendingPasswordReset: null };
     default:
       return assertNever(event);
   }
@@ -319,6 +365,21 @@ export function decideAccount(command: AccountCommand, state: AccountState): Acc
       if (account.status === 'active') return [];
       return [{ type: AccountEventType.Reinstated, data: {} }];
     }
+    case 'RequestPasswordReset': {
+      existing(state);
+      const expiresAt = new Date(command.now.getTime() + command.ttlSeconds * 1000).toISOString();
+      return [{ type: AccountEventType.PasswordResetRequested, data: { requestId: command.requestId, expiresAt } }];
+    }
+    case 'CompletePasswordReset': {
+      const account = openPasswordReset(state, command.requestId, command.now);
+      // After the link's checks, so a refused password leaves the link as it was (and tells nothing to a bad link).
+      if (!command.newPassword.accepted) throw new WeakPasswordError(command.newPassword.violations);
+      return [
+        { type: AccountEventType.PasswordResetCompleted, data: { requestId: command.requestId } },
+        { type: AccountEventType.PasswordChanged, data: { passwordHashSealed: command.newPassword.passwordHashSealed, via: 'reset' } },
+        ...endAll(account, command.now, 'password_changed'),
+      ];
+    }
     default:
       return assertNever(command);
   }
@@ -329,6 +390,48 @@ export const accountDecider: Decider<AccountCommand, AccountState, AccountEvent>
   evolve: evolveAccount,
   decide: decideAccount,
 };
+
+/**
+ * The account whose reset link for `requestId` can be used at `now`, or why not. One answer,
+ * `invalid_token`, for: no such account, a request that is not the account's latest (superseded), already
+ * used, voided by a password change, or past its `expiresAt`; and for an account without a password (no
+ * link is ever mailed for one). A suspended account: `account_suspended`, but only for a link that is
+ * otherwise valid (as sign-in says so only after a correct password); the link is not used up.
+ */
+export function openPasswordReset(state: AccountState, requestId: string, now: Date): ExistingAccount {
+  if (!state.exists) throw new InvalidTokenError();
+  const pending = state.pendingPasswordReset;
+  if (pending === null || pending.requestId !== requestId) throw new InvalidTokenError();
+  if (now.getTime() >= Date.parse(pending.expiresAt)) throw new InvalidTokenError();
+  if (!hasPassword(state)) throw new InvalidTokenError();
+  if (state.status === 'suspended') throw new AccountSuspendedError();
+  return state;
+}
+
+/** What the mail job sends for a reset request, decided when it runs. */
+export type PasswordResetMail =
+  | { readonly kind: 'link'; readonly email: string; readonly expiresAt: string; readonly validSeconds: number }
+  | { readonly kind: 'use_provider'; readonly email: string; readonly providers: readonly string[] }
+  | { readonly kind: 'none'; readonly reason: 'no_account' | 'suspended' | 'not_open' | 'no_sign_in_method' };
+
+/**
+ * Nothing for a suspended account, nor for a request that can no longer be used by the time the job
+ * runs (superseded, used, voided or expired: its link would not work). An account without a password is
+ * told which provider's button to use, with no link.
+ */
+export function passwordResetMail(state: AccountState, requestId: string, now: Date): PasswordResetMail {
+  if (!state.exists) return { kind: 'none', reason: 'no_account' };
+  if (state.status === 'suspended') return { kind: 'none', reason: 'suspended' };
+  const pending = state.pendingPasswordReset;
+  if (pending === null || pending.requestId !== requestId || now.getTime() >= Date.parse(pending.expiresAt)) return { kind: 'none', reason: 'not_open' };
+  if (hasPassword(state)) {
+    const validSeconds = Math.round((Date.parse(pending.expiresAt) - Date.parse(pending.requestedAt)) / 1000);
+    return { kind: 'link', email: state.email, expiresAt: pending.expiresAt, validSeconds };
+  }
+  const providers = [...new Set(state.identities.map((identity) => identity.provider))];
+  if (providers.length === 0) return { kind: 'none', reason: 'no_sign_in_method' };
+  return { kind: 'use_provider', email: state.email, providers };
+}
 
 /** What a correct password leads to: suspension wins over MFA, MFA over an immediate session. */
 export function signInOutcome(account: ExistingAccount): 'suspended' | 'mfa_required' | 'start_session' {

@@ -15,6 +15,8 @@ export const AccountEventType = {
   Reinstated: 'account.reinstated',
   IdentityLinked: 'account.identity_linked',
   IdentityUnlinked: 'account.identity_unlinked',
+  PasswordResetRequested: 'account.password_reset_requested',
+  PasswordResetCompleted: 'account.password_reset_completed',
 } as const;
 
 export const accountEventVersions: Readonly<Record<string, number>> = {
@@ -30,6 +32,8 @@ export const accountEventVersions: Readonly<Record<string, number>> = {
   [AccountEventType.Reinstated]: 1,
   [AccountEventType.IdentityLinked]: 1,
   [AccountEventType.IdentityUnlinked]: 1,
+  [AccountEventType.PasswordResetRequested]: 1,
+  [AccountEventType.PasswordResetCompleted]: 1,
 };
 
 export type AccountRegistered = DomainEvent<
@@ -127,6 +131,20 @@ export type AccountIdentityUnlinked = DomainEvent<
   { readonly provider: string; readonly issuer: string; readonly subject: string }
 >;
 
+/**
+ * Someone asked for a reset link for this account's email. `requestId` is what the link's token is
+ * derived from (by HMAC, in the mail job); the token itself is never stored. The link works until
+ * `expiresAt` (PASSWORD_RESET_TTL_SECONDS after the request, as configured then), once, and only while
+ * this is the account's latest request.
+ */
+export type AccountPasswordResetRequested = DomainEvent<
+  typeof AccountEventType.PasswordResetRequested,
+  { readonly requestId: string; readonly expiresAt: string }
+>;
+
+/** The link of `requestId` was used; the new password follows as `account.password_changed` (`via: reset`). */
+export type AccountPasswordResetCompleted = DomainEvent<typeof AccountEventType.PasswordResetCompleted, { readonly requestId: string }>;
+
 export type AccountEvent =
   | AccountRegistered
   | AccountEmailVerified
@@ -139,7 +157,9 @@ export type AccountEvent =
   | AccountSuspended
   | AccountReinstated
   | AccountIdentityLinked
-  | AccountIdentityUnlinked;
+  | AccountIdentityUnlinked
+  | AccountPasswordResetRequested
+  | AccountPasswordResetCompleted;
 
 export const accountStream = (accountId: string): string => `account-${accountId}`;
 
