@@ -11,9 +11,12 @@ import { accountProfileProjection } from '../../../projections/account-profile/a
 import { accountSessionsProjection } from '../../../projections/account-sessions/account-sessions.projection';
 import { ChangePasswordController } from './change-password/change-password.controller';
 import { ChangePasswordHandler } from './change-password/change-password.handler';
+import { ConfirmPasswordResetController } from './confirm-password-reset/confirm-password-reset.controller';
+import { ConfirmPasswordResetHandler } from './confirm-password-reset/confirm-password-reset.handler';
 import { accountErrorStatuses } from './domain/account.errors';
 import { accountEventVersions } from './domain/account.events';
 import { signInGuardEventVersions } from './domain/sign-in-guard.decider';
+import { unknownEmailPasswordResetEventVersions } from './domain/unknown-email-password-reset.decider';
 import { EndSessionsController, SignOutController } from './end-sessions/end-sessions.controller';
 import { EndSessionsHandler } from './end-sessions/end-sessions.handler';
 import { GetProfileController, ProfileReader } from './get-profile/get-profile.controller';
@@ -24,6 +27,10 @@ import { RefreshSessionController } from './refresh-session/refresh-session.cont
 import { RefreshSessionHandler } from './refresh-session/refresh-session.handler';
 import { RegisterAccountController } from './register-account/register-account.controller';
 import { RegisterAccountHandler } from './register-account/register-account.handler';
+import { PasswordResetEmails, passwordResetEmailReaction, SEND_PASSWORD_RESET_EMAIL_JOB } from './request-password-reset/password-reset-email';
+import { PasswordResetLinks } from './request-password-reset/password-reset-links';
+import { RequestPasswordResetController } from './request-password-reset/request-password-reset.controller';
+import { RequestPasswordResetHandler } from './request-password-reset/request-password-reset.handler';
 import { AccountSessionAuthority } from './sessions/account-session-authority';
 import { AccountStates } from './sessions/account-states';
 import { SessionEnder } from './sessions/session-ender';
@@ -68,6 +75,8 @@ registerErrorStatuses(accountErrorStatuses);
     ChangePasswordController,
     SetStaffRolesController,
     SuspendAccountController,
+    RequestPasswordResetController,
+    ConfirmPasswordResetController,
   ],
   providers: [
     RegisterAccountHandler,
@@ -79,6 +88,8 @@ registerErrorStatuses(accountErrorStatuses);
     SetStaffRolesHandler,
     SuspendAccountHandler,
     ReinstateAccountHandler,
+    RequestPasswordResetHandler,
+    ConfirmPasswordResetHandler,
     PasswordRules,
     AccountStates,
     SessionTokens,
@@ -90,6 +101,8 @@ registerErrorStatuses(accountErrorStatuses);
     VerificationLinks,
     VerificationEmails,
     SignInGuardMirror,
+    PasswordResetLinks,
+    PasswordResetEmails,
     AccountSessionAuthority,
     { provide: SessionAuthority, useExisting: AccountSessionAuthority },
   ],
@@ -101,22 +114,25 @@ export class AccountsModule implements OnModuleInit {
     readSide: ReadSideRegistry,
     mirror: SignInGuardMirror,
     verificationEmails: VerificationEmails,
+    passwordResetEmails: PasswordResetEmails,
     @Inject(SQL_DATABASE) private readonly db: SqlDatabase,
     private readonly hasher: PasswordHasher,
     rules: PasswordRules,
   ) {
     // Word lists decompressed and indexed now, not on the first registration.
     void rules.policy;
-    catalog.register(accountEventVersions).register(signInGuardEventVersions);
+    catalog.register(accountEventVersions).register(signInGuardEventVersions).register(unknownEmailPasswordResetEventVersions);
     readSide.addProjection(accountProfileProjection);
     readSide.addProjection(accountSessionsProjection);
     readSide.addReaction(verificationEmailReaction);
     readSide.addReaction(mirrorSignInGuardReaction);
+    readSide.addReaction(passwordResetEmailReaction);
     readSide.addJobWorker({
       queue: ACCOUNTS_QUEUE,
       handler: routeByJobName({
         [SEND_VERIFICATION_EMAIL_JOB]: verificationEmails.handler(),
         [MIRROR_SIGN_IN_GUARD_JOB]: mirror.handler(),
+        [SEND_PASSWORD_RESET_EMAIL_JOB]: passwordResetEmails.handler(),
       }),
     });
   }

@@ -1,0 +1,52 @@
+import { randomUUID } from 'node:crypto';
+import { Inject } from '@nestjs/common';
+import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { ResolvedConfig } from '@app/config';
+import { APP_CONFIG, CLOCK } from '@app/core';
+import { Clock, CommandRunner } from '@app/ddd';
+import { accountDecider } from '../domain/account.decider';
+import { accountStream } from '../domain/account.events';
+import { normaliseEmail } from '../domain/email';
+import { unknownEmailPasswordResetDecider, unknownEmailPasswordResetStream } from '../domain/unknown-email-password-reset.decider';
+import { AccountStates } from '../sessions/account-states';
+import { RequestPasswordResetCommand } from './request-password-reset.command';
+
+/**
+ * Records the request and answers; who gets which mail is decided later by the mail job. Known and
+ * unknown emails take the same path: the email's reservation is read, one stream is read and one event
+ * appended (the account's stream, or the email's own stream when no account has it). No mail, no
+ * queue and no password hashing on the request path, so its timing does not depend on the account.
+ */
+@CommandHandler(RequestPasswordResetCommand)
+export class RequestPasswordResetHandler implements ICommandHandler<RequestPasswordResetCommand> {
+  constructor(
+    private readonly runner: CommandRunner,
+    private readonly accounts: AccountStates,
+    @Inject(APP_CONFIG) private readonly config: ResolvedConfig,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  async execute({ email, context }: RequestPasswordResetCommand): Promise<void> {
+    const now = this.clock.now();
+    const requestId = randomUUID();
+    const normalisedEmail = normaliseEmail(email);
+    const account = await this.accounts.findByEmail(normalisedEmail);
+    if (account) {
+      await this.runner.run(
+        accountStream(account.accountId),
+        accountDecider,
+        { kind: 'RequestPasswordReset', requestId, now, ttlSeconds: this.config.passwordResetTtlSeconds },
+        context,
+        { accountId: account.accountId, occurredAt: now },
+      );
+      return;
+    }
+    await this.runner.run(
+      unknownEmailPasswordResetStream(normalisedEmail),
+      unknownEmailPasswordResetDecider,
+      { kind: 'RecordUnknownEmailPasswordReset', requestId },
+      context,
+      { occurredAt: now },
+    );
+  }
+}
