@@ -43,14 +43,20 @@ describe('password reset: the request', () => {
   it('records a request that expires PASSWORD_RESET_TTL_SECONDS after it', () => {
     spec
       .given([registered])
-      .when({ kind: 'RequestPasswordReset', requestId: 'r-1', now: at(0), ttlSeconds: 900 })
+      .when({ kind: 'RequestPasswordReset', requestId: 'r-1', email: 'ada@example.com', now: at(0), ttlSeconds: 900 })
       .then([{ type: AccountEventType.PasswordResetRequested, data: { requestId: 'r-1', expiresAt: '2026-01-05T09:15:00.000Z' } }]);
   });
 
   it('records it for a suspended account and for an account without a password too (the mail job decides what is sent)', () => {
-    const command = { kind: 'RequestPasswordReset', requestId: 'r-1', now: at(0), ttlSeconds: 900 } as const;
+    const command = { kind: 'RequestPasswordReset', requestId: 'r-1', email: 'ada@example.com', now: at(0), ttlSeconds: 900 } as const;
     expect(spec.given([registered, suspended]).when(command).events()).toHaveLength(1);
     expect(spec.given([socialOnly, linked('google')]).when(command).events()).toHaveLength(1);
+  });
+
+  it('records nothing in a stream without an account, or whose account now has another email (a stale reservation)', () => {
+    const command = { kind: 'RequestPasswordReset', requestId: 'r-1', email: 'ada@example.com', now: at(0), ttlSeconds: 900 } as const;
+    spec.given([]).when(command).then([]);
+    spec.given([registered]).when({ ...command, email: 'old@example.com' }).then([]);
   });
 
   it('records a request for an email no account has in that email\'s own stream, never in an account stream', () => {

@@ -132,10 +132,16 @@ export interface ReinstateAccount {
   readonly kind: 'ReinstateAccount';
 }
 
-/** Recorded for every account, suspended or social-only included: what gets mailed is the mail job's call. */
+/**
+ * Recorded for every account that has `email`, suspended or social-only included: what gets mailed is
+ * the mail job's call. Nothing for a stream without an account or whose account has another email (a
+ * stale or abandoned reservation): the handler then records it as a request for an unknown email.
+ */
 export interface RequestPasswordReset {
   readonly kind: 'RequestPasswordReset';
   readonly requestId: string;
+  /** The normalised email the request was made for. */
+  readonly email: string;
   readonly now: Date;
   readonly ttlSeconds: number;
 }
@@ -366,7 +372,7 @@ export function decideAccount(command: AccountCommand, state: AccountState): Acc
       return [{ type: AccountEventType.Reinstated, data: {} }];
     }
     case 'RequestPasswordReset': {
-      existing(state);
+      if (!state.exists || state.email !== command.email) return [];
       const expiresAt = new Date(command.now.getTime() + command.ttlSeconds * 1000).toISOString();
       return [{ type: AccountEventType.PasswordResetRequested, data: { requestId: command.requestId, expiresAt } }];
     }

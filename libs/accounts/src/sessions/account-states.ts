@@ -30,10 +30,20 @@ export class AccountStates {
 
   /** The account that holds a normalised email, through the store-enforced reservation of that email. */
   async findByEmail(normalisedEmail: string): Promise<ExistingAccount | null> {
+    const ownerId = await this.reservedEmailOwner(normalisedEmail);
+    if (ownerId === null) return null;
+    const state = await this.load(ownerId);
+    return state.exists && state.email === normalisedEmail ? state : null;
+  }
+
+  /**
+   * The account id the email's reservation names, without loading that account: the caller must check
+   * that the account exists and still has this email (the reservation may be abandoned or stale).
+   */
+  async reservedEmailOwner(normalisedEmail: string): Promise<string | null> {
     const [last] = await this.store.readStream(reservationStream('email', normalisedEmail), { direction: 'backwards', maxCount: 1 });
     if (!last || typeof last.data.ownerId !== 'string' || last.type !== UNIQUE_VALUE_RESERVED) return null;
-    const state = await this.load(last.data.ownerId);
-    return state.exists && state.email === normalisedEmail ? state : null;
+    return last.data.ownerId;
   }
 
   private remember(accountId: string, entry: { state: AccountState; revision: number }): AccountState {
