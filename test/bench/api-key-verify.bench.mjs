@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { spawn } from 'node:child_process';
 import { freePort, startProcess } from './support/processes.mjs';
+import { standaloneVerifier } from './support/standalone-verifier.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const require = createRequire(import.meta.url);
@@ -173,30 +174,7 @@ async function inputCheckRates() {
 }
 
 async function inProcessRate() {
-  const { PGliteDatabase } = require(join(root, 'dist/libs/database/src/index.js'));
-  const { PostgresEventStore } = require(join(root, 'dist/libs/event-store-pg/src/index.js'));
-  const { CommandRunner, EventCatalog, systemClock, systemContext } = require(join(root, 'dist/libs/ddd/src/index.js'));
-  const api = require(join(root, 'dist/libs/api-keys/src/index.js'));
-  const db = await PGliteDatabase.open();
-  const store = await PostgresEventStore.create(db);
-  const runner = new CommandRunner(store, new EventCatalog().register(api.apiKeyEventVersions));
-  const lastUsed = new api.LastUsedBuffer(db);
-  await lastUsed.start();
-  const verifier = new api.KeyVerifier({ store, clock: systemClock, lastUsed, policies: new api.KeyVerificationPolicies(), supportEmail: 'support@example.com' });
-  await verifier.start();
-  const keys = [];
-  for (let i = 0; i < KEYS; i++) {
-    const issued = api.issueApiKey();
-    const now = new Date();
-    await runner.run(
-      api.apiKeyStream(issued.keyId),
-      api.apiKeyDecider,
-      { kind: 'CreateApiKey', keyId: issued.keyId, accountId: 'bench-account', name: 'bench', prefix: issued.prefix, hash: issued.hash, scopes: ['chat'], expiresAt: null, rotatedFrom: null, allowedScopes: ['chat', 'video', 'models'], now },
-      systemContext('bench'),
-      { accountId: 'bench-account', occurredAt: now },
-    );
-    keys.push(issued.key);
-  }
+  const { verifier, keys, close } = await standaloneVerifier(KEYS, ['chat']);
   await new Promise((resolve) => setTimeout(resolve, 500)); // let the log subscription pass the creations
   for (const key of keys) await verifier.verify(key, 'chat.completions');
   let calls = 0;
@@ -214,10 +192,7 @@ async function inProcessRate() {
     calls += 1000;
   }
   const rate = calls / ((performance.now() - started) / 1000);
-  await verifier.stop();
-  await lastUsed.stop();
-  await store.close();
-  await db.close();
+  await close();
   return { rate, asynchronous };
 }
 

@@ -6,37 +6,15 @@ import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { standaloneVerifier } from './standalone-verifier.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const require = createRequire(import.meta.url);
-const { PGliteDatabase } = require(join(root, 'dist/libs/database/src/index.js'));
-const { PostgresEventStore } = require(join(root, 'dist/libs/event-store-pg/src/index.js'));
-const { CommandRunner, EventCatalog, systemClock, systemContext } = require(join(root, 'dist/libs/ddd/src/index.js'));
 const { toErrorResponse } = require(join(root, 'dist/libs/http/src/index.js'));
-const api = require(join(root, 'dist/libs/api-keys/src/index.js'));
 const { parseVerifyKeyRequest } = require(join(root, 'dist/libs/api-keys/src/verify-api-key/verify-api-key.dto.js'));
 
 const [port, serviceToken, keyCount] = [Number(process.argv[2]), process.argv[3], Number(process.argv[4] ?? 50)];
-const db = await PGliteDatabase.open();
-const store = await PostgresEventStore.create(db);
-const runner = new CommandRunner(store, new EventCatalog().register(api.apiKeyEventVersions));
-const lastUsed = new api.LastUsedBuffer(db);
-await lastUsed.start();
-const verifier = new api.KeyVerifier({ store, clock: systemClock, lastUsed, policies: new api.KeyVerificationPolicies(), supportEmail: 'support@example.com' });
-await verifier.start();
-const keys = [];
-for (let i = 0; i < keyCount; i++) {
-  const issued = api.issueApiKey();
-  const now = new Date();
-  await runner.run(
-    api.apiKeyStream(issued.keyId),
-    api.apiKeyDecider,
-    { kind: 'CreateApiKey', keyId: issued.keyId, accountId: 'bench-account', name: 'bench', prefix: issued.prefix, hash: issued.hash, scopes: ['chat', 'models'], expiresAt: null, rotatedFrom: null, allowedScopes: ['chat', 'video', 'models'], now },
-    systemContext('bench'),
-    { accountId: 'bench-account', occurredAt: now },
-  );
-  keys.push(issued.key);
-}
+const { verifier, keys } = await standaloneVerifier(keyCount, ['chat', 'models']);
 
 const expectedToken = createHash('sha256').update(serviceToken).digest();
 const unauthorized = { status: 401, body: { error: 'invalid_service_token', message: 'The service token is missing or not valid' } };
