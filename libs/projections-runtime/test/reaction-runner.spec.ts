@@ -39,11 +39,22 @@ describe('reaction runner', () => {
     await db.close();
   });
 
-  function readSide(): ReadSide {
+  function readSide(jobs: JobQueue = queue, events: PostgresEventStore = store): ReadSide {
     const registry = new ReadSideRegistry();
     registry.addReaction(welcome);
     registry.addJobWorker({ queue: 'greetings', handler: async (job) => void handled.push(job) });
-    return new ReadSide(registry, db, store, queue);
+    return new ReadSide(registry, db, events, jobs);
+  }
+
+  /** The queue, refusing every job until `comeBack()`, as a queue whose server is down would. */
+  function refusingQueue(): { queue: JobQueue; comeBack(): void } {
+    let accepting = false;
+    const refusing = Object.create(queue) as JobQueue;
+    refusing.enqueue = async (...args) => {
+      if (!accepting) throw new Error('queue unreachable');
+      return queue.enqueue(...args);
+    };
+    return { queue: refusing, comeBack: () => (accepting = true) };
   }
 
   async function drained(): Promise<void> {
@@ -87,21 +98,13 @@ describe('reaction runner', () => {
   });
 
   it('does not advance while the queue refuses jobs, and delivers them once it accepts again', async () => {
-    let accepting = false;
-    const flaky = Object.create(queue) as JobQueue;
-    flaky.enqueue = async (...args) => {
-      if (!accepting) throw new Error('queue unreachable');
-      return queue.enqueue(...args);
-    };
-    const registry = new ReadSideRegistry();
-    registry.addReaction(welcome);
-    registry.addJobWorker({ queue: 'greetings', handler: async (job) => void handled.push(job) });
-    const side = new ReadSide(registry, db, store, flaky);
+    const unreachable = refusingQueue();
+    const side = readSide(unreachable.queue);
     await side.start();
     await store.append('member-1', [joined()], 'no_stream');
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect((await side.status()).reactions[0]).toMatchObject({ lag: 1, position: '0' });
-    accepting = true;
+    unreachable.comeBack();
     await side.settle();
     await drained();
     await side.stop();
@@ -110,21 +113,13 @@ describe('reaction runner', () => {
 
   it('follows the log again after the queue refused longer than the subscription retries, losing nothing', async () => {
     const impatient = await PostgresEventStore.create(db, { subscriptions: { pollIntervalMs: 50, handlerRetries: 1, retryDelayMs: 20 } });
-    let accepting = false;
-    const flaky = Object.create(queue) as JobQueue;
-    flaky.enqueue = async (...args) => {
-      if (!accepting) throw new Error('queue unreachable');
-      return queue.enqueue(...args);
-    };
-    const registry = new ReadSideRegistry();
-    registry.addReaction(welcome);
-    registry.addJobWorker({ queue: 'greetings', handler: async (job) => void handled.push(job) });
-    const side = new ReadSide(registry, db, impatient, flaky);
+    const unreachable = refusingQueue();
+    const side = readSide(unreachable.queue, impatient);
     await side.start();
     await impatient.append('member-1', [joined()], 'no_stream');
     for (let i = 0; i < 100 && !(await side.status()).reactions[0].failed; i++) await new Promise((resolve) => setTimeout(resolve, 20));
     expect((await side.status()).reactions[0].failed).toBe('queue unreachable');
-    accepting = true;
+    unreachable.comeBack();
     for (let i = 0; i < 200 && (await side.status()).reactions[0].lag > 0; i++) await new Promise((resolve) => setTimeout(resolve, 20));
     await drained();
     expect((await side.status()).reactions[0]).toEqual({ name: 'welcome-mail', position: expect.any(String), lag: 0 });
