@@ -14,7 +14,7 @@ export interface FastRequest {
 export type FastHandler = (request: FastRequest) => unknown | Promise<unknown>;
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,128}$/;
-const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8' };
+const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
 
 /**
  * The hot paths (key verification on every platform request) answered straight from node:http, in
@@ -117,12 +117,10 @@ export class FastLane {
 
   private send(response: ServerResponse, requestId: string, status: number, body: unknown, close = false): void {
     const payload = JSON.stringify(body);
-    response.writeHead(status, {
-      ...JSON_HEADERS,
-      'content-length': Buffer.byteLength(payload),
-      'x-request-id': requestId,
-      ...(close ? { connection: 'close' } : {}),
-    });
+    // A flat [name, value, ...] list: node:http takes it as is, without walking and copying an object.
+    const headers = ['content-type', JSON_CONTENT_TYPE, 'content-length', String(Buffer.byteLength(payload)), 'x-request-id', requestId];
+    if (close) headers.push('connection', 'close');
+    response.writeHead(status, headers);
     response.end(payload);
   }
 }
