@@ -10,11 +10,39 @@ function flatten(errors: readonly ValidationError[], parent = ''): ErrorDetail[]
   });
 }
 
-/** A body that is not a JSON object (an array, a string from another content type) is refused first. */
+/** U+0000, or a UTF-16 surrogate without its pair (JSON can carry both as `\u` escapes). */
+const UNSTORABLE_TEXT = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/**
+ * PostgreSQL stores neither in text or jsonb, so such a string would fail the append that records it
+ * (a 500). Every string of a body, query or path is checked, whatever the route does with it.
+ */
+function unstorableTextFields(value: unknown, field: string): ErrorDetail[] {
+  if (typeof value === 'string') {
+    return UNSTORABLE_TEXT.test(value) ? [{ field, message: `${field} must not contain a NUL character or an unpaired surrogate` }] : [];
+  }
+  if (Array.isArray(value)) return value.flatMap((item, index) => unstorableTextFields(item, `${field}[${index}]`));
+  if (value !== null && typeof value === 'object') {
+    return Object.entries(value).flatMap(([key, item]) => [
+      ...unstorableTextFields(key, field ? `${field}.${key}` : key),
+      ...unstorableTextFields(item, field ? `${field}.${key}` : key),
+    ]);
+  }
+  return [];
+}
+
+/**
+ * A body that is not a JSON object (an array, a string from another content type) is refused first,
+ * then any request text PostgreSQL could not store.
+ */
 class BodyValidationPipe extends ValidationPipe {
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     if (metadata.type === 'body' && metadata.metatype && metadata.metatype !== Object && (value === null || typeof value !== 'object' || Array.isArray(value))) {
       throw new InvalidRequestError([{ field: 'body', message: 'The request body must be a JSON object' }]);
+    }
+    if (metadata.type === 'body' || metadata.type === 'query' || metadata.type === 'param') {
+      const unstorable = unstorableTextFields(value, metadata.data ?? '');
+      if (unstorable.length > 0) throw new InvalidRequestError(unstorable);
     }
     return super.transform(value, metadata);
   }
