@@ -3,9 +3,10 @@ import { createServer, IncomingMessage, ServerResponse } from 'node:http';
 import { DynamicModule, LoggerService, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import { FastifyRequest } from 'fastify';
+import { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import pino, { Logger as PinoLogger } from 'pino';
-import { ErrorFilter } from './error.filter';
+import { ErrorBody } from './error-body';
+import { ErrorFilter, toErrorResponse } from './error.filter';
 import { FastLane } from './fast-lane';
 import { createValidationPipe } from './validation';
 
@@ -47,6 +48,20 @@ export function registeredRoutes(app: NestFastifyApplication): readonly Register
   return routesByApp.get(app) ?? [];
 }
 
+/** Fastify's messages quote the whole path (up to any length): answered with fixed words instead. */
+function routerRefusal(error: { code?: string; statusCode?: number }): { status: number; body: ErrorBody } {
+  switch (error.code) {
+    case 'FST_ERR_BAD_URL': {
+      const message = 'The path is not valid percent-encoded UTF-8';
+      return { status: 400, body: { error: 'invalid_request', message, details: [{ field: 'path', message }] } };
+    }
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      return { status: 414, body: { error: 'uri_too_long', message: 'A path segment is too long' } };
+    default:
+      return toErrorResponse(error);
+  }
+}
+
 export async function createHttpApp(module: Type<unknown> | DynamicModule, options: HttpAppOptions): Promise<NestFastifyApplication> {
   const fastLane = options.fastLane;
   const adapter = new FastifyAdapter({
@@ -60,6 +75,12 @@ export async function createHttpApp(module: Type<unknown> | DynamicModule, optio
       : {}),
     bodyLimit: options.bodyLimitBytes,
     trustProxy: options.trustProxy,
+    // The router's own refusals (before any route, so before the ErrorFilter), in the contract's shape.
+    // No route context yet, so no hooks: the request id is set here.
+    frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+      const { status, body } = routerRefusal(error);
+      void reply.code(status).header('content-type', 'application/json; charset=utf-8').header('x-request-id', request.id).send(body);
+    },
     loggerInstance: options.logger.child({}, { serializers: { req: requestSerializer as never } }) as never,
     genReqId: (request: { headers: Record<string, string | string[] | undefined> }) => {
       const given = request.headers['x-request-id'];

@@ -10,6 +10,7 @@ const statusByCode = new Map<string, number>([
   ['method_not_allowed', 405],
   ['conflict', 409],
   ['payload_too_large', 413],
+  ['uri_too_long', 414],
   ['unsupported_media_type', 415],
   ['rate_limited', 429],
   ['internal_error', 500],
