@@ -159,7 +159,20 @@ describe('API keys over HTTP: the account holder', () => {
       expect(everything.items).toHaveLength(6);
     });
 
-    it.each([['?status=paused'], ['?limit=0'], ['?limit=101'], ['?limit=ten'], ['?cursor=bm90LWEtY3Vyc29y'], ['?colour=red']])(
+    // Cursors of the issued shape holding what the database cannot compare: Date.parse accepts more than PostgreSQL does.
+    const forgedCursor = (createdAt: string, keyId: string) => `?cursor=${Buffer.from(JSON.stringify([createdAt, keyId])).toString('base64url')}`;
+    it.each([
+      ['?status=paused'],
+      ['?limit=0'],
+      ['?limit=101'],
+      ['?limit=ten'],
+      ['?cursor=bm90LWEtY3Vyc29y'],
+      ['?colour=red'],
+      [forgedCursor('1', 'AAAAAAAAAAAAAAAAAAAAAA')],
+      [forgedCursor('+275760-09-13T00:00:00.000Z', 'AAAAAAAAAAAAAAAAAAAAAA')],
+      [forgedCursor('2026-01-01T00:00:00.000Z\u0000', 'AAAAAAAAAAAAAAAAAAAAAA')],
+      [forgedCursor('2026-01-01T00:00:00.000Z', 'a\u0000b')],
+    ])(
       'refuses %s with 400 invalid_request',
       async (query) => {
         const response = await list(ada, query);

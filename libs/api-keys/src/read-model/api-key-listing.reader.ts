@@ -5,6 +5,7 @@ import { SqlDatabase } from '@app/database';
 import { API_KEY_LISTING_TABLE } from '../../../../projections/api-key-listing/api-key-listing.projection';
 import { ApiKey, ApiKeyStatus, endOfValidity, statusAt } from '../domain/api-key.decider';
 import { ApiKeyRequestInvalidError } from '../domain/api-key.errors';
+import { isKeyId } from '../domain/api-key-format';
 import { API_KEY_LAST_USED_TABLE } from './last-used.migrations';
 import { ApiKeyView } from './api-key-view';
 
@@ -74,11 +75,16 @@ function encodeCursor(row: ListingRow): string {
   return Buffer.from(JSON.stringify([iso(row.created_at), row.key_id])).toString('base64url');
 }
 
+function isIssuedInstant(value: unknown): value is string {
+  return typeof value === 'string' && /^[1-9][0-9]{3}-/.test(value) && !Number.isNaN(Date.parse(value)) && new Date(value).toISOString() === value;
+}
+
 function decodeCursor(cursor: string): [string, string] {
   try {
     const decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
-    if (Array.isArray(decoded) && decoded.length === 2 && typeof decoded[1] === 'string' && !Number.isNaN(Date.parse(decoded[0]))) {
-      return [decoded[0] as string, decoded[1]];
+    // Only the shape encodeCursor writes: Date.parse accepts instants PostgreSQL refuses ('1', '+275760-...').
+    if (Array.isArray(decoded) && decoded.length === 2 && isIssuedInstant(decoded[0]) && typeof decoded[1] === 'string' && isKeyId(decoded[1])) {
+      return [decoded[0], decoded[1]];
     }
   } catch {
     // falls through to the same answer as any other malformed cursor
