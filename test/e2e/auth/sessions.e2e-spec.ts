@@ -121,6 +121,17 @@ describe('sessions', () => {
     expect((await sessions(tablet.accessToken)).json().items).toEqual([expect.objectContaining({ current: true })]);
   });
 
+  it('refuses a cursor it did not issue with 400 invalid_request, also one of the issued shape holding what the database cannot compare', async () => {
+    await client.register('cursors@example.com');
+    const { accessToken } = await client.signIn('cursors@example.com');
+    const forged = (createdAt: string, sessionId: string) => Buffer.from(JSON.stringify([createdAt, sessionId])).toString('base64url');
+    const uuid = '00000000-0000-4000-8000-000000000000';
+    for (const cursor of ['bm90LWEtY3Vyc29y', forged('1', uuid), forged('+275760-09-13T00:00:00.000Z', uuid), forged('2026-01-01T00:00:00.000Z\u0000', uuid), forged('2026-01-01T00:00:00.000Z', 'a\u0000b')]) {
+      const response = await app.inject({ method: 'GET', url: `/v1/sessions?cursor=${cursor}`, token: accessToken });
+      expect({ cursor, status: response.statusCode, error: response.json().error }).toEqual({ cursor, status: 400, error: 'invalid_request' });
+    }
+  });
+
   it('answers 404 for another account’s session, and leaves it alive', async () => {
     await client.register('owner@example.com');
     await client.register('intruder@example.com');

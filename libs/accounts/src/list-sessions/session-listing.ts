@@ -64,10 +64,17 @@ function encodeCursor(createdAt: string, sessionId: string): string {
   return Buffer.from(JSON.stringify([createdAt, sessionId]), 'utf8').toString('base64url');
 }
 
+const SESSION_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+function isIssuedInstant(value: unknown): value is string {
+  return typeof value === 'string' && /^[1-9][0-9]{3}-/.test(value) && !Number.isNaN(Date.parse(value)) && new Date(value).toISOString() === value;
+}
+
 function decodeCursor(cursor: string): { createdAt: string; sessionId: string } {
   try {
     const [createdAt, sessionId] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];
-    if (typeof createdAt === 'string' && !Number.isNaN(Date.parse(createdAt)) && typeof sessionId === 'string') return { createdAt, sessionId };
+    // Only the shape encodeCursor writes: Date.parse accepts instants PostgreSQL refuses ('1', '+275760-...').
+    if (isIssuedInstant(createdAt) && typeof sessionId === 'string' && SESSION_ID.test(sessionId)) return { createdAt, sessionId };
   } catch {
     // fall through
   }
