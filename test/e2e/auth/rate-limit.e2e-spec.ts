@@ -1,7 +1,7 @@
 import { createTestApp, TestApp } from '@app/test-app';
 import { accountsClient } from './accounts-client';
 
-describe('rate limit per client address on sign-in and registration', () => {
+describe('rate limit per client address on sign-in, registration and password changes', () => {
   let app: TestApp;
   beforeAll(async () => {
     app = await createTestApp({ env: { RATE_LIMIT_PER_MINUTE: '3', TRUST_PROXY: 'on' } });
@@ -27,5 +27,23 @@ describe('rate limit per client address on sign-in and registration', () => {
     const statuses = [];
     for (let i = 0; i < 4; i++) statuses.push((await register(i)).statusCode);
     expect(statuses).toEqual([201, 201, 201, 429]);
+  });
+
+  it('limits guesses of the current password on a password change the same way', async () => {
+    const client = accountsClient(app);
+    await app.inject({ method: 'POST', url: '/v1/accounts', payload: { email: 'changer@example.com', password: 'Xq7#vLp2!mZk9w' }, headers: from('198.51.100.4') });
+    const signedIn = await client.login('changer@example.com', 'Xq7#vLp2!mZk9w', from('198.51.100.5'));
+    const token = signedIn.json<{ accessToken: string }>().accessToken;
+    const guess = (i: number) =>
+      app.inject({
+        method: 'POST',
+        url: '/v1/me/password',
+        token,
+        payload: { currentPassword: `Guess-Number-${i}!x`, newPassword: 'Zr4&Lp9$Vb2!Xq7#' },
+        headers: from('198.51.100.6'),
+      });
+    const statuses = [];
+    for (let i = 0; i < 4; i++) statuses.push((await guess(i)).statusCode);
+    expect(statuses).toEqual([400, 400, 400, 429]);
   });
 });
