@@ -1,5 +1,5 @@
 import { RecordedEvent } from '@app/event-store';
-import { Backoff, JobHandler, WorkerOptions } from '@app/messaging';
+import { Backoff, JobHandler, Schedule, ScheduledJob, WorkerOptions } from '@app/messaging';
 
 /** A job a reaction asks for. Its id is derived from the event id, so re-driving an event is a no-op. */
 export interface JobRequest {
@@ -29,6 +29,19 @@ export interface JobWorker {
   readonly queue: string;
   readonly handler: JobHandler;
   readonly options?: WorkerOptions;
+  /**
+   * Upserted into `queue` when this worker starts (`ReadSide.start` with workers), so only processes
+   * that run the worker schedule its jobs; an api-only process never does.
+   */
+  readonly schedules?: readonly WorkerSchedule[];
+}
+
+/** A job enqueued on every occurrence of `schedule` (see `JobQueue.upsertSchedule`). */
+export interface WorkerSchedule {
+  /** Stable: part of every occurrence's job id. */
+  readonly name: string;
+  readonly schedule: Schedule;
+  readonly job: ScheduledJob<unknown>;
 }
 
 export function jobIdFor(reaction: Reaction, event: RecordedEvent, job: JobRequest): string {

@@ -46,7 +46,10 @@ export class ReadSide {
     if (options.projections ?? true) for (const runner of this.projectionRunners) await runner.start();
     if (options.reactions ?? true) for (const runner of this.reactionRunners) await runner.start();
     if (options.workers ?? true) {
-      for (const worker of this.registry.workers) this.queue.registerWorker(worker.queue, worker.handler, worker.options);
+      for (const worker of this.registry.workers) {
+        this.queue.registerWorker(worker.queue, worker.handler, worker.options);
+        for (const { name, schedule, job } of worker.schedules ?? []) await this.queue.upsertSchedule(worker.queue, name, schedule, job);
+      }
     }
   }
 
