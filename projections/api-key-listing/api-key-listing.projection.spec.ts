@@ -67,7 +67,8 @@ describe('api-key-listing projection', () => {
 
   const rows = () =>
     testbed.rows<Record<string, unknown>>(
-      `SELECT key_id, account_id, name, prefix, scopes, created_at, expires_at, grace_until, revoked_at, rotated_from, replaced_by
+      `SELECT key_id, account_id, name, prefix, scopes, created_at, expires_at, grace_until, revoked_at, rotated_from, replaced_by,
+              expiry_recorded_at
        FROM api_key_listing ORDER BY created_at, key_id`,
     );
 
@@ -87,6 +88,7 @@ describe('api-key-listing projection', () => {
       revoked_at: null,
       rotated_from: null,
       replaced_by: null,
+      expiry_recorded_at: null,
     });
     expect(JSON.stringify(await testbed.rows('SELECT * FROM api_key_listing'))).not.toContain('e'.repeat(64));
   });
@@ -122,8 +124,16 @@ describe('api-key-listing projection', () => {
       .decide({ kind: 'RecordApiKeyExpiry', now: new Date('2026-06-02T00:00:00Z') }, '2026-06-02T00:00:00.000Z');
     expect(key.recorded.map((event) => event.type)).toEqual(['api_key.created', 'api_key.expired']);
     await testbed.feed(key.recorded);
-    expect(await rows()).toEqual([expect.objectContaining({ key_id: 'key-1', expires_at: new Date('2026-06-01T00:00:00.000Z'), revoked_at: null })]);
+    expect(await rows()).toEqual([
+      expect.objectContaining({
+        key_id: 'key-1',
+        expires_at: new Date('2026-06-01T00:00:00.000Z'),
+        revoked_at: null,
+        expiry_recorded_at: new Date('2026-06-02T00:00:00.000Z'),
+      }),
+    ]);
   });
+
 
   it('gives the same rows when the same events are fed twice', async () => {
     const key = new KeyHistory('key-1')

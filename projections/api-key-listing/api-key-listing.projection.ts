@@ -9,6 +9,8 @@ import { Projection, TableNames } from '@app/projections';
  * Stores only instants (created, expiry, end of a rotation's grace period, revocation): the status,
  * `stale` and `rotationDue` are computed when read, from these and the clock. `lastUsedAt` is not here:
  * it comes from no event (see `api_key_last_used`, written in batches by the verify route).
+ * `expiry_recorded_at` only says that the audit trail has the key's `expired` event, so the sweep that
+ * writes those events finds the keys still missing one; no status depends on it.
  *
  * The events it folds are the api-keys context's stored schema, declared here as this read model
  * reads them (the projection spec checks them against the context's own event types), so that the
@@ -50,7 +52,7 @@ function isListingEvent(event: RecordedEvent): event is RecordedEvent & ListingE
 
 export const apiKeyListingProjection: Projection = {
   name: 'api-key-listing',
-  version: 1,
+  version: 2,
   eventTypePrefixes: ['api_key.'],
   tables: [
     {
@@ -67,9 +69,12 @@ export const apiKeyListingProjection: Projection = {
           grace_until timestamptz,
           revoked_at timestamptz,
           rotated_from text,
-          replaced_by text
+          replaced_by text,
+          expiry_recorded_at timestamptz
         );
-        CREATE INDEX {{table}}_by_account ON {{table}} (account_id, created_at DESC, key_id DESC);`,
+        CREATE INDEX {{table}}_by_account ON {{table}} (account_id, created_at DESC, key_id DESC);
+        CREATE INDEX {{table}}_expiry_unrecorded ON {{table}} ((LEAST(expires_at, grace_until)), key_id)
+          WHERE revoked_at IS NULL AND expiry_recorded_at IS NULL;`,
     },
   ],
 
@@ -106,6 +111,7 @@ export const apiKeyListingProjection: Projection = {
         return;
       case 'api_key.expired':
         // The status is computed from expires_at and grace_until; this event only completes the audit trail.
+        await tx.query(`UPDATE ${table} SET expiry_recorded_at = COALESCE(expiry_recorded_at, $2) WHERE key_id = $1`, [listed.data.keyId, at]);
         return;
       default:
         assertNever(listed);
