@@ -5,6 +5,7 @@ import { SqlDatabase } from '@app/database';
 import { Clock, EventCatalog } from '@app/ddd';
 import { EventStore } from '@app/event-store';
 import { registerErrorStatuses } from '@app/http';
+import { routeByJobName } from '@app/messaging';
 import { ReadSideRegistry } from '@app/projections';
 import { Logger as PinoLogger } from 'pino';
 import { apiKeyListingProjection } from '../../../projections/api-key-listing/api-key-listing.projection';
@@ -17,6 +18,7 @@ import { GetApiKeyHandler } from './get-api-key/get-api-key.handler';
 import { ListApiKeysController } from './list-api-keys/list-api-keys.controller';
 import { ListApiKeysHandler } from './list-api-keys/list-api-keys.handler';
 import { ApiKeyListingReader } from './read-model/api-key-listing.reader';
+import { API_KEYS_QUEUE, KeyExpirySweep, keyExpirySchedule, RECORD_KEY_EXPIRIES_JOB } from './record-key-expiries/key-expiry-sweep';
 import { RevokeApiKeyController } from './revoke-api-key/revoke-api-key.controller';
 import { RevokeApiKeyHandler } from './revoke-api-key/revoke-api-key.handler';
 import { RotateApiKeyController } from './rotate-api-key/rotate-api-key.controller';
@@ -68,6 +70,7 @@ class VerificationLifecycle implements OnModuleInit, OnModuleDestroy {
     RevokeApiKeyHandler,
     RotateApiKeyHandler,
     ApiKeyListingReader,
+    KeyExpirySweep,
     KeyVerificationPolicies,
     {
       provide: LastUsedBuffer,
@@ -93,8 +96,13 @@ class VerificationLifecycle implements OnModuleInit, OnModuleDestroy {
   exports: [KeyVerifier, KeyVerificationPolicies],
 })
 export class ApiKeysModule {
-  constructor(catalog: EventCatalog, readSide: ReadSideRegistry) {
+  constructor(catalog: EventCatalog, readSide: ReadSideRegistry, expirySweep: KeyExpirySweep) {
     catalog.register(apiKeyEventVersions);
     readSide.addProjection(apiKeyListingProjection);
+    readSide.addJobWorker({
+      queue: API_KEYS_QUEUE,
+      handler: routeByJobName({ [RECORD_KEY_EXPIRIES_JOB]: expirySweep.handler() }),
+      schedules: [keyExpirySchedule],
+    });
   }
 }

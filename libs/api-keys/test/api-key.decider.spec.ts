@@ -203,4 +203,9 @@ describe('api key decider: record an expiry for the audit trail', () => {
     spec.given([createdExpiring('2026-02-01T00:00:00.000Z')]).when(record('2026-01-31T00:00:00Z')).then([]);
     spec.given([createdExpiring('2026-02-01T00:00:00.000Z'), revoked]).when(record('2026-02-03T00:00:00Z')).then([]);
   });
+
+  it('records nothing for a key without expiry or rotation, nor for a key that does not exist', () => {
+    spec.given([created]).when(record('2036-01-01T00:00:00Z')).then([]);
+    spec.given([]).when(record('2026-02-03T00:00:00Z')).then([]);
+  });
 });

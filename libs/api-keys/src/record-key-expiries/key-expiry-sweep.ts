@@ -1,0 +1,82 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { CLOCK, LOGGER, SQL_DATABASE } from '@app/core';
+import { SqlDatabase } from '@app/database';
+import { Clock, CommandRunner, systemContext } from '@app/ddd';
+import { JobHandler } from '@app/messaging';
+import { WorkerSchedule } from '@app/projections';
+import { Logger as PinoLogger } from 'pino';
+import { API_KEY_LISTING_TABLE } from '../../../../projections/api-key-listing/api-key-listing.projection';
+import { apiKeyDecider } from '../domain/api-key.decider';
+import { apiKeyStream } from '../domain/api-key.events';
+
+export const API_KEYS_QUEUE = 'api-keys';
+export const RECORD_KEY_EXPIRIES_JOB = 'record-key-expiries';
+/** Keys looked at per run; what is left waits for the next run. */
+export const KEY_EXPIRY_BATCH = 500;
+
+export const keyExpirySchedule: WorkerSchedule = {
+  name: 'api-keys.record-key-expiries',
+  // Cron, not everyMs: processes sharing a database then enqueue the same job id per occurrence.
+  schedule: { cron: '*/5 * * * *' },
+  // The next occurrence is the real retry; the failed list keeps a run that failed three times.
+  job: { name: RECORD_KEY_EXPIRIES_JOB, payload: {}, attempts: 3, backoff: { type: 'fixed', delayMs: 60_000 } },
+};
+
+export interface KeyExpirySweepOutcome {
+  readonly examined: number;
+  readonly recorded: number;
+}
+
+/**
+ * Tidying only: writes `api_key.expired` into the audit trail of keys whose expiry (or rotation grace
+ * period) has passed. A key stops working at that instant whether or not this ever runs: verification
+ * and the listing compare the stored instants with the clock.
+ *
+ * Candidates come from the listing (not revoked, no expiry recorded, effective end passed); each is then
+ * decided on its own stream and appended with that stream's exact revision, so a key revoked or already
+ * recorded meanwhile gets nothing, and a second run appends nothing.
+ */
+@Injectable()
+export class KeyExpirySweep {
+  constructor(
+    private readonly runner: CommandRunner,
+    @Inject(SQL_DATABASE) private readonly db: SqlDatabase,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(LOGGER) private readonly logger: PinoLogger,
+  ) {}
+
+  handler(): JobHandler {
+    return async (job) => {
+      const outcome = await this.run(job.id);
+      if (outcome.recorded > 0) this.logger.info({ component: 'api-keys', ...outcome }, 'key expiries recorded');
+    };
+  }
+
+  async run(correlationId: string, batch = KEY_EXPIRY_BATCH): Promise<KeyExpirySweepOutcome> {
+    const now = this.clock.now();
+    const { rows } = await this.db.query<{ key_id: string; account_id: string }>(
+      `SELECT key_id, account_id FROM ${API_KEY_LISTING_TABLE}
+        WHERE revoked_at IS NULL AND expiry_recorded_at IS NULL AND LEAST(expires_at, grace_until) <= $1
+        ORDER BY LEAST(expires_at, grace_until), key_id
+        LIMIT $2`,
+      [now.toISOString(), batch],
+    );
+    let recorded = 0;
+    const failures: string[] = [];
+    for (const { key_id: keyId, account_id: accountId } of rows) {
+      try {
+        const outcome = await this.runner.run(apiKeyStream(keyId), apiKeyDecider, { kind: 'RecordApiKeyExpiry', now }, systemContext(correlationId), {
+          accountId,
+          occurredAt: now,
+        });
+        recorded += outcome.events.length;
+      } catch (error) {
+        // One key's trouble must not hold back the others; the job fails at the end so it is retried.
+        failures.push(keyId);
+        this.logger.warn({ component: 'api-keys', keyId, err: (error as Error).message }, 'key expiry not recorded');
+      }
+    }
+    if (failures.length > 0) throw new Error(`expiry of ${failures.length} of ${rows.length} keys not recorded`);
+    return { examined: rows.length, recorded };
+  }
+}
