@@ -17,6 +17,8 @@ export {
   passwordResetMail,
   PasswordResetMail,
   PendingPasswordReset,
+  RecordSessionEnd,
+  sessionEndedByTime,
   signInOutcome,
 } from './domain/account.decider';
 export {

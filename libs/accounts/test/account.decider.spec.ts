@@ -1,4 +1,4 @@
-import { accountDecider, AccountEventType, effectiveRoles, ExistingAccount, SessionEndReason, signInOutcome } from '@app/accounts';
+import { accountDecider, AccountEventType, effectiveRoles, ExistingAccount, liveSessions, SessionEndReason, signInOutcome } from '@app/accounts';
 import { deciderSpec } from '@app/testing';
 
 const spec = deciderSpec(accountDecider);
@@ -71,10 +71,12 @@ describe('account decider: sessions', () => {
       .then([ended('s-1', 'ended_by_owner'), ended('s-3', 'ended_by_owner')]);
   });
 
-  it('forgets sessions past their absolute end as later events fold', () => {
-    const state = spec.given([registered, started('s-old', '2026-01-05T10:00:00.000Z'), { ...verified, occurredAt: '2026-01-05T11:00:00.000Z' }])
-      .state as ExistingAccount;
-    expect(Object.keys(state.sessions)).toEqual([]);
+  it('no longer counts a session past its absolute end as live, but keeps it until its end is recorded', () => {
+    const history = [registered, started('s-old', '2026-01-05T10:00:00.000Z'), { ...verified, occurredAt: '2026-01-05T11:00:00.000Z' }];
+    const state = spec.given(history).state as ExistingAccount;
+    expect(liveSessions(state, new Date('2026-01-05T11:00:00Z'))).toEqual([]);
+    expect(Object.keys(state.sessions)).toEqual(['s-old']);
+    spec.given(history).when({ kind: 'EndSession', sessionId: 's-old', reason: 'signed_out', now: new Date('2026-01-05T11:00:00Z') }).thenThrows('not_found');
   });
 });
 

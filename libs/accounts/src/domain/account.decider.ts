@@ -51,7 +51,10 @@ export interface ExistingAccount {
   readonly status: 'active' | 'suspended';
   readonly roles: readonly StaffRole[];
   readonly mfaFactors: readonly MfaFactor[];
-  /** Sessions started and not ended; those past their absolute end are dropped as later events fold. */
+  /**
+   * Sessions started and not ended by an event, including those past their absolute end (not live:
+   * see `liveSessions`) until the sweep records their end.
+   */
   readonly sessions: Readonly<Record<string, AccountSession>>;
   /** The last sign-in guard event mirrored into this stream, so a re-driven mirror is a no-op. */
   readonly lastMirroredGuardEvent: { readonly stream: string; readonly revision: number } | null;
@@ -104,6 +107,19 @@ export interface EndOtherSessions {
   readonly kind: 'EndOtherSessions';
   readonly keepSessionId: string;
   readonly now: Date;
+}
+
+/**
+ * For the sweep that writes the audit trail's `idle` / `expired` endings; never needed for a session to
+ * stop working. Records an end only if time had decided it by `asOf`, from the session's absolute end
+ * and `lastActiveAt` (the activity table's value; null when it has no row, then only the absolute end counts).
+ */
+export interface RecordSessionEnd {
+  readonly kind: 'RecordSessionEnd';
+  readonly sessionId: string;
+  readonly lastActiveAt: Date | null;
+  readonly idleSeconds: number;
+  readonly asOf: Date;
 }
 
 export type GuardEventToMirror =
@@ -169,6 +185,7 @@ export type AccountCommand =
   | StartSession
   | EndSession
   | EndOtherSessions
+  | RecordSessionEnd
   | MirrorSignInGuard
   | SetStaffRoles
   | SuspendAccount
@@ -204,9 +221,21 @@ export function effectiveRoles(state: ExistingAccount, bootstrapAdminEmail: stri
   return canonicalRoles(bootstrap ? [...state.roles, 'admin'] : state.roles);
 }
 
-function withoutSessionsEndedBy(sessions: Readonly<Record<string, AccountSession>>, instant: string): Record<string, AccountSession> {
-  const now = Date.parse(instant);
-  return Object.fromEntries(Object.entries(sessions).filter(([, session]) => Date.parse(session.expiresAt) > now));
+/**
+ * How time ended a session by `asOf`, if it did: idle once `lastActiveAt + idleSeconds` is reached,
+ * expired at its absolute end, whichever came first. The same rule as the session check on every request.
+ */
+export function sessionEndedByTime(
+  session: AccountSession,
+  lastActiveAt: Date | null,
+  idleSeconds: number,
+  asOf: Date,
+): { readonly reason: 'idle' | 'expired'; readonly endedAt: string } | null {
+  const absoluteEnd = Date.parse(session.expiresAt);
+  const idleEnd = lastActiveAt === null ? Infinity : lastActiveAt.getTime() + idleSeconds * 1000;
+  const end = Math.min(absoluteEnd, idleEnd);
+  if (end > asOf.getTime()) return null;
+  return idleEnd < absoluteEnd ? { reason: 'idle', endedAt: new Date(idleEnd).toISOString() } : { reason: 'expired', endedAt: session.expiresAt };
 }
 
 export function evolveAccount(state: AccountState, event: Occurred<AccountEvent>): AccountState {
@@ -228,18 +257,17 @@ export function evolveAccount(state: AccountState, event: Occurred<AccountEvent>
     };
   }
   if (!state.exists) return state;
-  const current: ExistingAccount = { ...state, sessions: withoutSessionsEndedBy(state.sessions, event.occurredAt) };
   switch (event.type) {
     case AccountEventType.EmailVerified:
-      return { ...current, emailVerified: true };
+      return { ...state, emailVerified: true };
     case AccountEventType.PasswordChanged:
       // Whatever the way, a new password voids an outstanding reset link.
-      return { ...current, passwordHashSealed: event.data.passwordHashSealed, pendingPasswordReset: null };
+      return { ...state, passwordHashSealed: event.data.passwordHashSealed, pendingPasswordReset: null };
     case AccountEventType.SessionStarted:
       return {
-        ...current,
+        ...state,
         sessions: {
-          ...current.sessions,
+          ...state.sessions,
           [event.data.sessionId]: {
             sessionId: event.data.sessionId,
             method: event.data.method,
@@ -249,34 +277,34 @@ export function evolveAccount(state: AccountState, event: Occurred<AccountEvent>
         },
       };
     case AccountEventType.SessionEnded: {
-      const { [event.data.sessionId]: _ended, ...rest } = current.sessions;
-      return { ...current, sessions: rest };
+      const { [event.data.sessionId]: _ended, ...rest } = state.sessions;
+      return { ...state, sessions: rest };
     }
     case AccountEventType.SignInFailed:
     case AccountEventType.SignInLocked:
-      return { ...current, lastMirroredGuardEvent: { stream: event.data.guardStream, revision: event.data.guardRevision } };
+      return { ...state, lastMirroredGuardEvent: { stream: event.data.guardStream, revision: event.data.guardRevision } };
     case AccountEventType.StaffRolesChanged:
-      return { ...current, roles: canonicalRoles(event.data.roles) };
+      return { ...state, roles: canonicalRoles(event.data.roles) };
     case AccountEventType.Suspended:
-      return { ...current, status: 'suspended' };
+      return { ...state, status: 'suspended' };
     case AccountEventType.Reinstated:
-      return { ...current, status: 'active' };
+      return { ...state, status: 'active' };
     case AccountEventType.IdentityLinked: {
       const { provider, issuer, subject, email } = event.data;
-      return { ...current, identities: [...current.identities, { provider, issuer, subject, email, linkedAt: event.occurredAt }] };
+      return { ...state, identities: [...state.identities, { provider, issuer, subject, email, linkedAt: event.occurredAt }] };
     }
     case AccountEventType.IdentityUnlinked:
       return {
-        ...current,
-        identities: current.identities.filter((identity) => !(identity.issuer === event.data.issuer && identity.subject === event.data.subject)),
+        ...state,
+        identities: state.identities.filter((identity) => !(identity.issuer === event.data.issuer && identity.subject === event.data.subject)),
       };
     case AccountEventType.PasswordResetRequested:
       return {
-        ...current,
+        ...state,
         pendingPasswordReset: { requestId: event.data.requestId, requestedAt: event.occurredAt, expiresAt: event.data.expiresAt },
       };
     case AccountEventType.PasswordResetCompleted:
-      return { ...current, pendingPasswordReset: null };
+      return { ...state, pendingPasswordReset: null };
     default:
       return assertNever(event);
   }
@@ -348,6 +376,13 @@ export function decideAccount(command: AccountCommand, state: AccountState): Acc
     }
     case 'EndOtherSessions':
       return endAll(existing(state), command.now, 'ended_by_owner', command.keepSessionId);
+    case 'RecordSessionEnd': {
+      // Nothing for a session already ended by an event (or unknown): a second run records nothing.
+      const session = state.exists ? state.sessions[command.sessionId] : undefined;
+      const ended = session && sessionEndedByTime(session, command.lastActiveAt, command.idleSeconds, command.asOf);
+      if (!ended) return [];
+      return [{ type: AccountEventType.SessionEnded, data: { sessionId: command.sessionId, reason: ended.reason, endedAt: ended.endedAt } }];
+    }
     case 'MirrorSignInGuard': {
       const account = existing(state);
       return [...command.events]

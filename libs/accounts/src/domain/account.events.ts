@@ -67,16 +67,28 @@ export type AccountSessionStarted = DomainEvent<
   }
 >;
 
+/**
+ * `idle` (unused for SESSION_IDLE_SECONDS) and `expired` (past its absolute end) are recorded afterwards
+ * by a sweep, for the audit trail only: such a session stopped working at that instant, decided when
+ * read from the stored instants and the clock, whether or not the event was ever written.
+ */
 export type SessionEndReason =
   | 'signed_out'
   | 'ended_by_owner'
   | 'password_changed'
   | 'suspended'
-  | 'refresh_token_reused';
+  | 'refresh_token_reused'
+  | 'idle'
+  | 'expired';
 
 export type AccountSessionEnded = DomainEvent<
   typeof AccountEventType.SessionEnded,
-  { readonly sessionId: string; readonly reason: SessionEndReason }
+  {
+    readonly sessionId: string;
+    readonly reason: SessionEndReason;
+    /** Only for `idle` and `expired`: the instant time ended the session, earlier than the event. */
+    readonly endedAt?: string;
+  }
 >;
 
 /**
