@@ -66,6 +66,20 @@ describe('AccountSessions projection', () => {
     ]);
   });
 
+  it('dates an idle or expired ending at the instant time ended the session, not when the sweep recorded it', async () => {
+    await testbed.feed([
+      ...events,
+      recordedEvent(stream, 4, AccountEventType.SessionEnded, { sessionId: 's-2', reason: 'idle', endedAt: '2026-01-06T10:00:00.000Z' }, {
+        accountId: 'a-1',
+        occurredAt: '2026-01-06T10:04:00.000Z',
+      }),
+    ]);
+    expect(await rows()).toEqual([
+      expect.objectContaining({ session_id: 's-1', ended_at: '2026-01-05 11:00:00+00', end_reason: 'signed_out' }),
+      expect.objectContaining({ session_id: 's-2', ended_at: '2026-01-06 10:00:00+00', end_reason: 'idle' }),
+    ]);
+  });
+
   it('gives the same rows when the same events are fed twice', async () => {
     await testbed.feed(events);
     const once = await rows();

@@ -4,8 +4,9 @@ import { Projection, TableNames } from '@app/projections';
 
 /**
  * AccountSessions: one row per session an account started, for `GET /v1/sessions`: when and from where
- * it started, its absolute end, and when and why it ended. Idle expiry is not here (it comes from no
- * event): the listing joins the session activity table and decides liveness when read.
+ * it started, its absolute end, and when and why it ended. Idle expiry is decided when read (the
+ * listing joins the session activity table); an `idle` or `expired` ending only appears here once the
+ * sweep has recorded it, with the instant time ended the session.
  *
  * The event types are the accounts context's stored schema, declared here as this read model reads
  * them (the spec checks them against the context's own), so the context registers it without a cycle.
@@ -16,7 +17,7 @@ export const accountSessionsEventTypes = ['account.session_started', 'account.se
 
 export const accountSessionsProjection: Projection = {
   name: 'account-sessions',
-  version: 1,
+  version: 2,
   eventTypePrefixes: accountSessionsEventTypes,
   tables: [
     {
@@ -33,7 +34,8 @@ export const accountSessionsProjection: Projection = {
           ended_at timestamptz,
           end_reason text
         );
-        CREATE INDEX {{table}}_account ON {{table}} (account_id, created_at DESC, session_id DESC);`,
+        CREATE INDEX {{table}}_account ON {{table}} (account_id, created_at DESC, session_id DESC);
+        CREATE INDEX {{table}}_open ON {{table}} (expires_at) WHERE ended_at IS NULL;`,
     },
   ],
   async apply(event: RecordedEvent, tx: SqlExecutor, tables: TableNames): Promise<void> {
@@ -48,9 +50,10 @@ export const accountSessionsProjection: Projection = {
         );
         return;
       case 'account.session_ended':
+        // `endedAt` (idle, expired): the sweep records such an end after the instant time decided it.
         await tx.query(`UPDATE ${table} SET ended_at = $2, end_reason = $3 WHERE session_id = $1 AND ended_at IS NULL`, [
           data.sessionId,
-          event.metadata.occurredAt,
+          data.endedAt ?? event.metadata.occurredAt,
           data.reason,
         ]);
         return;
