@@ -23,6 +23,7 @@ import { GetProfileController, ProfileReader } from './get-profile/get-profile.c
 import { ListSessionsController } from './list-sessions/list-sessions.controller';
 import { SessionListing } from './list-sessions/session-listing';
 import { PasswordRules } from './password-policy/password-policy.service';
+import { RECORD_SESSION_ENDS_JOB, SessionEndSweep, sessionEndSchedule } from './record-session-ends/session-end-sweep';
 import { RefreshSessionController } from './refresh-session/refresh-session.controller';
 import { RefreshSessionHandler } from './refresh-session/refresh-session.handler';
 import { RegisterAccountController } from './register-account/register-account.controller';
@@ -103,6 +104,7 @@ registerErrorStatuses(accountErrorStatuses);
     SignInGuardMirror,
     PasswordResetLinks,
     PasswordResetEmails,
+    SessionEndSweep,
     AccountSessionAuthority,
     { provide: SessionAuthority, useExisting: AccountSessionAuthority },
   ],
@@ -115,6 +117,7 @@ export class AccountsModule implements OnModuleInit {
     mirror: SignInGuardMirror,
     verificationEmails: VerificationEmails,
     passwordResetEmails: PasswordResetEmails,
+    sessionEndSweep: SessionEndSweep,
     @Inject(SQL_DATABASE) private readonly db: SqlDatabase,
     private readonly hasher: PasswordHasher,
     rules: PasswordRules,
@@ -133,7 +136,9 @@ export class AccountsModule implements OnModuleInit {
         [SEND_VERIFICATION_EMAIL_JOB]: verificationEmails.handler(),
         [MIRROR_SIGN_IN_GUARD_JOB]: mirror.handler(),
         [SEND_PASSWORD_RESET_EMAIL_JOB]: passwordResetEmails.handler(),
+        [RECORD_SESSION_ENDS_JOB]: sessionEndSweep.handler(),
       }),
+      schedules: [sessionEndSchedule],
     });
   }
 

@@ -17,10 +17,12 @@ export class SessionEnder {
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  async run(accountId: string, command: (now: Date) => AccountCommand, context: RequestContext): Promise<void> {
+  /** Resolves to the ids of the sessions the command ended. */
+  async run(accountId: string, command: (now: Date) => AccountCommand, context: RequestContext): Promise<readonly string[]> {
     const now = this.clock.now();
     const outcome = await this.runner.run(accountStream(accountId), accountDecider, command(now), context, { accountId, occurredAt: now });
     const ended = outcome.events.flatMap((event) => (event.type === AccountEventType.SessionEnded ? [event.data.sessionId] : []));
     await this.tokens.forget(ended);
+    return ended;
   }
 }
