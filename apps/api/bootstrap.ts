@@ -10,6 +10,8 @@ export interface ReadSideRoles {
   readonly projections: boolean;
   readonly reactions: boolean;
   readonly workers: boolean;
+  /** Upsert the workers' schedules (default: as `workers`). */
+  readonly schedules?: boolean;
 }
 
 export interface StartedApi {

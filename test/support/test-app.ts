@@ -18,6 +18,11 @@ export interface TestAppOptions {
   readonly clock?: ManualClock;
   /** Run projections, reactions and job workers in this instance (default true). */
   readonly readSide?: boolean;
+  /**
+   * Upsert the job workers' schedules (default false): they follow the wall clock, so a sweep would run
+   * whenever a real 5-minute boundary passes. Tests run a scheduled job by enqueueing it.
+   */
+  readonly schedules?: boolean;
   readonly queue?: JobQueue;
   /** Collect the structured log lines (info and above) instead of discarding them. */
   readonly logLines?: string[];
@@ -78,7 +83,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   const withReadSide = options.readSide ?? true;
   const started = await startApi(runtime, {
     listen: false,
-    roles: withReadSide ? { projections: true, reactions: true, workers: true } : undefined,
+    roles: withReadSide ? { projections: true, reactions: true, workers: true, schedules: options.schedules ?? false } : undefined,
   });
   await started.app.getHttpAdapter().getInstance().ready();
   const queues = [...new Set(runtime.readSide.workers.map((worker) => worker.queue))];

@@ -41,13 +41,19 @@ export class ReadSide {
     for (const runner of this.projectionRunners) await runner.ensureTables();
   }
 
-  async start(options: { projections?: boolean; reactions?: boolean; workers?: boolean } = {}): Promise<void> {
+  /**
+   * `schedules` (default: as `workers`) upserts the workers' schedules; tests on a manual clock turn it
+   * off, since schedules follow the wall clock and would run sweeps at moments the test does not choose.
+   */
+  async start(options: { projections?: boolean; reactions?: boolean; workers?: boolean; schedules?: boolean } = {}): Promise<void> {
     await ReadSide.migrate(this.db);
     if (options.projections ?? true) for (const runner of this.projectionRunners) await runner.start();
     if (options.reactions ?? true) for (const runner of this.reactionRunners) await runner.start();
-    if (options.workers ?? true) {
+    const workers = options.workers ?? true;
+    if (workers) {
       for (const worker of this.registry.workers) {
         this.queue.registerWorker(worker.queue, worker.handler, worker.options);
+        if (!(options.schedules ?? workers)) continue;
         for (const { name, schedule, job } of worker.schedules ?? []) await this.queue.upsertSchedule(worker.queue, name, schedule, job);
       }
     }

@@ -42,6 +42,12 @@ describe('read side: schedules of job workers', () => {
     expect(await jobsRunFor(100)).toEqual(['tidy {"batch":500}']);
   });
 
+  it('schedules nothing when told not to, while the worker still runs the jobs it is given', async () => {
+    await readSide().start({ projections: false, reactions: false, workers: true, schedules: false });
+    await queue.enqueue('tidying', 'tidy', { batch: 1 }, { jobId: 'by-hand' });
+    expect(await jobsRunFor(100)).toEqual(['tidy {"batch":1}']);
+  });
+
   it('schedules nothing in a process that does not run workers', async () => {
     await readSide().start({ projections: true, reactions: true, workers: false });
     queue.registerWorker('tidying', async (job) => void handled.push(job));
