@@ -1,6 +1,6 @@
 export { physicalTableName, Projection, ProjectionTable, renderDdl, TableNames } from './projection';
 export { ProjectionTestbed } from './projection-testbed';
-export { JobRequest, jobIdFor, JobWorker, Reaction, WorkerSchedule } from './reaction';
+export { JobRequest, jobIdFor, sweepSchedule, JobWorker, Reaction, WorkerSchedule } from './reaction';
 export { ReadSideRegistry } from './read-side-registry';
 export { LAG_CAP, ProjectionRunner, ProjectionStatus } from './projection-runner';
 export { ReactionRunner, ReactionStatus } from './reaction-runner';

@@ -44,6 +44,19 @@ export interface WorkerSchedule {
   readonly job: ScheduledJob<unknown>;
 }
 
+/**
+ * The schedule of a tidy-up sweep: every 5 minutes by cron, not `everyMs`, so processes sharing a
+ * database enqueue the same job id per occurrence. The next occurrence is the real retry; the failed
+ * list keeps a run that failed three times.
+ */
+export function sweepSchedule(name: string, jobName: string): WorkerSchedule {
+  return {
+    name,
+    schedule: { cron: '*/5 * * * *' },
+    job: { name: jobName, payload: {}, attempts: 3, backoff: { type: 'fixed', delayMs: 60_000 } },
+  };
+}
+
 export function jobIdFor(reaction: Reaction, event: RecordedEvent, job: JobRequest): string {
   return [reaction.name, job.name, event.id, job.key].filter((part) => part !== undefined).join('/');
 }

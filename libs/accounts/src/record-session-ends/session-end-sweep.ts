@@ -4,7 +4,7 @@ import { APP_CONFIG, CLOCK, LOGGER, SQL_DATABASE } from '@app/core';
 import { SqlDatabase } from '@app/database';
 import { Clock, systemContext } from '@app/ddd';
 import { JobHandler } from '@app/messaging';
-import { WorkerSchedule } from '@app/projections';
+import { sweepSchedule } from '@app/projections';
 import { Logger as PinoLogger } from 'pino';
 import { ACCOUNT_SESSIONS_TABLE } from '../../../../projections/account-sessions/account-sessions.projection';
 import { SessionEnder } from '../sessions/session-ender';
@@ -21,13 +21,7 @@ export const SESSION_END_BATCH = 500;
  */
 export const SESSION_END_SETTLE_SECONDS = ACTIVITY_RESOLUTION_SECONDS;
 
-export const sessionEndSchedule: WorkerSchedule = {
-  name: 'accounts.record-session-ends',
-  // Cron, not everyMs: processes sharing a database then enqueue the same job id per occurrence.
-  schedule: { cron: '*/5 * * * *' },
-  // The next occurrence is the real retry; the failed list keeps a run that failed three times.
-  job: { name: RECORD_SESSION_ENDS_JOB, payload: {}, attempts: 3, backoff: { type: 'fixed', delayMs: 60_000 } },
-};
+export const sessionEndSchedule = sweepSchedule('accounts.record-session-ends', RECORD_SESSION_ENDS_JOB);
 
 export interface SessionEndSweepOutcome {
   readonly examined: number;

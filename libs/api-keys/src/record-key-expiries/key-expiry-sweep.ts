@@ -3,7 +3,7 @@ import { CLOCK, LOGGER, SQL_DATABASE } from '@app/core';
 import { SqlDatabase } from '@app/database';
 import { Clock, CommandRunner, systemContext } from '@app/ddd';
 import { JobHandler } from '@app/messaging';
-import { WorkerSchedule } from '@app/projections';
+import { sweepSchedule } from '@app/projections';
 import { Logger as PinoLogger } from 'pino';
 import { API_KEY_LISTING_TABLE } from '../../../../projections/api-key-listing/api-key-listing.projection';
 import { apiKeyDecider } from '../domain/api-key.decider';
@@ -14,13 +14,7 @@ export const RECORD_KEY_EXPIRIES_JOB = 'record-key-expiries';
 /** Keys looked at per run; what is left waits for the next run. */
 export const KEY_EXPIRY_BATCH = 500;
 
-export const keyExpirySchedule: WorkerSchedule = {
-  name: 'api-keys.record-key-expiries',
-  // Cron, not everyMs: processes sharing a database then enqueue the same job id per occurrence.
-  schedule: { cron: '*/5 * * * *' },
-  // The next occurrence is the real retry; the failed list keeps a run that failed three times.
-  job: { name: RECORD_KEY_EXPIRIES_JOB, payload: {}, attempts: 3, backoff: { type: 'fixed', delayMs: 60_000 } },
-};
+export const keyExpirySchedule = sweepSchedule('api-keys.record-key-expiries', RECORD_KEY_EXPIRIES_JOB);
 
 export interface KeyExpirySweepOutcome {
   readonly examined: number;
