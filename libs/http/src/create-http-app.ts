@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { createServer, IncomingMessage, ServerResponse } from 'node:http';
 import { DynamicModule, LoggerService, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
@@ -8,6 +7,7 @@ import pino, { Logger as PinoLogger } from 'pino';
 import { ErrorBody } from './error-body';
 import { ErrorFilter, toErrorResponse } from './error.filter';
 import { FastLane } from './fast-lane';
+import { requestIdFrom } from './request-id';
 import { createValidationPipe } from './validation';
 
 export interface HttpAppOptions {
@@ -19,7 +19,6 @@ export interface HttpAppOptions {
   readonly logger: PinoLogger;
 }
 
-const REQUEST_ID = /^[A-Za-z0-9._-]{8,128}$/;
 
 /** Request lines without their query string: tokens and codes never reach a log line. */
 function requestSerializer(request: FastifyRequest): Record<string, unknown> {
@@ -82,10 +81,7 @@ export async function createHttpApp(module: Type<unknown> | DynamicModule, optio
       void reply.code(status).header('content-type', 'application/json; charset=utf-8').header('x-request-id', request.id).send(body);
     },
     loggerInstance: options.logger.child({}, { serializers: { req: requestSerializer as never } }) as never,
-    genReqId: (request: { headers: Record<string, string | string[] | undefined> }) => {
-      const given = request.headers['x-request-id'];
-      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
-    },
+    genReqId: (request: { headers: Record<string, string | string[] | undefined> }) => requestIdFrom(request.headers),
   });
   const app = await NestFactory.create<NestFastifyApplication>(module, adapter, {
     logger: nestLoggerOver(options.logger),

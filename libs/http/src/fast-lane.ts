@@ -1,7 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { Logger as PinoLogger } from 'pino';
 import { ErrorDetail } from './error-body';
+import { requestIdFrom } from './request-id';
 import { BODY_NOT_JSON_MESSAGE, BODY_TOO_LARGE_MESSAGE, toErrorResponse } from './error.filter';
 
 export interface FastRequest {
@@ -13,7 +13,6 @@ export interface FastRequest {
 /** Returns the 200 body, or throws a DomainError that maps to the contract's status and error body. */
 export type FastHandler = (request: FastRequest) => unknown | Promise<unknown>;
 
-const REQUEST_ID = /^[A-Za-z0-9._-]{8,128}$/;
 const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
 
 /**
@@ -48,8 +47,7 @@ export class FastLane {
     if (!handler) return false;
     const contentType = request.headers['content-type'];
     if (typeof contentType !== 'string' || !contentType.startsWith('application/json')) return false;
-    const given = request.headers['x-request-id'];
-    const requestId = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    const requestId = requestIdFrom(request.headers);
     this.readBody(request, response, requestId, (body) => this.answer(handler, { headers: request.headers, body, requestId }, response));
     return true;
   }
