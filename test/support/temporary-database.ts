@@ -3,6 +3,8 @@ import { PgDatabase, quoteIdentifier } from '@app/database';
 
 export interface TemporaryDatabase {
   readonly url: string;
+  /** A connection pool on the database; `drop()` closes every pool opened here. */
+  open(maxConnections?: number): PgDatabase;
   drop(): Promise<void>;
 }
 
@@ -17,9 +19,16 @@ export async function createTemporaryDatabase(serverUrl: string, prefix = 'test'
   }
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
+  const opened: PgDatabase[] = [];
   return {
     url: url.toString(),
+    open(maxConnections = 12) {
+      const db = new PgDatabase(url.toString(), { maxConnections });
+      opened.push(db);
+      return db;
+    },
     async drop() {
+      await Promise.all(opened.map((db) => db.close().catch(() => undefined)));
       const dropper = new PgDatabase(serverUrl, { maxConnections: 1 });
       try {
         await dropper.exec(`DROP DATABASE IF EXISTS ${quoteIdentifier(name)} WITH (FORCE)`);

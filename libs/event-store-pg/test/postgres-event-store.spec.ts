@@ -8,8 +8,7 @@ import {
   WrongExpectedRevisionError,
 } from '@app/event-store';
 import { PostgresEventStore } from '@app/event-store-pg';
-import { describeWithEnv } from '@app/testing';
-import { createThrowawayDatabase } from './throwaway-database';
+import { describeWithEnv, createTemporaryDatabase } from '@app/testing';
 
 // What this adapter promises beyond the shared contract (which EventStoreDB cannot all promise).
 
@@ -166,15 +165,15 @@ describe('PostgreSQL event store adapter on PGlite', () => {
 
 describeWithEnv('DATABASE_URL', 'PostgreSQL event store adapter on PostgreSQL', (url) => {
   adapterBehaviour(async () => {
-    const database = await createThrowawayDatabase(url, 'es_adapter');
+    const database = await createTemporaryDatabase(url, 'es_adapter');
     return { db: database.open(), openSecond: () => database.open(2), close: () => database.drop() };
   });
 
   describe('ordering under concurrent writers', () => {
-    let database: Awaited<ReturnType<typeof createThrowawayDatabase>>;
+    let database: Awaited<ReturnType<typeof createTemporaryDatabase>>;
     let store: PostgresEventStore;
     beforeAll(async () => {
-      database = await createThrowawayDatabase(url, 'es_order');
+      database = await createTemporaryDatabase(url, 'es_order');
       store = await PostgresEventStore.create(database.open(16));
     });
     afterAll(async () => {

@@ -1,13 +1,12 @@
-import { describeWithEnv } from '@app/testing';
+import { describeWithEnv, createTemporaryDatabase } from '@app/testing';
 import { eventStoreContract } from '../../event-store/test/event-store.contract';
 import { postgresContractSubject } from './pg-contract-subject';
-import { createThrowawayDatabase } from './throwaway-database';
 
 describeWithEnv('DATABASE_URL', 'PostgreSQL event store', (url) => {
   eventStoreContract(
     'PostgreSQL',
     async (context) => {
-      const database = await createThrowawayDatabase(url, 'es_contract');
+      const database = await createTemporaryDatabase(url, 'es_contract');
       return postgresContractSubject(database.open(), context, () => database.drop());
     },
     { tamper: true, concurrentWriters: true },
