@@ -45,7 +45,7 @@ export interface RecordedEvent<Type extends string = string, Data extends EventD
   readonly stream: string;
   /** 0-based position of the event in its stream. */
   readonly revision: number;
-  /** Position in the global log; increases with commit order. Use `positionToString` for JSON. */
+  /** Position in the global log; increases with commit order. It is a bigint: JSON carries it as a decimal string. */
   readonly position: bigint;
   readonly type: Type;
   readonly schemaVersion: number;
@@ -123,13 +123,4 @@ export interface EventStore {
   /** Catch up from the checkpoint, then follow live, never skipping an event that commits late. */
   subscribeToAll(options: SubscribeOptions, handler: EventHandler): Subscription;
   close(): Promise<void>;
-}
-
-export function positionToString(position: bigint): string {
-  return position.toString();
-}
-
-export function positionFromString(value: string): bigint {
-  if (!/^\d+$/.test(value)) throw new Error(`not a log position: ${value}`);
-  return BigInt(value);
 }

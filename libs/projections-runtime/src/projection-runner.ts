@@ -148,12 +148,6 @@ export class ProjectionRunner {
     };
   }
 
-  /** True when the serving generation has applied every matching event committed so far. */
-  async caughtUp(): Promise<boolean> {
-    const status = await this.status();
-    return status.lag === 0 && status.rebuilding === undefined;
-  }
-
   private follow(target: GenerationRow): void {
     this.target = target;
     this.failure = undefined;
