@@ -7,7 +7,23 @@ delete swcrc.$schema;
 swcrc.jsc.baseUrl = __dirname;
 
 // ESM-only packages that must go through the transform to load under Jest's CommonJS runtime.
-const esmPackages = ['otplib', '@otplib', '@scure', '@noble', 'openid-client', 'oidc-provider', 'jose', 'oauth4webapi', '@simplewebauthn', '@levischuck', '@peculiar', 'nanoid', 'quick-lru', '@koa', 'koa'];
+const esmPackages = [
+  'otplib',
+  '@otplib',
+  '@scure',
+  '@noble',
+  'openid-client',
+  'oidc-provider',
+  'jose',
+  'oauth4webapi',
+  '@simplewebauthn',
+  '@levischuck',
+  '@peculiar',
+  'nanoid',
+  'quick-lru',
+  '@koa',
+  'koa',
+];
 
 const moduleNameMapper = {};
 for (const [alias, [target]] of Object.entries(swcrc.jsc.paths)) {

@@ -6,12 +6,7 @@ import { CoreModule, Runtime } from '@app/core';
 import { HealthModule } from './health/health.module';
 
 /** Every bounded context's module: its controllers, handlers and read side. Add yours here. */
-export const featureModules: Type<unknown>[] = [
-  AccountsModule,
-  ApiKeysModule,
-  AuthModule,
-  SocialSignInModule,
-];
+export const featureModules: Type<unknown>[] = [AccountsModule, ApiKeysModule, AuthModule, SocialSignInModule];
 
 @Module({})
 export class ApiModule {

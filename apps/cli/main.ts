@@ -30,7 +30,9 @@ const commands: Record<string, Command> = {
         return 0;
       }
       if (status.failed) throw new Error(`${name}: rebuild failed: ${status.failed}`);
-      process.stdout.write(`${name}: rebuilding generation ${status.rebuilding?.generation ?? '?'} at position ${status.rebuilding?.position ?? '?'}\n`);
+      process.stdout.write(
+        `${name}: rebuilding generation ${status.rebuilding?.generation ?? '?'} at position ${status.rebuilding?.position ?? '?'}\n`,
+      );
       await new Promise((resolve) => setTimeout(resolve, 1000));
     }
   },

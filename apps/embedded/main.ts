@@ -14,7 +14,10 @@ async function main(): Promise<void> {
   const logger = createLogger(config.logLevel);
   const runtime = await openRuntime(config, logger);
   const started = await startApi(runtime, { listen: true, roles: { projections: true, reactions: true, workers: true } });
-  logger.info({ port: config.port, mode: config.mode, store: runtime.eventStore.name, dataDir: config.dataDir }, 'account service listening');
+  logger.info(
+    { port: config.port, mode: config.mode, store: runtime.eventStore.name, dataDir: config.dataDir },
+    'account service listening',
+  );
   exitOnSignals(logger, started.close);
 }
 

@@ -17,7 +17,10 @@ async function main(): Promise<void> {
     logger.error({ component, err: error.message }, 'read side component failed'),
   );
   await readSide.start({ projections: true, reactions: true, workers: true });
-  logger.info({ mode: config.mode, store: runtime.eventStore.name, projections: runtime.readSide.projections.map((p) => p.name) }, 'worker running');
+  logger.info(
+    { mode: config.mode, store: runtime.eventStore.name, projections: runtime.readSide.projections.map((p) => p.name) },
+    'worker running',
+  );
   exitOnSignals(logger, async () => {
     await readSide.stop();
     await context.close();

@@ -4,9 +4,15 @@ import { recordedEvent } from '@app/testing';
 import { ACCOUNT_PROFILES_TABLE, accountProfileEventTypes, accountProfileProjection } from './account-profile.projection';
 
 const stream = 'account-a-1';
-const registered = recordedEvent(stream, 0, AccountEventType.Registered, { accountId: 'a-1', email: 'ada@example.com', passwordHashSealed: 'v1.x' }, {
-  occurredAt: '2026-01-05T09:00:00.000Z',
-});
+const registered = recordedEvent(
+  stream,
+  0,
+  AccountEventType.Registered,
+  { accountId: 'a-1', email: 'ada@example.com', passwordHashSealed: 'v1.x' },
+  {
+    occurredAt: '2026-01-05T09:00:00.000Z',
+  },
+);
 const later = [
   recordedEvent(stream, 1, AccountEventType.EmailVerified, { email: 'ada@example.com' }),
   recordedEvent(stream, 2, AccountEventType.StaffRolesChanged, { roles: ['support', 'auditor'], previousRoles: [] }),
@@ -47,7 +53,9 @@ describe('AccountProfile projection', () => {
 
   it('follows verification, roles, suspension and reinstatement', async () => {
     await testbed.feed([registered, ...later]);
-    expect(await rows()).toEqual([expect.objectContaining({ email_verified: true, staff_roles: ['support', 'auditor'], status: 'suspended' })]);
+    expect(await rows()).toEqual([
+      expect.objectContaining({ email_verified: true, staff_roles: ['support', 'auditor'], status: 'suspended' }),
+    ]);
     await testbed.feed([recordedEvent(stream, 4, AccountEventType.Reinstated, {})]);
     expect(await rows()).toEqual([expect.objectContaining({ status: 'active' })]);
   });

@@ -5,20 +5,38 @@ import { ACCOUNT_SESSIONS_TABLE, accountSessionsEventTypes, accountSessionsProje
 
 const stream = 'account-a-1';
 const events = [
-  recordedEvent(stream, 1, AccountEventType.SessionStarted, { sessionId: 's-1', method: 'password', expiresAt: '2026-02-04T09:00:00.000Z' }, {
-    accountId: 'a-1',
-    occurredAt: '2026-01-05T09:00:00.000Z',
-    ip: '203.0.113.7',
-    userAgent: 'Firefox/140',
-  }),
-  recordedEvent(stream, 2, AccountEventType.SessionStarted, { sessionId: 's-2', method: 'password', expiresAt: '2026-02-04T10:00:00.000Z' }, {
-    accountId: 'a-1',
-    occurredAt: '2026-01-05T10:00:00.000Z',
-  }),
-  recordedEvent(stream, 3, AccountEventType.SessionEnded, { sessionId: 's-1', reason: 'signed_out' }, {
-    accountId: 'a-1',
-    occurredAt: '2026-01-05T11:00:00.000Z',
-  }),
+  recordedEvent(
+    stream,
+    1,
+    AccountEventType.SessionStarted,
+    { sessionId: 's-1', method: 'password', expiresAt: '2026-02-04T09:00:00.000Z' },
+    {
+      accountId: 'a-1',
+      occurredAt: '2026-01-05T09:00:00.000Z',
+      ip: '203.0.113.7',
+      userAgent: 'Firefox/140',
+    },
+  ),
+  recordedEvent(
+    stream,
+    2,
+    AccountEventType.SessionStarted,
+    { sessionId: 's-2', method: 'password', expiresAt: '2026-02-04T10:00:00.000Z' },
+    {
+      accountId: 'a-1',
+      occurredAt: '2026-01-05T10:00:00.000Z',
+    },
+  ),
+  recordedEvent(
+    stream,
+    3,
+    AccountEventType.SessionEnded,
+    { sessionId: 's-1', reason: 'signed_out' },
+    {
+      accountId: 'a-1',
+      occurredAt: '2026-01-05T11:00:00.000Z',
+    },
+  ),
 ];
 
 describe('AccountSessions projection', () => {
@@ -69,10 +87,16 @@ describe('AccountSessions projection', () => {
   it('dates an idle or expired ending at the instant time ended the session, not when the sweep recorded it', async () => {
     await testbed.feed([
       ...events,
-      recordedEvent(stream, 4, AccountEventType.SessionEnded, { sessionId: 's-2', reason: 'idle', endedAt: '2026-01-06T10:00:00.000Z' }, {
-        accountId: 'a-1',
-        occurredAt: '2026-01-06T10:04:00.000Z',
-      }),
+      recordedEvent(
+        stream,
+        4,
+        AccountEventType.SessionEnded,
+        { sessionId: 's-2', reason: 'idle', endedAt: '2026-01-06T10:00:00.000Z' },
+        {
+          accountId: 'a-1',
+          occurredAt: '2026-01-06T10:04:00.000Z',
+        },
+      ),
     ]);
     expect(await rows()).toEqual([
       expect.objectContaining({ session_id: 's-1', ended_at: '2026-01-05 11:00:00+00', end_reason: 'signed_out' }),

@@ -46,7 +46,15 @@ export const accountSessionsProjection: Projection = {
         await tx.query(
           `INSERT INTO ${table} (session_id, account_id, method, created_at, expires_at, ip, user_agent)
            VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (session_id) DO NOTHING`,
-          [data.sessionId, accountIdOf(event), data.method, event.metadata.occurredAt, data.expiresAt, event.metadata.ip ?? null, event.metadata.userAgent ?? null],
+          [
+            data.sessionId,
+            accountIdOf(event),
+            data.method,
+            event.metadata.occurredAt,
+            data.expiresAt,
+            event.metadata.ip ?? null,
+            event.metadata.userAgent ?? null,
+          ],
         );
         return;
       case 'account.session_ended':

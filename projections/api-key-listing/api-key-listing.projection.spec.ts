@@ -29,7 +29,9 @@ class KeyHistory {
   decide(command: ApiKeyCommand, occurredAt: string): this {
     for (const event of apiKeyDecider.decide(command, this.state) as ApiKeyEvent[]) {
       const revision = this.recorded.length;
-      this.recorded.push(recordedEvent(apiKeyStream(this.keyId), revision, event.type, { ...event.data }, { occurredAt, accountId: 'account-a' }));
+      this.recorded.push(
+        recordedEvent(apiKeyStream(this.keyId), revision, event.type, { ...event.data }, { occurredAt, accountId: 'account-a' }),
+      );
       this.state = evolveApiKey(this.state, { ...event, occurredAt });
     }
     return this;
@@ -97,8 +99,14 @@ describe('api-key-listing projection', () => {
     const now = new Date('2026-01-06T09:00:00Z');
     const oldKey = new KeyHistory('key-1')
       .decide(createCommand('key-1'), '2026-01-05T09:00:00.000Z')
-      .decide({ kind: 'UpdateApiKey', requestedBy: 'account-a', name: 'renamed', scopes: ['chat', 'video'], allowedScopes, now }, '2026-01-06T09:00:00.000Z')
-      .decide({ kind: 'RotateApiKey', requestedBy: 'account-a', newKeyId: 'key-2', gracePeriodSeconds: 3600, now }, '2026-01-06T09:00:00.000Z')
+      .decide(
+        { kind: 'UpdateApiKey', requestedBy: 'account-a', name: 'renamed', scopes: ['chat', 'video'], allowedScopes, now },
+        '2026-01-06T09:00:00.000Z',
+      )
+      .decide(
+        { kind: 'RotateApiKey', requestedBy: 'account-a', newKeyId: 'key-2', gracePeriodSeconds: 3600, now },
+        '2026-01-06T09:00:00.000Z',
+      )
       .decide({ kind: 'RevokeApiKey', requestedBy: 'account-a', now: new Date('2026-01-06T09:10:00Z') }, '2026-01-06T09:10:00.000Z');
     const newKey = new KeyHistory('key-2').decide(
       createCommand('key-2', { name: 'renamed', scopes: ['chat', 'video'], rotatedFrom: 'key-1', now }),
@@ -133,7 +141,6 @@ describe('api-key-listing projection', () => {
       }),
     ]);
   });
-
 
   it('gives the same rows when the same events are fed twice', async () => {
     const key = new KeyHistory('key-1')

@@ -111,7 +111,10 @@ export const apiKeyListingProjection: Projection = {
         return;
       case 'api_key.expired':
         // The status is computed from expires_at and grace_until; this event only completes the audit trail.
-        await tx.query(`UPDATE ${table} SET expiry_recorded_at = COALESCE(expiry_recorded_at, $2) WHERE key_id = $1`, [listed.data.keyId, at]);
+        await tx.query(`UPDATE ${table} SET expiry_recorded_at = COALESCE(expiry_recorded_at, $2) WHERE key_id = $1`, [
+          listed.data.keyId,
+          at,
+        ]);
         return;
       default:
         assertNever(listed);

@@ -27,7 +27,8 @@ const median = (values) => [...values].sort((a, b) => a - b)[Math.floor((values.
 async function load(url, requests, seconds = SECONDS) {
   const result = await autocannon({ url, connections: CONNECTIONS, duration: seconds, requests });
   const bad = result.non2xx + result.errors + result.timeouts;
-  if (bad > 0) throw new Error(`${url}: ${bad} failed answers (non-2xx ${result.non2xx}, errors ${result.errors}, timeouts ${result.timeouts})`);
+  if (bad > 0)
+    throw new Error(`${url}: ${bad} failed answers (non-2xx ${result.non2xx}, errors ${result.errors}, timeouts ${result.timeouts})`);
   return { rps: result.requests.average, p99: result.latency.p99, total: result.requests.total };
 }
 
@@ -42,7 +43,8 @@ async function startReference(script) {
   const port = await freePort();
   const process_ = await startProcess(join(root, 'test/bench/support', script), [String(port)], {
     env: {},
-    ready: async () => (await fetch(`http://127.0.0.1:${port}/`, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } })).ok,
+    ready: async () =>
+      (await fetch(`http://127.0.0.1:${port}/`, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } })).ok,
   });
   return { ...process_, base: `http://127.0.0.1:${port}` };
 }
@@ -50,9 +52,13 @@ async function startReference(script) {
 /** The same KeyVerifier behind raw node:http; resolves with the keys it issued itself. */
 async function startRawVerify() {
   const port = await freePort();
-  const child = spawn(process.execPath, [join(root, 'test/bench/support/raw-verify-server.mjs'), String(port), SERVICE_TOKEN, String(KEYS)], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    [join(root, 'test/bench/support/raw-verify-server.mjs'), String(port), SERVICE_TOKEN, String(KEYS)],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   const keys = await new Promise((resolve, reject) => {
     let output = '';
     child.stdout.on('data', (chunk) => {
@@ -71,7 +77,14 @@ async function startRawVerify() {
 async function startApp(dataDir, logLevel) {
   const port = await freePort();
   const process_ = await startProcess(join(root, 'dist/apps/embedded/main.js'), [], {
-    env: { DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', PLATFORM_SERVICE_TOKENS: SERVICE_TOKEN, LOG_LEVEL: logLevel, BCRYPT_COST: '10' },
+    env: {
+      DATA_DIR: dataDir,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      PLATFORM_SERVICE_TOKENS: SERVICE_TOKEN,
+      LOG_LEVEL: logLevel,
+      BCRYPT_COST: '10',
+    },
     ready: async () => (await fetch(`http://127.0.0.1:${port}/health`)).status < 500,
   });
   return { ...process_, base: `http://127.0.0.1:${port}` };
@@ -201,16 +214,25 @@ const fmt = (value) => Math.round(value).toLocaleString('en-US');
 console.log(`autocannon: ${CONNECTIONS} connections, ${SECONDS} s per measurement, ${KEYS} keys in rotation, loopback, ${ROUNDS} rounds`);
 console.log('app: the built embedded default (dist/apps/embedded/main.js, PGlite in a temporary DATA_DIR), LOG_LEVEL=warn');
 const { rounds, withRequestLogs } = await httpComparison();
-const line = (name, result, bare) => `${name} ${fmt(result.rps)} req/s (p99 ${result.p99} ms${bare ? `, ${(result.rps / bare.rps).toFixed(2)}x bare` : ''})`;
+const line = (name, result, bare) =>
+  `${name} ${fmt(result.rps)} req/s (p99 ${result.p99} ms${bare ? `, ${(result.rps / bare.rps).toFixed(2)}x bare` : ''})`;
 rounds.forEach(({ bare, fastify, raw, app }, index) => {
-  console.log(`  round ${index + 1}: ${line('bare node:http', bare)} | ${line('plain Fastify', fastify, bare)} | ${line('raw-http verify', raw, bare)} | ${line('POST /v1/keys/verify', app, bare)}`);
+  console.log(
+    `  round ${index + 1}: ${line('bare node:http', bare)} | ${line('plain Fastify', fastify, bare)} | ${line('raw-http verify', raw, bare)} | ${line('POST /v1/keys/verify', app, bare)}`,
+  );
 });
 const ratioOf = (pick) => median(rounds.map((round) => pick(round).rps / round.bare.rps));
-console.log(`  median: POST /v1/keys/verify ${fmt(median(rounds.map((r) => r.app.rps)))} req/s, p99 ${median(rounds.map((r) => r.app.p99))} ms`);
+console.log(
+  `  median: POST /v1/keys/verify ${fmt(median(rounds.map((r) => r.app.rps)))} req/s, p99 ${median(rounds.map((r) => r.app.p99))} ms`,
+);
 console.log(`  median ratio to bare node:http: POST /v1/keys/verify ${ratioOf((r) => r.app).toFixed(2)}x (aim >= 0.50x)`);
-console.log(`    for reference: plain Fastify ${ratioOf((r) => r.fastify).toFixed(2)}x, the same verifier behind raw node:http ${ratioOf((r) => r.raw).toFixed(2)}x`);
+console.log(
+  `    for reference: plain Fastify ${ratioOf((r) => r.fastify).toFixed(2)}x, the same verifier behind raw node:http ${ratioOf((r) => r.raw).toFixed(2)}x`,
+);
 console.log(`  with request logs (LOG_LEVEL=info): POST /v1/keys/verify ${fmt(withRequestLogs.rps)} req/s, p99 ${withRequestLogs.p99} ms`);
 const { rate, asynchronous } = await inProcessRate();
 console.log(`in-process KeyVerifier.verify, warm cache: ${fmt(rate)} calls/s (${asynchronous} of them had to wait for a load)`);
 const checks = await inputCheckRates();
-console.log(`input check of the verify body: class-validator ${fmt(checks.classValidator)} calls/s, hand-written ${fmt(checks.handWritten)} calls/s`);
+console.log(
+  `input check of the verify body: class-validator ${fmt(checks.classValidator)} calls/s, hand-written ${fmt(checks.handWritten)} calls/s`,
+);

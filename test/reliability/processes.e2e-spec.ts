@@ -19,7 +19,9 @@ function run(entry: string, env: Record<string, string>): ChildProcess & { outpu
 }
 
 const exited = (child: ChildProcess) =>
-  new Promise<number | null>((resolve) => (child.exitCode !== null ? resolve(child.exitCode) : child.once('exit', (code) => resolve(code))));
+  new Promise<number | null>((resolve) =>
+    child.exitCode !== null ? resolve(child.exitCode) : child.once('exit', (code) => resolve(code)),
+  );
 
 async function healthy(port: number, timeoutMs: number): Promise<Record<string, unknown>> {
   const deadline = Date.now() + timeoutMs;
@@ -39,7 +41,14 @@ describe('the embedded process (npm start)', () => {
   it('serves on PGlite under DATA_DIR, refuses a second process on that directory, and stops cleanly on SIGTERM', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'embedded-'));
     const port = await freePort();
-    const env = { DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', DATABASE_URL: '', REDIS_URL: '', EVENTSTORE_CONNECTION_STRING: '' };
+    const env = {
+      DATA_DIR: dataDir,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DATABASE_URL: '',
+      REDIS_URL: '',
+      EVENTSTORE_CONNECTION_STRING: '',
+    };
     const service = run('apps/embedded/main.ts', env);
     try {
       const health = await healthy(port, 60_000);
@@ -72,7 +81,8 @@ describeWithEnv('DATABASE_URL', 'the operators’ CLI against PostgreSQL', (serv
       DATA_ENCRYPTION_KEY: 'cli-test-data-key-long-enough-0123456789',
       LOG_LEVEL: 'error',
     };
-    const cli = (...args: string[]) => spawnSync(process.execPath, ['-r', register, join(root, 'apps/cli/main.ts'), ...args], { env, encoding: 'utf8', timeout: 60_000 });
+    const cli = (...args: string[]) =>
+      spawnSync(process.execPath, ['-r', register, join(root, 'apps/cli/main.ts'), ...args], { env, encoding: 'utf8', timeout: 60_000 });
     try {
       const status = cli('projections', 'status');
       expect(status.status).toBe(0);

@@ -63,10 +63,17 @@ describeWithEnv('DATABASE_URL', 'a projection killed with SIGKILL mid catch-up (
   });
 
   const checkpoint = async () =>
-    (await db.query<{ position: bigint }>(`SELECT position FROM projection_generations WHERE name = 'ledger-totals' ORDER BY generation DESC LIMIT 1`)).rows[0]
-      ?.position;
+    (
+      await db.query<{ position: bigint }>(
+        `SELECT position FROM projection_generations WHERE name = 'ledger-totals' ORDER BY generation DESC LIMIT 1`,
+      )
+    ).rows[0]?.position;
   const rows = async () =>
-    (await db.query<{ ledger: string; entries: number; total: bigint; checksum: string }>('SELECT ledger, entries, total, checksum FROM ledger_totals ORDER BY ledger')).rows;
+    (
+      await db.query<{ ledger: string; entries: number; total: bigint; checksum: string }>(
+        'SELECT ledger, entries, total, checksum FROM ledger_totals ORDER BY ledger',
+      )
+    ).rows;
 
   it('restarts from its checkpoint and ends exactly equal to a rebuild from zero', async () => {
     const head = await store.headPosition();

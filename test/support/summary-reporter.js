@@ -8,7 +8,8 @@ class SummaryReporter {
     for (const file of results.testResults) {
       for (const test of file.testResults) {
         if (test.status !== 'pending' && test.status !== 'skipped') continue;
-        const title = test.ancestorTitles.find((t) => t.includes('[skipped:')) ?? (test.title.includes('[skipped:') ? test.fullName : undefined);
+        const title =
+          test.ancestorTitles.find((t) => t.includes('[skipped:')) ?? (test.title.includes('[skipped:') ? test.fullName : undefined);
         if (title === undefined) continue;
         skippedReasons.set(title, (skippedReasons.get(title) ?? 0) + 1);
       }

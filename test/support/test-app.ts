@@ -41,6 +41,7 @@ export interface InjectResponse {
   statusCode: number;
   headers: Record<string, unknown>;
   body: string;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- as light-my-request types it
   json<T = any>(): T;
 }
 
@@ -100,7 +101,11 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
         method: request.method,
         url: request.url,
         headers,
-        ...(request.payload === undefined ? {} : typeof request.payload === 'string' ? { payload: request.payload } : { payload: request.payload as object }),
+        ...(request.payload === undefined
+          ? {}
+          : typeof request.payload === 'string'
+            ? { payload: request.payload }
+            : { payload: request.payload as object }),
       });
       return { statusCode: response.statusCode, headers: response.headers, body: response.body, json: () => JSON.parse(response.body) };
     },

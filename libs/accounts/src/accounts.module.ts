@@ -28,7 +28,11 @@ import { RefreshSessionController } from './refresh-session/refresh-session.cont
 import { RefreshSessionHandler } from './refresh-session/refresh-session.handler';
 import { RegisterAccountController } from './register-account/register-account.controller';
 import { RegisterAccountHandler } from './register-account/register-account.handler';
-import { PasswordResetEmails, passwordResetEmailReaction, SEND_PASSWORD_RESET_EMAIL_JOB } from './request-password-reset/password-reset-email';
+import {
+  PasswordResetEmails,
+  passwordResetEmailReaction,
+  SEND_PASSWORD_RESET_EMAIL_JOB,
+} from './request-password-reset/password-reset-email';
 import { PasswordResetLinks } from './request-password-reset/password-reset-links';
 import { RequestPasswordResetController } from './request-password-reset/request-password-reset.controller';
 import { RequestPasswordResetHandler } from './request-password-reset/request-password-reset.handler';

@@ -1,11 +1,4 @@
-import {
-  accountIdentityDecider,
-  AccountEventType,
-  ExistingAccount,
-  hasPassword,
-  planSocialSignIn,
-  ProviderIdentity,
-} from '@app/accounts';
+import { accountIdentityDecider, AccountEventType, ExistingAccount, hasPassword, planSocialSignIn, ProviderIdentity } from '@app/accounts';
 import { deciderSpec } from '@app/testing';
 
 const spec = deciderSpec(accountIdentityDecider);
@@ -39,15 +32,24 @@ describe('identity decider: an account created by the first social sign-in', () 
   const create = (identity: ProviderIdentity) => ({ kind: 'CreateAccountFromIdentity', accountId: 'a-1', identity }) as const;
 
   it('has no password, a verified email when the provider verified it, and the identity linked', () => {
-    spec.given([]).when(create(google())).then([registered(null), verified, linked(google(), 'signed_up')]);
+    spec
+      .given([])
+      .when(create(google()))
+      .then([registered(null), verified, linked(google(), 'signed_up')]);
   });
 
   it('leaves the email unverified when the provider did not verify it', () => {
-    spec.given([]).when(create(google({ emailVerified: false }))).then([registered(null), linked(google({ emailVerified: false }), 'signed_up')]);
+    spec
+      .given([])
+      .when(create(google({ emailVerified: false })))
+      .then([registered(null), linked(google({ emailVerified: false }), 'signed_up')]);
   });
 
   it('needs an email from the provider', () => {
-    spec.given([]).when(create(google({ email: null }))).thenThrows('oidc_email_missing');
+    spec
+      .given([])
+      .when(create(google({ email: null })))
+      .thenThrows('oidc_email_missing');
   });
 
   it('is refused for an account that exists', () => {
@@ -67,7 +69,10 @@ describe('identity decider: linking on sign-in by verified email (no silent pre-
   const link = (identity: ProviderIdentity) => ({ kind: 'LinkIdentity', identity, via: 'verified_email_match' }) as const;
 
   it('links when the provider and the account both verified the same email', () => {
-    spec.given([registered(), verified]).when(link(google())).then([linked(google(), 'verified_email_match')]);
+    spec
+      .given([registered(), verified])
+      .when(link(google()))
+      .then([linked(google(), 'verified_email_match')]);
   });
 
   it('refuses when the account never verified its email (someone may have registered it first)', () => {
@@ -75,25 +80,40 @@ describe('identity decider: linking on sign-in by verified email (no silent pre-
   });
 
   it('refuses when the provider did not verify the email', () => {
-    spec.given([registered(), verified]).when(link(google({ emailVerified: false }))).thenThrows('account_exists_unlinked');
+    spec
+      .given([registered(), verified])
+      .when(link(google({ emailVerified: false })))
+      .thenThrows('account_exists_unlinked');
   });
 
   it('refuses when the emails differ', () => {
-    spec.given([registered(), verified]).when(link(google({ email: 'other@example.com' }))).thenThrows('account_exists_unlinked');
+    spec
+      .given([registered(), verified])
+      .when(link(google({ email: 'other@example.com' })))
+      .thenThrows('account_exists_unlinked');
   });
 
   it('refuses a second identity of the same provider', () => {
     const first = google({ subject: 'g-old' });
-    spec.given([registered(), verified, linked(first, 'linked_by_owner')]).when(link(google())).thenThrows('identity_provider_already_linked');
+    spec
+      .given([registered(), verified, linked(first, 'linked_by_owner')])
+      .when(link(google()))
+      .thenThrows('identity_provider_already_linked');
   });
 
   it('links identities of different providers', () => {
     const other = google({ provider: 'acme', issuer: 'https://id.acme.test', subject: 'x-1' });
-    spec.given([registered(), verified, linked(google(), 'signed_up')]).when(link(other)).then([linked(other, 'verified_email_match')]);
+    spec
+      .given([registered(), verified, linked(google(), 'signed_up')])
+      .when(link(other))
+      .then([linked(other, 'verified_email_match')]);
   });
 
   it('changes nothing when the identity is already linked', () => {
-    spec.given([registered(), verified, linked(google(), 'verified_email_match')]).when(link(google())).then([]);
+    spec
+      .given([registered(), verified, linked(google(), 'verified_email_match')])
+      .when(link(google()))
+      .then([]);
   });
 
   it('writes nothing for a suspended account', () => {
@@ -106,7 +126,10 @@ describe('identity decider: linking from settings by the signed-in owner', () =>
 
   it('links an identity with another email once the account email is verified', () => {
     const work = google({ email: 'ada@work.example', emailVerified: false });
-    spec.given([registered(), verified]).when(link(work)).then([linked(work, 'linked_by_owner')]);
+    spec
+      .given([registered(), verified])
+      .when(link(work))
+      .then([linked(work, 'linked_by_owner')]);
   });
 
   it('waits for the account email to be verified', () => {
@@ -118,16 +141,25 @@ describe('identity decider: unlinking', () => {
   const unlink = { kind: 'UnlinkIdentity', provider: 'google' } as const;
 
   it('unlinks from an account that has a password', () => {
-    spec.given([registered(), verified, linked(google(), 'verified_email_match')]).when(unlink).then([unlinked(google())]);
+    spec
+      .given([registered(), verified, linked(google(), 'verified_email_match')])
+      .when(unlink)
+      .then([unlinked(google())]);
   });
 
   it('refuses to unlink the only way to sign in of an account without a password', () => {
-    spec.given([registered(null), verified, linked(google(), 'signed_up')]).when(unlink).thenThrows('last_sign_in_method');
+    spec
+      .given([registered(null), verified, linked(google(), 'signed_up')])
+      .when(unlink)
+      .thenThrows('last_sign_in_method');
   });
 
   it('unlinks one of two providers of an account without a password', () => {
     const other = google({ provider: 'acme', issuer: 'https://id.acme.test', subject: 'x-1' });
-    spec.given([registered(null), linked(google(), 'signed_up'), linked(other, 'linked_by_owner')]).when(unlink).then([unlinked(google())]);
+    spec
+      .given([registered(null), linked(google(), 'signed_up'), linked(other, 'linked_by_owner')])
+      .when(unlink)
+      .then([unlinked(google())]);
   });
 
   it('answers not_found for a provider that is not linked', () => {

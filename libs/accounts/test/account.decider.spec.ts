@@ -1,10 +1,21 @@
-import { accountDecider, AccountEventType, effectiveRoles, ExistingAccount, liveSessions, SessionEndReason, signInOutcome } from '@app/accounts';
+import {
+  accountDecider,
+  AccountEventType,
+  effectiveRoles,
+  ExistingAccount,
+  liveSessions,
+  SessionEndReason,
+  signInOutcome,
+} from '@app/accounts';
 import { deciderSpec } from '@app/testing';
 
 const spec = deciderSpec(accountDecider);
 const now = new Date('2026-01-05T09:00:00Z');
 const register = { kind: 'RegisterAccount', accountId: 'a-1', email: 'ada@example.com', passwordHashSealed: 'v1.sealed', now } as const;
-const registered = { type: AccountEventType.Registered, data: { accountId: 'a-1', email: 'ada@example.com', passwordHashSealed: 'v1.sealed' } };
+const registered = {
+  type: AccountEventType.Registered,
+  data: { accountId: 'a-1', email: 'ada@example.com', passwordHashSealed: 'v1.sealed' },
+};
 const verified = { type: AccountEventType.EmailVerified, data: { email: 'ada@example.com' } };
 const started = (sessionId: string, expiresAt = '2026-02-04T09:00:00.000Z') => ({
   type: AccountEventType.SessionStarted,
@@ -50,7 +61,10 @@ describe('account decider: sessions', () => {
   const start = { kind: 'StartSession', sessionId: 's-1', method: 'password', now, maxSeconds: 30 * 86_400 } as const;
 
   it('starts a session that ends at the latest SESSION_MAX_SECONDS later', () => {
-    spec.given([registered]).when(start).then([started('s-1', '2026-02-04T09:00:00.000Z')]);
+    spec
+      .given([registered])
+      .when(start)
+      .then([started('s-1', '2026-02-04T09:00:00.000Z')]);
   });
 
   it('refuses to start a session for a suspended account', () => {
@@ -59,9 +73,18 @@ describe('account decider: sessions', () => {
 
   it('ends a live session of its own, and answers not_found for any other id', () => {
     const end = (sessionId: string) => ({ kind: 'EndSession', sessionId, reason: 'signed_out', now }) as const;
-    spec.given([registered, started('s-1')]).when(end('s-1')).then([ended('s-1', 'signed_out')]);
-    spec.given([registered, started('s-1')]).when(end('s-of-someone-else')).thenThrows('not_found');
-    spec.given([registered, started('s-1'), ended('s-1', 'signed_out')]).when(end('s-1')).thenThrows('not_found');
+    spec
+      .given([registered, started('s-1')])
+      .when(end('s-1'))
+      .then([ended('s-1', 'signed_out')]);
+    spec
+      .given([registered, started('s-1')])
+      .when(end('s-of-someone-else'))
+      .thenThrows('not_found');
+    spec
+      .given([registered, started('s-1'), ended('s-1', 'signed_out')])
+      .when(end('s-1'))
+      .thenThrows('not_found');
   });
 
   it('ends every other session and keeps the current one', () => {
@@ -76,12 +99,16 @@ describe('account decider: sessions', () => {
     const state = spec.given(history).state as ExistingAccount;
     expect(liveSessions(state, new Date('2026-01-05T11:00:00Z'))).toEqual([]);
     expect(Object.keys(state.sessions)).toEqual(['s-old']);
-    spec.given(history).when({ kind: 'EndSession', sessionId: 's-old', reason: 'signed_out', now: new Date('2026-01-05T11:00:00Z') }).thenThrows('not_found');
+    spec
+      .given(history)
+      .when({ kind: 'EndSession', sessionId: 's-old', reason: 'signed_out', now: new Date('2026-01-05T11:00:00Z') })
+      .thenThrows('not_found');
   });
 });
 
 describe('account decider: password change', () => {
-  const change = (currentPasswordMatches: boolean) => ({ kind: 'ChangePassword', passwordHashSealed: 'v1.new', currentPasswordMatches, now }) as const;
+  const change = (currentPasswordMatches: boolean) =>
+    ({ kind: 'ChangePassword', passwordHashSealed: 'v1.new', currentPasswordMatches, now }) as const;
 
   it('changes the password and ends every session, the current one included', () => {
     spec
@@ -95,7 +122,10 @@ describe('account decider: password change', () => {
   });
 
   it('refuses without the right current password', () => {
-    spec.given([registered, started('s-1')]).when(change(false)).thenThrows('invalid_current_password');
+    spec
+      .given([registered, started('s-1')])
+      .when(change(false))
+      .thenThrows('invalid_current_password');
   });
 });
 
@@ -113,7 +143,10 @@ describe('account decider: suspension', () => {
   });
 
   it('reinstates a suspended account; a correct password then leads to a session again', () => {
-    spec.given([registered, suspended]).when({ kind: 'ReinstateAccount' }).then([{ type: AccountEventType.Reinstated, data: {} }]);
+    spec
+      .given([registered, suspended])
+      .when({ kind: 'ReinstateAccount' })
+      .then([{ type: AccountEventType.Reinstated, data: {} }]);
     const state = spec.given([registered, suspended, { type: AccountEventType.Reinstated, data: {} }]).state as ExistingAccount;
     expect(signInOutcome(state)).toBe('start_session');
     expect(signInOutcome(spec.given([registered, suspended]).state as ExistingAccount)).toBe('suspended');
@@ -130,7 +163,10 @@ describe('account decider: staff roles', () => {
 
   it('writes nothing when the roles do not change', () => {
     const granted = { type: AccountEventType.StaffRolesChanged, data: { roles: ['support'], previousRoles: [] } } as const;
-    spec.given([registered, granted]).when({ kind: 'SetStaffRoles', roles: ['support'] }).then([]);
+    spec
+      .given([registered, granted])
+      .when({ kind: 'SetStaffRoles', roles: ['support'] })
+      .then([]);
   });
 
   it('makes the bootstrap address admin only once it is verified', () => {
@@ -155,16 +191,34 @@ describe('account decider: mirrored sign-in failures', () => {
   });
 
   it('copies guard events in order, each once, whatever order and how often the jobs run', () => {
-    spec.given([registered]).when(mirror(1, 0)).then([failed(0), failed(1)]);
-    spec.given([registered, failed(0), failed(1)]).when(mirror(0, 1, 2)).then([failed(2)]);
-    spec.given([registered, failed(0), failed(1)]).when(mirror(1)).then([]);
+    spec
+      .given([registered])
+      .when(mirror(1, 0))
+      .then([failed(0), failed(1)]);
+    spec
+      .given([registered, failed(0), failed(1)])
+      .when(mirror(0, 1, 2))
+      .then([failed(2)]);
+    spec
+      .given([registered, failed(0), failed(1)])
+      .when(mirror(1))
+      .then([]);
   });
 
   it('copies a lock with its end', () => {
     spec
       .given([registered])
-      .when({ kind: 'MirrorSignInGuard', guardStream: 'signin_guard-abc', events: [{ revision: 4, kind: 'lock', lockedUntil: '2026-01-05T09:15:00.000Z' }] })
-      .then([{ type: AccountEventType.SignInLocked, data: { lockedUntil: '2026-01-05T09:15:00.000Z', guardStream: 'signin_guard-abc', guardRevision: 4 } }]);
+      .when({
+        kind: 'MirrorSignInGuard',
+        guardStream: 'signin_guard-abc',
+        events: [{ revision: 4, kind: 'lock', lockedUntil: '2026-01-05T09:15:00.000Z' }],
+      })
+      .then([
+        {
+          type: AccountEventType.SignInLocked,
+          data: { lockedUntil: '2026-01-05T09:15:00.000Z', guardStream: 'signin_guard-abc', guardRevision: 4 },
+        },
+      ]);
   });
 });
 

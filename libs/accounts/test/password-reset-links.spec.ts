@@ -26,12 +26,20 @@ describe('password reset links', () => {
 
   it('refuses what is not a token: garbage, other characters, a cut or an extended token', () => {
     const token = links.token(accountId, requestId, 'ada@example.com');
-    for (const bad of ['', 'garbage', `${token}=`, `${token}.x`, token.slice(0, 40), Buffer.from('a.b').toString('base64url'), 'x'.repeat(300)]) {
+    for (const bad of [
+      '',
+      'garbage',
+      `${token}=`,
+      `${token}.x`,
+      token.slice(0, 40),
+      Buffer.from('a.b').toString('base64url'),
+      'x'.repeat(300),
+    ]) {
       expect(links.idsOf(bad)).toBeNull();
     }
   });
 
-  it('reads only the canonical spelling of a token\'s bytes (Node\'s base64url decoder ignores spare bits)', () => {
+  it("reads only the canonical spelling of a token's bytes (Node's base64url decoder ignores spare bits)", () => {
     const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
     // 35 bytes: the last of 47 characters carries 2 spare bits, zero in the canonical spelling.
     const canonical = Buffer.concat([Buffer.from('a.b'), Buffer.alloc(32, 7)]).toString('base64url');

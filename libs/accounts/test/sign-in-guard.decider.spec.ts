@@ -9,12 +9,16 @@ const failure = (minute: number, accountId: string | null = 'a-1') => ({
   data: { accountId },
   occurredAt: at(minute).toISOString(),
 });
-const fail = (minute: number, accountId: string | null = 'a-1') => ({ kind: 'RecordSignInFailure', accountId, now: at(minute), policy }) as const;
+const fail = (minute: number, accountId: string | null = 'a-1') =>
+  ({ kind: 'RecordSignInFailure', accountId, now: at(minute), policy }) as const;
 const lockedUntil = (minute: number) => at(minute).toISOString();
 
 describe('sign-in guard: lockout per normalised email', () => {
   it('counts a failure', () => {
-    spec.given([]).when(fail(0)).then([{ type: SignInGuardEventType.FailureRecorded, data: { accountId: 'a-1' } }]);
+    spec
+      .given([])
+      .when(fail(0))
+      .then([{ type: SignInGuardEventType.FailureRecorded, data: { accountId: 'a-1' } }]);
   });
 
   it('locks on the 5th failure within 15 minutes, for 15 minutes', () => {
@@ -28,7 +32,10 @@ describe('sign-in guard: lockout per normalised email', () => {
   });
 
   it('locks an email no account has in the same way', () => {
-    const events = spec.given([failure(0, null), failure(1, null), failure(2, null), failure(3, null)]).when(fail(4, null)).events();
+    const events = spec
+      .given([failure(0, null), failure(1, null), failure(2, null), failure(3, null)])
+      .when(fail(4, null))
+      .events();
     expect(events.map((event) => event.type)).toEqual([SignInGuardEventType.FailureRecorded, SignInGuardEventType.Locked]);
   });
 
@@ -40,7 +47,11 @@ describe('sign-in guard: lockout per normalised email', () => {
   });
 
   it('refuses while locked, saying how long is left, and lifts by itself when the instant passes', () => {
-    const locked = { type: SignInGuardEventType.Locked, data: { accountId: 'a-1', lockedUntil: lockedUntil(19) }, occurredAt: at(4).toISOString() };
+    const locked = {
+      type: SignInGuardEventType.Locked,
+      data: { accountId: 'a-1', lockedUntil: lockedUntil(19) },
+      occurredAt: at(4).toISOString(),
+    };
     const given = spec.given([failure(0), failure(1), failure(2), failure(3), failure(4), locked]);
     given.when(fail(5)).thenThrows('account_locked');
     expect(secondsUntilUnlocked(given.state, at(5))).toBe(14 * 60);
@@ -50,9 +61,13 @@ describe('sign-in guard: lockout per normalised email', () => {
   });
 
   it('is cleared by a successful sign-in, and writes nothing when there is nothing to clear', () => {
-    spec.given([failure(0)]).when({ kind: 'ClearSignInFailures', reason: 'signed_in', now: at(1) }).then([
-      { type: SignInGuardEventType.Cleared, data: { reason: 'signed_in' } },
-    ]);
-    spec.given([]).when({ kind: 'ClearSignInFailures', reason: 'signed_in', now: at(1) }).then([]);
+    spec
+      .given([failure(0)])
+      .when({ kind: 'ClearSignInFailures', reason: 'signed_in', now: at(1) })
+      .then([{ type: SignInGuardEventType.Cleared, data: { reason: 'signed_in' } }]);
+    spec
+      .given([])
+      .when({ kind: 'ClearSignInFailures', reason: 'signed_in', now: at(1) })
+      .then([]);
   });
 });

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Module, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { Injectable, Module, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { AppConfig } from '@app/config';
 import { APP_CONFIG, CLOCK, EVENT_STORE, LOGGER, SQL_DATABASE } from '@app/core';
 import { SqlDatabase } from '@app/database';
@@ -80,7 +80,14 @@ class VerificationLifecycle implements OnModuleInit, OnModuleDestroy {
     {
       provide: KeyVerifier,
       inject: [EVENT_STORE, CLOCK, APP_CONFIG, LOGGER, LastUsedBuffer, KeyVerificationPolicies],
-      useFactory: (store: EventStore, clock: Clock, config: AppConfig, logger: PinoLogger, lastUsed: LastUsedBuffer, policies: KeyVerificationPolicies) =>
+      useFactory: (
+        store: EventStore,
+        clock: Clock,
+        config: AppConfig,
+        logger: PinoLogger,
+        lastUsed: LastUsedBuffer,
+        policies: KeyVerificationPolicies,
+      ) =>
         new KeyVerifier({
           store,
           clock,

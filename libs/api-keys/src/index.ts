@@ -20,15 +20,7 @@ export {
   apiKeyStream,
 } from './domain/api-key.events';
 export { apiKeyErrorStatuses } from './domain/api-key.errors';
-export {
-  API_KEY_LENGTH,
-  API_KEY_PREFIX,
-  displayPrefixOf,
-  formatApiKey,
-  hashApiKey,
-  isKeyId,
-  parseApiKey,
-} from './domain/api-key-format';
+export { API_KEY_LENGTH, API_KEY_PREFIX, displayPrefixOf, formatApiKey, hashApiKey, isKeyId, parseApiKey } from './domain/api-key-format';
 export { normaliseScopes, scopeCovers, scopesCover } from './domain/scopes';
 export { KeyRefusal, KeyVerificationRecord, refusalOf, verificationRecordOf } from './domain/key-verification';
 export { ApiKeysModule } from './api-keys.module';

@@ -1,12 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import {
-  BASE62_ALPHABET,
-  displayPrefixOf,
-  formatApiKey,
-  hashApiKey,
-  KEY_ID_LENGTH,
-  SECRET_LENGTH,
-} from './domain/api-key-format';
+import { BASE62_ALPHABET, displayPrefixOf, formatApiKey, hashApiKey, KEY_ID_LENGTH, SECRET_LENGTH } from './domain/api-key-format';
 
 /** Uniform base62 characters from the system CSPRNG (bytes >= 248 are dropped so no character is favoured). */
 export function randomBase62(length: number): string {

@@ -33,9 +33,12 @@ const created: ApiKeyEvent = {
     rotatedFrom: null,
   },
 };
-const createdExpiring = (expiresAt: string): ApiKeyEvent => ({ ...created, data: { ...created.data, expiresAt } } as ApiKeyEvent);
+const createdExpiring = (expiresAt: string): ApiKeyEvent => ({ ...created, data: { ...created.data, expiresAt } }) as ApiKeyEvent;
 const revoked: ApiKeyEvent = { type: ApiKeyEventType.Revoked, data: { keyId: 'key-1' } };
-const rotated = (graceUntil: string): ApiKeyEvent => ({ type: ApiKeyEventType.Rotated, data: { keyId: 'key-1', replacedBy: 'key-2', graceUntil } });
+const rotated = (graceUntil: string): ApiKeyEvent => ({
+  type: ApiKeyEventType.Rotated,
+  data: { keyId: 'key-1', replacedBy: 'key-2', graceUntil },
+});
 
 describe('api key decider: create', () => {
   it('creates a key with its name, scopes, hash and no expiry', () => {
@@ -75,7 +78,10 @@ describe('api key decider: create', () => {
   });
 
   it('refuses a name longer than 100 characters', () => {
-    spec.given([]).when({ ...create, name: 'n'.repeat(101) }).thenThrows('invalid_request');
+    spec
+      .given([])
+      .when({ ...create, name: 'n'.repeat(101) })
+      .thenThrows('invalid_request');
   });
 });
 
@@ -100,21 +106,39 @@ describe('api key decider: update', () => {
   });
 
   it('writes nothing when nothing changes', () => {
-    spec.given([created]).when({ ...update, name: 'production-chatbot-server-1', scopes: ['chat'] }).then([]);
+    spec
+      .given([created])
+      .when({ ...update, name: 'production-chatbot-server-1', scopes: ['chat'] })
+      .then([]);
   });
 
   it('refuses an unknown scope', () => {
-    spec.given([created]).when({ ...update, scopes: ['audio'] }).thenThrows('invalid_request');
+    spec
+      .given([created])
+      .when({ ...update, scopes: ['audio'] })
+      .thenThrows('invalid_request');
   });
 
   it("answers not found for another account's key, as for a missing one", () => {
-    spec.given([created]).when({ ...update, requestedBy: 'account-b', name: 'mine' }).thenThrows('not_found');
-    spec.given([]).when({ ...update, name: 'mine' }).thenThrows('not_found');
+    spec
+      .given([created])
+      .when({ ...update, requestedBy: 'account-b', name: 'mine' })
+      .thenThrows('not_found');
+    spec
+      .given([])
+      .when({ ...update, name: 'mine' })
+      .thenThrows('not_found');
   });
 
   it('refuses to change a revoked or an expired key', () => {
-    spec.given([created, revoked]).when({ ...update, name: 'x' }).thenThrows('api_key_inactive');
-    spec.given([createdExpiring('2026-01-05T08:00:00.000Z')]).when({ ...update, name: 'x' }).thenThrows('api_key_inactive');
+    spec
+      .given([created, revoked])
+      .when({ ...update, name: 'x' })
+      .thenThrows('api_key_inactive');
+    spec
+      .given([createdExpiring('2026-01-05T08:00:00.000Z')])
+      .when({ ...update, name: 'x' })
+      .thenThrows('api_key_inactive');
   });
 });
 
@@ -128,7 +152,10 @@ describe('api key decider: revoke', () => {
   it('revokes a key during its rotation grace period, which stops it at once', () => {
     const state = spec.given([created, rotated('2026-01-06T09:00:00.000Z'), { ...revoked, occurredAt: '2026-01-05T10:00:00.000Z' }]).state;
     expect(statusAt(state as never, new Date('2026-01-05T10:00:01Z'))).toBe('revoked');
-    spec.given([created, rotated('2026-01-06T09:00:00.000Z')]).when(revoke).then([revoked]);
+    spec
+      .given([created, rotated('2026-01-06T09:00:00.000Z')])
+      .when(revoke)
+      .then([revoked]);
   });
 
   it('is idempotent', () => {
@@ -136,7 +163,10 @@ describe('api key decider: revoke', () => {
   });
 
   it("answers not found for another account's key", () => {
-    spec.given([created]).when({ ...revoke, requestedBy: 'account-b' }).thenThrows('not_found');
+    spec
+      .given([created])
+      .when({ ...revoke, requestedBy: 'account-b' })
+      .thenThrows('not_found');
   });
 });
 
@@ -144,11 +174,17 @@ describe('api key decider: rotate', () => {
   const rotate = { kind: 'RotateApiKey', requestedBy: account, newKeyId: 'key-2', gracePeriodSeconds: 3600, now } as const;
 
   it('gives the old key a grace period and names its replacement', () => {
-    spec.given([created]).when(rotate).then([rotated('2026-01-05T10:00:00.000Z')]);
+    spec
+      .given([created])
+      .when(rotate)
+      .then([rotated('2026-01-05T10:00:00.000Z')]);
   });
 
   it('ends the grace period at once with 0 seconds', () => {
-    spec.given([created]).when({ ...rotate, gracePeriodSeconds: 0 }).then([rotated('2026-01-05T09:00:00.000Z')]);
+    spec
+      .given([created])
+      .when({ ...rotate, gracePeriodSeconds: 0 })
+      .then([rotated('2026-01-05T09:00:00.000Z')]);
   });
 
   it('never extends the grace period past the key’s own expiry', () => {
@@ -159,15 +195,30 @@ describe('api key decider: rotate', () => {
   });
 
   it('accepts at most 7 days', () => {
-    spec.given([created]).when({ ...rotate, gracePeriodSeconds: 604_801 }).thenThrows('invalid_request');
-    spec.given([created]).when({ ...rotate, gracePeriodSeconds: -1 }).thenThrows('invalid_request');
-    spec.given([created]).when({ ...rotate, gracePeriodSeconds: 1.5 }).thenThrows('invalid_request');
+    spec
+      .given([created])
+      .when({ ...rotate, gracePeriodSeconds: 604_801 })
+      .thenThrows('invalid_request');
+    spec
+      .given([created])
+      .when({ ...rotate, gracePeriodSeconds: -1 })
+      .thenThrows('invalid_request');
+    spec
+      .given([created])
+      .when({ ...rotate, gracePeriodSeconds: 1.5 })
+      .thenThrows('invalid_request');
   });
 
   it('refuses to rotate a key twice, a revoked key or an expired one', () => {
-    spec.given([created, rotated('2026-01-06T09:00:00.000Z')]).when(rotate).thenThrows('api_key_already_rotated');
+    spec
+      .given([created, rotated('2026-01-06T09:00:00.000Z')])
+      .when(rotate)
+      .thenThrows('api_key_already_rotated');
     spec.given([created, revoked]).when(rotate).thenThrows('api_key_inactive');
-    spec.given([createdExpiring('2026-01-01T00:00:00.000Z')]).when(rotate).thenThrows('api_key_inactive');
+    spec
+      .given([createdExpiring('2026-01-01T00:00:00.000Z')])
+      .when(rotate)
+      .thenThrows('api_key_inactive');
   });
 });
 
@@ -191,17 +242,32 @@ describe('api key decider: record an expiry for the audit trail', () => {
 
   it('records the instant the key stopped working, once', () => {
     const expiring = createdExpiring('2026-02-01T00:00:00.000Z');
-    spec.given([expiring]).when(record('2026-02-03T00:00:00Z')).then([expired('2026-02-01T00:00:00.000Z')]);
-    spec.given([expiring, expired('2026-02-01T00:00:00.000Z')]).when(record('2026-02-04T00:00:00Z')).then([]);
+    spec
+      .given([expiring])
+      .when(record('2026-02-03T00:00:00Z'))
+      .then([expired('2026-02-01T00:00:00.000Z')]);
+    spec
+      .given([expiring, expired('2026-02-01T00:00:00.000Z')])
+      .when(record('2026-02-04T00:00:00Z'))
+      .then([]);
   });
 
   it('records the end of a grace period as the expiry of a rotated key', () => {
-    spec.given([created, rotated('2026-01-05T10:00:00.000Z')]).when(record('2026-01-06T00:00:00Z')).then([expired('2026-01-05T10:00:00.000Z')]);
+    spec
+      .given([created, rotated('2026-01-05T10:00:00.000Z')])
+      .when(record('2026-01-06T00:00:00Z'))
+      .then([expired('2026-01-05T10:00:00.000Z')]);
   });
 
   it('records nothing for an active or a revoked key', () => {
-    spec.given([createdExpiring('2026-02-01T00:00:00.000Z')]).when(record('2026-01-31T00:00:00Z')).then([]);
-    spec.given([createdExpiring('2026-02-01T00:00:00.000Z'), revoked]).when(record('2026-02-03T00:00:00Z')).then([]);
+    spec
+      .given([createdExpiring('2026-02-01T00:00:00.000Z')])
+      .when(record('2026-01-31T00:00:00Z'))
+      .then([]);
+    spec
+      .given([createdExpiring('2026-02-01T00:00:00.000Z'), revoked])
+      .when(record('2026-02-03T00:00:00Z'))
+      .then([]);
   });
 
   it('records nothing for a key without expiry or rotation, nor for a key that does not exist', () => {

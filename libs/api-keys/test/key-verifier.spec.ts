@@ -20,7 +20,11 @@ import { PostgresEventStore } from '@app/event-store-pg';
 const context = systemContext('key-verifier-spec');
 const allowedScopes = ['chat', 'video', 'models'];
 
-async function eventually<T>(probe: () => Promise<T>, accept: (value: T) => boolean, timeoutMs: number): Promise<{ value: T; elapsedMs: number }> {
+async function eventually<T>(
+  probe: () => Promise<T>,
+  accept: (value: T) => boolean,
+  timeoutMs: number,
+): Promise<{ value: T; elapsedMs: number }> {
   const started = performance.now();
   for (;;) {
     const value = await probe();
@@ -73,7 +77,10 @@ describe('key verifier over the event store (PGlite)', () => {
   beforeAll(async () => {
     db = await PGliteDatabase.open();
     store = await PostgresEventStore.create(db);
-    runner = new CommandRunner(store, new EventCatalog().register(apiKeyEventVersions).register({ 'account.suspended': 1, 'account.reinstated': 1 }));
+    runner = new CommandRunner(
+      store,
+      new EventCatalog().register(apiKeyEventVersions).register({ 'account.suspended': 1, 'account.reinstated': 1 }),
+    );
   });
 
   afterEach(async () => {
@@ -128,7 +135,15 @@ describe('key verifier over the event store (PGlite)', () => {
   const appendToAccount = (accountId: string, type: string) =>
     store.append(
       `account-${accountId}`,
-      [{ id: randomUUID(), type, schemaVersion: 1, data: { reason: 'spec' }, metadata: { accountId, actor: { kind: 'staff', id: 's' }, correlationId: 'c', occurredAt: clock.now().toISOString() } }],
+      [
+        {
+          id: randomUUID(),
+          type,
+          schemaVersion: 1,
+          data: { reason: 'spec' },
+          metadata: { accountId, actor: { kind: 'staff', id: 's' }, correlationId: 'c', occurredAt: clock.now().toISOString() },
+        },
+      ],
       'any',
     );
 
@@ -159,7 +174,11 @@ describe('key verifier over the event store (PGlite)', () => {
     const issued = await createKey('account-1');
     expect(await outcome(verifier, issued.key)).toBe('valid');
     await revoke(issued, 'account-1');
-    const { elapsedMs } = await eventually(() => outcome(verifier, issued.key), (answer) => answer === 'invalid_key', 1_000);
+    const { elapsedMs } = await eventually(
+      () => outcome(verifier, issued.key),
+      (answer) => answer === 'invalid_key',
+      1_000,
+    );
     expect(elapsedMs).toBeLessThan(1_000);
   });
 
@@ -168,9 +187,17 @@ describe('key verifier over the event store (PGlite)', () => {
     const issued = await createKey('account-2');
     expect(await outcome(verifier, issued.key)).toBe('valid');
     await appendToAccount('account-2', 'account.suspended');
-    await eventually(() => outcome(verifier, issued.key), (answer) => answer === 'account_suspended', 1_000);
+    await eventually(
+      () => outcome(verifier, issued.key),
+      (answer) => answer === 'account_suspended',
+      1_000,
+    );
     await appendToAccount('account-2', 'account.reinstated');
-    await eventually(() => outcome(verifier, issued.key), (answer) => answer === 'valid', 1_000);
+    await eventually(
+      () => outcome(verifier, issued.key),
+      (answer) => answer === 'valid',
+      1_000,
+    );
   });
 
   it('knows a suspension written before it started, from the account stream', async () => {
@@ -185,7 +212,11 @@ describe('key verifier over the event store (PGlite)', () => {
     const issued = await createKey('account-1');
     expect(await outcome(verifier, issued.key)).toBe('valid');
     await revoke(issued, 'account-1');
-    const { elapsedMs } = await eventually(() => outcome(verifier, issued.key), (answer) => answer === 'invalid_key', 2_000);
+    const { elapsedMs } = await eventually(
+      () => outcome(verifier, issued.key),
+      (answer) => answer === 'invalid_key',
+      2_000,
+    );
     expect(elapsedMs).toBeLessThan(400 + 100);
   });
 
@@ -211,7 +242,8 @@ describe('key verifier over the event store (PGlite)', () => {
     const flaky = new Proxy(store, {
       get: (target, property, receiver) => {
         if (property === 'readStream') {
-          return (...args: Parameters<EventStore['readStream']>) => (storeDown ? Promise.reject(new Error('connection refused')) : target.readStream(...args));
+          return (...args: Parameters<EventStore['readStream']>) =>
+            storeDown ? Promise.reject(new Error('connection refused')) : target.readStream(...args);
         }
         const value = Reflect.get(target, property, receiver);
         return typeof value === 'function' ? value.bind(target) : value;

@@ -4,7 +4,9 @@ import { PGliteDatabase } from '@app/database';
 describe('last-used buffer', () => {
   let db: PGliteDatabase;
   const lastUsed = async (keyId: string) =>
-    (await db.query<{ last_used_at: Date }>('SELECT last_used_at FROM api_key_last_used WHERE key_id = $1', [keyId])).rows[0]?.last_used_at.toISOString();
+    (
+      await db.query<{ last_used_at: Date }>('SELECT last_used_at FROM api_key_last_used WHERE key_id = $1', [keyId])
+    ).rows[0]?.last_used_at.toISOString();
   const at = (instant: string) => Date.parse(instant);
 
   beforeAll(async () => {

@@ -25,7 +25,8 @@ export class StaffGuard implements CanActivate {
     const request = context.switchToHttp().getRequest<AccountRequest>();
     if (!request.account) await this.accountAuth.canActivate(context);
     const account = request.account!;
-    const required = this.reflector.getAllAndOverride<StaffRole[] | undefined>(REQUIRED_ROLES, [context.getHandler(), context.getClass()]) ?? [];
+    const required =
+      this.reflector.getAllAndOverride<StaffRole[] | undefined>(REQUIRED_ROLES, [context.getHandler(), context.getClass()]) ?? [];
     if (!required.some((role) => account.roles.includes(role))) throw new ForbiddenError();
     request.actor = { kind: 'staff', id: account.accountId };
     return true;

@@ -40,7 +40,8 @@ export async function openRuntime(config: ResolvedConfig, logger: PinoLogger, ov
         : await PostgresEventStore.create(db, { upcasters });
     await ReadSide.migrate(db);
     // After the database: on the embedded default the jobs live in it (and the queue closes before it).
-    const queue = overrides.queue ?? (await createJobQueue({ redisUrl: config.redisUrl, db, logger: logger.child({ component: 'queue' }) }));
+    const queue =
+      overrides.queue ?? (await createJobQueue({ redisUrl: config.redisUrl, db, logger: logger.child({ component: 'queue' }) }));
     openedQueue = queue;
     const mailer = overrides.mailer ?? createMailer({ mailUrl: config.mailUrl, mailFrom: config.mailFrom, dataDir: config.dataDir });
     closers.push(

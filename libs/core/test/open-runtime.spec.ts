@@ -28,7 +28,8 @@ describe('openRuntime on the embedded default (no DATABASE_URL, no REDIS_URL)', 
       second.queue.registerWorker('open-runtime-spec', async (job) => void runs.push(job.payload));
       await new Promise<void>((resolve, reject) => {
         const deadline = Date.now() + 5000;
-        const check = () => (runs.length > 0 ? resolve() : Date.now() > deadline ? reject(new Error('the job did not run')) : setTimeout(check, 25));
+        const check = () =>
+          runs.length > 0 ? resolve() : Date.now() > deadline ? reject(new Error('the job did not run')) : setTimeout(check, 25);
         check();
       });
       expect(runs).toEqual([{ accountId: 'a-1' }]);

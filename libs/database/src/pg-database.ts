@@ -110,9 +110,12 @@ export class PgDatabase implements SqlDatabase {
 
   private relisten(attempt = 0): void {
     if (this.closed || this.channelHandlers.size === 0) return;
-    const timer = setTimeout(() => {
-      this.listenerConnection().catch(() => this.relisten(attempt + 1));
-    }, Math.min(5000, 100 * 2 ** attempt));
+    const timer = setTimeout(
+      () => {
+        this.listenerConnection().catch(() => this.relisten(attempt + 1));
+      },
+      Math.min(5000, 100 * 2 ** attempt),
+    );
     timer.unref();
   }
 

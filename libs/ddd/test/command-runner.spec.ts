@@ -43,7 +43,14 @@ describe('command runner', () => {
     expect(outcome).toMatchObject({ state: 2, revision: 0 });
     const [event] = await store.readStream('counter-meta');
     expect(event).toMatchObject({ type: 'counter.incremented', schemaVersion: 2, data: { by: 2 } });
-    expect(event.metadata).toMatchObject({ accountId: 'a-1', actor: context.actor, correlationId: 'corr-1', ip: '10.0.0.1', userAgent: 'spec', occurredAt: now.toISOString() });
+    expect(event.metadata).toMatchObject({
+      accountId: 'a-1',
+      actor: context.actor,
+      correlationId: 'corr-1',
+      ip: '10.0.0.1',
+      userAgent: 'spec',
+      occurredAt: now.toISOString(),
+    });
   });
 
   it('decides again on the new state when a concurrent writer got in first', async () => {
@@ -66,7 +73,9 @@ describe('command runner', () => {
       throw new WrongExpectedRevisionError(stream, 'no_stream', 0);
     };
     const losing = new CommandRunner(alwaysLosing, new EventCatalog().register({ 'counter.incremented': 1 }));
-    const error = await losing.run('counter-lost', counter, { by: 1, max: 10 }, context, { occurredAt: now }).catch((caught: unknown) => caught);
+    const error = await losing
+      .run('counter-lost', counter, { by: 1, max: 10 }, context, { occurredAt: now })
+      .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(ConcurrencyConflictError);
     expect(attempts).toBe(4);
     expect(toErrorResponse(error)).toEqual({ status: 409, body: { error: 'conflict', message: expect.any(String) } });
@@ -75,6 +84,8 @@ describe('command runner', () => {
 
   it('refuses an event type the catalog does not know', async () => {
     const unknown: Decider<Increment, number, DomainEvent> = { ...counter, decide: () => [{ type: 'counter.unknown', data: {} }] } as never;
-    await expect(runner.run('counter-unknown', unknown, { by: 1, max: 1 }, context, { occurredAt: now })).rejects.toThrow('not in the catalog');
+    await expect(runner.run('counter-unknown', unknown, { by: 1, max: 1 }, context, { occurredAt: now })).rejects.toThrow(
+      'not in the catalog',
+    );
   });
 });

@@ -156,11 +156,7 @@ export class EventStoreDbStore implements EventStore {
   }
 
   /** `any` or `stream_exists`, pinned to the last revision read so the chain stays linked. */
-  private async appendAfterLast(
-    stream: string,
-    events: readonly NewEvent[],
-    expected: 'any' | 'stream_exists',
-  ): Promise<AppendResult> {
+  private async appendAfterLast(stream: string, events: readonly NewEvent[], expected: 'any' | 'stream_exists'): Promise<AppendResult> {
     for (let attempt = 1; ; attempt++) {
       const tail = (await this.readStored(stream, 'backwards', undefined, events.length)).reverse();
       if (tail.length === 0 && expected === 'stream_exists') throw new WrongExpectedRevisionError(stream, expected, -1);
@@ -290,10 +286,7 @@ export class EventStoreDbStore implements EventStore {
     }
   }
 
-  private async readAllPage(
-    from: ReadPosition,
-    direction: 'forwards' | 'backwards',
-  ): Promise<AllStreamResolvedEvent[]> {
+  private async readAllPage(from: ReadPosition, direction: 'forwards' | 'backwards'): Promise<AllStreamResolvedEvent[]> {
     const read = this.client.readAll({
       fromPosition: from,
       direction: direction === 'backwards' ? BACKWARDS : FORWARDS,

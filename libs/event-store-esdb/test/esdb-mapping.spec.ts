@@ -163,7 +163,9 @@ describe('EventStoreDB mapping: events', () => {
 
   it('detects a change to stored data through the chain', () => {
     const serialised = serialiseEvents(stream, events, 0, null);
-    const read = serialised.map((event, i) => deserialiseEvent(asDelivered(stream, event.eventData as JSONEventData, i, BigInt(i + 1)), BigInt(i + 1)));
+    const read = serialised.map((event, i) =>
+      deserialiseEvent(asDelivered(stream, event.eventData as JSONEventData, i, BigInt(i + 1)), BigInt(i + 1)),
+    );
     const altered = [read[0], { ...read[1], data: { email: 'evil@example.com' } }];
     expect(verifyChain(altered)).toEqual({ intact: false, events: 2, firstBrokenRevision: 1 });
   });

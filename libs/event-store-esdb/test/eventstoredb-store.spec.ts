@@ -128,10 +128,23 @@ describe('EventStoreDB adapter over an in-memory stand-in for the client', () =>
       server.writeSystemEvent();
       await store.append('b', [event('account.locked'), event('billing.refunded'), event('account.unlocked')], 'no_stream');
       const all = await store.readAll();
-      expect(all.map((e) => e.type)).toEqual(['account.registered', 'billing.charged', 'account.locked', 'billing.refunded', 'account.unlocked']);
+      expect(all.map((e) => e.type)).toEqual([
+        'account.registered',
+        'billing.charged',
+        'account.locked',
+        'billing.refunded',
+        'account.unlocked',
+      ]);
       expect(all.map((e) => e.position)).toEqual([...all.map((e) => e.position)].sort((x, y) => (x < y ? -1 : 1)));
-      expect((await store.readAll({ after: all[1].position })).map((e) => e.type)).toEqual(['account.locked', 'billing.refunded', 'account.unlocked']);
-      expect((await store.readAll({ typePrefixes: ['account.'], maxCount: 2 })).map((e) => e.type)).toEqual(['account.registered', 'account.locked']);
+      expect((await store.readAll({ after: all[1].position })).map((e) => e.type)).toEqual([
+        'account.locked',
+        'billing.refunded',
+        'account.unlocked',
+      ]);
+      expect((await store.readAll({ typePrefixes: ['account.'], maxCount: 2 })).map((e) => e.type)).toEqual([
+        'account.registered',
+        'account.locked',
+      ]);
       expect(await store.readAll({ after: all[4].position })).toEqual([]);
       expect(await store.readAll({ typePrefixes: [] })).toEqual([]);
     });
@@ -144,7 +157,9 @@ describe('EventStoreDB adapter over an in-memory stand-in for the client', () =>
     });
 
     it('upcasts old schema versions on read, and leaves them as stored on a raw read', async () => {
-      const upcasters = new UpcasterRegistry([{ type: 'account.registered', fromVersion: 1, upcast: (data) => ({ ...data, plan: 'free' }) }]);
+      const upcasters = new UpcasterRegistry([
+        { type: 'account.registered', fromVersion: 1, upcast: (data) => ({ ...data, plan: 'free' }) },
+      ]);
       const upcasting = new EventStoreDbStore(server.asClient(), { upcasters });
       await upcasting.append('d', [event('account.registered', { n: 1 })], 'no_stream');
       expect((await upcasting.readStream('d'))[0]).toMatchObject({ schemaVersion: 2, data: { n: 1, plan: 'free' } });

@@ -45,7 +45,13 @@ export class InMemoryEsdbClient {
 
   /** The server's own bookkeeping, as found in `$all`. */
   writeSystemEvent(type = '$statsCollected'): void {
-    this.record(`$$system-${this.log.length}`, { id: randomUUID(), type, contentType: 'application/json', data: {}, metadata: undefined } as EventData);
+    this.record(`$$system-${this.log.length}`, {
+      id: randomUUID(),
+      type,
+      contentType: 'application/json',
+      data: {},
+      metadata: undefined,
+    } as EventData);
   }
 
   /** Drops every open subscription, and refuses new connections until `comeBack`. */
@@ -134,7 +140,12 @@ export class InMemoryEsdbClient {
     const readable = new Readable({ objectMode: true, read() {} });
     const subscription = {
       readable,
-      from: options.fromPosition === undefined || options.fromPosition === 'start' ? -1n : options.fromPosition === 'end' ? this.nextPosition : options.fromPosition.commit,
+      from:
+        options.fromPosition === undefined || options.fromPosition === 'start'
+          ? -1n
+          : options.fromPosition === 'end'
+            ? this.nextPosition
+            : options.fromPosition.commit,
       filter: options.filter,
     };
     Object.assign(readable, { unsubscribe: async () => void this.live.delete(subscription) });

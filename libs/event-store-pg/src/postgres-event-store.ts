@@ -316,9 +316,7 @@ export class PostgresEventStore implements EventStore {
       const byId = new Map(rows.map((row) => [row.id, row]));
       const found = events.map((event) => byId.get(event.id));
       const first = found[0];
-      const inPlace =
-        first !== undefined &&
-        found.every((row, index) => row?.stream === stream && row.revision === first.revision + index);
+      const inPlace = first !== undefined && found.every((row, index) => row?.stream === stream && row.revision === first.revision + index);
       if (inPlace) {
         const last = found[found.length - 1]!;
         return { nextExpectedRevision: last.revision, position: last.position };
@@ -332,11 +330,7 @@ export class PostgresEventStore implements EventStore {
 
   private async readLog(after: bigint, limit: number | null, typePrefixes?: readonly string[]): Promise<LogBatch> {
     // One row per event, or a single row of nulls but the safe head when no event qualifies.
-    const { rows } = await this.db.query<EventRow & { safe_head: bigint }>(READ_LOG_SQL, [
-      after,
-      limit,
-      typePrefixes ?? null,
-    ]);
+    const { rows } = await this.db.query<EventRow & { safe_head: bigint }>(READ_LOG_SQL, [after, limit, typePrefixes ?? null]);
     const events: RecordedEvent[] = [];
     for (const row of rows) if (row.position !== null) events.push(this.toRecorded(row, false));
     return { events, safeHead: rows[0]?.safe_head ?? after };

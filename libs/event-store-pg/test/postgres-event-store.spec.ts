@@ -1,12 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { PGliteDatabase, SqlDatabase } from '@app/database';
-import {
-  DuplicateEventIdError,
-  NewEvent,
-  RecordedEvent,
-  verifyStreamIntegrity,
-  WrongExpectedRevisionError,
-} from '@app/event-store';
+import { DuplicateEventIdError, NewEvent, RecordedEvent, verifyStreamIntegrity } from '@app/event-store';
 import { PostgresEventStore } from '@app/event-store-pg';
 import { describeWithEnv, createTemporaryDatabase } from '@app/testing';
 
@@ -103,9 +97,7 @@ function adapterBehaviour(open: () => Promise<Opened>): void {
   it('applies its migrations once, however many stores are created', async () => {
     const again = await PostgresEventStore.create(opened.db);
     await again.close();
-    const { rows } = await opened.db.query<{ id: string }>(
-      `SELECT id FROM schema_migrations WHERE id LIKE 'event-store-pg/%'`,
-    );
+    const { rows } = await opened.db.query<{ id: string }>(`SELECT id FROM schema_migrations WHERE id LIKE 'event-store-pg/%'`);
     expect(rows.map((row) => row.id)).toEqual(['event-store-pg/001-events']);
   });
 

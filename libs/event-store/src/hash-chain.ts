@@ -58,9 +58,7 @@ export interface ChainVerification {
 }
 
 /** Verifies one stream's events, read forwards from revision 0, as stored (before any upcasting). */
-export function verifyChain(
-  events: readonly (HashableEvent & { metadata: ChainedMetadata })[],
-): ChainVerification {
+export function verifyChain(events: readonly (HashableEvent & { metadata: ChainedMetadata })[]): ChainVerification {
   let prevHash: string | null = null;
   for (let index = 0; index < events.length; index++) {
     const event = events[index];

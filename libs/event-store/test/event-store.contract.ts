@@ -88,8 +88,7 @@ export function eventStoreContract(
     data,
     metadata: metadata(),
   });
-  const events = (count: number, eventType?: string): NewEvent[] =>
-    Array.from({ length: count }, (_, n) => event(eventType, { n }));
+  const events = (count: number, eventType?: string): NewEvent[] => Array.from({ length: count }, (_, n) => event(eventType, { n }));
 
   const itWhen =
     (enabled: boolean | undefined, missing: string) =>
@@ -115,11 +114,7 @@ export function eventStoreContract(
       await subject?.teardown();
     });
 
-    async function beginConcurrentAppend(
-      target: string,
-      batch: readonly NewEvent[],
-      expected: ExpectedRevision,
-    ): Promise<PendingAppend> {
+    async function beginConcurrentAppend(target: string, batch: readonly NewEvent[], expected: ExpectedRevision): Promise<PendingAppend> {
       const pending = await subject.beginConcurrentAppend!(target, batch, expected);
       pendingAppends.push(pending);
       return pending;
@@ -300,25 +295,27 @@ export function eventStoreContract(
         const first = await store.append(s1, [event(`${prefix}.a.opened`)], 'no_stream');
         const second = await store.append(s2, [event(`${prefix}.b.opened`)], 'no_stream');
         const third = await store.append(s1, [event(`${prefix}.a.closed`)], 0);
-        const read = (options: Parameters<EventStore['readAll']>[0]) =>
-          store.readAll({ typePrefixes: [prefix], ...options });
+        const read = (options: Parameters<EventStore['readAll']>[0]) => store.readAll({ typePrefixes: [prefix], ...options });
 
-        const all = await eventually(() => read({}), (found) => found.length === 3);
+        const all = await eventually(
+          () => read({}),
+          (found) => found.length === 3,
+        );
 
         expect(all.map((e) => e.position)).toEqual([first.position, second.position, third.position]);
         expect((await read({ after: first.position })).map((e) => e.stream)).toEqual([s2, s1]);
         expect((await read({ after: first.position, maxCount: 1 })).map((e) => e.position)).toEqual([second.position]);
-        expect((await read({ typePrefixes: [`${prefix}.a.`] })).map((e) => e.type)).toEqual([
-          `${prefix}.a.opened`,
-          `${prefix}.a.closed`,
-        ]);
+        expect((await read({ typePrefixes: [`${prefix}.a.`] })).map((e) => e.type)).toEqual([`${prefix}.a.opened`, `${prefix}.a.closed`]);
         expect(await read({ after: third.position })).toEqual([]);
       });
 
       it('reports a head position that reaches the last append', async () => {
         const result = await store.append(stream('head'), events(1), 'no_stream');
 
-        const head = await eventually(() => store.headPosition(), (position) => position >= result.position);
+        const head = await eventually(
+          () => store.headPosition(),
+          (position) => position >= result.position,
+        );
 
         expect(head).toBeGreaterThanOrEqual(result.position);
       });
@@ -346,12 +343,18 @@ export function eventStoreContract(
         await store.append(s1, history[0], 'no_stream');
         await store.append(s2, history[1], 'no_stream');
         const { received } = collect({ typePrefixes: [prefix] });
-        await eventually(async () => received.length, (count) => count >= 3);
+        await eventually(
+          async () => received.length,
+          (count) => count >= 3,
+        );
 
         const live = [event(`${prefix}.y`), event(`${prefix}.x`)];
         await store.append(s2, [live[0]], 0);
         await store.append(s1, [live[1]], 1);
-        await eventually(async () => received.length, (count) => count >= 5);
+        await eventually(
+          async () => received.length,
+          (count) => count >= 5,
+        );
 
         expect(received.map((e) => e.id)).toEqual([...history.flat(), ...live].map((e) => e.id));
         expect(isStrictlyIncreasing(received.map((e) => e.position))).toBe(true);
@@ -366,7 +369,10 @@ export function eventStoreContract(
         const { received } = collect({ after: checkpoint, typePrefixes: [prefix] });
         await store.append(target, events(1, `${prefix}.x`), 2);
 
-        await eventually(async () => received.length, (count) => count >= 2);
+        await eventually(
+          async () => received.length,
+          (count) => count >= 2,
+        );
         await pause(300);
         expect(received.map((e) => e.revision)).toEqual([2, 3]);
       });
@@ -387,7 +393,10 @@ export function eventStoreContract(
         });
         subscriptions.push(subscription);
         await store.append(target, events(4, `${prefix}.x`), 'no_stream');
-        await eventually(async () => started.length, (count) => count >= 2);
+        await eventually(
+          async () => started.length,
+          (count) => count >= 2,
+        );
 
         await subscription.stop();
 
@@ -415,7 +424,11 @@ export function eventStoreContract(
 
         await store.append(target, events(2, `${prefix}.x`), 'no_stream');
 
-        await eventually(async () => handled.length, (count) => count === 2, 15_000);
+        await eventually(
+          async () => handled.length,
+          (count) => count === 2,
+          15_000,
+        );
         expect(handled).toEqual([0, 1]);
         expect(attempts.get(0)).toBe(3);
         expect(await within(subscription.failed, 50)).toBeUndefined();
@@ -459,7 +472,11 @@ export function eventStoreContract(
         );
 
         const total = appended.flat().length;
-        await eventually(async () => received.length, (count) => count >= total, 15_000);
+        await eventually(
+          async () => received.length,
+          (count) => count >= total,
+          15_000,
+        );
         expect(received).toHaveLength(total);
         expect(new Set(received.map((e) => e.id))).toEqual(new Set(appended.flat()));
         expect(isStrictlyIncreasing(received.map((e) => e.position))).toBe(true);
@@ -511,7 +528,10 @@ export function eventStoreContract(
           async () => (await store.readAll({ after: before, typePrefixes: [CONTRACT_UPCAST_TYPE] })).filter((e) => e.stream === target),
           (found) => found.length === 2,
         );
-        await eventually(async () => received.length, (count) => count === 2);
+        await eventually(
+          async () => received.length,
+          (count) => count === 2,
+        );
 
         expect(read).toMatchObject(upcast);
         expect(readCurrent).toMatchObject({ schemaVersion: 3, data: current.data });
@@ -543,7 +563,10 @@ export function eventStoreContract(
         expect(await store.headPosition()).toBeLessThan(held.result.position);
 
         await held.commit();
-        await eventually(async () => received.length, (count) => count >= 2);
+        await eventually(
+          async () => received.length,
+          (count) => count >= 2,
+        );
         expect(received.map((e) => [e.stream, e.position])).toEqual([
           [early, held.result.position],
           [late, committed.position],
@@ -560,7 +583,10 @@ export function eventStoreContract(
         expect(received).toEqual([]);
         await held.rollback();
 
-        await eventually(async () => received.length, (count) => count >= 1);
+        await eventually(
+          async () => received.length,
+          (count) => count >= 1,
+        );
         expect(received.map((e) => e.position)).toEqual([committed.position]);
       });
     });

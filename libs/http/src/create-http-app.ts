@@ -19,7 +19,6 @@ export interface HttpAppOptions {
   readonly logger: PinoLogger;
 }
 
-
 /** Request lines without their query string: tokens and codes never reach a log line. */
 function requestSerializer(request: FastifyRequest): Record<string, unknown> {
   return { method: request.method, path: request.url.split('?')[0], ip: request.ip, requestId: request.id };
@@ -27,11 +26,13 @@ function requestSerializer(request: FastifyRequest): Record<string, unknown> {
 
 /** A NestJS logger over pino, so framework messages are structured JSON lines too. */
 export function nestLoggerOver(logger: PinoLogger): LoggerService {
-  const write = (level: 'info' | 'warn' | 'error' | 'debug' | 'trace') => (message: unknown, ...rest: unknown[]) => {
-    const context = rest.length > 0 ? rest[rest.length - 1] : undefined;
-    if (typeof message === 'object' && message !== null) logger[level]({ context, ...message });
-    else logger[level]({ context }, String(message));
-  };
+  const write =
+    (level: 'info' | 'warn' | 'error' | 'debug' | 'trace') =>
+    (message: unknown, ...rest: unknown[]) => {
+      const context = rest.length > 0 ? rest[rest.length - 1] : undefined;
+      if (typeof message === 'object' && message !== null) logger[level]({ context, ...message });
+      else logger[level]({ context }, String(message));
+    };
   return { log: write('info'), warn: write('warn'), error: write('error'), debug: write('debug'), verbose: write('trace') };
 }
 
@@ -107,9 +108,9 @@ export async function createHttpApp(module: Type<unknown> | DynamicModule, optio
 export function createLogger(level: string, destination?: pino.DestinationStream): PinoLogger {
   return pino(
     {
-    level,
-    base: { service: 'account-service' },
-    redact: { paths: ['req.headers.authorization', 'req.headers.cookie', '*.password', '*.token', '*.key'], censor: '[redacted]' },
+      level,
+      base: { service: 'account-service' },
+      redact: { paths: ['req.headers.authorization', 'req.headers.cookie', '*.password', '*.token', '*.key'], censor: '[redacted]' },
       timestamp: pino.stdTimeFunctions.isoTime,
     },
     destination,

@@ -58,7 +58,11 @@ export class ErrorFilter implements ExceptionFilter {
 
   catch(error: unknown, host: ArgumentsHost): void {
     const { status, body } = toErrorResponse(error);
-    if (status >= 500) this.logger.error({ err: error instanceof Error ? { name: error.name, message: error.message, stack: error.stack } : String(error) }, 'request failed');
+    if (status >= 500)
+      this.logger.error(
+        { err: error instanceof Error ? { name: error.name, message: error.message, stack: error.stack } : String(error) },
+        'request failed',
+      );
     const reply = host.switchToHttp().getResponse();
     void reply.status(status).header('content-type', 'application/json; charset=utf-8').send(body);
   }

@@ -26,9 +26,7 @@ const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
 export class FastLane {
   private readonly routes = new Map<string, FastHandler>();
 
-  constructor(
-    private readonly options: { bodyLimitBytes: number; logger: PinoLogger },
-  ) {}
+  constructor(private readonly options: { bodyLimitBytes: number; logger: PinoLogger }) {}
 
   register(method: 'POST', path: string, handler: FastHandler): void {
     const key = `${method} ${path}`;

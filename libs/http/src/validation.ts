@@ -37,7 +37,12 @@ function unstorableTextFields(value: unknown, field: string): ErrorDetail[] {
  */
 class BodyValidationPipe extends ValidationPipe {
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
-    if (metadata.type === 'body' && metadata.metatype && metadata.metatype !== Object && (value === null || typeof value !== 'object' || Array.isArray(value))) {
+    if (
+      metadata.type === 'body' &&
+      metadata.metatype &&
+      metadata.metatype !== Object &&
+      (value === null || typeof value !== 'object' || Array.isArray(value))
+    ) {
       throw new InvalidRequestError([{ field: 'body', message: 'The request body must be a JSON object' }]);
     }
     if (metadata.type === 'body' || metadata.type === 'query' || metadata.type === 'param') {

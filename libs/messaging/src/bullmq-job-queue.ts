@@ -96,7 +96,10 @@ export class BullMqJobQueue implements JobQueue {
     worker.on('error', (error) => this.logger.warn({ err: error, queueName }, 'job worker error'));
     worker.on('failed', (job, error) => {
       if (job && job.attemptsMade >= (job.opts.attempts ?? 1)) {
-        this.logger.warn({ queueName, jobId: decodeJobId(job.id ?? ''), jobName: job.name, attemptsMade: job.attemptsMade, error: error.message }, 'job failed');
+        this.logger.warn(
+          { queueName, jobId: decodeJobId(job.id ?? ''), jobName: job.name, attemptsMade: job.attemptsMade, error: error.message },
+          'job failed',
+        );
       }
     });
     this.workers.set(queueName, worker);

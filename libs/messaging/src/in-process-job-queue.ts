@@ -131,16 +131,23 @@ export class InProcessJobQueue implements JobQueue {
     clearTimeout(this.schedules.get(key));
 
     const plan = (runAt: number): void => {
-      const timer = setTimeout(() => {
-        if (this.closed) return;
-        try {
-          // One job per occurrence: a schedule upserted twice cannot run an occurrence twice.
-          this.add(queueName, job.name, job.payload, { jobId: `schedule:${scheduleName}:${runAt}`, attempts: job.attempts, backoff: job.backoff });
-        } catch (error) {
-          this.logger.warn({ err: error, queueName, scheduleName }, 'scheduled job could not be enqueued');
-        }
-        plan(nextRunAt(Math.max(Date.now(), runAt + 1)));
-      }, Math.max(0, runAt - Date.now()));
+      const timer = setTimeout(
+        () => {
+          if (this.closed) return;
+          try {
+            // One job per occurrence: a schedule upserted twice cannot run an occurrence twice.
+            this.add(queueName, job.name, job.payload, {
+              jobId: `schedule:${scheduleName}:${runAt}`,
+              attempts: job.attempts,
+              backoff: job.backoff,
+            });
+          } catch (error) {
+            this.logger.warn({ err: error, queueName, scheduleName }, 'scheduled job could not be enqueued');
+          }
+          plan(nextRunAt(Math.max(Date.now(), runAt + 1)));
+        },
+        Math.max(0, runAt - Date.now()),
+      );
       this.schedules.set(key, timer);
     };
     plan('everyMs' in schedule ? Date.now() : nextRunAt(Date.now()));
@@ -205,7 +212,14 @@ export class InProcessJobQueue implements JobQueue {
     job.state = 'active';
     job.attemptsMade += 1;
     try {
-      await handler({ queueName: queue.name, id: job.id, name: job.name, payload: job.payload, attempt: job.attemptsMade, maxAttempts: job.maxAttempts });
+      await handler({
+        queueName: queue.name,
+        id: job.id,
+        name: job.name,
+        payload: job.payload,
+        attempt: job.attemptsMade,
+        maxAttempts: job.maxAttempts,
+      });
       job.state = 'completed';
       job.finishedAt = Date.now();
       queue.completed.push(job);
@@ -216,7 +230,10 @@ export class InProcessJobQueue implements JobQueue {
       } else {
         job.state = 'failed';
         job.finishedAt = Date.now();
-        this.logger.warn({ queueName: queue.name, jobId: job.id, jobName: job.name, attemptsMade: job.attemptsMade, error: job.error }, 'job failed');
+        this.logger.warn(
+          { queueName: queue.name, jobId: job.id, jobName: job.name, attemptsMade: job.attemptsMade, error: job.error },
+          'job failed',
+        );
       }
     } finally {
       queue.active -= 1;

@@ -13,5 +13,8 @@ export function nextRunFunction(schedule: Schedule): (after: number) => number {
   }
   const { cron, tz = 'UTC' } = schedule;
   CronExpressionParser.parse(cron, { tz });
-  return (after) => CronExpressionParser.parse(cron, { currentDate: new Date(after), tz }).next().getTime();
+  return (after) =>
+    CronExpressionParser.parse(cron, { currentDate: new Date(after), tz })
+      .next()
+      .getTime();
 }

@@ -17,7 +17,11 @@ export interface MailJob {
  * Queues a mail for `sendMailJob`. The payload stays in the queue until the job is forgotten (BullMQ:
  * the completed-job retention), so it must not carry more than the mail itself needs.
  */
-export function enqueueMail(jobs: JobQueue, mail: MailJob, options: { delayMs?: number; attempts?: number; backoff?: Backoff } = {}): Promise<void> {
+export function enqueueMail(
+  jobs: JobQueue,
+  mail: MailJob,
+  options: { delayMs?: number; attempts?: number; backoff?: Backoff } = {},
+): Promise<void> {
   return jobs.enqueue(MAIL_QUEUE, SEND_MAIL_JOB, mail, { jobId: `mail:${mail.idempotencyKey}`, ...options });
 }
 

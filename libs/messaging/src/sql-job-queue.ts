@@ -159,7 +159,14 @@ export class SqlJobQueue implements JobQueue {
   }
 
   async failedJobs(queueName: string, options: { limit?: number } = {}): Promise<FailedJob[]> {
-    const { rows } = await this.db.query<{ id: string; name: string; payload: unknown; last_error: string | null; attempts_made: number; finished_at: Date }>(
+    const { rows } = await this.db.query<{
+      id: string;
+      name: string;
+      payload: unknown;
+      last_error: string | null;
+      attempts_made: number;
+      finished_at: Date;
+    }>(
       `SELECT id, name, payload, last_error, attempts_made, finished_at FROM jobs
        WHERE queue = $1 AND state = 'failed' ORDER BY finished_at DESC, id LIMIT $2`,
       [queueName, options.limit ?? 100],
@@ -213,14 +220,19 @@ export class SqlJobQueue implements JobQueue {
     clearTimeout(this.schedules.get(key));
 
     const plan = (runAt: number): void => {
-      const timer = setTimeout(() => {
-        if (this.closed) return;
-        // One job per occurrence: processes sharing the database enqueue the same id, which runs once.
-        this.enqueue(queueName, job.name, job.payload, { jobId: `schedule:${scheduleName}:${runAt}`, attempts: job.attempts, backoff: job.backoff }).catch(
-          (error: unknown) => this.logger.warn({ err: error, queueName, scheduleName }, 'scheduled job could not be enqueued'),
-        );
-        plan(nextRunAt(Math.max(Date.now(), runAt + 1)));
-      }, Math.max(0, runAt - Date.now()));
+      const timer = setTimeout(
+        () => {
+          if (this.closed) return;
+          // One job per occurrence: processes sharing the database enqueue the same id, which runs once.
+          this.enqueue(queueName, job.name, job.payload, {
+            jobId: `schedule:${scheduleName}:${runAt}`,
+            attempts: job.attempts,
+            backoff: job.backoff,
+          }).catch((error: unknown) => this.logger.warn({ err: error, queueName, scheduleName }, 'scheduled job could not be enqueued'));
+          plan(nextRunAt(Math.max(Date.now(), runAt + 1)));
+        },
+        Math.max(0, runAt - Date.now()),
+      );
       this.schedules.set(key, timer);
     };
     plan('everyMs' in schedule ? Date.now() : nextRunAt(Date.now()));
@@ -401,7 +413,12 @@ export class SqlJobQueue implements JobQueue {
       failure = (error instanceof Error ? error.message : String(error)).slice(0, MAX_ERROR_LENGTH);
     }
     try {
-      await this.finish(worker, row, token, failure === undefined ? undefined : { failed: failure, retry: row.attempts_made < row.max_attempts });
+      await this.finish(
+        worker,
+        row,
+        token,
+        failure === undefined ? undefined : { failed: failure, retry: row.attempts_made < row.max_attempts },
+      );
     } finally {
       worker.running.delete(`${row.id}\u0000${token}`);
       this.pump(worker);
@@ -437,7 +454,10 @@ export class SqlJobQueue implements JobQueue {
           [queueName, row.id, token, failure.failed],
         );
         if (rowCount > 0) {
-          this.logger.warn({ queueName, jobId: row.id, jobName: row.name, attemptsMade: row.attempts_made, error: failure.failed }, 'job failed');
+          this.logger.warn(
+            { queueName, jobId: row.id, jobName: row.name, attemptsMade: row.attempts_made, error: failure.failed },
+            'job failed',
+          );
         }
       }
     } catch (error) {
@@ -454,7 +474,9 @@ export class SqlJobQueue implements JobQueue {
          WHERE queue = $1 AND id = $2 AND lock_token = $3`,
         [queueName, jobId, token],
       )
-      .catch((error: unknown) => this.logger.warn({ err: error, queueName, jobId }, 'could not hand a job back; it runs once its lock expires'));
+      .catch((error: unknown) =>
+        this.logger.warn({ err: error, queueName, jobId }, 'could not hand a job back; it runs once its lock expires'),
+      );
   }
 
   private async renewLocks(): Promise<void> {
@@ -466,7 +488,8 @@ export class SqlJobQueue implements JobQueue {
              WHERE queue = $1 AND id = $2 AND lock_token = $3 AND state = 'active'`,
             [worker.queueName, job.id, job.token, this.lockDurationMs],
           );
-          if (rowCount === 0) this.logger.warn({ queueName: worker.queueName, jobId: job.id }, 'lost the lock of a running job; it may run twice');
+          if (rowCount === 0)
+            this.logger.warn({ queueName: worker.queueName, jobId: job.id }, 'lost the lock of a running job; it may run twice');
         } catch (error) {
           this.logger.warn({ err: error, queueName: worker.queueName, jobId: job.id }, 'could not renew the lock of a running job');
         }

@@ -67,7 +67,11 @@ export function jobQueueContract(open: () => JobQueue | Promise<JobQueue>): void
     await jobs.enqueue(queueName, 'mail', {}, { jobId: 'retry-me', attempts: 5, backoff: { type: 'exponential', delayMs: 150 } });
 
     await eventually(async () => expect(await jobs.counts(queueName)).toMatchObject({ completed: 1 }));
-    expect(runs.map((run) => [run.attempt, run.maxAttempts])).toEqual([[1, 5], [2, 5], [3, 5]]);
+    expect(runs.map((run) => [run.attempt, run.maxAttempts])).toEqual([
+      [1, 5],
+      [2, 5],
+      [3, 5],
+    ]);
     expect(runs[1].at - runs[0].at).toBeGreaterThanOrEqual(140);
     expect(runs[2].at - runs[1].at).toBeGreaterThanOrEqual(290);
     expect(await jobs.failedJobs(queueName)).toEqual([]);
@@ -79,11 +83,22 @@ export function jobQueueContract(open: () => JobQueue | Promise<JobQueue>): void
       await record(job);
       if (!healthy) throw new Error(`boom ${job.attempt}`);
     });
-    await jobs.enqueue(queueName, 'invoice', { period: '2026-01' }, { jobId: 'close:2026-01', attempts: 2, backoff: { type: 'fixed', delayMs: 50 } });
+    await jobs.enqueue(
+      queueName,
+      'invoice',
+      { period: '2026-01' },
+      { jobId: 'close:2026-01', attempts: 2, backoff: { type: 'fixed', delayMs: 50 } },
+    );
 
     await eventually(async () => expect(await jobs.failedJobs(queueName)).toHaveLength(1));
     const [failed] = await jobs.failedJobs(queueName);
-    expect(failed).toMatchObject({ id: 'close:2026-01', name: 'invoice', payload: { period: '2026-01' }, error: 'boom 2', attemptsMade: 2 });
+    expect(failed).toMatchObject({
+      id: 'close:2026-01',
+      name: 'invoice',
+      payload: { period: '2026-01' },
+      error: 'boom 2',
+      attemptsMade: 2,
+    });
     expect(failed.failedAt.getTime()).toBeGreaterThan(Date.now() - 60_000);
     expect(await jobs.counts(queueName)).toMatchObject({ failed: 1, completed: 0 });
 

@@ -123,7 +123,9 @@ describe('mailer selection', () => {
 
       const smtp = createMailer({ dataDir, mailUrl: server.url, mailFrom: 'billing@minimax.gr.com' });
       await smtp.send({ to: 'a@example.com', subject: 'Production', text: 'to a server' });
-      expect(server.received.map((message) => [message.header('from'), message.header('subject')])).toEqual([['billing@minimax.gr.com', 'Production']]);
+      expect(server.received.map((message) => [message.header('from'), message.header('subject')])).toEqual([
+        ['billing@minimax.gr.com', 'Production'],
+      ]);
     } finally {
       await server.close();
       rmSync(dataDir, { recursive: true, force: true });
@@ -144,7 +146,12 @@ describe('a mail job while the SMTP server is down', () => {
     const mailer = new SmtpMailer({ mailUrl: `smtp://127.0.0.1:${port}` });
     jobs = new InProcessJobQueue();
     jobs.registerWorker(MAIL_QUEUE, sendMailJob(mailer));
-    const mail = { to: 'zoe@example.com', subject: 'Your invoice', text: 'Invoice 2026-01 is ready.', idempotencyKey: 'invoice-issued:e-7' };
+    const mail = {
+      to: 'zoe@example.com',
+      subject: 'Your invoice',
+      text: 'Invoice 2026-01 is ready.',
+      idempotencyKey: 'invoice-issued:e-7',
+    };
     const retry = { attempts: 50, backoff: { type: 'fixed' as const, delayMs: 200 } };
 
     await enqueueMail(jobs, mail, retry);

@@ -122,7 +122,12 @@ describe('SQL job queue across restarts (PGlite data directory)', () => {
       failedTries.push(job.attempt);
       throw new Error('SMTP is down');
     });
-    await jobs.enqueue('mail', 'send', { to: 'ada@example.com' }, { jobId: 'mail:e-1', attempts: 5, backoff: { type: 'fixed', delayMs: 300 } });
+    await jobs.enqueue(
+      'mail',
+      'send',
+      { to: 'ada@example.com' },
+      { jobId: 'mail:e-1', attempts: 5, backoff: { type: 'fixed', delayMs: 300 } },
+    );
     await eventually(async () => expect(await jobs.counts('mail')).toMatchObject({ delayed: 1, active: 0 }));
     await jobs.close();
     await db.close();
@@ -140,7 +145,12 @@ describe('SQL job queue across restarts (PGlite data directory)', () => {
       await sleep(500);
       expect(delivered).toHaveLength(1);
       expect(failedTries).toHaveLength(triesBeforeRestart);
-      expect(delivered[0]).toMatchObject({ id: 'mail:e-1', payload: { to: 'ada@example.com' }, attempt: triesBeforeRestart + 1, maxAttempts: 5 });
+      expect(delivered[0]).toMatchObject({
+        id: 'mail:e-1',
+        payload: { to: 'ada@example.com' },
+        attempt: triesBeforeRestart + 1,
+        maxAttempts: 5,
+      });
       expect(await jobs.counts('mail')).toMatchObject({ waiting: 0, delayed: 0, active: 0, completed: 1, failed: 0 });
     } finally {
       await jobs.close();
@@ -150,9 +160,13 @@ describe('SQL job queue across restarts (PGlite data directory)', () => {
 
   it('hands out again a job whose process died mid-job once its lock expires; on its last attempt it fails instead', async () => {
     // Given a process that claimed two mail jobs (3 attempts and 1 attempt) and was killed mid-job
-    const child = spawn(process.execPath, ['-r', join(root, 'test/support/swc-register.js'), join(__dirname, 'fixtures/crashing-mail-worker.ts'), dir], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['-r', join(root, 'test/support/swc-register.js'), join(__dirname, 'fixtures/crashing-mail-worker.ts'), dir],
+      {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
     await new Promise<void>((resolve, reject) => {
       child.stdout!.on('data', (chunk: Buffer) => chunk.toString().includes('started') && resolve());
       child.once('exit', (code) => reject(new Error(`worker exited early (${code})`)));

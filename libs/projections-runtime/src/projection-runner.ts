@@ -133,17 +133,21 @@ export class ProjectionRunner {
     );
     const served = rows.find((row) => row.active);
     const target = this.target;
-    const rebuilding = target && target.generation !== served?.generation ? rows.find((row) => row.generation === target.generation) : undefined;
-    const pending = served && !rebuilding
-      ? await this.store.readAll({ after: served.position, maxCount: LAG_CAP, typePrefixes: this.projection.eventTypePrefixes })
-      : [];
+    const rebuilding =
+      target && target.generation !== served?.generation ? rows.find((row) => row.generation === target.generation) : undefined;
+    const pending =
+      served && !rebuilding
+        ? await this.store.readAll({ after: served.position, maxCount: LAG_CAP, typePrefixes: this.projection.eventTypePrefixes })
+        : [];
     return {
       name: this.projection.name,
       version: served?.version ?? this.projection.version,
       generation: served?.generation ?? 0,
       position: (served?.position ?? 0n).toString(),
       lag: rebuilding || !served ? LAG_CAP : pending.length,
-      ...(rebuilding ? { rebuilding: { generation: rebuilding.generation, version: rebuilding.version, position: rebuilding.position.toString() } } : {}),
+      ...(rebuilding
+        ? { rebuilding: { generation: rebuilding.generation, version: rebuilding.version, position: rebuilding.position.toString() } }
+        : {}),
       ...(this.failure ? { failed: this.failure.message } : {}),
     };
   }
@@ -182,7 +186,11 @@ export class ProjectionRunner {
     let failures = 0;
     while (!this.stopped && this.target === target) {
       try {
-        const batch = await this.store.readAll({ after: target.position, maxCount: CATCH_UP_BATCH, typePrefixes: this.projection.eventTypePrefixes });
+        const batch = await this.store.readAll({
+          after: target.position,
+          maxCount: CATCH_UP_BATCH,
+          typePrefixes: this.projection.eventTypePrefixes,
+        });
         if (batch.length === 0) return true;
         if (!(await this.applyBatch(batch, target, tables))) return false;
         failures = 0;
@@ -253,7 +261,9 @@ export class ProjectionRunner {
     await this.db.transaction(async (tx) => {
       for (const table of this.projection.tables) {
         // Drop and create rather than replace: a new version may have other columns.
-        await tx.exec(`DROP VIEW IF EXISTS ${table.name}; CREATE VIEW ${table.name} AS SELECT * FROM ${physicalTableName(table.name, generation)}`);
+        await tx.exec(
+          `DROP VIEW IF EXISTS ${table.name}; CREATE VIEW ${table.name} AS SELECT * FROM ${physicalTableName(table.name, generation)}`,
+        );
       }
       await tx.query(
         `INSERT INTO projection_active (name, generation, version) VALUES ($1, $2, $3)

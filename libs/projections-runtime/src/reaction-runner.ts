@@ -76,7 +76,12 @@ export class ReactionRunner {
   async status(): Promise<ReactionStatus> {
     const position = await this.checkpoint();
     const pending = await this.store.readAll({ after: position, maxCount: 10_000, typePrefixes: this.reaction.eventTypePrefixes });
-    return { name: this.reaction.name, position: position.toString(), lag: pending.length, ...(this.failure ? { failed: this.failure.message } : {}) };
+    return {
+      name: this.reaction.name,
+      position: position.toString(),
+      lag: pending.length,
+      ...(this.failure ? { failed: this.failure.message } : {}),
+    };
   }
 
   private async handle(event: RecordedEvent): Promise<void> {

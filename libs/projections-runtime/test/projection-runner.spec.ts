@@ -20,7 +20,10 @@ function walletProjection(version = 1): Projection {
     ],
     async apply(event: RecordedEvent, tx, tables) {
       const amount = Number(event.data.amount);
-      const columns = version > 1 ? '(wallet, deposits, total, total_cents) VALUES ($1, 1, $2::bigint, $2::bigint * 100)' : '(wallet, deposits, total) VALUES ($1, 1, $2)';
+      const columns =
+        version > 1
+          ? '(wallet, deposits, total, total_cents) VALUES ($1, 1, $2::bigint, $2::bigint * 100)'
+          : '(wallet, deposits, total) VALUES ($1, 1, $2)';
       const update = version > 1 ? ', total_cents = t.total_cents + EXCLUDED.total_cents' : '';
       await tx.query(
         `INSERT INTO ${tables.wallet_balances} AS t ${columns}
@@ -73,7 +76,11 @@ function runtimeBehaviour(openDatabase: () => Promise<{ db: SqlDatabase; close()
   }
 
   const balances = async () =>
-    (await db.query<{ wallet: string; deposits: number; total: bigint }>('SELECT wallet, deposits, total FROM wallet_balances ORDER BY wallet')).rows;
+    (
+      await db.query<{ wallet: string; deposits: number; total: bigint }>(
+        'SELECT wallet, deposits, total FROM wallet_balances ORDER BY wallet',
+      )
+    ).rows;
 
   it('catches up on past events, then follows new ones live, and reports its lag', async () => {
     await depositMany(store, ['wallet-a', 'wallet-b'], 3);

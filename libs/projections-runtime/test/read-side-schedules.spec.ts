@@ -37,7 +37,7 @@ describe('read side: schedules of job workers', () => {
     return handled.map((job) => `${job.name} ${JSON.stringify(job.payload)}`);
   }
 
-  it('schedules a worker\'s jobs where the worker runs', async () => {
+  it("schedules a worker's jobs where the worker runs", async () => {
     await readSide().start({ projections: false, reactions: false, workers: true });
     expect(await jobsRunFor(100)).toEqual(['tidy {"batch":500}']);
   });

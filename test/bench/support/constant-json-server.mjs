@@ -2,7 +2,12 @@
 // reading the request body, as a verify call would.
 import { createServer } from 'node:http';
 
-const body = JSON.stringify({ valid: true, accountId: '00000000-0000-4000-8000-000000000000', keyId: 'AAAAAAAAAAAAAAAAAAAAAA', scopes: ['chat'] });
+const body = JSON.stringify({
+  valid: true,
+  accountId: '00000000-0000-4000-8000-000000000000',
+  keyId: 'AAAAAAAAAAAAAAAAAAAAAA',
+  scopes: ['chat'],
+});
 const server = createServer((request, response) => {
   request.resume();
   request.on('end', () => {

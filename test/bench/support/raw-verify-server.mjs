@@ -21,7 +21,9 @@ const unauthorized = { status: 401, body: { error: 'invalid_service_token', mess
 
 async function answer(request, raw) {
   const header = request.headers.authorization ?? '';
-  const token = createHash('sha256').update(header.startsWith('Bearer ') ? header.slice(7) : '').digest();
+  const token = createHash('sha256')
+    .update(header.startsWith('Bearer ') ? header.slice(7) : '')
+    .digest();
   if (!timingSafeEqual(token, expectedToken)) return unauthorized;
   try {
     const { key, endpoint } = parseVerifyKeyRequest(JSON.parse(raw));

@@ -17,7 +17,13 @@ export async function standaloneVerifier(keyCount, scopes) {
   const runner = new CommandRunner(store, new EventCatalog().register(api.apiKeyEventVersions));
   const lastUsed = new api.LastUsedBuffer(db);
   await lastUsed.start();
-  const verifier = new api.KeyVerifier({ store, clock: systemClock, lastUsed, policies: new api.KeyVerificationPolicies(), supportEmail: 'support@example.com' });
+  const verifier = new api.KeyVerifier({
+    store,
+    clock: systemClock,
+    lastUsed,
+    policies: new api.KeyVerificationPolicies(),
+    supportEmail: 'support@example.com',
+  });
   await verifier.start();
   const keys = [];
   for (let i = 0; i < keyCount; i++) {
@@ -26,7 +32,19 @@ export async function standaloneVerifier(keyCount, scopes) {
     await runner.run(
       api.apiKeyStream(issued.keyId),
       api.apiKeyDecider,
-      { kind: 'CreateApiKey', keyId: issued.keyId, accountId: 'bench-account', name: 'bench', prefix: issued.prefix, hash: issued.hash, scopes, expiresAt: null, rotatedFrom: null, allowedScopes: ['chat', 'video', 'models'], now },
+      {
+        kind: 'CreateApiKey',
+        keyId: issued.keyId,
+        accountId: 'bench-account',
+        name: 'bench',
+        prefix: issued.prefix,
+        hash: issued.hash,
+        scopes,
+        expiresAt: null,
+        rotatedFrom: null,
+        allowedScopes: ['chat', 'video', 'models'],
+        now,
+      },
       systemContext('bench'),
       { accountId: 'bench-account', occurredAt: now },
     );

@@ -35,7 +35,8 @@ describeWithEnv('DATABASE_URL', 'password reset on PostgreSQL', (serverUrl) => {
     expect(match).not.toBeNull();
     expect(app.mailer.to('pg-nobody@example.com')).toEqual([]);
 
-    const confirm = () => app.inject({ method: 'POST', url: '/v1/auth/password-reset/confirm', payload: { token: match![1], newPassword: NEW_PASSWORD } });
+    const confirm = () =>
+      app.inject({ method: 'POST', url: '/v1/auth/password-reset/confirm', payload: { token: match![1], newPassword: NEW_PASSWORD } });
     expect((await confirm()).statusCode).toBe(204);
     expect((await confirm()).json().error).toBe('invalid_token');
     expect((await client.login('pg-reset@example.com', NEW_PASSWORD)).statusCode).toBe(200);

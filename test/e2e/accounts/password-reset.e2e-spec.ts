@@ -45,7 +45,9 @@ describe('password reset (POST /v1/auth/password-reset, /confirm)', () => {
         PUBLIC_URL,
         SUPPORT_EMAIL: 'help-desk@minimax.gr.com',
         BOOTSTRAP_ADMIN_EMAIL: 'boss@example.com',
-        OIDC_PROVIDERS: JSON.stringify([{ name: 'google', issuer: provider.issuer, clientId: provider.clientId, clientSecret: provider.clientSecret }]),
+        OIDC_PROVIDERS: JSON.stringify([
+          { name: 'google', issuer: provider.issuer, clientId: provider.clientId, clientSecret: provider.clientSecret },
+        ]),
       },
     });
     client = accountsClient(app);
@@ -53,7 +55,12 @@ describe('password reset (POST /v1/auth/password-reset, /confirm)', () => {
     const bossId = await client.register('boss@example.com');
     await client.verifyEmail('boss@example.com');
     const admin = await client.signIn('boss@example.com');
-    const granted = await app.inject({ method: 'PUT', url: `/v1/admin/accounts/${bossId}/roles`, payload: { roles: ['support'] }, token: admin.accessToken });
+    const granted = await app.inject({
+      method: 'PUT',
+      url: `/v1/admin/accounts/${bossId}/roles`,
+      payload: { roles: ['support'] },
+      token: admin.accessToken,
+    });
     expect(granted.statusCode).toBe(200);
   });
   afterAll(async () => {
@@ -82,7 +89,12 @@ describe('password reset (POST /v1/auth/password-reset, /confirm)', () => {
   const setStatus = async (accountId: string, action: 'suspend' | 'reinstate') => {
     const support = await client.signIn('boss@example.com');
     const payload = action === 'suspend' ? { reason: 'chargebacks' } : {};
-    const response = await app.inject({ method: 'POST', url: `/v1/support/accounts/${accountId}/${action}`, payload, token: support.accessToken });
+    const response = await app.inject({
+      method: 'POST',
+      url: `/v1/support/accounts/${accountId}/${action}`,
+      payload,
+      token: support.accessToken,
+    });
     expect(response.statusCode).toBe(204);
   };
   const expectInvalidToken = (response: InjectResponse) => {
@@ -114,7 +126,9 @@ describe('password reset (POST /v1/auth/password-reset, /confirm)', () => {
     expect(unknown.body).toBe(known.body);
     // Only what differs between any two requests may differ: the request id, the rate-limit countdown, the second of `date`.
     const comparable = (headers: Record<string, unknown>) =>
-      Object.fromEntries(Object.entries(headers).filter(([name]) => !['x-request-id', 'date'].includes(name) && !name.startsWith('x-ratelimit-remaining')));
+      Object.fromEntries(
+        Object.entries(headers).filter(([name]) => !['x-request-id', 'date'].includes(name) && !name.startsWith('x-ratelimit-remaining')),
+      );
     expect(comparable(unknown.headers)).toEqual(comparable(known.headers));
 
     const [mail] = (await mailsTo('ada@example.com')).filter((sent) => sent.subject !== 'Verify your email address');
@@ -137,7 +151,12 @@ describe('password reset (POST /v1/auth/password-reset, /confirm)', () => {
     expect(requested).toEqual([
       expect.objectContaining({
         data: { requestId: expect.any(String), expiresAt: new Date(clock.now().getTime() + 900_000).toISOString() },
-        metadata: expect.objectContaining({ accountId, ip: '127.0.0.1', userAgent: 'support-can-read-this/1.0', occurredAt: clock.now().toISOString() }),
+        metadata: expect.objectContaining({
+          accountId,
+          ip: '127.0.0.1',
+          userAgent: 'support-can-read-this/1.0',
+          occurredAt: clock.now().toISOString(),
+        }),
       }),
     ]);
     const all = await app.runtime.eventStore.readAll();
@@ -176,7 +195,11 @@ describe('password reset (POST /v1/auth/password-reset, /confirm)', () => {
 
     const events = await accountEvents(accountId);
     const completion = events.find((event) => event.type === 'account.password_reset_completed')!;
-    expect(completion.metadata).toMatchObject({ actor: { kind: 'account', id: accountId }, ip: '127.0.0.1', userAgent: 'reset-browser/2.0' });
+    expect(completion.metadata).toMatchObject({
+      actor: { kind: 'account', id: accountId },
+      ip: '127.0.0.1',
+      userAgent: 'reset-browser/2.0',
+    });
     const changed = events.find((event) => event.type === 'account.password_changed')!;
     expect(changed.data).toEqual({ passwordHashSealed: expect.any(String), via: 'reset' });
     expect(changed.revision).toBe(completion.revision + 1);
@@ -200,13 +223,17 @@ describe('password reset (POST /v1/auth/password-reset, /confirm)', () => {
     expectInvalidToken(await confirm(slow));
   });
 
-  it('refuses a weak password with the policy\'s violations (as registration does), and the same link works after', async () => {
+  it("refuses a weak password with the policy's violations (as registration does), and the same link works after", async () => {
     await client.register('weak@example.com');
     await requestReset('weak@example.com');
     const token = await resetToken('weak@example.com');
     const weak = await confirm(token, 'weakling');
     expect(weak.statusCode).toBe(400);
-    const registration = await app.inject({ method: 'POST', url: '/v1/accounts', payload: { email: 'weak@example.com', password: 'weakling' } });
+    const registration = await app.inject({
+      method: 'POST',
+      url: '/v1/accounts',
+      payload: { email: 'weak@example.com', password: 'weakling' },
+    });
     expect(weak.json()).toEqual(registration.json());
     expect(weak.json()).toMatchObject({ error: 'weak_password', violations: expect.arrayContaining(['too_short', 'contains_email']) });
     expect((await confirm(token)).statusCode).toBe(204);
@@ -230,7 +257,9 @@ describe('password reset (POST /v1/auth/password-reset, /confirm)', () => {
     const bytes = Buffer.from(token, 'base64url');
     bytes[bytes.length - 1] ^= 1;
     const tampered = bytes.toString('base64url');
-    const otherAccount = Buffer.concat([Buffer.from(`${crypto.randomUUID()}.${crypto.randomUUID()}`), Buffer.alloc(32)]).toString('base64url');
+    const otherAccount = Buffer.concat([Buffer.from(`${crypto.randomUUID()}.${crypto.randomUUID()}`), Buffer.alloc(32)]).toString(
+      'base64url',
+    );
     const bodies = new Set<string>();
     for (const bad of ['garbage', 'a.b.c', tampered, otherAccount, `${token}A`]) {
       const response = await confirm(bad);
@@ -285,7 +314,10 @@ describe('password reset (POST /v1/auth/password-reset, /confirm)', () => {
     for (const payload of [{}, { email: 'not-an-email' }, { email: 42 }, { email: 'ada@example.com', extra: true }]) {
       const response = await app.inject({ method: 'POST', url: '/v1/auth/password-reset', payload });
       expect(response.statusCode).toBe(400);
-      expect(response.json()).toMatchObject({ error: 'invalid_request', details: expect.arrayContaining([expect.objectContaining({ field: expect.any(String) })]) });
+      expect(response.json()).toMatchObject({
+        error: 'invalid_request',
+        details: expect.arrayContaining([expect.objectContaining({ field: expect.any(String) })]),
+      });
     }
     for (const payload of [{}, { token: 'x' }, { token: 'x', newPassword: 7 }]) {
       const response = await app.inject({ method: 'POST', url: '/v1/auth/password-reset/confirm', payload });
@@ -319,7 +351,12 @@ describe('password reset (POST /v1/auth/password-reset, /confirm)', () => {
     for (const token of tokensSeen) {
       const mac = Buffer.from(token, 'base64url').subarray(-32);
       for (const secret of [token, mac.toString('base64url'), mac.toString('hex'), mac.toString('base64')]) {
-        for (const [where, text] of [['events', events], ['tables', rows], ['job payloads', payloads], ['logs', logs]]) {
+        for (const [where, text] of [
+          ['events', events],
+          ['tables', rows],
+          ['job payloads', payloads],
+          ['logs', logs],
+        ]) {
           expect({ where, found: text.includes(secret) }).toEqual({ where, found: false });
         }
       }
@@ -334,10 +371,28 @@ describe('password reset requests: rate limit and timing', () => {
       const from = (address: string) => ({ 'x-forwarded-for': address });
       const statuses: number[] = [];
       for (let i = 0; i < 4; i++) {
-        statuses.push((await app.inject({ method: 'POST', url: '/v1/auth/password-reset', payload: { email: `x${i}@example.com` }, headers: from('198.51.100.7') })).statusCode);
+        statuses.push(
+          (
+            await app.inject({
+              method: 'POST',
+              url: '/v1/auth/password-reset',
+              payload: { email: `x${i}@example.com` },
+              headers: from('198.51.100.7'),
+            })
+          ).statusCode,
+        );
       }
       expect(statuses).toEqual([202, 202, 202, 429]);
-      expect((await app.inject({ method: 'POST', url: '/v1/auth/password-reset', payload: { email: 'y@example.com' }, headers: from('198.51.100.8') })).statusCode).toBe(202);
+      expect(
+        (
+          await app.inject({
+            method: 'POST',
+            url: '/v1/auth/password-reset',
+            payload: { email: 'y@example.com' },
+            headers: from('198.51.100.8'),
+          })
+        ).statusCode,
+      ).toBe(202);
     } finally {
       await app.close();
     }

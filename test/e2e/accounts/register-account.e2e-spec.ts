@@ -25,20 +25,27 @@ describe('POST /v1/accounts (HTTP -> command -> events -> stream)', () => {
     expect(registered.type).toBe('account.registered');
     expect(registered.data).toMatchObject({ accountId, email: 'grace.hopper@example.com' });
     expect(registered.metadata).toMatchObject({ accountId, correlationId: 'req-register-0001', userAgent: 'e2e-test/1.0' });
-    expect(JSON.stringify(registered, (_key, value) => (typeof value === 'bigint' ? value.toString() : value))).not.toContain(strongPassword);
+    expect(JSON.stringify(registered, (_key, value) => (typeof value === 'bigint' ? value.toString() : value))).not.toContain(
+      strongPassword,
+    );
   });
 
   it('refuses a second account for the same email in another case, with 409 email_taken', async () => {
     await app.inject({ method: 'POST', url: '/v1/accounts', payload: { email: 'ada@example.com', password: strongPassword } });
     const before = await headPosition();
-    const response = await app.inject({ method: 'POST', url: '/v1/accounts', payload: { email: '  ADA@example.COM ', password: strongPassword } });
+    const response = await app.inject({
+      method: 'POST',
+      url: '/v1/accounts',
+      payload: { email: '  ADA@example.COM ', password: strongPassword },
+    });
     expect(response.statusCode).toBe(409);
     expect(response.json()).toEqual({ error: 'email_taken', message: expect.any(String) });
     expect(await headPosition()).toBe(before);
   });
 
   it('lets exactly one of two concurrent registrations of one email win', async () => {
-    const register = () => app.inject({ method: 'POST', url: '/v1/accounts', payload: { email: 'race@example.com', password: strongPassword } });
+    const register = () =>
+      app.inject({ method: 'POST', url: '/v1/accounts', payload: { email: 'race@example.com', password: strongPassword } });
     const statuses = (await Promise.all([register(), register(), register()])).map((response) => response.statusCode).sort();
     expect(statuses).toEqual([201, 409, 409]);
   });
@@ -47,7 +54,12 @@ describe('POST /v1/accounts (HTTP -> command -> events -> stream)', () => {
     const cases: Array<[string, { payload: string; headers?: Record<string, string> }, number, string]> = [
       ['malformed JSON', { payload: '{"email": "a@b.co", ' }, 400, 'invalid_request'],
       ['a missing field', { payload: JSON.stringify({ email: 'a@b.co' }) }, 400, 'invalid_request'],
-      ['an unknown field', { payload: JSON.stringify({ email: 'a@b.co', password: strongPassword, role: 'admin' }) }, 400, 'invalid_request'],
+      [
+        'an unknown field',
+        { payload: JSON.stringify({ email: 'a@b.co', password: strongPassword, role: 'admin' }) },
+        400,
+        'invalid_request',
+      ],
       ['a wrong type', { payload: JSON.stringify({ email: 'a@b.co', password: 12345678901234 }) }, 400, 'invalid_request'],
       ['a JSON array body', { payload: '[]' }, 400, 'invalid_request'],
       ['a 5 MB body', { payload: JSON.stringify({ email: 'a@b.co', password: 'x'.repeat(5 * 1024 * 1024) }) }, 413, 'payload_too_large'],
@@ -65,7 +77,10 @@ describe('POST /v1/accounts (HTTP -> command -> events -> stream)', () => {
       expect(response.statusCode).toBe(status);
       const body = response.json();
       expect(body).toMatchObject({ error: code, message: expect.any(String) });
-      if (status === 400) expect(body.details).toEqual(expect.arrayContaining([expect.objectContaining({ field: expect.any(String), message: expect.any(String) })]));
+      if (status === 400)
+        expect(body.details).toEqual(
+          expect.arrayContaining([expect.objectContaining({ field: expect.any(String), message: expect.any(String) })]),
+        );
       expect(await headPosition()).toBe(before);
     });
   });

@@ -12,7 +12,11 @@ describe('registration: password policy and email verification', () => {
 
   it('refuses a weak password with 400 weak_password listing every rule broken, and writes nothing', async () => {
     const before = await app.runtime.eventStore.headPosition();
-    const response = await app.inject({ method: 'POST', url: '/v1/accounts', payload: { email: 'weak@example.com', password: 'weak-example' } });
+    const response = await app.inject({
+      method: 'POST',
+      url: '/v1/accounts',
+      payload: { email: 'weak@example.com', password: 'weak-example' },
+    });
     expect(response.statusCode).toBe(400);
     expect(response.json()).toEqual({
       error: 'weak_password',
@@ -21,7 +25,10 @@ describe('registration: password policy and email verification', () => {
     });
     expect(await app.runtime.eventStore.headPosition()).toBe(before);
     // Nothing was reserved either: the same email registers with a strong password.
-    expect((await app.inject({ method: 'POST', url: '/v1/accounts', payload: { email: 'weak@example.com', password: STRONG_PASSWORD } })).statusCode).toBe(201);
+    expect(
+      (await app.inject({ method: 'POST', url: '/v1/accounts', payload: { email: 'weak@example.com', password: STRONG_PASSWORD } }))
+        .statusCode,
+    ).toBe(201);
   });
 
   it('emails a verification link under PUBLIC_URL; the link verifies the email once, and the token is in no event', async () => {

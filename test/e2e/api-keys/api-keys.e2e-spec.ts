@@ -22,7 +22,8 @@ describe('API keys over HTTP: the account holder', () => {
 
   const list = (holder: Holder, query = '') => app.inject({ method: 'GET', url: `/v1/api-keys${query}`, token: holder.token });
   const get = (holder: Holder, id: string) => app.inject({ method: 'GET', url: `/v1/api-keys/${id}`, token: holder.token });
-  const patch = (holder: Holder, id: string, payload: unknown) => app.inject({ method: 'PATCH', url: `/v1/api-keys/${id}`, token: holder.token, payload });
+  const patch = (holder: Holder, id: string, payload: unknown) =>
+    app.inject({ method: 'PATCH', url: `/v1/api-keys/${id}`, token: holder.token, payload });
   const revoke = (holder: Holder, id: string) => app.inject({ method: 'POST', url: `/v1/api-keys/${id}/revoke`, token: holder.token });
   const rotate = (holder: Holder, id: string, gracePeriodSeconds: unknown) =>
     app.inject({ method: 'POST', url: `/v1/api-keys/${id}/rotate`, token: holder.token, payload: { gracePeriodSeconds } });
@@ -58,14 +59,24 @@ describe('API keys over HTTP: the account holder', () => {
         expiresAt: '2026-12-31T00:00:00.000Z',
       });
       const [created] = await app.runtime.eventStore.readStream(`api_key-${body.id}`);
-      expect(created).toMatchObject({ type: 'api_key.created', metadata: { accountId: ada.accountId, actor: { kind: 'account', id: ada.accountId } } });
-      expect(JSON.stringify(created, (_key, value) => (typeof value === 'bigint' ? value.toString() : value))).not.toContain(body.key.slice(12));
+      expect(created).toMatchObject({
+        type: 'api_key.created',
+        metadata: { accountId: ada.accountId, actor: { kind: 'account', id: ada.accountId } },
+      });
+      expect(JSON.stringify(created, (_key, value) => (typeof value === 'bigint' ? value.toString() : value))).not.toContain(
+        body.key.slice(12),
+      );
       const view = await listed(ada, body.id);
       expect(JSON.stringify(view)).not.toContain(body.key.slice(12));
     });
 
     it('refuses a scope that is not in API_SCOPES, naming it', async () => {
-      const response = await app.inject({ method: 'POST', url: '/v1/api-keys', token: ada.token, payload: { name: 'x', scopes: ['chat', 'audio'] } });
+      const response = await app.inject({
+        method: 'POST',
+        url: '/v1/api-keys',
+        token: ada.token,
+        payload: { name: 'x', scopes: ['chat', 'audio'] },
+      });
       expect(response.statusCode).toBe(400);
       expect(response.json()).toEqual({
         error: 'invalid_request',
@@ -85,7 +96,10 @@ describe('API keys over HTTP: the account holder', () => {
     ])('refuses %s with 400 invalid_request and details', async (_case, payload) => {
       const response = await app.inject({ method: 'POST', url: '/v1/api-keys', token: ada.token, payload });
       expect(response.statusCode).toBe(400);
-      expect(response.json()).toMatchObject({ error: 'invalid_request', details: expect.arrayContaining([expect.objectContaining({ field: expect.any(String) })]) });
+      expect(response.json()).toMatchObject({
+        error: 'invalid_request',
+        details: expect.arrayContaining([expect.objectContaining({ field: expect.any(String) })]),
+      });
     });
 
     it('needs a signed-in account holder', async () => {
@@ -137,7 +151,9 @@ describe('API keys over HTTP: the account holder', () => {
       const seen: string[] = [];
       let cursor: string | null = null;
       do {
-        const page: { items: { id: string }[]; nextCursor: string | null } = (await list(holder, `?limit=2${cursor ? `&cursor=${cursor}` : ''}`)).json();
+        const page: { items: { id: string }[]; nextCursor: string | null } = (
+          await list(holder, `?limit=2${cursor ? `&cursor=${cursor}` : ''}`)
+        ).json();
         expect(page.items.length).toBeLessThanOrEqual(2);
         seen.push(...page.items.map((item) => item.id));
         cursor = page.nextCursor;
@@ -148,7 +164,10 @@ describe('API keys over HTTP: the account holder', () => {
       const active = (await list(holder, '?status=active')).json();
       expect(active.items.map((item: { id: string }) => item.id)).toEqual(ids.filter((id) => id !== ids[1]));
 
-      const expiring = await createKey(app, holder, { name: 'short-lived', expiresAt: new Date(clock.now().getTime() + 10_000).toISOString() });
+      const expiring = await createKey(app, holder, {
+        name: 'short-lived',
+        expiresAt: new Date(clock.now().getTime() + 10_000).toISOString(),
+      });
       await app.settle();
       expect((await list(holder, '?status=expired')).json().items).toEqual([]);
       clock.advanceSeconds(10);
@@ -160,7 +179,8 @@ describe('API keys over HTTP: the account holder', () => {
     });
 
     // Cursors of the issued shape holding what the database cannot compare: Date.parse accepts more than PostgreSQL does.
-    const forgedCursor = (createdAt: string, keyId: string) => `?cursor=${Buffer.from(JSON.stringify([createdAt, keyId])).toString('base64url')}`;
+    const forgedCursor = (createdAt: string, keyId: string) =>
+      `?cursor=${Buffer.from(JSON.stringify([createdAt, keyId])).toString('base64url')}`;
     it.each([
       ['?status=paused'],
       ['?limit=0'],
@@ -172,14 +192,11 @@ describe('API keys over HTTP: the account holder', () => {
       [forgedCursor('+275760-09-13T00:00:00.000Z', 'AAAAAAAAAAAAAAAAAAAAAA')],
       [forgedCursor('2026-01-01T00:00:00.000Z\u0000', 'AAAAAAAAAAAAAAAAAAAAAA')],
       [forgedCursor('2026-01-01T00:00:00.000Z', 'a\u0000b')],
-    ])(
-      'refuses %s with 400 invalid_request',
-      async (query) => {
-        const response = await list(ada, query);
-        expect(response.statusCode).toBe(400);
-        expect(response.json()).toMatchObject({ error: 'invalid_request' });
-      },
-    );
+    ])('refuses %s with 400 invalid_request', async (query) => {
+      const response = await list(ada, query);
+      expect(response.statusCode).toBe(400);
+      expect(response.json()).toMatchObject({ error: 'invalid_request' });
+    });
 
     it("answers 404 not_found for another account's key, on every route, as for a missing one", async () => {
       const adasKey = await createKey(app, ada, { name: 'private' });
@@ -213,7 +230,10 @@ describe('API keys over HTTP: the account holder', () => {
 
     it('refuses an unknown scope and unknown fields, and a revoked key', async () => {
       const issued = await createKey(app, ada);
-      expect((await patch(ada, issued.id, { scopes: ['audio'] })).json()).toMatchObject({ error: 'invalid_request', details: [{ field: 'scopes[0]' }] });
+      expect((await patch(ada, issued.id, { scopes: ['audio'] })).json()).toMatchObject({
+        error: 'invalid_request',
+        details: [{ field: 'scopes[0]' }],
+      });
       expect((await patch(ada, issued.id, { status: 'active' })).statusCode).toBe(400);
       await revoke(ada, issued.id);
       const response = await patch(ada, issued.id, { name: 'too late' });
@@ -250,7 +270,10 @@ describe('API keys over HTTP: the account holder', () => {
       });
       expect((await verify(app, old.key)).statusCode).toBe(200);
       expect((await verify(app, fresh.key)).statusCode).toBe(200);
-      expect(await listed(ada, old.id)).toMatchObject({ status: 'active', expiresAt: new Date(clock.now().getTime() + 3600_000).toISOString() });
+      expect(await listed(ada, old.id)).toMatchObject({
+        status: 'active',
+        expiresAt: new Date(clock.now().getTime() + 3600_000).toISOString(),
+      });
 
       clock.advanceSeconds(3599);
       expect((await verify(app, old.key)).statusCode).toBe(200);
@@ -283,7 +306,10 @@ describe('API keys over HTTP: the account holder', () => {
 
     it('refuses a grace period over 7 days, a second rotation and a revoked key', async () => {
       const old = await createKey(app, ada);
-      expect((await rotate(ada, old.id, 7 * DAY + 1)).json()).toMatchObject({ error: 'invalid_request', details: [{ field: 'gracePeriodSeconds' }] });
+      expect((await rotate(ada, old.id, 7 * DAY + 1)).json()).toMatchObject({
+        error: 'invalid_request',
+        details: [{ field: 'gracePeriodSeconds' }],
+      });
       expect((await rotate(ada, old.id, '60')).statusCode).toBe(400);
       expect((await rotate(ada, old.id, 60)).statusCode).toBe(201);
       expect((await rotate(ada, old.id, 60)).json()).toMatchObject({ error: 'api_key_already_rotated' });

@@ -28,7 +28,10 @@ export async function signUp(app: TestApp, email: string): Promise<Holder> {
 export async function supportAgent(app: TestApp, bootstrapEmail: string): Promise<Holder> {
   const admin = await signUp(app, bootstrapEmail);
   await app.settle();
-  const mail = app.mailer.to(bootstrapEmail).map((message) => `${message.text ?? ''} ${message.html ?? ''}`).join(' ');
+  const mail = app.mailer
+    .to(bootstrapEmail)
+    .map((message) => `${message.text ?? ''} ${message.html ?? ''}`)
+    .join(' ');
   const token = /verify-email\?token=([^\s"&<]+)/.exec(mail)?.[1];
   if (!token) throw new Error('no verification link was mailed');
   const verified = await app.inject({ method: 'POST', url: '/v1/accounts/verify-email', payload: { token: decodeURIComponent(token) } });

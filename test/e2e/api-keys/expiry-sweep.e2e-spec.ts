@@ -33,7 +33,12 @@ describe('API keys: the sweep that records expiries in the audit trail', () => {
     const later = await createKey(app, ada, { name: 'later', expiresAt: '2026-01-06T09:00:00.000Z' });
     const forever = await createKey(app, ada, { name: 'forever' });
     const rotating = await createKey(app, ada, { name: 'rotating' });
-    const rotated = await app.inject({ method: 'POST', url: `/v1/api-keys/${rotating.id}/rotate`, token: ada.token, payload: { gracePeriodSeconds: 600 } });
+    const rotated = await app.inject({
+      method: 'POST',
+      url: `/v1/api-keys/${rotating.id}/rotate`,
+      token: ada.token,
+      payload: { gracePeriodSeconds: 600 },
+    });
     expect(rotated.statusCode).toBe(201);
     expect((await app.inject({ method: 'POST', url: `/v1/api-keys/${revoked.id}/revoke`, token: ada.token })).statusCode).toBe(204);
 
@@ -47,7 +52,11 @@ describe('API keys: the sweep that records expiries in the audit trail', () => {
 
     await sweep();
     expect(await history(expiring.id)).toEqual(['api_key.created', 'api_key.expired 2026-01-05T10:00:00.000Z by system']);
-    expect(await history(rotating.id)).toEqual(['api_key.created', 'api_key.rotated', 'api_key.expired 2026-01-05T09:10:00.000Z by system']);
+    expect(await history(rotating.id)).toEqual([
+      'api_key.created',
+      'api_key.rotated',
+      'api_key.expired 2026-01-05T09:10:00.000Z by system',
+    ]);
     expect(await history(revoked.id)).toEqual(['api_key.created', 'api_key.revoked']);
     expect(await history(later.id)).toEqual(['api_key.created']);
     expect(await history(forever.id)).toEqual(['api_key.created']);

@@ -17,7 +17,9 @@ async function delayUntil(app: TestApp, key: string, status: number, endpoint = 
 }
 
 const report = (what: string, delays: number[]) =>
-  process.stdout.write(`[api-keys propagation] ${what}: ${delays.map((ms) => `${ms.toFixed(0)} ms`).join(', ')} (max ${Math.max(...delays).toFixed(0)} ms)\n`);
+  process.stdout.write(
+    `[api-keys propagation] ${what}: ${delays.map((ms) => `${ms.toFixed(0)} ms`).join(', ')} (max ${Math.max(...delays).toFixed(0)} ms)\n`,
+  );
 
 describeWithEnv('DATABASE_URL', 'API key changes reach every api instance (two instances on one PostgreSQL)', (serverUrl) => {
   let database: TemporaryDatabase;
@@ -57,7 +59,12 @@ describeWithEnv('DATABASE_URL', 'API key changes reach every api instance (two i
     const issued = await createKey(writer, holder, { scopes: ['chat'] });
     expect((await verify(other, issued.key)).statusCode).toBe(200);
     expect((await verify(other, issued.key, 'video')).statusCode).toBe(403);
-    const changed = await writer.inject({ method: 'PATCH', url: `/v1/api-keys/${issued.id}`, token: holder.token, payload: { scopes: ['video'] } });
+    const changed = await writer.inject({
+      method: 'PATCH',
+      url: `/v1/api-keys/${issued.id}`,
+      token: holder.token,
+      payload: { scopes: ['video'] },
+    });
     expect(changed.statusCode).toBe(200);
     const delay = await delayUntil(other, issued.key, 403, 'chat');
     expect((await verify(other, issued.key, 'video')).statusCode).toBe(200);
@@ -68,7 +75,12 @@ describeWithEnv('DATABASE_URL', 'API key changes reach every api instance (two i
   it('a rotation with no grace period and a suspension reach the other instance within the bound', async () => {
     const issued = await createKey(writer, holder);
     expect((await verify(other, issued.key)).statusCode).toBe(200);
-    const rotated = await writer.inject({ method: 'POST', url: `/v1/api-keys/${issued.id}/rotate`, token: holder.token, payload: { gracePeriodSeconds: 0 } });
+    const rotated = await writer.inject({
+      method: 'POST',
+      url: `/v1/api-keys/${issued.id}/rotate`,
+      token: holder.token,
+      payload: { gracePeriodSeconds: 0 },
+    });
     expect(rotated.statusCode).toBe(201);
     const rotation = await delayUntil(other, issued.key, 401);
     const fresh = rotated.json<{ key: string }>().key;

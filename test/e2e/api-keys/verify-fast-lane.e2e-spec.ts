@@ -34,7 +34,10 @@ describe('POST /v1/keys/verify through the fast lane', () => {
     'a scope the key lacks': () => ({ payload: JSON.stringify({ key: validKey, endpoint: 'video.generate' }) }),
     'a revoked key': () => ({ payload: JSON.stringify({ key: revokedKey, endpoint: 'chat' }) }),
     'a malformed key': () => ({ payload: JSON.stringify({ key: 'mmx_nope', endpoint: 'chat' }) }),
-    'a wrong service token': () => ({ payload: JSON.stringify({ key: validKey, endpoint: 'chat' }), headers: { authorization: 'Bearer wrong' } }),
+    'a wrong service token': () => ({
+      payload: JSON.stringify({ key: validKey, endpoint: 'chat' }),
+      headers: { authorization: 'Bearer wrong' },
+    }),
     'no service token': () => ({ payload: JSON.stringify({ key: validKey, endpoint: 'chat' }), headers: { authorization: '' } }),
     'an unknown field': () => ({ payload: JSON.stringify({ key: validKey, endpoint: 'chat', extra: 1 }) }),
     'a wrong type': () => ({ payload: JSON.stringify({ key: 42, endpoint: 'chat' }) }),

@@ -59,7 +59,12 @@ describe('POST /v1/keys/verify (the platform backend)', () => {
       },
       'a rotated key after its grace period': async () => {
         const issued = await createKey(app, holder);
-        await app.inject({ method: 'POST', url: `/v1/api-keys/${issued.id}/rotate`, token: holder.token, payload: { gracePeriodSeconds: 30 } });
+        await app.inject({
+          method: 'POST',
+          url: `/v1/api-keys/${issued.id}/rotate`,
+          token: holder.token,
+          payload: { gracePeriodSeconds: 30 },
+        });
         expect((await verify(app, issued.key)).statusCode).toBe(200);
         clock.advanceSeconds(30);
         return issued.key;
@@ -101,7 +106,11 @@ describe('POST /v1/keys/verify (the platform backend)', () => {
     expect(refused.json()).toEqual({ error: 'account_suspended', message: expect.stringContaining('support@minimax.gr.com') });
     expect((await verify(app, mistype(issued.key))).statusCode).toBe(401);
 
-    const reinstated = await app.inject({ method: 'POST', url: `/v1/support/accounts/${suspended.accountId}/reinstate`, token: agent.token });
+    const reinstated = await app.inject({
+      method: 'POST',
+      url: `/v1/support/accounts/${suspended.accountId}/reinstate`,
+      token: agent.token,
+    });
     expect(reinstated.statusCode).toBe(204);
     expect((await verify(app, issued.key)).statusCode).toBe(200);
   });
@@ -127,7 +136,10 @@ describe('POST /v1/keys/verify (the platform backend)', () => {
   ])('answers 400 invalid_request for %s', async (_case, payload, field) => {
     const response = await app.inject({ method: 'POST', url: '/v1/keys/verify', token: TEST_SERVICE_TOKEN, payload });
     expect(response.statusCode).toBe(400);
-    expect(response.json()).toMatchObject({ error: 'invalid_request', details: expect.arrayContaining([expect.objectContaining({ field })]) });
+    expect(response.json()).toMatchObject({
+      error: 'invalid_request',
+      details: expect.arrayContaining([expect.objectContaining({ field })]),
+    });
   });
 
   it('answers 400 for malformed JSON, never 500', async () => {

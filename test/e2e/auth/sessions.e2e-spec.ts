@@ -101,12 +101,21 @@ describe('sessions', () => {
     expect(listed.nextCursor).toBeNull();
     expect(listed.items).toHaveLength(3);
     expect(listed.items.filter((item: { current: boolean }) => item.current)).toEqual([
-      { id: expect.any(String), createdAt: laptopSignedInAt, lastActiveAt: laptopSignedInAt, ip: '127.0.0.1', userAgent: 'Laptop/1.0', current: true },
+      {
+        id: expect.any(String),
+        createdAt: laptopSignedInAt,
+        lastActiveAt: laptopSignedInAt,
+        ip: '127.0.0.1',
+        userAgent: 'Laptop/1.0',
+        current: true,
+      },
     ]);
 
     const page = (await app.inject({ method: 'GET', url: '/v1/sessions?limit=2', token: phone.accessToken })).json();
     expect(page.items).toHaveLength(2);
-    const rest = (await app.inject({ method: 'GET', url: `/v1/sessions?limit=2&cursor=${page.nextCursor}`, token: phone.accessToken })).json();
+    const rest = (
+      await app.inject({ method: 'GET', url: `/v1/sessions?limit=2&cursor=${page.nextCursor}`, token: phone.accessToken })
+    ).json();
     expect(rest).toEqual({ items: [expect.objectContaining({ current: true })], nextCursor: null });
 
     const phoneSessionId = rest.items[0].id;
@@ -126,9 +135,19 @@ describe('sessions', () => {
     const { accessToken } = await client.signIn('cursors@example.com');
     const forged = (createdAt: string, sessionId: string) => Buffer.from(JSON.stringify([createdAt, sessionId])).toString('base64url');
     const uuid = '00000000-0000-4000-8000-000000000000';
-    for (const cursor of ['bm90LWEtY3Vyc29y', forged('1', uuid), forged('+275760-09-13T00:00:00.000Z', uuid), forged('2026-01-01T00:00:00.000Z\u0000', uuid), forged('2026-01-01T00:00:00.000Z', 'a\u0000b')]) {
+    for (const cursor of [
+      'bm90LWEtY3Vyc29y',
+      forged('1', uuid),
+      forged('+275760-09-13T00:00:00.000Z', uuid),
+      forged('2026-01-01T00:00:00.000Z\u0000', uuid),
+      forged('2026-01-01T00:00:00.000Z', 'a\u0000b'),
+    ]) {
       const response = await app.inject({ method: 'GET', url: `/v1/sessions?cursor=${cursor}`, token: accessToken });
-      expect({ cursor, status: response.statusCode, error: response.json().error }).toEqual({ cursor, status: 400, error: 'invalid_request' });
+      expect({ cursor, status: response.statusCode, error: response.json().error }).toEqual({
+        cursor,
+        status: 400,
+        error: 'invalid_request',
+      });
     }
   });
 

@@ -98,7 +98,12 @@ describe('POST /v1/auth/login', () => {
   it('refuses a suspended account only after a correct password, naming SUPPORT_EMAIL', async () => {
     const accountId = await client.register('suspended@example.com');
     const support = await staffWithRole(app, client, 'support');
-    await app.inject({ method: 'POST', url: `/v1/support/accounts/${accountId}/suspend`, payload: { reason: 'chargebacks' }, token: support });
+    await app.inject({
+      method: 'POST',
+      url: `/v1/support/accounts/${accountId}/suspend`,
+      payload: { reason: 'chargebacks' },
+      token: support,
+    });
     const wrong = await client.login('suspended@example.com', 'Wrong-Password-1');
     expect(wrong.statusCode).toBe(401);
     expect(wrong.json().error).toBe('invalid_credentials');
@@ -158,14 +163,23 @@ describe('POST /v1/auth/login', () => {
 async function staffWithRole(app: TestApp, client: ReturnType<typeof accountsClient>, role: string): Promise<string> {
   const email = `${role}-${Math.random().toString(36).slice(2, 8)}@staff.example.com`;
   const accountId = await client.register(email);
-  await app.runtime.eventStore.append(`account-${accountId}`, [
-    {
-      id: crypto.randomUUID(),
-      type: 'account.staff_roles_changed',
-      schemaVersion: 1,
-      data: { roles: [role], previousRoles: [] },
-      metadata: { accountId, actor: { kind: 'system', id: 'test-setup' }, correlationId: crypto.randomUUID(), occurredAt: new Date().toISOString() },
-    },
-  ], 0);
+  await app.runtime.eventStore.append(
+    `account-${accountId}`,
+    [
+      {
+        id: crypto.randomUUID(),
+        type: 'account.staff_roles_changed',
+        schemaVersion: 1,
+        data: { roles: [role], previousRoles: [] },
+        metadata: {
+          accountId,
+          actor: { kind: 'system', id: 'test-setup' },
+          correlationId: crypto.randomUUID(),
+          occurredAt: new Date().toISOString(),
+        },
+      },
+    ],
+    0,
+  );
   return (await client.signIn(email)).accessToken;
 }

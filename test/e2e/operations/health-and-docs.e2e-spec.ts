@@ -12,7 +12,11 @@ describe('operations: GET /health and GET /docs', () => {
   afterAll(() => app.close());
 
   it('reports the store, the read models, the queue and each projection with its lag', async () => {
-    const registered = await app.inject({ method: 'POST', url: '/v1/accounts', payload: { email: 'health@example.com', password: 'Xq7#vLp2!mZk9w' } });
+    const registered = await app.inject({
+      method: 'POST',
+      url: '/v1/accounts',
+      payload: { email: 'health@example.com', password: 'Xq7#vLp2!mZk9w' },
+    });
     expect(registered.statusCode).toBe(201);
     await app.settle();
     const response = await app.inject({ method: 'GET', url: '/health' });
@@ -24,7 +28,9 @@ describe('operations: GET /health and GET /docs', () => {
       readModels: { status: 'up', driver: 'pglite' },
       queue: { status: 'up', adapter: 'in-process' },
     });
-    expect(body.projections).toEqual(app.runtime.readSide.projections.map((projection) => expect.objectContaining({ name: projection.name, lag: 0 })));
+    expect(body.projections).toEqual(
+      app.runtime.readSide.projections.map((projection) => expect.objectContaining({ name: projection.name, lag: 0 })),
+    );
   });
 
   it('serves an OpenAPI 3 document that covers every route the app serves', async () => {
@@ -37,7 +43,10 @@ describe('operations: GET /health and GET /docs', () => {
     expect(served.length).toBeGreaterThan(1);
     for (const route of served) {
       const operation = document.paths[toOpenApiPath(route.path)]?.[route.method.toLowerCase()];
-      expect({ route, documented: operation !== undefined && Object.keys(operation.responses ?? {}).length > 0 }).toEqual({ route, documented: true });
+      expect({ route, documented: operation !== undefined && Object.keys(operation.responses ?? {}).length > 0 }).toEqual({
+        route,
+        documented: true,
+      });
     }
   });
 
@@ -55,7 +64,12 @@ describe('logs', () => {
     const app = await createTestApp({ logLines: lines });
     try {
       const password = 'Jh4$wQz8!pRt2x';
-      const registered = await app.inject({ method: 'POST', url: '/v1/accounts', payload: { email: 'logs@example.com', password }, headers: { authorization: 'Bearer some-secret-token' } });
+      const registered = await app.inject({
+        method: 'POST',
+        url: '/v1/accounts',
+        payload: { email: 'logs@example.com', password },
+        headers: { authorization: 'Bearer some-secret-token' },
+      });
       expect(registered.statusCode).toBe(201);
       await app.inject({ method: 'GET', url: '/health?token=query-secret-value' });
       expect(lines.length).toBeGreaterThan(2);

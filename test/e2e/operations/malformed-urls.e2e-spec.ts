@@ -13,7 +13,11 @@ describe('URLs the router refuses', () => {
     expect(response.statusCode).toBe(400);
     expect(response.headers['content-type']).toMatch(/^application\/json/);
     expect(response.headers['x-request-id']).toEqual(expect.any(String));
-    expect(response.json()).toEqual({ error: 'invalid_request', message: expect.any(String), details: [{ field: 'path', message: expect.any(String) }] });
+    expect(response.json()).toEqual({
+      error: 'invalid_request',
+      message: expect.any(String),
+      details: [{ field: 'path', message: expect.any(String) }],
+    });
   });
 
   it('answers a path parameter over the router limit with 414 in the error shape, without echoing the path', async () => {

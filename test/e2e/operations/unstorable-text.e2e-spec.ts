@@ -23,11 +23,28 @@ describe('text PostgreSQL cannot store (NUL, unpaired surrogates)', () => {
     const holder = await signUp(app, `holder-${what}@example.com`);
     const key = await createKey(app, holder);
     const requests = [
-      { field: 'email', request: { method: 'POST' as const, url: '/v1/accounts', payload: { email: `x${bad}@example.com`, password: PASSWORD } } },
+      {
+        field: 'email',
+        request: { method: 'POST' as const, url: '/v1/accounts', payload: { email: `x${bad}@example.com`, password: PASSWORD } },
+      },
       { field: 'email', request: { method: 'POST' as const, url: '/v1/auth/password-reset', payload: { email: `x${bad}@example.com` } } },
-      { field: 'name', request: { method: 'POST' as const, url: '/v1/api-keys', token: holder.token, payload: { name: `n${bad}`, scopes: ['chat'] } } },
-      { field: 'name', request: { method: 'PATCH' as const, url: `/v1/api-keys/${key.id}`, token: holder.token, payload: { name: `n${bad}` } } },
-      { field: 'reason', request: { method: 'POST' as const, url: `/v1/support/accounts/${holder.accountId}/suspend`, token: staff.token, payload: { reason: `r${bad}` } } },
+      {
+        field: 'name',
+        request: { method: 'POST' as const, url: '/v1/api-keys', token: holder.token, payload: { name: `n${bad}`, scopes: ['chat'] } },
+      },
+      {
+        field: 'name',
+        request: { method: 'PATCH' as const, url: `/v1/api-keys/${key.id}`, token: holder.token, payload: { name: `n${bad}` } },
+      },
+      {
+        field: 'reason',
+        request: {
+          method: 'POST' as const,
+          url: `/v1/support/accounts/${holder.accountId}/suspend`,
+          token: staff.token,
+          payload: { reason: `r${bad}` },
+        },
+      },
     ];
     for (const { field, request } of requests) {
       const before = await app.runtime.eventStore.headPosition();
@@ -49,7 +66,11 @@ describe('text PostgreSQL cannot store (NUL, unpaired surrogates)', () => {
       { method: 'PUT' as const, url: '/v1/admin/accounts/%00/roles', payload: { roles: ['support'] } },
     ]) {
       const response = await app.inject({ ...request, token: staff.token });
-      expect({ url: request.url, status: response.statusCode, error: response.json().error }).toEqual({ url: request.url, status: 400, error: 'invalid_request' });
+      expect({ url: request.url, status: response.statusCode, error: response.json().error }).toEqual({
+        url: request.url,
+        status: 400,
+        error: 'invalid_request',
+      });
     }
   });
 });

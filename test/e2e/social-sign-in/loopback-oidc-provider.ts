@@ -107,7 +107,12 @@ async function interact(provider: Provider, request: IncomingMessage, response: 
     const details = await provider.interactionDetails(request, response);
     const form = request.method === 'POST' ? await readForm(request) : new URLSearchParams();
     if (form.get('deny') === '1') {
-      await provider.interactionFinished(request, response, { error: 'access_denied', error_description: 'The user said no' }, { mergeWithLastSubmission: false });
+      await provider.interactionFinished(
+        request,
+        response,
+        { error: 'access_denied', error_description: 'The user said no' },
+        { mergeWithLastSubmission: false },
+      );
       return;
     }
     if (details.prompt.name === 'login') {

@@ -24,7 +24,8 @@ describe('social sign-in with OpenID Connect (a real provider on loopback)', () 
   const refusals = () => setup.logLines.map((line) => JSON.parse(line)).filter((line) => line.msg === 'oidc sign-in refused');
   const accountEvents = (accountId: string) => app.runtime.eventStore.readStream(`account-${accountId}`);
   const meOf = async (tokens: Tokens) => (await client.me(tokens.accessToken)).json();
-  const identitiesOf = async (tokens: Tokens) => (await app.inject({ method: 'GET', url: '/v1/me/identities', token: tokens.accessToken })).json();
+  const identitiesOf = async (tokens: Tokens) =>
+    (await app.inject({ method: 'GET', url: '/v1/me/identities', token: tokens.accessToken })).json();
   /** The log's head once background work is done: unchanged means nothing was appended. */
   const head = async () => {
     await app.settle();
@@ -50,7 +51,10 @@ describe('social sign-in with OpenID Connect (a real provider on loopback)', () 
       roles: [],
       plan: 'basic',
     });
-    expect(await identitiesOf(tokens)).toEqual({ items: [{ provider: 'loopback', email: 'ada@example.com', linkedAt: expect.any(String) }], nextCursor: null });
+    expect(await identitiesOf(tokens)).toEqual({
+      items: [{ provider: 'loopback', email: 'ada@example.com', linkedAt: expect.any(String) }],
+      nextCursor: null,
+    });
 
     const events = await accountEvents(me.accountId);
     expect(events.map((e) => [e.type, e.data])).toEqual([
@@ -58,14 +62,23 @@ describe('social sign-in with OpenID Connect (a real provider on loopback)', () 
       ['account.email_verified', { email: 'ada@example.com' }],
       [
         'account.identity_linked',
-        { provider: 'loopback', issuer: provider.issuer, subject: 'ada-sub', email: 'ada@example.com', emailVerified: true, via: 'signed_up' },
+        {
+          provider: 'loopback',
+          issuer: provider.issuer,
+          subject: 'ada-sub',
+          email: 'ada@example.com',
+          emailVerified: true,
+          via: 'signed_up',
+        },
       ],
       ['account.session_started', expect.objectContaining({ method: 'oidc' })],
     ]);
     // Verified by the provider: no verification mail.
     await app.settle();
     expect(app.mailer.to('ada@example.com')).toEqual([]);
-    process.stdout.write(`[oidc sign-in] first sign-in, full round trip (app start, provider login + consent, callback): ${roundTripMs} ms\n`);
+    process.stdout.write(
+      `[oidc sign-in] first sign-in, full round trip (app start, provider login + consent, callback): ${roundTripMs} ms\n`,
+    );
   });
 
   it('signs in to the same account the second time, with a new session and no new account events', async () => {
@@ -143,10 +156,12 @@ describe('social sign-in with OpenID Connect (a real provider on loopback)', () 
     expect(response.statusCode).toBe(400);
     expect(response.json()).toEqual({ error: 'invalid_oidc_state', message: expect.any(String) });
     expect(await head()).toBe(before);
-    expect(await app.runtime.eventStore.readAll()).not.toContainEqual(expect.objectContaining({ data: expect.objectContaining({ subject: 'hal-sub' }) }));
+    expect(await app.runtime.eventStore.readAll()).not.toContainEqual(
+      expect.objectContaining({ data: expect.objectContaining({ subject: 'hal-sub' }) }),
+    );
   });
 
-  it("refuses a callback from another browser (no flow cookie: login CSRF) and the same callback twice", async () => {
+  it('refuses a callback from another browser (no flow cookie: login CSRF) and the same callback twice', async () => {
     provider.users.set('ivy-sub', { email: 'ivy@example.com', email_verified: true });
     const victim = new Browser(app);
     const attacker = new Browser(app);
@@ -173,7 +188,10 @@ describe('social sign-in with OpenID Connect (a real provider on loopback)', () 
     const response = await browser.visitApp(callback);
     expect(response.statusCode).toBe(401);
     expect(response.json()).toEqual({ error: 'invalid_oidc_response', message: expect.any(String) });
-    expect(refusals().at(-1)).toMatchObject({ provider: 'loopback', reason: { code: 'OAUTH_JWT_CLAIM_COMPARISON_FAILED', detail: expect.stringContaining('nonce') } });
+    expect(refusals().at(-1)).toMatchObject({
+      provider: 'loopback',
+      reason: { code: 'OAUTH_JWT_CLAIM_COMPARISON_FAILED', detail: expect.stringContaining('nonce') },
+    });
     expect(await head()).toBe(before);
   });
 
@@ -212,8 +230,18 @@ describe('social sign-in with OpenID Connect (a real provider on loopback)', () 
     const bossId = await client.register('boss@example.com');
     await client.verifyEmail('boss@example.com');
     const boss = await client.signIn('boss@example.com');
-    await app.inject({ method: 'PUT', url: `/v1/admin/accounts/${bossId}/roles`, payload: { roles: ['support'] }, token: boss.accessToken });
-    const suspension = await app.inject({ method: 'POST', url: `/v1/support/accounts/${accountId}/suspend`, payload: { reason: 'fraud' }, token: boss.accessToken });
+    await app.inject({
+      method: 'PUT',
+      url: `/v1/admin/accounts/${bossId}/roles`,
+      payload: { roles: ['support'] },
+      token: boss.accessToken,
+    });
+    const suspension = await app.inject({
+      method: 'POST',
+      url: `/v1/support/accounts/${accountId}/suspend`,
+      payload: { reason: 'fraud' },
+      token: boss.accessToken,
+    });
     expect(suspension.statusCode).toBe(204);
 
     const before = await head();
@@ -277,10 +305,16 @@ describe('social sign-in with OpenID Connect (a real provider on loopback)', () 
     const response = await browser.visitApp(`${callback.pathname}${callback.search}`);
     expect(response.statusCode).toBe(200);
     expect(CookieJar.attributesOf(response.headers['set-cookie'])).toContain('oidc_flow=; Path=/v1/auth/oidc/loopback/callback; Max-Age=0');
-    const log = JSON.stringify((await app.runtime.eventStore.readAll()).map((e) => [e.data, e.metadata]), (_k, v) =>
-      typeof v === 'bigint' ? String(v) : v,
+    const log = JSON.stringify(
+      (await app.runtime.eventStore.readAll()).map((e) => [e.data, e.metadata]),
+      (_k, v) => (typeof v === 'bigint' ? String(v) : v),
     );
-    for (const secret of [callback.searchParams.get('code'), location.searchParams.get('state'), location.searchParams.get('nonce'), response.json().refreshToken]) {
+    for (const secret of [
+      callback.searchParams.get('code'),
+      location.searchParams.get('state'),
+      location.searchParams.get('nonce'),
+      response.json().refreshToken,
+    ]) {
       expect(log).not.toContain(secret);
       expect(setup.logLines.join('\n')).not.toContain(secret);
     }

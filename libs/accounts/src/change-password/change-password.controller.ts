@@ -20,7 +20,11 @@ export class ChangePasswordController {
   @HttpCode(204)
   @ApiNoContentResponse({ description: 'Changed; every session of the account has ended' })
   @ApiBadRequestResponse({ description: 'invalid_current_password, or weak_password with violations' })
-  async change(@CurrentAccount() account: AuthenticatedAccount, @Body() body: ChangePasswordDto, @Context() context: RequestContext): Promise<void> {
+  async change(
+    @CurrentAccount() account: AuthenticatedAccount,
+    @Body() body: ChangePasswordDto,
+    @Context() context: RequestContext,
+  ): Promise<void> {
     await this.commandBus.execute(new ChangePasswordCommand(account, body.currentPassword, body.newPassword, context));
   }
 }

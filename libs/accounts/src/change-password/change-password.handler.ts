@@ -26,6 +26,10 @@ export class ChangePasswordHandler implements ICommandHandler<ChangePasswordComm
     if (!currentPasswordMatches) throw new InvalidCurrentPasswordError();
     this.rules.assertAcceptable(newPassword, state.email);
     const passwordHashSealed = this.secretBox.seal(await this.hasher.hash(newPassword));
-    await this.ender.run(account.accountId, (now) => ({ kind: 'ChangePassword', passwordHashSealed, currentPasswordMatches, now }), context);
+    await this.ender.run(
+      account.accountId,
+      (now) => ({ kind: 'ChangePassword', passwordHashSealed, currentPasswordMatches, now }),
+      context,
+    );
   }
 }

@@ -15,9 +15,12 @@ export class ConfirmPasswordResetController {
   @Post('confirm')
   @HttpCode(204)
   @RateLimited()
-  @ApiNoContentResponse({ description: 'The password is set; every session has ended; the email sign-in lockout is cleared; MFA is untouched' })
+  @ApiNoContentResponse({
+    description: 'The password is set; every session has ended; the email sign-in lockout is cleared; MFA is untouched',
+  })
   @ApiBadRequestResponse({
-    description: 'invalid_token (malformed, unknown, expired, used or superseded: one answer); weak_password with `violations` (the link still works)',
+    description:
+      'invalid_token (malformed, unknown, expired, used or superseded: one answer); weak_password with `violations` (the link still works)',
   })
   @ApiForbiddenResponse({ description: 'account_suspended, for an otherwise valid link (the link is not used up)' })
   @ApiTooManyRequestsResponse({ description: 'rate_limited' })

@@ -40,21 +40,32 @@ export class ConfirmPasswordResetHandler implements ICommandHandler<ConfirmPassw
     if (!ids || !account?.exists || !this.links.matches(token, ids, account.email)) throw new InvalidTokenError();
     const { accountId, requestId } = ids;
     // The token holder proved they read the account's mailbox: they act as the account.
-    const asAccount: RequestContext = { ...context, actor: context.actor.id === 'anonymous' ? { kind: 'account', id: accountId } : context.actor };
+    const asAccount: RequestContext = {
+      ...context,
+      actor: context.actor.id === 'anonymous' ? { kind: 'account', id: accountId } : context.actor,
+    };
     try {
       // Before any bcrypt work: a dead link costs no hashing.
       openPasswordReset(account, requestId, this.clock.now());
       const violations = checkPasswordPolicy(newPassword, { email: account.email }, this.rules.policy);
       const verdict: NewPassword =
-        violations.length > 0 ? { accepted: false, violations } : { accepted: true, passwordHashSealed: this.secretBox.seal(await this.hasher.hash(newPassword)) };
+        violations.length > 0
+          ? { accepted: false, violations }
+          : { accepted: true, passwordHashSealed: this.secretBox.seal(await this.hasher.hash(newPassword)) };
       await this.ender.run(accountId, (now) => ({ kind: 'CompletePasswordReset', requestId, newPassword: verdict, now }), asAccount);
     } catch (error) {
       if (error instanceof AccountSuspendedError) throw new AccountSuspendedError(this.config.supportEmail);
       throw error;
     }
     const now = this.clock.now();
-    await this.runner.run(signInGuardStream(account.email), signInGuardDecider, { kind: 'ClearSignInFailures', reason: 'password_reset', now }, asAccount, {
-      occurredAt: now,
-    });
+    await this.runner.run(
+      signInGuardStream(account.email),
+      signInGuardDecider,
+      { kind: 'ClearSignInFailures', reason: 'password_reset', now },
+      asAccount,
+      {
+        occurredAt: now,
+      },
+    );
   }
 }

@@ -136,7 +136,10 @@ export function decideAccountIdentity(command: AccountIdentityCommand, state: Ac
       const waysLeft = state.identities.length - 1 + (hasPassword(state) ? 1 : 0);
       if (waysLeft === 0) throw new LastSignInMethodError(command.provider);
       return [
-        { type: AccountEventType.IdentityUnlinked, data: { provider: identity.provider, issuer: identity.issuer, subject: identity.subject } },
+        {
+          type: AccountEventType.IdentityUnlinked,
+          data: { provider: identity.provider, issuer: identity.issuer, subject: identity.subject },
+        },
       ];
     }
     default:
@@ -150,4 +153,3 @@ export const accountIdentityDecider: Decider<AccountIdentityCommand, AccountStat
   evolve: evolveAccount,
   decide: decideAccountIdentity,
 };
-

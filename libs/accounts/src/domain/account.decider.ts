@@ -235,7 +235,9 @@ export function sessionEndedByTime(
   const idleEnd = lastActiveAt === null ? Infinity : lastActiveAt.getTime() + idleSeconds * 1000;
   const end = Math.min(absoluteEnd, idleEnd);
   if (end > asOf.getTime()) return null;
-  return idleEnd < absoluteEnd ? { reason: 'idle', endedAt: new Date(idleEnd).toISOString() } : { reason: 'expired', endedAt: session.expiresAt };
+  return idleEnd < absoluteEnd
+    ? { reason: 'idle', endedAt: new Date(idleEnd).toISOString() }
+    : { reason: 'expired', endedAt: session.expiresAt };
 }
 
 export function evolveAccount(state: AccountState, event: Occurred<AccountEvent>): AccountState {
@@ -296,7 +298,9 @@ export function evolveAccount(state: AccountState, event: Occurred<AccountEvent>
     case AccountEventType.IdentityUnlinked:
       return {
         ...state,
-        identities: state.identities.filter((identity) => !(identity.issuer === event.data.issuer && identity.subject === event.data.subject)),
+        identities: state.identities.filter(
+          (identity) => !(identity.issuer === event.data.issuer && identity.subject === event.data.subject),
+        ),
       };
     case AccountEventType.PasswordResetRequested:
       return {
@@ -381,7 +385,9 @@ export function decideAccount(command: AccountCommand, state: AccountState): Acc
       const session = state.exists ? state.sessions[command.sessionId] : undefined;
       const ended = session && sessionEndedByTime(session, command.lastActiveAt, command.idleSeconds, command.asOf);
       if (!ended) return [];
-      return [{ type: AccountEventType.SessionEnded, data: { sessionId: command.sessionId, reason: ended.reason, endedAt: ended.endedAt } }];
+      return [
+        { type: AccountEventType.SessionEnded, data: { sessionId: command.sessionId, reason: ended.reason, endedAt: ended.endedAt } },
+      ];
     }
     case 'MirrorSignInGuard': {
       const account = existing(state);
@@ -464,7 +470,8 @@ export function passwordResetMail(state: AccountState, requestId: string, now: D
   if (!state.exists) return { kind: 'none', reason: 'no_account' };
   if (state.status === 'suspended') return { kind: 'none', reason: 'suspended' };
   const pending = state.pendingPasswordReset;
-  if (pending === null || pending.requestId !== requestId || now.getTime() >= Date.parse(pending.expiresAt)) return { kind: 'none', reason: 'not_open' };
+  if (pending === null || pending.requestId !== requestId || now.getTime() >= Date.parse(pending.expiresAt))
+    return { kind: 'none', reason: 'not_open' };
   if (hasPassword(state)) {
     const validSeconds = Math.round((Date.parse(pending.expiresAt) - Date.parse(pending.requestedAt)) / 1000);
     return { kind: 'link', email: state.email, expiresAt: pending.expiresAt, validSeconds };

@@ -73,13 +73,7 @@ export type AccountSessionStarted = DomainEvent<
  * read from the stored instants and the clock, whether or not the event was ever written.
  */
 export type SessionEndReason =
-  | 'signed_out'
-  | 'ended_by_owner'
-  | 'password_changed'
-  | 'suspended'
-  | 'refresh_token_reused'
-  | 'idle'
-  | 'expired';
+  'signed_out' | 'ended_by_owner' | 'password_changed' | 'suspended' | 'refresh_token_reused' | 'idle' | 'expired';
 
 export type AccountSessionEnded = DomainEvent<
   typeof AccountEventType.SessionEnded,

@@ -4,14 +4,7 @@
  * 72-byte limit is handled by pre-hashing in the hasher, never by truncation).
  */
 export type PasswordViolation =
-  | 'too_short'
-  | 'too_long'
-  | 'no_uppercase'
-  | 'no_lowercase'
-  | 'no_digit'
-  | 'no_special'
-  | 'contains_email'
-  | 'dictionary_word';
+  'too_short' | 'too_long' | 'no_uppercase' | 'no_lowercase' | 'no_digit' | 'no_special' | 'contains_email' | 'dictionary_word';
 
 export interface PasswordPolicy {
   readonly minLength: number;

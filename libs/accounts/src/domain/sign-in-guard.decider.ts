@@ -21,7 +21,10 @@ export const signInGuardEventVersions: Readonly<Record<string, number>> = {
 
 /** `accountId` is null for an email no account has: the counter works the same either way. */
 export type SignInFailureRecorded = DomainEvent<typeof SignInGuardEventType.FailureRecorded, { readonly accountId: string | null }>;
-export type SignInLocked = DomainEvent<typeof SignInGuardEventType.Locked, { readonly accountId: string | null; readonly lockedUntil: string }>;
+export type SignInLocked = DomainEvent<
+  typeof SignInGuardEventType.Locked,
+  { readonly accountId: string | null; readonly lockedUntil: string }
+>;
 export type SignInGuardCleared = DomainEvent<typeof SignInGuardEventType.Cleared, { readonly reason: 'signed_in' | 'password_reset' }>;
 
 export type SignInGuardEvent = SignInFailureRecorded | SignInLocked | SignInGuardCleared;

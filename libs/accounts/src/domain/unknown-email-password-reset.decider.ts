@@ -15,7 +15,10 @@ export const unknownEmailPasswordResetEventVersions: Readonly<Record<string, num
   [UnknownEmailPasswordResetEventType.Requested]: 1,
 };
 
-export type UnknownEmailPasswordResetRequested = DomainEvent<typeof UnknownEmailPasswordResetEventType.Requested, { readonly requestId: string }>;
+export type UnknownEmailPasswordResetRequested = DomainEvent<
+  typeof UnknownEmailPasswordResetEventType.Requested,
+  { readonly requestId: string }
+>;
 
 export type UnknownEmailPasswordResetEvent = UnknownEmailPasswordResetRequested;
 
@@ -34,7 +37,10 @@ export interface UnknownEmailPasswordResetState {
   readonly requests: number;
 }
 
-export function evolveUnknownEmailPasswordReset(state: UnknownEmailPasswordResetState, event: Occurred<UnknownEmailPasswordResetEvent>): UnknownEmailPasswordResetState {
+export function evolveUnknownEmailPasswordReset(
+  state: UnknownEmailPasswordResetState,
+  event: Occurred<UnknownEmailPasswordResetEvent>,
+): UnknownEmailPasswordResetState {
   switch (event.type) {
     case UnknownEmailPasswordResetEventType.Requested:
       return { requests: state.requests + 1 };
@@ -47,7 +53,11 @@ export function decideUnknownEmailPasswordReset(command: RecordUnknownEmailPassw
   return [{ type: UnknownEmailPasswordResetEventType.Requested, data: { requestId: command.requestId } }];
 }
 
-export const unknownEmailPasswordResetDecider: Decider<RecordUnknownEmailPasswordReset, UnknownEmailPasswordResetState, UnknownEmailPasswordResetEvent> = {
+export const unknownEmailPasswordResetDecider: Decider<
+  RecordUnknownEmailPasswordReset,
+  UnknownEmailPasswordResetState,
+  UnknownEmailPasswordResetEvent
+> = {
   initialState: { requests: 0 },
   evolve: evolveUnknownEmailPasswordReset,
   decide: decideUnknownEmailPasswordReset,

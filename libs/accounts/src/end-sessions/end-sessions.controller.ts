@@ -31,7 +31,11 @@ export class EndSessionsController {
   @Delete(':id')
   @HttpCode(204)
   @ApiNotFoundResponse({ description: 'not_found: no live session of this account has that id' })
-  async endOne(@CurrentAccount() account: AuthenticatedAccount, @Param('id') sessionId: string, @Context() context: RequestContext): Promise<void> {
+  async endOne(
+    @CurrentAccount() account: AuthenticatedAccount,
+    @Param('id') sessionId: string,
+    @Context() context: RequestContext,
+  ): Promise<void> {
     await this.commandBus.execute(new EndSessionsCommand(account, { kind: 'one', sessionId }, context));
   }
 

@@ -18,7 +18,12 @@ function commandFor(which: SessionsToEnd, currentSessionId: string, now: Date): 
     case 'current':
       return { kind: 'EndSession', sessionId: currentSessionId, reason: 'signed_out', now };
     case 'one':
-      return { kind: 'EndSession', sessionId: which.sessionId, reason: which.sessionId === currentSessionId ? 'signed_out' : 'ended_by_owner', now };
+      return {
+        kind: 'EndSession',
+        sessionId: which.sessionId,
+        reason: which.sessionId === currentSessionId ? 'signed_out' : 'ended_by_owner',
+        now,
+      };
     case 'others':
       return { kind: 'EndOtherSessions', keepSessionId: currentSessionId, now };
     default:

@@ -3,10 +3,7 @@ import { ApiBearerAuth, ApiOkResponse, ApiProperty, ApiTags } from '@nestjs/swag
 import { AccountAuthGuard, AuthenticatedAccount, CurrentAccount, STAFF_ROLES, StaffRole } from '@app/auth';
 import { SQL_DATABASE } from '@app/core';
 import { SqlDatabase } from '@app/database';
-import {
-  ACCOUNT_PROFILES_TABLE,
-  AccountProfileRow,
-} from '../../../../projections/account-profile/account-profile.projection';
+import { ACCOUNT_PROFILES_TABLE, AccountProfileRow } from '../../../../projections/account-profile/account-profile.projection';
 import { AccountResourceNotFoundError } from '../domain/account.errors';
 import { AccountStates } from '../sessions/account-states';
 
@@ -46,7 +43,9 @@ export class ProfileReader {
   ) {}
 
   async profile(account: AuthenticatedAccount): Promise<ProfileDto> {
-    const { rows } = await this.db.query<AccountProfileRow>(`SELECT * FROM ${ACCOUNT_PROFILES_TABLE} WHERE account_id = $1`, [account.accountId]);
+    const { rows } = await this.db.query<AccountProfileRow>(`SELECT * FROM ${ACCOUNT_PROFILES_TABLE} WHERE account_id = $1`, [
+      account.accountId,
+    ]);
     const row = rows[0];
     if (row) {
       return {

@@ -10,7 +10,7 @@ import { OidcRoundTrips, queryStringOf } from '../oidc/oidc-round-trips';
 import { BeginIdentityLinkCommand, CompleteIdentityLinkCommand } from './link-identity.commands';
 
 export class IdentityLinkStartedDto {
-  @ApiProperty({ description: "Send the browser here; the flow cookie set with this answer must go along to the callback" })
+  @ApiProperty({ description: 'Send the browser here; the flow cookie set with this answer must go along to the callback' })
   authorizationUrl: string;
 }
 
@@ -47,7 +47,10 @@ export class LinkIdentityController {
   @ApiResponse({ status: 400, description: 'invalid_oidc_state' })
   @ApiResponse({ status: 401, description: 'invalid_oidc_response; unauthorized when the session that started linking has ended' })
   @ApiResponse({ status: 404, description: 'not_found: no such provider' })
-  @ApiResponse({ status: 409, description: 'identity_in_use (linked to another account); identity_provider_already_linked; email_not_verified' })
+  @ApiResponse({
+    status: 409,
+    description: 'identity_in_use (linked to another account); identity_provider_already_linked; email_not_verified',
+  })
   @ApiResponse({ status: 502, description: 'oidc_provider_unavailable' })
   callback(
     @Param('provider') provider: string,

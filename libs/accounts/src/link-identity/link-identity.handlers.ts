@@ -53,15 +53,25 @@ export class CompleteIdentityLinkHandler implements ICommandHandler<CompleteIden
     const flow = this.flows.open(cookieHeader, 'link', provider.name, new URLSearchParams(callbackQuery).get('state'));
     const identity = await provider.identify('link', callbackQuery, flow);
     const owner =
-      flow.accountId && flow.sessionId ? await this.sessions.authenticate({ accountId: flow.accountId, sessionId: flow.sessionId, issuedAt: 0 }) : null;
+      flow.accountId && flow.sessionId
+        ? await this.sessions.authenticate({ accountId: flow.accountId, sessionId: flow.sessionId, issuedAt: 0 })
+        : null;
     if (!owner) throw new UnauthorizedError('The session that started linking has ended; sign in and try again');
 
     const holder = await this.identities.owner(identity);
     if (holder && holder.accountId !== owner.accountId) throw new IdentityInUseError(identity.provider);
-    await this.identities.link(owner.accountId, identity, 'linked_by_owner', { ...context, actor: { kind: 'account', id: owner.accountId } }, this.clock.now());
+    await this.identities.link(
+      owner.accountId,
+      identity,
+      'linked_by_owner',
+      { ...context, actor: { kind: 'account', id: owner.accountId } },
+      this.clock.now(),
+    );
 
     const state = await this.accounts.load(owner.accountId);
-    const linked = state.exists ? state.identities.find((candidate) => candidate.issuer === identity.issuer && candidate.subject === identity.subject) : undefined;
+    const linked = state.exists
+      ? state.identities.find((candidate) => candidate.issuer === identity.issuer && candidate.subject === identity.subject)
+      : undefined;
     if (!linked) throw new AccountResourceNotFoundError('account');
     return toLinkedIdentityDto(linked);
   }

@@ -67,7 +67,12 @@ function encodeCursor(createdAt: string, sessionId: string): string {
 const SESSION_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 function isIssuedInstant(value: unknown): value is string {
-  return typeof value === 'string' && /^[1-9][0-9]{3}-/.test(value) && !Number.isNaN(Date.parse(value)) && new Date(value).toISOString() === value;
+  return (
+    typeof value === 'string' &&
+    /^[1-9][0-9]{3}-/.test(value) &&
+    !Number.isNaN(Date.parse(value)) &&
+    new Date(value).toISOString() === value
+  );
 }
 
 function decodeCursor(cursor: string): { createdAt: string; sessionId: string } {

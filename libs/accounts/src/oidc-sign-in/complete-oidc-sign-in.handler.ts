@@ -63,13 +63,21 @@ export class CompleteOidcSignInHandler implements ICommandHandler<CompleteOidcSi
         break;
       case 'link':
         accountId = plan.account.accountId;
-        await this.identities.link(accountId, identity, 'verified_email_match', { ...context, actor: { kind: 'account', id: accountId } }, now);
+        await this.identities.link(
+          accountId,
+          identity,
+          'verified_email_match',
+          { ...context, actor: { kind: 'account', id: accountId } },
+          now,
+        );
         break;
       case 'sign_in':
         accountId = plan.account.accountId;
         break;
     }
-    await this.runner.run(guardStream, signInGuardDecider, { kind: 'ClearSignInFailures', reason: 'signed_in', now }, context, { occurredAt: now });
+    await this.runner.run(guardStream, signInGuardDecider, { kind: 'ClearSignInFailures', reason: 'signed_in', now }, context, {
+      occurredAt: now,
+    });
 
     const factors = plan.kind === 'create' ? [] : plan.account.mfaFactors;
     if (factors.length > 0) return this.mfa.issue(accountId, factors);

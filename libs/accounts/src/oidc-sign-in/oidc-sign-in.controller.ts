@@ -28,7 +28,12 @@ export class OidcSignInController {
   @ApiResponse({ status: 502, description: 'oidc_provider_unavailable: discovery failed' })
   async start(@Param('provider') provider: string, @Res() reply: FastifyReply): Promise<void> {
     const { authorizationUrl, flowCookie } = await this.roundTrips.begin('sign_in', provider);
-    await reply.status(302).header('cache-control', 'no-store').header('set-cookie', flowCookie).header('location', authorizationUrl).send();
+    await reply
+      .status(302)
+      .header('cache-control', 'no-store')
+      .header('set-cookie', flowCookie)
+      .header('location', authorizationUrl)
+      .send();
   }
 
   @Get(':provider/callback')
@@ -38,7 +43,10 @@ export class OidcSignInController {
     schema: { oneOf: [{ $ref: getSchemaPath(SessionTokensDto) }, { $ref: getSchemaPath(MfaChallengeDto) }] },
   })
   @ApiResponse({ status: 400, description: 'invalid_oidc_state (no flow cookie, expired, or another state); oidc_email_missing' })
-  @ApiResponse({ status: 401, description: 'invalid_oidc_response: the provider refused, or its answer failed a check (code, PKCE, ID token, nonce)' })
+  @ApiResponse({
+    status: 401,
+    description: 'invalid_oidc_response: the provider refused, or its answer failed a check (code, PKCE, ID token, nonce)',
+  })
   @ApiResponse({ status: 403, description: 'account_suspended' })
   @ApiResponse({ status: 404, description: 'not_found: no such provider' })
   @ApiResponse({ status: 409, description: 'account_exists_unlinked: sign in with the password, then link from settings; identity_in_use' })

@@ -1,7 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { EVENT_STORE } from '@app/core';
-import { CommandRunner, releaseUniqueValue, RequestContext, reservationStream, reserveUniqueValue, UNIQUE_VALUE_RESERVED, UniqueValueTakenError } from '@app/ddd';
+import {
+  CommandRunner,
+  releaseUniqueValue,
+  RequestContext,
+  reservationStream,
+  reserveUniqueValue,
+  UNIQUE_VALUE_RESERVED,
+  UniqueValueTakenError,
+} from '@app/ddd';
 import { EventStore } from '@app/event-store';
 import { accountIdentityDecider, isLinked, LinkIdentity, ProviderIdentity } from '../domain/account-identity.decider';
 import { ExistingAccount } from '../domain/account.decider';
@@ -114,7 +122,12 @@ export class ProviderIdentities {
     }
   }
 
-  private release(identity: Pick<ProviderIdentity, 'issuer' | 'subject'>, accountId: string, context: RequestContext, now: Date): Promise<void> {
+  private release(
+    identity: Pick<ProviderIdentity, 'issuer' | 'subject'>,
+    accountId: string,
+    context: RequestContext,
+    now: Date,
+  ): Promise<void> {
     return releaseUniqueValue(this.store, {
       kind: IDENTITY_RESERVATION_KIND,
       normalisedValue: identityKey(identity),

@@ -31,7 +31,8 @@ export class RefreshSessionHandler implements ICommandHandler<RefreshSessionComm
     const { accountId, sessionId } = presented;
     const live = await this.authority.liveSession(accountId, sessionId, now);
     if (!live) throw invalidRefreshToken();
-    const next = presented.generation === presented.currentGeneration ? await this.tokens.rotate(sessionId, presented.generation, now) : null;
+    const next =
+      presented.generation === presented.currentGeneration ? await this.tokens.rotate(sessionId, presented.generation, now) : null;
     if (next === null) {
       await this.endReusedSession(accountId, sessionId, context);
       throw invalidRefreshToken();
@@ -41,11 +42,10 @@ export class RefreshSessionHandler implements ICommandHandler<RefreshSessionComm
 
   private async endReusedSession(accountId: string, sessionId: string, context: RefreshSessionCommand['context']): Promise<void> {
     try {
-      await this.ender.run(
-        accountId,
-        (now) => ({ kind: 'EndSession', sessionId, reason: 'refresh_token_reused', now }),
-        { ...context, actor: { kind: 'system', id: 'account-service' } },
-      );
+      await this.ender.run(accountId, (now) => ({ kind: 'EndSession', sessionId, reason: 'refresh_token_reused', now }), {
+        ...context,
+        actor: { kind: 'system', id: 'account-service' },
+      });
     } catch (error) {
       // Ended concurrently by someone else: the outcome is the same.
       if (!(error instanceof DomainError && error.code === 'not_found')) throw error;

@@ -101,11 +101,19 @@ export class PasswordResetEmails {
           return;
         case 'link': {
           const link = this.links.link(payload.accountId, payload.requestId, decision.email);
-          await this.mailer.send({ to: decision.email, ...passwordResetLinkTemplate({ link, validSeconds: decision.validSeconds }), idempotencyKey });
+          await this.mailer.send({
+            to: decision.email,
+            ...passwordResetLinkTemplate({ link, validSeconds: decision.validSeconds }),
+            idempotencyKey,
+          });
           return;
         }
         case 'use_provider':
-          await this.mailer.send({ to: decision.email, ...passwordResetUseProviderTemplate({ providers: decision.providers }), idempotencyKey });
+          await this.mailer.send({
+            to: decision.email,
+            ...passwordResetUseProviderTemplate({ providers: decision.providers }),
+            idempotencyKey,
+          });
           return;
         default:
           assertNever(decision);

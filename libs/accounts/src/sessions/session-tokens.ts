@@ -47,7 +47,12 @@ export class SessionTokens {
     );
     const row = rows[0];
     if (!row) return null;
-    return { sessionId: row.session_id, accountId: row.account_id, generation: Number(row.generation), currentGeneration: Number(row.refresh_generation) };
+    return {
+      sessionId: row.session_id,
+      accountId: row.account_id,
+      generation: Number(row.generation),
+      currentGeneration: Number(row.refresh_generation),
+    };
   }
 
   /**

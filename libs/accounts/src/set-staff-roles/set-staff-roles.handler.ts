@@ -18,13 +18,10 @@ export class SetStaffRolesHandler implements ICommandHandler<SetStaffRolesComman
   ) {}
 
   async execute({ accountId, roles, context }: SetStaffRolesCommand): Promise<StaffRolesDto> {
-    const { state } = await this.runner.run(
-      accountStream(accountId),
-      accountDecider,
-      { kind: 'SetStaffRoles', roles },
-      context,
-      { accountId, occurredAt: this.clock.now() },
-    );
+    const { state } = await this.runner.run(accountStream(accountId), accountDecider, { kind: 'SetStaffRoles', roles }, context, {
+      accountId,
+      occurredAt: this.clock.now(),
+    });
     if (!state.exists) throw new AccountResourceNotFoundError('account');
     return { accountId, roles: effectiveRoles(state, this.config.bootstrapAdminEmail) };
   }

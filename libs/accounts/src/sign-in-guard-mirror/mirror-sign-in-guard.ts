@@ -76,7 +76,9 @@ export class SignInGuardMirror {
 
 function guardEventToMirror(event: RecordedEvent, accountId: string): GuardEventToMirror | null {
   if (event.data.accountId !== accountId) return null;
-  if (event.type === SignInGuardEventType.FailureRecorded) return { revision: event.revision, kind: 'failure', failedAt: event.metadata.occurredAt };
-  if (event.type === SignInGuardEventType.Locked) return { revision: event.revision, kind: 'lock', lockedUntil: String(event.data.lockedUntil) };
+  if (event.type === SignInGuardEventType.FailureRecorded)
+    return { revision: event.revision, kind: 'failure', failedAt: event.metadata.occurredAt };
+  if (event.type === SignInGuardEventType.Locked)
+    return { revision: event.revision, kind: 'lock', lockedUntil: String(event.data.lockedUntil) };
   return null;
 }

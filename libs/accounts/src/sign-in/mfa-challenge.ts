@@ -22,7 +22,10 @@ export class MfaChallenges {
     @Inject(APP_CONFIG) config: ResolvedConfig,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {
-    this.jwt = new JwtService({ secret: deriveKey(config.jwtSecret, 'mfa-token/v1').toString('base64'), signOptions: { algorithm: 'HS256' } });
+    this.jwt = new JwtService({
+      secret: deriveKey(config.jwtSecret, 'mfa-token/v1').toString('base64'),
+      signOptions: { algorithm: 'HS256' },
+    });
   }
 
   issue(accountId: string, factors: readonly MfaFactor[]): MfaChallengeDto {

@@ -64,7 +64,9 @@ export class SignInHandler implements ICommandHandler<SignInCommand> {
 
     const outcome = signInOutcome(account);
     if (outcome === 'suspended') throw new AccountSuspendedError(this.config.supportEmail);
-    await this.runner.run(guardStream, signInGuardDecider, { kind: 'ClearSignInFailures', reason: 'signed_in', now }, context, { occurredAt: now });
+    await this.runner.run(guardStream, signInGuardDecider, { kind: 'ClearSignInFailures', reason: 'signed_in', now }, context, {
+      occurredAt: now,
+    });
     if (outcome === 'mfa_required') return this.mfa.issue(account.accountId, account.mfaFactors);
     try {
       return await this.sessions.start(account.accountId, 'password', context);

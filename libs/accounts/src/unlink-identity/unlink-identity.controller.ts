@@ -18,7 +18,11 @@ export class UnlinkIdentityController {
   @ApiNoContentResponse({ description: 'Unlinked; the identity may then be linked to another account' })
   @ApiNotFoundResponse({ description: 'not_found: no identity of that provider is linked' })
   @ApiConflictResponse({ description: 'last_sign_in_method: the account has no password and no other provider' })
-  async unlink(@Param('provider') provider: string, @CurrentAccount() account: AuthenticatedAccount, @Context() context: RequestContext): Promise<void> {
+  async unlink(
+    @Param('provider') provider: string,
+    @CurrentAccount() account: AuthenticatedAccount,
+    @Context() context: RequestContext,
+  ): Promise<void> {
     await this.commandBus.execute(new UnlinkIdentityCommand(account.accountId, provider, context));
   }
 }

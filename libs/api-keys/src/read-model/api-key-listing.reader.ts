@@ -76,14 +76,25 @@ function encodeCursor(row: ListingRow): string {
 }
 
 function isIssuedInstant(value: unknown): value is string {
-  return typeof value === 'string' && /^[1-9][0-9]{3}-/.test(value) && !Number.isNaN(Date.parse(value)) && new Date(value).toISOString() === value;
+  return (
+    typeof value === 'string' &&
+    /^[1-9][0-9]{3}-/.test(value) &&
+    !Number.isNaN(Date.parse(value)) &&
+    new Date(value).toISOString() === value
+  );
 }
 
 function decodeCursor(cursor: string): [string, string] {
   try {
     const decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
     // Only the shape encodeCursor writes: Date.parse accepts instants PostgreSQL refuses ('1', '+275760-...').
-    if (Array.isArray(decoded) && decoded.length === 2 && isIssuedInstant(decoded[0]) && typeof decoded[1] === 'string' && isKeyId(decoded[1])) {
+    if (
+      Array.isArray(decoded) &&
+      decoded.length === 2 &&
+      isIssuedInstant(decoded[0]) &&
+      typeof decoded[1] === 'string' &&
+      isKeyId(decoded[1])
+    ) {
       return [decoded[0], decoded[1]];
     }
   } catch {
@@ -143,7 +154,9 @@ export class ApiKeyListingReader {
   }
 
   async lastUsedAt(keyId: string): Promise<string | null> {
-    const { rows } = await this.db.query<{ last_used_at: Date }>(`SELECT last_used_at FROM ${API_KEY_LAST_USED_TABLE} WHERE key_id = $1`, [keyId]);
+    const { rows } = await this.db.query<{ last_used_at: Date }>(`SELECT last_used_at FROM ${API_KEY_LAST_USED_TABLE} WHERE key_id = $1`, [
+      keyId,
+    ]);
     return rows.length === 0 ? null : iso(rows[0].last_used_at);
   }
 

@@ -59,10 +59,16 @@ export class KeyExpirySweep {
     const failures: string[] = [];
     for (const { key_id: keyId, account_id: accountId } of rows) {
       try {
-        const outcome = await this.runner.run(apiKeyStream(keyId), apiKeyDecider, { kind: 'RecordApiKeyExpiry', now }, systemContext(correlationId), {
-          accountId,
-          occurredAt: now,
-        });
+        const outcome = await this.runner.run(
+          apiKeyStream(keyId),
+          apiKeyDecider,
+          { kind: 'RecordApiKeyExpiry', now },
+          systemContext(correlationId),
+          {
+            accountId,
+            occurredAt: now,
+          },
+        );
         recorded += outcome.events.length;
       } catch (error) {
         // One key's trouble must not hold back the others; the job fails at the end so it is retried.

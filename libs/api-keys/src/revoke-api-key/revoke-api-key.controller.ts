@@ -17,7 +17,11 @@ export class RevokeApiKeyController {
   @HttpCode(204)
   @ApiNoContentResponse({ description: 'Revoked (again: still 204); refused by verify everywhere within a second' })
   @ApiNotFoundResponse({ description: "not_found: no such key, or another account's" })
-  async revoke(@Param('id') id: string, @CurrentAccount() account: AuthenticatedAccount, @Context() context: RequestContext): Promise<void> {
+  async revoke(
+    @Param('id') id: string,
+    @CurrentAccount() account: AuthenticatedAccount,
+    @Context() context: RequestContext,
+  ): Promise<void> {
     await this.commandBus.execute(new RevokeApiKeyCommand(account.accountId, id, context));
   }
 }

@@ -25,7 +25,8 @@ export class KeyVerificationPolicies {
   private readonly policies: KeyVerificationPolicy[] = [];
 
   add(policy: KeyVerificationPolicy): void {
-    if (this.policies.some((existing) => existing.name === policy.name)) throw new Error(`key verification policy ${policy.name} added twice`);
+    if (this.policies.some((existing) => existing.name === policy.name))
+      throw new Error(`key verification policy ${policy.name} added twice`);
     this.policies.push(policy);
   }
 

@@ -154,7 +154,11 @@ export class KeyVerifier {
   private async loadSuspension(accountId: string): Promise<boolean> {
     let fromRevision: number | undefined;
     for (;;) {
-      const page = await this.deps.store.readStream(accountStream(accountId), { direction: 'backwards', fromRevision, maxCount: ACCOUNT_PAGE });
+      const page = await this.deps.store.readStream(accountStream(accountId), {
+        direction: 'backwards',
+        fromRevision,
+        maxCount: ACCOUNT_PAGE,
+      });
       const found = suspendedFromNewestFirst(page);
       if (found !== undefined) return found;
       const oldest = page[page.length - 1];
