@@ -23,7 +23,7 @@ describe('auditors: events, state as of an instant, export, chain verification',
     const revoked = await app.inject({ method: 'POST', url: `/v1/api-keys/${revokedKeyId}/revoke`, token: holder.token });
     expect(revoked.statusCode).toBe(204);
     await app.settle();
-  });
+  }, 120_000);
   afterAll(() => app.close());
 
   const get = (path: string, token = auditor.token) =>
@@ -151,7 +151,7 @@ describe('support: recent activity of an account', () => {
     expect(failed.statusCode).toBe(401);
     key = (await createKey(app, holder, { name: 'deploy-bot', scopes: ['models'] })).key;
     await app.settle();
-  });
+  }, 120_000);
   afterAll(() => app.close());
 
   it('shows sign-ins with their outcome, key and session changes, newest first, without secrets or hashes', async () => {
