@@ -23,6 +23,10 @@ export async function billingActors(app: TestApp) {
     admin,
     staff,
     staffId,
+    /** A fresh sign-in of the staff member: tests move the manual clock past token and session lifetimes. */
+    async staffToken(): Promise<string> {
+      return (await client.signIn('billing-staff@example.com')).accessToken;
+    },
     async holder(email: string): Promise<{ accountId: string; token: string }> {
       const accountId = await client.register(email);
       return { accountId, token: (await client.signIn(email)).accessToken };

@@ -11,7 +11,7 @@ describe('payment methods (GET/POST/PATCH/DELETE /v1/billing/payment-methods)', 
   beforeAll(async () => {
     app = await createTestApp({ clock, logLines, env: { BOOTSTRAP_ADMIN_EMAIL: ADMIN_EMAIL, LOG_LEVEL: 'info' } });
     actors = await billingActors(app);
-  });
+  }, 120_000);
   afterAll(() => app.close());
 
   const methods = (token: string) => app.inject({ method: 'GET', url: '/v1/billing/payment-methods', token });
