@@ -3,7 +3,7 @@ import { AccountsModule, SocialSignInModule } from '@app/accounts';
 import { ApiKeysModule } from '@app/api-keys';
 import { AuditModule } from '@app/audit';
 import { AuthModule } from '@app/auth';
-import { InvoicingModule } from '@app/billing';
+import { BillingModule, InvoicingModule } from '@app/billing';
 import { CoreModule, Runtime } from '@app/core';
 import { HealthModule } from './health/health.module';
 
@@ -14,6 +14,7 @@ export const featureModules: Type<unknown>[] = [
   AuthModule,
   SocialSignInModule,
   AuditModule,
+  BillingModule,
   InvoicingModule,
 ];
 
