@@ -1,6 +1,6 @@
 import { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { Logger as PinoLogger } from 'pino';
-import { toErrorResponse } from './error.filter';
+import { retryAfterOf, toErrorResponse } from './error.filter';
 import { isJsonContentType, readJsonBody } from './json-body';
 import { requestIdFrom } from './request-id';
 import { securityHeaderList } from './security-headers';
@@ -26,15 +26,16 @@ const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
  * definition of the route.
  */
 export class FastLane {
-  private readonly routes = new Map<string, FastHandler>();
+  private readonly routes = new Map<string, { handler: FastHandler; status: number }>();
   private readonly securityHeaders = securityHeaderList();
 
   constructor(private readonly options: { bodyLimitBytes: number; logger: PinoLogger }) {}
 
-  register(method: 'POST', path: string, handler: FastHandler): void {
+  /** `status` is the route's success status (200 unless the contract says otherwise, e.g. 202). */
+  register(method: 'POST', path: string, handler: FastHandler, status = 200): void {
     const key = `${method} ${path}`;
     if (this.routes.has(key)) throw new Error(`fast route ${key} registered twice`);
-    this.routes.set(key, handler);
+    this.routes.set(key, { handler, status });
   }
 
   get size(): number {
@@ -48,43 +49,43 @@ export class FastLane {
    */
   tryHandle(request: IncomingMessage, response: ServerResponse): boolean {
     if (this.routes.size === 0) return false;
-    const handler = this.routes.get(`${request.method} ${request.url}`);
-    if (!handler) return false;
+    const route = this.routes.get(`${request.method} ${request.url}`);
+    if (!route) return false;
     if (!isJsonContentType(request.headers['content-type'])) return false;
     const requestId = requestIdFrom(request.headers);
     readJsonBody(request, request.headers, this.options.bodyLimitBytes, (outcome) => {
-      if (outcome.ok) this.answer(handler, { headers: request.headers, body: outcome.body, requestId }, response);
+      if (outcome.ok) this.answer(route, { headers: request.headers, body: outcome.body, requestId }, response);
       else if ('aborted' in outcome) response.destroy();
       else this.send(response, requestId, outcome.status, outcome.error);
     });
     return true;
   }
 
-  private answer(handler: FastHandler, request: FastRequest, response: ServerResponse): void {
+  private answer(route: { handler: FastHandler; status: number }, request: FastRequest, response: ServerResponse): void {
     let result: unknown;
     try {
-      result = handler(request);
+      result = route.handler(request);
     } catch (error) {
       this.fail(error, request.requestId, response);
       return;
     }
     if (result instanceof Promise) {
       result.then(
-        (body) => this.send(response, request.requestId, 200, body),
+        (body) => this.send(response, request.requestId, route.status, body),
         (error: unknown) => this.fail(error, request.requestId, response),
       );
     } else {
-      this.send(response, request.requestId, 200, result);
+      this.send(response, request.requestId, route.status, result);
     }
   }
 
   private fail(error: unknown, requestId: string, response: ServerResponse): void {
     const { status, body } = toErrorResponse(error);
     if (status >= 500) this.options.logger.error({ requestId, err: (error as Error)?.message }, 'fast route failed');
-    this.send(response, requestId, status, body);
+    this.send(response, requestId, status, body, retryAfterOf(status, body));
   }
 
-  private send(response: ServerResponse, requestId: string, status: number, body: unknown): void {
+  private send(response: ServerResponse, requestId: string, status: number, body: unknown, retryAfter?: string): void {
     const payload = JSON.stringify(body);
     // A flat [name, value, ...] list: node:http takes it as is, without walking and copying an object.
     const headers = [
@@ -96,6 +97,7 @@ export class FastLane {
       requestId,
       ...this.securityHeaders,
     ];
+    if (retryAfter !== undefined) headers.push('retry-after', retryAfter);
     response.writeHead(status, headers);
     response.end(payload);
   }
