@@ -17,3 +17,4 @@ export {
   UsageLedgerState,
 } from './domain/usage-ledger.decider';
 export { LedgerWriter } from './record-usage/ledger-writer';
+export { InvoicingModule } from './invoicing.module';
