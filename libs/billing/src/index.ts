@@ -43,3 +43,4 @@ export {
 } from './domain/billing-account.decider';
 export { SpendingCapTracker } from './enforce-spending-cap/spending-cap-tracker';
 export { BillingAccounts } from './billing-account/billing-accounts';
+export { InvoicingModule } from './invoicing.module';
