@@ -30,7 +30,7 @@ describe('billing through HTTP', () => {
 
   beforeAll(async () => {
     app = await createTestApp({ clock, env: { BOOTSTRAP_ADMIN_EMAIL: 'root@example.com' } });
-  }, 60_000);
+  }, 120_000);
 
   afterAll(async () => {
     await app?.close();
