@@ -3,10 +3,11 @@ import { AccountsModule, SocialSignInModule } from '@app/accounts';
 import { ApiKeysModule } from '@app/api-keys';
 import { AuthModule } from '@app/auth';
 import { CoreModule, Runtime } from '@app/core';
+import { MfaModule } from '@app/mfa';
 import { HealthModule } from './health/health.module';
 
 /** Every bounded context's module: its controllers, handlers and read side. Add yours here. */
-export const featureModules: Type<unknown>[] = [AccountsModule, ApiKeysModule, AuthModule, SocialSignInModule];
+export const featureModules: Type<unknown>[] = [AccountsModule, ApiKeysModule, AuthModule, SocialSignInModule, MfaModule];
 
 @Module({})
 export class ApiModule {
