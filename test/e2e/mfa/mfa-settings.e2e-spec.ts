@@ -22,7 +22,8 @@ describe('MFA settings over HTTP (/v1/me/mfa)', () => {
     clock = new ManualClock('2026-03-02T09:00:00.000Z');
     app = await createTestApp({ clock, queue, logLines, env: { REAUTH_WINDOW_SECONDS: String(REAUTH_WINDOW_SECONDS) } });
     client = mfaClient(app);
-  });
+    // Starting PGlite takes over 30 s when the machine's two cores are shared by many test runs.
+  }, 120_000);
 
   afterAll(() => app.close());
 
