@@ -2,6 +2,7 @@ import { DynamicModule, Module, Type } from '@nestjs/common';
 import { AccountsModule, SocialSignInModule } from '@app/accounts';
 import { ApiKeysModule } from '@app/api-keys';
 import { AuditModule } from '@app/audit';
+import { RecoveryModule } from '@app/recovery';
 import { AuthModule } from '@app/auth';
 import { BillingModule, InvoicingModule } from '@app/billing';
 import { CoreModule, Runtime } from '@app/core';
@@ -18,6 +19,7 @@ export const featureModules: Type<unknown>[] = [
   BillingModule,
   InvoicingModule,
   MfaModule,
+  RecoveryModule,
 ];
 
 @Module({})

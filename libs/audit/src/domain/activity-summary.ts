@@ -51,6 +51,17 @@ const summaries: Readonly<Record<string, (data: SummarisedEvent['data']) => Acti
   'api_key.rotated': (data) => line('api_key', `API key rotated (old key valid until ${text(data.graceUntil)})`),
   'api_key.revoked': () => line('api_key', 'API key revoked'),
   'api_key.expired': () => line('api_key', 'API key expired'),
+  'recovery.case_opened': (data) => line('recovery', `Recovery case opened (lost: ${text(data.lost)})`),
+  'recovery.email_code_sent': () => line('recovery', "Recovery code mailed to the account's address"),
+  'recovery.email_code_checked': (data) => line('recovery', `Recovery code read back: ${text(data.result)}`),
+  'recovery.claim_checked': (data) =>
+    line('recovery', `Recovery check ${text(data.check)}${data.kind ? ` (${text(data.kind)})` : ''}: ${text(data.result)}`),
+  'recovery.case_approved': (data) =>
+    line(
+      'recovery',
+      `Recovery approved (${[data.resetPassword ? 'password reset' : '', data.resetMfa ? 'MFA reset' : ''].filter(Boolean).join(', ')})`,
+    ),
+  'recovery.case_denied': () => line('recovery', 'Recovery denied'),
 };
 
 /** Kinds for event types without their own summary, by the prefix of their context. */
