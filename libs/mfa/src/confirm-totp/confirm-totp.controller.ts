@@ -1,9 +1,9 @@
-import { Body, Controller, Header, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiNotFoundResponse, ApiOkResponse, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { AccountAuthGuard, AuthenticatedAccount, CurrentAccount } from '@app/auth';
 import { RequestContext } from '@app/ddd';
-import { Context } from '@app/http';
+import { Context, NoStore } from '@app/http';
 import { ConfirmTotpCommand } from './confirm-totp.command';
 import { ConfirmedFactorDto, ConfirmTotpDto } from './confirm-totp.dto';
 
@@ -16,7 +16,7 @@ export class ConfirmTotpController {
 
   @Post(':factorId/verify')
   @HttpCode(200)
-  @Header('Cache-Control', 'no-store')
+  @NoStore()
   @ApiOkResponse({ type: ConfirmedFactorDto })
   @ApiUnauthorizedResponse({ description: 'invalid_mfa: the code is not current; reauthentication_required' })
   @ApiNotFoundResponse({ description: 'not_found: no pending factor with this id (unknown, expired, confirmed, or another account)' })

@@ -1,9 +1,9 @@
-import { Body, Controller, Header, HttpCode, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, HttpCode, Post, UseGuards } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiCreatedResponse, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { AccountAuthGuard, AuthenticatedAccount, CurrentAccount } from '@app/auth';
 import { RequestContext } from '@app/ddd';
-import { Context } from '@app/http';
+import { Context, NoStore } from '@app/http';
 import { EnrolTotpCommand } from './enrol-totp.command';
 import { EnrolTotpDto, TotpEnrolmentDto } from './enrol-totp.dto';
 
@@ -16,7 +16,7 @@ export class EnrolTotpController {
 
   @Post()
   @HttpCode(201)
-  @Header('Cache-Control', 'no-store')
+  @NoStore()
   @ApiCreatedResponse({ type: TotpEnrolmentDto, description: 'A pending factor; confirm it within 10 minutes' })
   @ApiUnauthorizedResponse({ description: 'reauthentication_required: no sign-in within REAUTH_WINDOW_SECONDS' })
   enrol(

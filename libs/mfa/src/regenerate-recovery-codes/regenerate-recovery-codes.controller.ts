@@ -1,9 +1,9 @@
-import { Controller, Header, HttpCode, Post, UseGuards } from '@nestjs/common';
+import { Controller, HttpCode, Post, UseGuards } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiConflictResponse, ApiOkResponse, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { AccountAuthGuard, AuthenticatedAccount, CurrentAccount } from '@app/auth';
 import { RequestContext } from '@app/ddd';
-import { Context } from '@app/http';
+import { Context, NoStore } from '@app/http';
 import { RegenerateRecoveryCodesCommand } from './regenerate-recovery-codes.command';
 import { RecoveryCodesDto } from './regenerate-recovery-codes.dto';
 
@@ -16,7 +16,7 @@ export class RegenerateRecoveryCodesController {
 
   @Post()
   @HttpCode(200)
-  @Header('Cache-Control', 'no-store')
+  @NoStore()
   @ApiOkResponse({ type: RecoveryCodesDto })
   @ApiUnauthorizedResponse({ description: 'reauthentication_required' })
   @ApiConflictResponse({ description: 'mfa_not_enabled: no second factor is set up' })

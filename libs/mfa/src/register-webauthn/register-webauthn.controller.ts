@@ -1,11 +1,11 @@
-import { Body, Controller, Header, HttpCode, Inject, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, HttpCode, Inject, Post, UseGuards } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import type { PublicKeyCredentialCreationOptionsJSON } from '@simplewebauthn/server';
 import { AccountAuthGuard, AuthenticatedAccount, CurrentAccount } from '@app/auth';
 import { CLOCK } from '@app/core';
 import { Clock, RequestContext } from '@app/ddd';
-import { Context, UnauthorizedError } from '@app/http';
+import { Context, NoStore, UnauthorizedError } from '@app/http';
 import { requireRecentSignIn, webauthnFactors } from '../domain/mfa.decider';
 import { WebauthnCeremonies } from '../factors/webauthn-ceremonies';
 import { MfaAccountDirectory } from '../mfa-accounts';
@@ -29,7 +29,7 @@ export class RegisterWebauthnController {
   /** Nothing is written: the challenge is bound to this session by its own MAC and lives 5 minutes. */
   @Post('options')
   @HttpCode(200)
-  @Header('Cache-Control', 'no-store')
+  @NoStore()
   @ApiOkResponse({ description: 'PublicKeyCredentialCreationOptionsJSON for navigator.credentials.create()' })
   @ApiUnauthorizedResponse({ description: 'reauthentication_required' })
   async options(@CurrentAccount() account: AuthenticatedAccount): Promise<PublicKeyCredentialCreationOptionsJSON> {
@@ -43,7 +43,7 @@ export class RegisterWebauthnController {
 
   @Post()
   @HttpCode(201)
-  @Header('Cache-Control', 'no-store')
+  @NoStore()
   @ApiCreatedResponse({ type: RegisteredKeyDto })
   @ApiUnauthorizedResponse({ description: 'invalid_mfa: the response does not verify; reauthentication_required' })
   register(
