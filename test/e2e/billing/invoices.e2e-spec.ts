@@ -1,3 +1,4 @@
+import { CLOSE_PREVIOUS_PERIOD_JOB, INVOICING_QUEUE, periodCloseSchedule } from '@app/billing';
 import { ManualClock } from '@app/ddd';
 import { createTestApp, TEST_SERVICE_TOKEN, TestApp } from '@app/test-app';
 import { PDFParse } from 'pdf-parse';
@@ -191,5 +192,23 @@ describe('closing a period: invoices, their PDF, payments and credits', () => {
     expect(text).toContain('INV-2027-000001');
     expect(text).toContain('-$0.10');
     expect(text).toContain('$0.30');
+  });
+
+  it('closes the previous month from the scheduled job on BILLING_CLOSE_DAY (default 3)', async () => {
+    expect(periodCloseSchedule(app.runtime.config.billingCloseDay).schedule).toEqual({ cron: '0 0 3 * *' });
+    clock.set('2027-01-20T12:00:00.000Z');
+    expect((await usage(record(alice.accountId, 'models', 700_000, 'a-jan'))).json().accepted).toBe(1);
+    clock.set('2027-02-03T00:00:00.000Z');
+    await app.settle();
+    await app.runtime.queue.enqueue(INVOICING_QUEUE, CLOSE_PREVIOUS_PERIOD_JOB, {}, { jobId: 'billing-period-close/2027-02-03' });
+    await app.settle();
+    const [january] = (await invoicesOf('alice@example.com')).items;
+    expect(january).toMatchObject({
+      number: 'INV-2027-000002',
+      period: '2027-01',
+      totalMicros: 700_000,
+      dueAt: '2027-02-06T00:00:00.000Z',
+    });
+    expect((await close('2027-01')).json()).toEqual({ invoicesIssued: 0 });
   });
 });
