@@ -18,3 +18,6 @@ export {
 } from './domain/usage-ledger.decider';
 export { LedgerWriter } from './record-usage/ledger-writer';
 export { InvoicingModule } from './invoicing.module';
+export { EnterpriseFeature, EnterpriseFeatures } from './invoicing/enterprise-features';
+export { billingPeriodDecider, BillingPeriodState } from './domain/billing-period-close.decider';
+export { billingPeriodStream, InvoicingEventType, invoicingEventDeclarations } from './domain/invoicing.events';
