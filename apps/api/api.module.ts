@@ -1,16 +1,23 @@
 import { DynamicModule, Module, Type } from '@nestjs/common';
-import { AccountsModule, SocialSignInModule } from '@app/accounts';
-import { ApiKeysModule } from '@app/api-keys';
 import { AuthModule } from '@app/auth';
-import { CoreModule, Runtime } from '@app/core';
+import { contextModules, CoreModule, ProcessRole, Runtime } from '@app/core';
+import { AccountSessionAuthority, SessionsModule } from '@app/sessions';
+import { contexts } from './contexts';
 import { HealthModule } from './health/health.module';
 
-/** Every bounded context's module: its controllers, handlers and read side. Add yours here. */
-export const featureModules: Type<unknown>[] = [AccountsModule, ApiKeysModule, AuthModule, SocialSignInModule];
+/** The modules of a process: the runtime, authentication, and every context's modules for the role. */
+export function processModules(runtime: Runtime, role: ProcessRole): Array<DynamicModule | Type<unknown>> {
+  return [
+    CoreModule.forRoot(runtime),
+    AuthModule.forRoot({ module: SessionsModule, provider: AccountSessionAuthority }),
+    // The classes themselves: a module imported as `{ module }` too would be a second instance.
+    ...contextModules(contexts, role),
+  ];
+}
 
 @Module({})
 export class ApiModule {
-  static forRoot(runtime: Runtime): DynamicModule {
-    return { module: ApiModule, imports: [CoreModule.forRoot(runtime), HealthModule, ...featureModules] };
+  static forRoot(runtime: Runtime, role: Exclude<ProcessRole, 'worker'>): DynamicModule {
+    return { module: ApiModule, imports: [...processModules(runtime, role), HealthModule] };
   }
 }
