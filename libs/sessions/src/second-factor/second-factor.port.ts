@@ -1,4 +1,4 @@
-import { Injectable, OnModuleInit } from '@nestjs/common';
+import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { RequestContext } from '@app/ddd';
 import { SignInMethod } from '../domain/session.events';
@@ -18,12 +18,12 @@ export abstract class SecondFactorRequirement {
 
 /** The provider of the port, if a context supplies one; none means no account has a second factor. */
 @Injectable()
-export class SecondFactorPort implements OnModuleInit {
+export class SecondFactorPort implements OnApplicationBootstrap {
   private requirement: SecondFactorRequirement | null = null;
 
   constructor(private readonly moduleRef: ModuleRef) {}
 
-  onModuleInit(): void {
+  onApplicationBootstrap(): void {
     try {
       this.requirement = this.moduleRef.get(SecondFactorRequirement, { strict: false });
     } catch {
