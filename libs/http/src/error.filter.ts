@@ -27,6 +27,13 @@ function bodyErrorMessage(status: number, message: string): string {
   return message;
 }
 
+/** `Retry-After` for a 429 or 503 whose error carries `retryAfter` (seconds), as the contract asks. */
+export function retryAfterOf(status: number, body: ErrorBody): string | undefined {
+  if (status !== 429 && status !== 503) return undefined;
+  const seconds = body.retryAfter;
+  return typeof seconds === 'number' && Number.isInteger(seconds) && seconds >= 0 ? String(seconds) : undefined;
+}
+
 /** Maps anything thrown to the contract's status and `{ error, message, details? }` body. */
 export function toErrorResponse(error: unknown): { status: number; body: ErrorBody } {
   if (error instanceof DomainError) {
@@ -64,6 +71,8 @@ export class ErrorFilter implements ExceptionFilter {
         'request failed',
       );
     const reply = host.switchToHttp().getResponse();
+    const retryAfter = retryAfterOf(status, body);
+    if (retryAfter !== undefined) reply.header('retry-after', retryAfter);
     void reply.status(status).header('content-type', 'application/json; charset=utf-8').send(body);
   }
 }

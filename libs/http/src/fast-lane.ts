@@ -2,7 +2,7 @@ import { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http'
 import { Logger as PinoLogger } from 'pino';
 import { ErrorDetail } from './error-body';
 import { requestIdFrom } from './request-id';
-import { BODY_NOT_JSON_MESSAGE, BODY_TOO_LARGE_MESSAGE, toErrorResponse } from './error.filter';
+import { BODY_NOT_JSON_MESSAGE, BODY_TOO_LARGE_MESSAGE, retryAfterOf, toErrorResponse } from './error.filter';
 
 export interface FastRequest {
   readonly headers: IncomingHttpHeaders;
@@ -24,14 +24,15 @@ const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
  * to the same route in NestJS, which remains the documented definition of the route.
  */
 export class FastLane {
-  private readonly routes = new Map<string, FastHandler>();
+  private readonly routes = new Map<string, { handler: FastHandler; status: number }>();
 
   constructor(private readonly options: { bodyLimitBytes: number; logger: PinoLogger }) {}
 
-  register(method: 'POST', path: string, handler: FastHandler): void {
+  /** `status` is the route's success status (200 unless the contract says otherwise, e.g. 202). */
+  register(method: 'POST', path: string, handler: FastHandler, status = 200): void {
     const key = `${method} ${path}`;
     if (this.routes.has(key)) throw new Error(`fast route ${key} registered twice`);
-    this.routes.set(key, handler);
+    this.routes.set(key, { handler, status });
   }
 
   get size(): number {
@@ -41,12 +42,12 @@ export class FastLane {
   /** Takes the request when it is one of its routes (true), else leaves it untouched (false). */
   tryHandle(request: IncomingMessage, response: ServerResponse): boolean {
     if (this.routes.size === 0) return false;
-    const handler = this.routes.get(`${request.method} ${request.url}`);
-    if (!handler) return false;
+    const route = this.routes.get(`${request.method} ${request.url}`);
+    if (!route) return false;
     const contentType = request.headers['content-type'];
     if (typeof contentType !== 'string' || !contentType.startsWith('application/json')) return false;
     const requestId = requestIdFrom(request.headers);
-    this.readBody(request, response, requestId, (body) => this.answer(handler, { headers: request.headers, body, requestId }, response));
+    this.readBody(request, response, requestId, (body) => this.answer(route, { headers: request.headers, body, requestId }, response));
     return true;
   }
 
@@ -87,35 +88,36 @@ export class FastLane {
     request.on('error', () => response.destroy());
   }
 
-  private answer(handler: FastHandler, request: FastRequest, response: ServerResponse): void {
+  private answer(route: { handler: FastHandler; status: number }, request: FastRequest, response: ServerResponse): void {
     let result: unknown;
     try {
-      result = handler(request);
+      result = route.handler(request);
     } catch (error) {
       this.fail(error, request.requestId, response);
       return;
     }
     if (result instanceof Promise) {
       result.then(
-        (body) => this.send(response, request.requestId, 200, body),
+        (body) => this.send(response, request.requestId, route.status, body),
         (error: unknown) => this.fail(error, request.requestId, response),
       );
     } else {
-      this.send(response, request.requestId, 200, result);
+      this.send(response, request.requestId, route.status, result);
     }
   }
 
   private fail(error: unknown, requestId: string, response: ServerResponse): void {
     const { status, body } = toErrorResponse(error);
     if (status >= 500) this.options.logger.error({ requestId, err: (error as Error)?.message }, 'fast route failed');
-    this.send(response, requestId, status, body);
+    this.send(response, requestId, status, body, false, retryAfterOf(status, body));
   }
 
-  private send(response: ServerResponse, requestId: string, status: number, body: unknown, close = false): void {
+  private send(response: ServerResponse, requestId: string, status: number, body: unknown, close = false, retryAfter?: string): void {
     const payload = JSON.stringify(body);
     // A flat [name, value, ...] list: node:http takes it as is, without walking and copying an object.
     const headers = ['content-type', JSON_CONTENT_TYPE, 'content-length', String(Buffer.byteLength(payload)), 'x-request-id', requestId];
     if (close) headers.push('connection', 'close');
+    if (retryAfter !== undefined) headers.push('retry-after', retryAfter);
     response.writeHead(status, headers);
     response.end(payload);
   }

@@ -48,3 +48,4 @@ export { ProviderIdentities } from './oidc/provider-identities';
 export { Plan, PlanReader, STARTING_PLAN } from './ports/plan-reader.port';
 export { SecondFactorStatus } from './ports/second-factor-status.port';
 export { SignInLockReset } from './ports/sign-in-lock-reset.port';
+export { RequestPasswordResetCommand } from './request-password-reset/request-password-reset.command';
