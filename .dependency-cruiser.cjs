@@ -1,7 +1,7 @@
 /**
  * Layer boundaries, checked in CI:
  * - domain code (libs/<context>/src/domain) imports no framework, driver or infrastructure library,
- *   and none of the framework libraries (`@app/auth`, `@app/http`, ...): only `@app/ddd` and itself;
+ *   and none of the framework libraries (`@app/auth`, `@app/config`, `@app/security`, `@app/http`, ...);
  * - a context reaches another only through its public entry (`@app/<lib>` = libs/<lib>/src/index.ts);
  * - projections (`projections/<name>/`) import no context's internals and no application;
  * - no circular imports;
@@ -10,7 +10,7 @@
 const infrastructurePackages =
   'node_modules/(@nestjs|@fastify|fastify|pg|pg-[a-z]+|@electric-sql|bullmq|ioredis|nodemailer|@eventstore|bcrypt|passport|passport-jwt|pino|openid-client|@simplewebauthn|otplib)/';
 const infrastructureLibs = '^libs/(database|event-store-pg|event-store-esdb|messaging|core|http|projections-runtime)/';
-const frameworkLibs = '^libs/(auth|config|security|event-store)/';
+const frameworkLibs = '^libs/(auth|config|security)/';
 /** Bounded contexts: each a library whose only door is src/index.ts. */
 const contexts = '(identity|sessions|api-keys|mfa|billing|recovery|audit|operators|erasure)';
 
@@ -57,12 +57,7 @@ module.exports = {
       comment: 'A projection folds stored events (@app/event-store types) into tables (@app/database): nothing else of the framework.',
       from: { path: '^projections/' },
       to: {
-        path: [
-          '^apps/',
-          infrastructurePackages,
-          frameworkLibs.replace('|event-store', ''),
-          '^libs/(event-store-pg|event-store-esdb|messaging|core|http)/',
-        ],
+        path: ['^apps/', infrastructurePackages, frameworkLibs, '^libs/(event-store-pg|event-store-esdb|messaging|core|http)/'],
       },
     },
     {

@@ -18,3 +18,5 @@ export {
 } from './domain/usage-ledger.decider';
 export { LedgerWriter } from './record-usage/ledger-writer';
 export { InvoicingModule } from './invoicing.module';
+export { disputeDecider, DisputeCommand, DisputeState, evolveDispute, initialDisputeState } from './domain/dispute.decider';
+export { DisputeEvent, disputeStream } from './domain/invoicing.events';
