@@ -69,6 +69,7 @@ export interface SessionAuthoritySource {
  * context's controllers can use its guards; the app names the `SessionAuthority` it asks.
  */
 @Global()
+<<<<<<< HEAD
 @Module({})
 export class AuthModule {
   static forRoot(authority: SessionAuthoritySource): DynamicModule {
@@ -80,3 +81,30 @@ export class AuthModule {
     };
   }
 }
+=======
+@Module({
+  imports: [
+    PassportModule,
+    ThrottlerModule.forRootAsync({
+      imports: [RateLimitStorageModule],
+      inject: [APP_CONFIG, RateLimitStorageLifecycle],
+      useFactory: (config: ResolvedConfig, lifecycle: RateLimitStorageLifecycle) => ({
+        // Named `default`: the guard then answers the standard `Retry-After` (any other name suffixes it).
+        throttlers: [{ name: 'default', ttl: RATE_LIMIT_WINDOW_MS, limit: config.rateLimitPerMinute }],
+        storage: lifecycle.storage,
+        errorMessage: 'Too many requests from this address; try again in a minute',
+      }),
+    }),
+  ],
+  providers: [
+    AccessTokens,
+    AccessTokenStrategy,
+    AccountAuthGuard,
+    StaffGuard,
+    ServiceTokenGuard,
+    { provide: ServiceTokens, inject: [APP_CONFIG], useFactory: (config: ResolvedConfig) => ServiceTokens.fromConfig(config) },
+  ],
+  exports: [AccessTokens, AccountAuthGuard, StaffGuard, ServiceTokenGuard, ServiceTokens],
+})
+export class AuthModule {}
+>>>>>>> main

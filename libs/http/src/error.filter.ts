@@ -2,6 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@n
 import { DomainError } from '@app/ddd';
 import { ErrorBody } from './error-body';
 import { statusOfErrorCode } from './error-status';
+import { BODY_NOT_JSON_MESSAGE, BODY_TOO_LARGE_MESSAGE } from './json-body';
 
 const codeOfHttpStatus: Record<number, string> = {
   400: 'invalid_request',
@@ -14,11 +15,9 @@ const codeOfHttpStatus: Record<number, string> = {
   414: 'uri_too_long',
   415: 'unsupported_media_type',
   429: 'rate_limited',
+  431: 'headers_too_large',
   503: 'service_unavailable',
 };
-
-export const BODY_TOO_LARGE_MESSAGE = 'The request body is too large';
-export const BODY_NOT_JSON_MESSAGE = 'The request body is not valid JSON';
 
 /** The framework's own words for body errors, replaced by ours so every path answers alike. */
 function bodyErrorMessage(status: number, message: string): string {
