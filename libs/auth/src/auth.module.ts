@@ -41,7 +41,8 @@ const authImports = [
     imports: [RateLimitStorageModule],
     inject: [APP_CONFIG, RateLimitStorageLifecycle],
     useFactory: (config: ResolvedConfig, lifecycle: RateLimitStorageLifecycle) => ({
-      throttlers: [{ name: 'per-address', ttl: RATE_LIMIT_WINDOW_MS, limit: config.rateLimitPerMinute }],
+      // Named `default`: the guard then answers the standard `Retry-After` (any other name suffixes it).
+      throttlers: [{ name: 'default', ttl: RATE_LIMIT_WINDOW_MS, limit: config.rateLimitPerMinute }],
       storage: lifecycle.storage,
       errorMessage: 'Too many requests from this address; try again in a minute',
     }),
@@ -69,7 +70,6 @@ export interface SessionAuthoritySource {
  * context's controllers can use its guards; the app names the `SessionAuthority` it asks.
  */
 @Global()
-<<<<<<< HEAD
 @Module({})
 export class AuthModule {
   static forRoot(authority: SessionAuthoritySource): DynamicModule {
@@ -81,30 +81,3 @@ export class AuthModule {
     };
   }
 }
-=======
-@Module({
-  imports: [
-    PassportModule,
-    ThrottlerModule.forRootAsync({
-      imports: [RateLimitStorageModule],
-      inject: [APP_CONFIG, RateLimitStorageLifecycle],
-      useFactory: (config: ResolvedConfig, lifecycle: RateLimitStorageLifecycle) => ({
-        // Named `default`: the guard then answers the standard `Retry-After` (any other name suffixes it).
-        throttlers: [{ name: 'default', ttl: RATE_LIMIT_WINDOW_MS, limit: config.rateLimitPerMinute }],
-        storage: lifecycle.storage,
-        errorMessage: 'Too many requests from this address; try again in a minute',
-      }),
-    }),
-  ],
-  providers: [
-    AccessTokens,
-    AccessTokenStrategy,
-    AccountAuthGuard,
-    StaffGuard,
-    ServiceTokenGuard,
-    { provide: ServiceTokens, inject: [APP_CONFIG], useFactory: (config: ResolvedConfig) => ServiceTokens.fromConfig(config) },
-  ],
-  exports: [AccessTokens, AccountAuthGuard, StaffGuard, ServiceTokenGuard, ServiceTokens],
-})
-export class AuthModule {}
->>>>>>> main
