@@ -44,6 +44,8 @@ async function startApp(dataDir) {
       RATE_LIMIT_PER_MINUTE: '1000000',
     },
     ready: async () => (await fetch(`http://127.0.0.1:${port}/health`)).status < 500,
+    // A loaded machine can take a minute to start the app.
+    timeoutMs: 300_000,
   });
   return { ...app, base: `http://127.0.0.1:${port}` };
 }

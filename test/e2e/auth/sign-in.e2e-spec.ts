@@ -92,7 +92,7 @@ describe('POST /v1/auth/login', () => {
     const locks = events.filter((event) => event.type === 'sign_in_guard.locked');
     expect(failures).toHaveLength(5);
     expect(failures[0].data).toEqual({ accountId });
-    expect(failures[0].metadata).toMatchObject({ userAgent: 'attacker-bot/1.0' });
+    expect(failures[0].metadata).toMatchObject({ userAgent: 'attacker-bot/1.0', accountId });
     expect(locks).toEqual([expect.objectContaining({ data: expect.objectContaining({ accountId, lockedUntil: expect.any(String) }) })]);
     expect(JSON.stringify(events.map((event) => [event.data, event.metadata]))).not.toContain('Wrong-Password');
     const accountTypes = (await app.runtime.eventStore.readStream(`account-${accountId}`)).map((event) => event.type);

@@ -30,6 +30,8 @@ const summaries: Readonly<Record<string, (data: SummarisedEvent['data']) => Acti
   'session.ended': (data) => line('session', `Session ended (${text(data.reason).replace(/_/g, ' ')})`),
   'account.session_started': (data) => line('sign_in', `Signed in (${data.method === 'oidc' ? 'social sign-in' : 'password'})`, 'success'),
   'account.session_ended': (data) => line('session', `Session ended (${text(data.reason).replace(/_/g, ' ')})`),
+  'sign_in_guard.failure_recorded': () => line('sign_in', 'Sign-in failed', 'failure'),
+  'sign_in_guard.locked': (data) => line('sign_in', `Sign-in locked until ${text(data.lockedUntil)}`, 'locked'),
   'account.sign_in_failed': () => line('sign_in', 'Sign-in failed', 'failure'),
   'account.sign_in_locked': (data) => line('sign_in', `Sign-in locked until ${text(data.lockedUntil)}`, 'locked'),
   'account.staff_roles_changed': (data) => line('staff', `Staff roles set to [${list(data.roles)}]`),

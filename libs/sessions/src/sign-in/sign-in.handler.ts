@@ -56,7 +56,8 @@ export class SignInHandler implements ICommandHandler<SignInCommand> {
         signInGuardDecider,
         { kind: 'RecordSignInFailure', accountId: account?.accountId ?? null, now, policy: this.lockout },
         context,
-        { occurredAt: now },
+        // The account's id in the metadata too: the audit trail lists the failure in the account's activity.
+        { accountId: account?.accountId, occurredAt: now },
       );
       throw new InvalidCredentialsError();
     }
