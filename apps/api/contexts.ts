@@ -4,6 +4,7 @@ import { AuditModule } from '@app/audit';
 import { BillingModule, InvoicingModule } from '@app/billing';
 import { ContextDeclaration } from '@app/core';
 import { identityContext } from '@app/identity';
+import { MfaModule } from '@app/mfa';
 import { RecoveryModule } from '@app/recovery';
 import { sessionsContext } from '@app/sessions';
 
@@ -14,4 +15,4 @@ export const contexts: readonly ContextDeclaration[] = [identityContext, session
  * Contexts that still register themselves from their module's constructor (they landed before the
  * declarations did): imported by every role until each is converted to a `ContextDeclaration`.
  */
-export const modulesNotYetDeclared: readonly Type<unknown>[] = [AuditModule, BillingModule, InvoicingModule, RecoveryModule];
+export const modulesNotYetDeclared: readonly Type<unknown>[] = [AuditModule, BillingModule, InvoicingModule, MfaModule, RecoveryModule];
