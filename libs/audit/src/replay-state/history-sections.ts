@@ -1,4 +1,4 @@
-import { AccountState, accountStream, effectiveRoles, evolveAccount, initialAccountState } from '@app/accounts';
+import { AccountState, accountStream, effectiveRoles, evolveAccount, initialAccountState } from '@app/identity';
 import { ApiKeyState, apiKeyStream, evolveApiKey, initialApiKeyState, statusAt } from '@app/api-keys';
 import { DomainEvent, Occurred } from '@app/ddd';
 import { HistorySection } from '../domain/state-replay';
