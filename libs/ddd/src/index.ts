@@ -13,3 +13,4 @@ export {
   UNIQUE_VALUE_RESERVED,
   uniquenessEventVersions,
 } from './unique-value';
+export { declareEvents, EventTypeDeclaration } from '@app/event-store';

@@ -1,4 +1,4 @@
-import { DomainEvent } from '@app/ddd';
+import { declareEvents, DomainEvent } from '@app/ddd';
 import type { StaffRole } from '@app/auth';
 
 /** Event type strings are part of the stored history: never rename one, add a new version instead. */
@@ -19,22 +19,23 @@ export const AccountEventType = {
   PasswordResetCompleted: 'account.password_reset_completed',
 } as const;
 
-export const accountEventVersions: Readonly<Record<string, number>> = {
-  [AccountEventType.Registered]: 1,
-  [AccountEventType.EmailVerified]: 1,
-  [AccountEventType.PasswordChanged]: 1,
-  [AccountEventType.SessionStarted]: 1,
-  [AccountEventType.SessionEnded]: 1,
-  [AccountEventType.SignInFailed]: 1,
-  [AccountEventType.SignInLocked]: 1,
-  [AccountEventType.StaffRolesChanged]: 1,
-  [AccountEventType.Suspended]: 1,
-  [AccountEventType.Reinstated]: 1,
-  [AccountEventType.IdentityLinked]: 1,
-  [AccountEventType.IdentityUnlinked]: 1,
-  [AccountEventType.PasswordResetRequested]: 1,
-  [AccountEventType.PasswordResetCompleted]: 1,
-};
+/** Schema versions and personal fields (sealed with the account's data key, see libs/event-store). */
+export const accountEventVersions = declareEvents<AccountEvent>()({
+  [AccountEventType.Registered]: { version: 1, personal: ['email'] },
+  [AccountEventType.EmailVerified]: { version: 1, personal: ['email'] },
+  [AccountEventType.PasswordChanged]: { version: 1 },
+  [AccountEventType.SessionStarted]: { version: 1 },
+  [AccountEventType.SessionEnded]: { version: 1 },
+  [AccountEventType.SignInFailed]: { version: 1 },
+  [AccountEventType.SignInLocked]: { version: 1 },
+  [AccountEventType.StaffRolesChanged]: { version: 1 },
+  [AccountEventType.Suspended]: { version: 1 },
+  [AccountEventType.Reinstated]: { version: 1 },
+  [AccountEventType.IdentityLinked]: { version: 1, personal: ['subject', 'email'] },
+  [AccountEventType.IdentityUnlinked]: { version: 1, personal: ['subject'] },
+  [AccountEventType.PasswordResetRequested]: { version: 1 },
+  [AccountEventType.PasswordResetCompleted]: { version: 1 },
+});
 
 export type AccountRegistered = DomainEvent<
   typeof AccountEventType.Registered,
