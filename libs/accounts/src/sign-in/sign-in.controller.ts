@@ -3,7 +3,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import { ApiExtraModels, ApiOkResponse, ApiResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import { RateLimited } from '@app/auth';
 import { RequestContext } from '@app/ddd';
-import { Context } from '@app/http';
+import { Context, NoStore } from '@app/http';
 import { SessionTokensDto } from '../sessions/session-starter';
 import { SignInCommand, SignInResult } from './sign-in.command';
 import { MfaChallengeDto, SignInDto } from './sign-in.dto';
@@ -15,6 +15,7 @@ export class SignInController {
   constructor(private readonly commandBus: CommandBus) {}
 
   @Post('login')
+  @NoStore()
   @HttpCode(200)
   @RateLimited()
   @ApiOkResponse({ schema: { oneOf: [{ $ref: getSchemaPath(SessionTokensDto) }, { $ref: getSchemaPath(MfaChallengeDto) }] } })
