@@ -14,7 +14,7 @@ import {
   SEND_DISPUTE_MAIL_JOB,
 } from './dispute-reactions/dispute-reactions';
 import { invoicingErrorStatuses } from './domain/invoicing.errors';
-import { invoicingEventVersions } from './domain/invoicing.events';
+import { invoicingEventDeclarations } from './domain/invoicing.events';
 import { InvoicingStates } from './invoicing/invoicing-states';
 import { DisputeListingReader } from './list-disputes/dispute-listing.reader';
 import { ListDisputeQueueController, ListDisputesController } from './list-disputes/list-disputes.controller';
@@ -60,7 +60,7 @@ registerErrorStatuses(invoicingErrorStatuses);
 })
 export class InvoicingModule {
   constructor(catalog: EventCatalog, readSide: ReadSideRegistry, disputeJobs: DisputeJobs) {
-    catalog.register(invoicingEventVersions);
+    catalog.register(invoicingEventDeclarations);
     readSide.addProjection(billingDisputesProjection);
     readSide.addReaction(disputeReaction);
     readSide.addJobWorker({

@@ -90,6 +90,7 @@ function segmentsOf(path: string): readonly string[] {
  */
 export class PersonalDataEventStore implements EventStore {
   readonly lastCommittedPosition?: () => Promise<bigint>;
+  readonly readPositions?: (positions: readonly bigint[], options?: { readonly raw?: boolean }) => Promise<RecordedEvent[]>;
 
   private readonly upcasters: UpcasterRegistry;
   /**
@@ -113,6 +114,12 @@ export class PersonalDataEventStore implements EventStore {
     this.upcasters = upcasters ?? new UpcasterRegistry();
     this.openedLimit = options.openedValuesKept ?? 20_000;
     if (inner.lastCommittedPosition) this.lastCommittedPosition = () => inner.lastCommittedPosition!();
+    if (inner.readPositions) {
+      this.readPositions = async (positions, options = {}) => {
+        const events = await inner.readPositions!(positions, { raw: true });
+        return options.raw ? events : this.openAll(events);
+      };
+    }
   }
 
   get name(): string {
