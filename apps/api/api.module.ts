@@ -6,6 +6,7 @@ import { RecoveryModule } from '@app/recovery';
 import { AuthModule } from '@app/auth';
 import { BillingModule, InvoicingModule } from '@app/billing';
 import { CoreModule, Runtime } from '@app/core';
+import { MfaModule } from '@app/mfa';
 import { HealthModule } from './health/health.module';
 
 /** Every bounded context's module: its controllers, handlers and read side. Add yours here. */
@@ -17,6 +18,7 @@ export const featureModules: Type<unknown>[] = [
   AuditModule,
   BillingModule,
   InvoicingModule,
+  MfaModule,
   RecoveryModule,
 ];
 

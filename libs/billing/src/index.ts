@@ -18,3 +18,8 @@ export {
 } from './domain/usage-ledger.decider';
 export { LedgerWriter } from './record-usage/ledger-writer';
 export { InvoicingModule } from './invoicing.module';
+export { EnterpriseFeature, EnterpriseFeatures } from './invoicing/enterprise-features';
+export { billingPeriodDecider, BillingPeriodState } from './domain/billing-period-close.decider';
+export { billingPeriodStream, InvoicingEventType, invoicingEventDeclarations } from './domain/invoicing.events';
+export { CLOSE_PREVIOUS_PERIOD_JOB, periodCloseSchedule } from './close-period/scheduled-close';
+export { INVOICING_QUEUE } from './dispute-reactions/dispute-reactions';
