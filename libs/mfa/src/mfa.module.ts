@@ -1,3 +1,4 @@
+import { IdentityModule } from '@app/identity';
 import { Module } from '@nestjs/common';
 import { EventCatalog } from '@app/ddd';
 import { registerErrorStatuses } from '@app/http';
@@ -27,6 +28,7 @@ import { MFA_QUEUE, MfaNoticeEmails, mfaNoticeReaction, SEND_MFA_NOTICE_JOB } fr
 registerErrorStatuses(mfaErrorStatuses);
 
 @Module({
+  imports: [IdentityModule],
   controllers: [
     GetMfaController,
     EnrolTotpController,
