@@ -22,6 +22,7 @@ import { notificationEventVersions } from './domain/notification.events';
 import { usageEventVersions } from './domain/usage.events';
 import { SpendingCapTracker } from './enforce-spending-cap/spending-cap-tracker';
 import { GetOverviewController, OverviewReader } from './get-overview/get-overview.controller';
+import { InvoicingModule } from './invoicing.module';
 import { ListNotificationsController } from './list-notifications/list-notifications.controller';
 import { ListSpendingAlertsController } from './list-spending-alerts/list-spending-alerts.controller';
 import {
@@ -67,7 +68,7 @@ class SpendingCapLifecycle implements OnModuleInit, OnModuleDestroy {
 
 /** Billing: one line per slice in each list, so slices of parallel work merge without conflicts. */
 @Module({
-  imports: [ApiKeysModule],
+  imports: [ApiKeysModule, InvoicingModule],
   controllers: [
     RecordUsageController,
     GetOverviewController,
