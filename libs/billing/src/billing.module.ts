@@ -11,6 +11,7 @@ import { Logger as PinoLogger } from 'pino';
 import { billingUsageDailyProjection } from '../../../projections/billing-usage-daily/billing-usage-daily.projection';
 import { notificationsProjection } from '../../../projections/notifications/notifications.projection';
 import { AssignPlanController } from './assign-plan/assign-plan.controller';
+import { InvoicingModule } from './invoicing.module';
 import { AssignPlanHandler } from './assign-plan/assign-plan.handler';
 import { AccountDirectory } from './billing-account/account-directory';
 import { BillingAccounts } from './billing-account/billing-accounts';
@@ -67,7 +68,7 @@ class SpendingCapLifecycle implements OnModuleInit, OnModuleDestroy {
 
 /** Billing: one line per slice in each list, so slices of parallel work merge without conflicts. */
 @Module({
-  imports: [ApiKeysModule],
+  imports: [ApiKeysModule, InvoicingModule],
   controllers: [
     RecordUsageController,
     GetOverviewController,
