@@ -44,6 +44,8 @@ export {
 export { SpendingCapTracker } from './enforce-spending-cap/spending-cap-tracker';
 export { BillingAccounts } from './billing-account/billing-accounts';
 export { InvoicingModule } from './invoicing.module';
+export { disputeDecider, DisputeCommand, DisputeState, evolveDispute, initialDisputeState } from './domain/dispute.decider';
+export { DisputeEvent, disputeStream } from './domain/invoicing.events';
 export { EnterpriseFeature, EnterpriseFeatures } from './invoicing/enterprise-features';
 export { billingPeriodDecider, BillingPeriodState } from './domain/billing-period-close.decider';
 export { billingPeriodStream, InvoicingEventType, invoicingEventDeclarations } from './domain/invoicing.events';

@@ -1,6 +1,7 @@
 import { Inject, Module } from '@nestjs/common';
 import { AppConfig } from '@app/config';
 import { APP_CONFIG } from '@app/core';
+import { IdentityModule } from '@app/identity';
 import { EventCatalog } from '@app/ddd';
 import { registerErrorStatuses } from '@app/http';
 import { routeByJobName } from '@app/messaging';
@@ -49,6 +50,7 @@ registerErrorStatuses(invoicingErrorStatuses);
 
 /** Billing, invoicing side: payment methods, disputes, invoice billing, period close, invoices and PDFs. */
 @Module({
+  imports: [IdentityModule],
   controllers: [
     ListPaymentMethodsController,
     AddPaymentMethodController,
