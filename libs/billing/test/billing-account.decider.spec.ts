@@ -79,6 +79,10 @@ describe('billing account decider', () => {
     spec.given([enterprise]).when({ kind: 'ChoosePlan', accountId, plan: 'professional' }).thenThrows('plan_change_forbidden');
     spec
       .given([enterprise])
+      .when({ kind: 'AssignPlan', accountId, plan: 'basic', enterpriseFeaturesInUse: ['ach'] })
+      .thenThrows('plan_in_use');
+    spec
+      .given([enterprise])
       .when({ kind: 'AssignPlan', accountId, plan: 'professional', enterpriseFeaturesInUse: [] })
       .then([
         {
@@ -86,20 +90,5 @@ describe('billing account decider', () => {
           data: { accountId, plan: 'professional', previousPlan: 'enterprise', switchedOff: [] },
         },
       ]);
-  });
-
-  it('keeps an account on enterprise while it uses net-30 invoice billing or ACH (409 plan_in_use)', () => {
-    const enterprise: BillingAccountEvent = {
-      type: BillingAccountEventType.PlanChanged,
-      data: { accountId, plan: 'enterprise', previousPlan: 'basic', switchedOff: [] },
-    };
-    spec
-      .given([enterprise])
-      .when({ kind: 'AssignPlan', accountId, plan: 'basic', enterpriseFeaturesInUse: ['invoice_billing', 'ach'] })
-      .thenThrows('plan_in_use');
-    spec
-      .given([enterprise])
-      .when({ kind: 'AssignPlan', accountId, plan: 'enterprise', enterpriseFeaturesInUse: ['ach'] })
-      .then([]);
   });
 });

@@ -27,8 +27,6 @@ import { MFA_QUEUE, MfaNoticeEmails, mfaNoticeReaction, SEND_MFA_NOTICE_JOB } fr
 
 registerErrorStatuses(mfaErrorStatuses);
 
-const mfaEventVersions = Object.fromEntries(Object.entries(mfaEventDeclarations).map(([type, declaration]) => [type, declaration.version]));
-
 @Module({
   imports: [IdentityModule],
   controllers: [
@@ -57,7 +55,7 @@ const mfaEventVersions = Object.fromEntries(Object.entries(mfaEventDeclarations)
 })
 export class MfaModule {
   constructor(catalog: EventCatalog, readSide: ReadSideRegistry, notices: MfaNoticeEmails) {
-    catalog.register(mfaEventVersions);
+    catalog.register(mfaEventDeclarations);
     readSide.addReaction(mfaNoticeReaction);
     readSide.addJobWorker({ queue: MFA_QUEUE, handler: routeByJobName({ [SEND_MFA_NOTICE_JOB]: notices.handler() }) });
   }

@@ -46,7 +46,7 @@ export interface AssignPlan {
   readonly kind: 'AssignPlan';
   readonly accountId: string;
   readonly plan: Plan;
-  /** What the account uses that needs enterprise (net-30 invoice billing, ACH), read from the log by the handler. */
+  /** What the account uses that needs enterprise (net-30, ACH), read from the log by the handler. */
   readonly enterpriseFeaturesInUse: readonly string[];
 }
 

@@ -34,7 +34,7 @@ export const invoicingEventDeclarations: EventDeclarations<InvoicingEventTypeNam
   [InvoicingEventType.DisputeResolved]: { version: 1 },
   [InvoicingEventType.PeriodClosed]: { version: 1 },
   [InvoicingEventType.InvoiceNumbersAssigned]: { version: 1 },
-  [InvoicingEventType.InvoiceIssued]: { version: 1 },
+  [InvoicingEventType.InvoiceIssued]: { version: 1, personal: ['lines.description'] },
   [InvoicingEventType.InvoicePaymentRecorded]: { version: 1 },
   [InvoicingEventType.CreditGranted]: { version: 1 },
   [InvoicingEventType.InvoiceBillingChanged]: { version: 1 },
