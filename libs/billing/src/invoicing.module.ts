@@ -1,9 +1,25 @@
-import { Module } from '@nestjs/common';
+import { Inject, Module } from '@nestjs/common';
+import { AppConfig } from '@app/config';
+import { APP_CONFIG } from '@app/core';
+import { IdentityModule } from '@app/identity';
 import { EventCatalog } from '@app/ddd';
 import { registerErrorStatuses } from '@app/http';
 import { routeByJobName } from '@app/messaging';
 import { ReadSideRegistry } from '@app/projections';
 import { billingDisputesProjection } from '../../../projections/billing-disputes/billing-disputes.projection';
+import { billingPeriodAccountsProjection } from '../../../projections/billing-period-accounts/billing-period-accounts.projection';
+import { ClosePeriodController } from './close-period/close-period.controller';
+import { ClosePeriodHandler } from './close-period/close-period.handler';
+import { PeriodCloser } from './close-period/period-closer';
+import { CLOSE_PREVIOUS_PERIOD_JOB, periodCloseSchedule, ScheduledPeriodClose } from './close-period/scheduled-close';
+import { InvoicePdfController } from './invoice-pdf/invoice-pdf.controller';
+import { AccountInvoice } from './invoicing/account-invoice';
+import { EnterpriseFeatures } from './invoicing/enterprise-features';
+import { ListInvoicesController } from './list-invoices/list-invoices.controller';
+import { RecordInvoicePaymentController } from './record-invoice-payment/record-invoice-payment.controller';
+import { RecordInvoicePaymentHandler } from './record-invoice-payment/record-invoice-payment.handler';
+import { SetInvoiceBillingController } from './set-invoice-billing/set-invoice-billing.controller';
+import { SetInvoiceBillingHandler } from './set-invoice-billing/set-invoice-billing.handler';
 import { AddPaymentMethodController } from './add-payment-method/add-payment-method.controller';
 import { AddPaymentMethodHandler } from './add-payment-method/add-payment-method.handler';
 import {
@@ -34,6 +50,7 @@ registerErrorStatuses(invoicingErrorStatuses);
 
 /** Billing, invoicing side: payment methods, disputes, invoice billing, period close, invoices and PDFs. */
 @Module({
+  imports: [IdentityModule],
   controllers: [
     ListPaymentMethodsController,
     AddPaymentMethodController,
@@ -45,6 +62,11 @@ registerErrorStatuses(invoicingErrorStatuses);
     ListDisputeQueueController,
     RespondToDisputeController,
     ResolveDisputeController,
+    ClosePeriodController,
+    ListInvoicesController,
+    InvoicePdfController,
+    RecordInvoicePaymentController,
+    SetInvoiceBillingController,
   ],
   providers: [
     InvoicingStates,
@@ -56,16 +78,36 @@ registerErrorStatuses(invoicingErrorStatuses);
     ResolveDisputeHandler,
     DisputeListingReader,
     DisputeJobs,
+    PeriodCloser,
+    ClosePeriodHandler,
+    ScheduledPeriodClose,
+    AccountInvoice,
+    RecordInvoicePaymentHandler,
+    SetInvoiceBillingHandler,
+    EnterpriseFeatures,
   ],
+  exports: [EnterpriseFeatures],
 })
 export class InvoicingModule {
-  constructor(catalog: EventCatalog, readSide: ReadSideRegistry, disputeJobs: DisputeJobs) {
+  constructor(
+    catalog: EventCatalog,
+    readSide: ReadSideRegistry,
+    disputeJobs: DisputeJobs,
+    scheduledClose: ScheduledPeriodClose,
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
     catalog.register(invoicingEventVersions);
     readSide.addProjection(billingDisputesProjection);
+    readSide.addProjection(billingPeriodAccountsProjection);
     readSide.addReaction(disputeReaction);
     readSide.addJobWorker({
       queue: INVOICING_QUEUE,
-      handler: routeByJobName({ [SEND_DISPUTE_MAIL_JOB]: disputeJobs.mail(), [GRANT_DISPUTE_CREDIT_JOB]: disputeJobs.credit() }),
+      handler: routeByJobName({
+        [SEND_DISPUTE_MAIL_JOB]: disputeJobs.mail(),
+        [GRANT_DISPUTE_CREDIT_JOB]: disputeJobs.credit(),
+        [CLOSE_PREVIOUS_PERIOD_JOB]: scheduledClose.handler(),
+      }),
+      schedules: [periodCloseSchedule(config.billingCloseDay)],
     });
   }
 }

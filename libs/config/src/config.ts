@@ -43,6 +43,8 @@ export interface AppConfig {
   readonly webauthnOrigin: string;
   readonly oidcProviders: readonly OidcProviderConfig[];
   readonly businessHolidays: readonly string[];
+  /** Day of the month (UTC) on which the previous month is closed and invoiced. */
+  readonly billingCloseDay: number;
   readonly bodyLimitBytes: number;
   readonly logLevel: string;
 }
@@ -217,6 +219,7 @@ export function loadConfig(env: Environment = process.env): AppConfig {
     webauthnOrigin: read(env, 'WEBAUTHN_ORIGIN') ?? publicHost.origin,
     oidcProviders: oidcProviders(env),
     businessHolidays: businessHolidays(env),
+    billingCloseDay: integer(env, 'BILLING_CLOSE_DAY', 3, 1, 28),
     bodyLimitBytes: integer(env, 'BODY_LIMIT_BYTES', 1_048_576, 1024),
     logLevel: read(env, 'LOG_LEVEL') ?? 'info',
   };

@@ -1,3 +1,4 @@
+import { IdentityModule } from '@app/identity';
 import { Module } from '@nestjs/common';
 import { EventCatalog } from '@app/ddd';
 import { registerErrorStatuses } from '@app/http';
@@ -29,6 +30,7 @@ registerErrorStatuses(mfaErrorStatuses);
 const mfaEventVersions = Object.fromEntries(Object.entries(mfaEventDeclarations).map(([type, declaration]) => [type, declaration.version]));
 
 @Module({
+  imports: [IdentityModule],
   controllers: [
     GetMfaController,
     EnrolTotpController,

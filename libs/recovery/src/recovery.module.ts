@@ -1,3 +1,4 @@
+import { IdentityModule } from '@app/identity';
 import { Module } from '@nestjs/common';
 import { AuditModule } from '@app/audit';
 import { EventCatalog } from '@app/ddd';
@@ -25,7 +26,7 @@ registerErrorStatuses(recoveryErrorStatuses);
 
 /** Manual account recovery by support: cases, evidence, decisions, and the mail they set off. */
 @Module({
-  imports: [AuditModule],
+  imports: [AuditModule, IdentityModule],
   controllers: [
     OpenRecoveryCaseController,
     ListRecoveryCasesController,

@@ -10,7 +10,7 @@ describe('POST /v1/usage (platform backend)', () => {
 
   beforeAll(async () => {
     app = await createTestApp({ clock });
-  });
+  }, 120_000);
 
   afterAll(async () => {
     await app?.close();
