@@ -1,4 +1,4 @@
-import { DomainEvent } from '@app/ddd';
+import { DomainEvent, EventDeclarations } from '@app/ddd';
 
 /** Event type strings are part of the stored history: never rename one, add a new version instead. */
 export const MfaEventType = {
@@ -17,14 +17,8 @@ export const MfaEventType = {
 
 export type MfaEventTypeName = (typeof MfaEventType)[keyof typeof MfaEventType];
 
-export interface MfaEventDeclaration {
-  readonly version: number;
-  /** Fields of `data` holding personal data (crypto-shredded on erasure). */
-  readonly personal?: readonly string[];
-}
-
 /** Schema version and personal fields of every event of this context. */
-export const mfaEventDeclarations: Readonly<Record<MfaEventTypeName, MfaEventDeclaration>> = {
+export const mfaEventDeclarations: EventDeclarations<MfaEventTypeName> = {
   [MfaEventType.TotpEnrolmentStarted]: { version: 1, personal: ['nickname'] },
   [MfaEventType.TotpConfirmed]: { version: 1 },
   [MfaEventType.TotpUsed]: { version: 1 },
