@@ -1,3 +1,4 @@
+import { IdentityModule } from '@app/identity';
 import { Inject, Injectable, Module, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { ApiKeysModule, KeyVerificationPolicies } from '@app/api-keys';
 import { AppConfig } from '@app/config';
@@ -67,7 +68,7 @@ class SpendingCapLifecycle implements OnModuleInit, OnModuleDestroy {
 
 /** Billing: one line per slice in each list, so slices of parallel work merge without conflicts. */
 @Module({
-  imports: [ApiKeysModule],
+  imports: [ApiKeysModule, IdentityModule],
   controllers: [
     RecordUsageController,
     GetOverviewController,
