@@ -30,7 +30,7 @@ import {
   SEND_DISPUTE_MAIL_JOB,
 } from './dispute-reactions/dispute-reactions';
 import { invoicingErrorStatuses } from './domain/invoicing.errors';
-import { invoicingEventVersions } from './domain/invoicing.events';
+import { invoicingEventDeclarations } from './domain/invoicing.events';
 import { InvoicingStates } from './invoicing/invoicing-states';
 import { DisputeListingReader } from './list-disputes/dispute-listing.reader';
 import { ListDisputeQueueController, ListDisputesController } from './list-disputes/list-disputes.controller';
@@ -96,7 +96,7 @@ export class InvoicingModule {
     scheduledClose: ScheduledPeriodClose,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
-    catalog.register(invoicingEventVersions);
+    catalog.register(invoicingEventDeclarations);
     readSide.addProjection(billingDisputesProjection);
     readSide.addProjection(billingPeriodAccountsProjection);
     readSide.addReaction(disputeReaction);

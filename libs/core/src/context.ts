@@ -72,7 +72,7 @@ export function registerContexts(
       }
     }
     registerErrorStatuses(context.errors);
-    const versions: Record<string, number> = {};
+    const declarations: Record<string, EventDeclaration> = {};
     for (const [type, declaration] of Object.entries<EventDeclaration>(context.events)) {
       const owner = eventOwners.get(type);
       if (owner !== undefined) throw new Error(`event type ${type} declared by ${owner} and ${context.name}`);
@@ -80,9 +80,10 @@ export function registerContexts(
         throw new Error(`context ${context.name}: event type ${type} has no valid schema version`);
       }
       eventOwners.set(type, context.name);
-      versions[type] = declaration.version;
+      declarations[type] = declaration;
     }
-    registries.catalog.register(versions);
+    // With their personal fields: the erasure seam seals what the catalog says is personal.
+    registries.catalog.register(declarations);
     for (const projection of context.projections ?? []) registries.readSide.addProjection(projection);
     for (const reaction of context.reactions ?? []) registries.readSide.addReaction(reaction);
   }

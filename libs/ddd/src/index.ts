@@ -13,4 +13,5 @@ export {
   UNIQUE_VALUE_RESERVED,
   uniquenessEventVersions,
 } from './unique-value';
+export { declareEvents, EventTypeDeclaration } from '@app/event-store';
 export { StaffRole, STAFF_ROLES } from './staff-roles';

@@ -14,8 +14,8 @@ export type ApiKeyEventTypeName = (typeof ApiKeyEventType)[keyof typeof ApiKeyEv
 
 /** Part of the context's declaration (`apiKeysContext`). */
 export const apiKeyEvents: EventDeclarations<ApiKeyEventTypeName> = {
-  [ApiKeyEventType.Created]: { version: 1 },
-  [ApiKeyEventType.Renamed]: { version: 1 },
+  [ApiKeyEventType.Created]: { version: 1, personal: ['name'] },
+  [ApiKeyEventType.Renamed]: { version: 1, personal: ['name'] },
   [ApiKeyEventType.ScopesChanged]: { version: 1 },
   [ApiKeyEventType.Rotated]: { version: 1 },
   [ApiKeyEventType.Revoked]: { version: 1 },
