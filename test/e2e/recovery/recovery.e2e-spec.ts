@@ -2,6 +2,7 @@ import { ManualClock } from '@app/ddd';
 import { createTestApp, TestApp } from '@app/test-app';
 import { createKey, Holder, PASSWORD, signUp } from '../api-keys/api-keys.helpers';
 import { staffMember } from '../audit/staff.helpers';
+import { codeFor } from '../mfa/reference-totp';
 
 const request = (accountEmail: string, fromEmail = accountEmail) => ({
   fromEmail,
@@ -30,6 +31,15 @@ describe('account recovery by support', () => {
       payload: { type: 'card', brand: 'visa', last4: '4242', expMonth: 12, expYear: 2030, token: 'tok_processor_abc' },
     });
     expect(card.statusCode).toBe(201);
+    const enrolled = await app.inject({ method: 'POST', url: '/v1/me/mfa/totp', token: holder.token, payload: {} });
+    const { factorId, secret } = enrolled.json<{ factorId: string; secret: string }>();
+    const confirmed = await app.inject({
+      method: 'POST',
+      url: `/v1/me/mfa/totp/${factorId}/verify`,
+      token: holder.token,
+      payload: { code: codeFor(secret, clock.now()) },
+    });
+    expect(confirmed.statusCode).toBe(200);
     await app.settle();
   }, 120_000);
   afterAll(() => app.close());
@@ -115,6 +125,9 @@ describe('account recovery by support', () => {
     expect(toAccount).toEqual(
       expect.arrayContaining(['Your account recovery code', 'Reset your MiniMax password', 'Your account recovery request was approved']),
     );
+    // MFA is off: the factor and its recovery codes are gone, through the MFA context's own events.
+    const mfa = await app.runtime.eventStore.readStream(`mfa-${holder.accountId}`);
+    expect(mfa.map((event) => event.type).slice(-2)).toEqual(['mfa.factor_removed', 'mfa.recovery_codes_voided']);
     const resetMail = app.mailer.to('lost-phone@example.com').find((mail) => mail.subject === 'Reset your MiniMax password');
     const token = /reset-password\?token=([^\s"<]+)/.exec(resetMail?.text ?? '')?.[1];
     const newPassword = 'Rv8#Kq3!Wz6$Jm1&';
