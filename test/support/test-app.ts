@@ -4,11 +4,14 @@ import { join } from 'node:path';
 import { loadConfig, resolveSecrets } from '@app/config';
 import { openRuntime, Runtime } from '@app/core';
 import { ManualClock } from '@app/ddd';
+import { AccountServiceClient, createAccountServiceClient } from '@app/client';
 import { createLogger } from '@app/http';
 import { InProcessJobQueue, JobQueue } from '@app/messaging';
 import pino from 'pino';
 import { startApi, StartedApi } from '../../apps/api/bootstrap';
+import { buildOpenApiDocument } from '../../apps/api/docs/openapi';
 import { RecordingMailer } from './recording-mailer';
+import { ResponseContract } from './response-contract';
 
 export const TEST_SERVICE_TOKEN = 'test-platform-service-token';
 
@@ -51,6 +54,8 @@ export interface TestApp {
   readonly mailer: RecordingMailer;
   readonly clock?: ManualClock;
   inject(request: InjectRequest): Promise<InjectResponse>;
+  /** The typed client (libs/client), its requests answered through `inject` (so checked the same way). */
+  readonly client: AccountServiceClient;
   /** Waits until projections serve every event so far, reactions have enqueued, and queued jobs have run. */
   settle(): Promise<void>;
   close(): Promise<void>;
@@ -88,12 +93,32 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   });
   await started.app.getHttpAdapter().getInstance().ready();
   const queues = [...new Set(runtime.readSide.workers.map((worker) => worker.queue))];
+  let contract: ResponseContract | undefined;
 
-  return {
+  const app: TestApp = {
     runtime,
     started,
     mailer,
     clock: options.clock,
+    client: createAccountServiceClient({
+      baseUrl: config.publicUrl,
+      fetch: async (request: Request) => {
+        const url = new URL(request.url);
+        const body = await request.text();
+        const answer = await app.inject({
+          method: request.method as InjectRequest['method'],
+          url: `${url.pathname}${url.search}`,
+          headers: Object.fromEntries(request.headers),
+          ...(body.length > 0 ? { payload: body } : {}),
+        });
+        const headers = new Headers();
+        for (const [name, value] of Object.entries(answer.headers)) {
+          for (const item of [value].flat()) if (item !== undefined) headers.append(name, String(item));
+        }
+        const empty = answer.statusCode === 204 || answer.statusCode === 304 || answer.body.length === 0;
+        return new Response(empty ? null : answer.body, { status: answer.statusCode, headers });
+      },
+    }),
     async inject(request) {
       const headers = { ...(request.headers ?? {}) };
       if (request.token) headers.authorization = `Bearer ${request.token}`;
@@ -107,6 +132,10 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
             ? { payload: request.payload }
             : { payload: request.payload as object }),
       });
+      // Every answer an e2e test receives is checked against what the API reference documents for it.
+      contract ??= new ResponseContract(buildOpenApiDocument(started.app, config.publicUrl) as unknown as Record<string, unknown>);
+      const problems = contract.check({ method: request.method, url: request.url, ...response });
+      if (problems.length > 0) throw new Error(`The answer breaks the API reference:\n${problems.join('\n')}`);
       return { statusCode: response.statusCode, headers: response.headers, body: response.body, json: () => JSON.parse(response.body) };
     },
     async settle() {
@@ -125,4 +154,5 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+  return app;
 }

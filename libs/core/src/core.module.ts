@@ -3,6 +3,7 @@ import { CqrsModule } from '@nestjs/cqrs';
 import { CommandRunner, EventCatalog } from '@app/ddd';
 import { UpcasterRegistry } from '@app/event-store';
 import { FastLane } from '@app/http';
+import { Metrics } from '@app/metrics';
 import { ReadSideRegistry } from '@app/projections';
 import { PasswordHasher, SecretBox } from '@app/security';
 import { Runtime } from './runtime';
@@ -27,6 +28,7 @@ export class CoreModule {
       { provide: FastLane, useValue: runtime.fastLane },
       { provide: MAILER, useValue: runtime.mailer },
       { provide: ReadSideRegistry, useValue: runtime.readSide },
+      { provide: Metrics, useValue: runtime.metrics },
       { provide: CommandRunner, useValue: new CommandRunner(runtime.eventStore, runtime.catalog) },
     ];
     return {

@@ -1,11 +1,12 @@
 import { ResolvedConfig } from '@app/config';
 import { openDatabase, SqlDatabase } from '@app/database';
 import { Clock, EventCatalog, systemClock } from '@app/ddd';
-import { EventStore, UpcasterRegistry } from '@app/event-store';
+import { EventStore, UpcasterRegistry, WrongExpectedRevisionError } from '@app/event-store';
 import { EventStoreDbStore, selectEventStoreKind } from '@app/event-store-esdb';
 import { PostgresEventStore } from '@app/event-store-pg';
 import { FastLane } from '@app/http';
 import { createJobQueue, createMailer, JobQueue, MAIL_QUEUE, Mailer, sendMailJob } from '@app/messaging';
+import { Metrics } from '@app/metrics';
 import { ReadSide, ReadSideRegistry } from '@app/projections';
 import { PasswordHasher, SecretBox } from '@app/security';
 import { Logger as PinoLogger } from 'pino';
@@ -19,6 +20,32 @@ export interface RuntimeOverrides {
   readonly mailer?: Mailer;
   readonly queue?: JobQueue;
   readonly upcasters?: UpcasterRegistry;
+  readonly metrics?: Metrics;
+}
+
+/** The same store, each append timed into `event_store_append_duration_seconds`. */
+function withTimedAppends(store: EventStore, metrics: Metrics): EventStore {
+  const append: EventStore['append'] = async (stream, events, expected) => {
+    const started = performance.now();
+    let result = 'error';
+    try {
+      const appended = await store.append(stream, events, expected);
+      result = 'ok';
+      return appended;
+    } catch (error) {
+      if (error instanceof WrongExpectedRevisionError) result = 'conflict';
+      throw error;
+    } finally {
+      metrics.eventStoreAppendDuration.labels({ adapter: store.name, result }).observe((performance.now() - started) / 1000);
+    }
+  };
+  return new Proxy(store, {
+    get(target, property) {
+      if (property === 'append') return append;
+      const value = Reflect.get(target, property, target);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
 }
 
 /**
@@ -34,10 +61,12 @@ export async function openRuntime(config: ResolvedConfig, logger: PinoLogger, ov
   let openedQueue: JobQueue | undefined;
   try {
     const upcasters = overrides.upcasters ?? new UpcasterRegistry();
-    const eventStore: EventStore =
+    const metrics = overrides.metrics ?? new Metrics();
+    const openedStore: EventStore =
       selectEventStoreKind({ EVENTSTORE_CONNECTION_STRING: config.eventStoreConnectionString, DATABASE_URL: config.databaseUrl }) === 'esdb'
         ? EventStoreDbStore.connect(config.eventStoreConnectionString!, { upcasters })
         : await PostgresEventStore.create(db, { upcasters });
+    const eventStore = withTimedAppends(openedStore, metrics);
     await ReadSide.migrate(db);
     // After the database: on the embedded default the jobs live in it (and the queue closes before it).
     const queue =
@@ -65,7 +94,8 @@ export async function openRuntime(config: ResolvedConfig, logger: PinoLogger, ov
       queue,
       mailer,
       readSide,
-      fastLane: new FastLane({ bodyLimitBytes: config.bodyLimitBytes, logger }),
+      fastLane: new FastLane({ bodyLimitBytes: config.bodyLimitBytes, logger, metrics }),
+      metrics,
       closers,
     };
   } catch (error) {

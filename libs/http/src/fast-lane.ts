@@ -1,4 +1,5 @@
 import { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+import { Metrics } from '@app/metrics';
 import { Logger as PinoLogger } from 'pino';
 import { ErrorDetail } from './error-body';
 import { requestIdFrom } from './request-id';
@@ -15,6 +16,11 @@ export type FastHandler = (request: FastRequest) => unknown | Promise<unknown>;
 
 const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
 
+interface Timing {
+  readonly path: string;
+  readonly started: number;
+}
+
 /**
  * The hot paths (key verification on every platform request) answered straight from node:http, in
  * front of Fastify and NestJS on the same server and port: the framework stack costs several times
@@ -26,7 +32,7 @@ const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
 export class FastLane {
   private readonly routes = new Map<string, FastHandler>();
 
-  constructor(private readonly options: { bodyLimitBytes: number; logger: PinoLogger }) {}
+  constructor(private readonly options: { bodyLimitBytes: number; logger: PinoLogger; metrics?: Metrics }) {}
 
   register(method: 'POST', path: string, handler: FastHandler): void {
     const key = `${method} ${path}`;
@@ -46,15 +52,24 @@ export class FastLane {
     const contentType = request.headers['content-type'];
     if (typeof contentType !== 'string' || !contentType.startsWith('application/json')) return false;
     const requestId = requestIdFrom(request.headers);
-    this.readBody(request, response, requestId, (body) => this.answer(handler, { headers: request.headers, body, requestId }, response));
+    const timing: Timing = { path: request.url!, started: performance.now() };
+    this.readBody(request, response, requestId, timing, (body) =>
+      this.answer(handler, { headers: request.headers, body, requestId }, response, timing),
+    );
     return true;
   }
 
-  private readBody(request: IncomingMessage, response: ServerResponse, requestId: string, next: (body: unknown) => void): void {
+  private readBody(
+    request: IncomingMessage,
+    response: ServerResponse,
+    requestId: string,
+    timing: Timing,
+    next: (body: unknown) => void,
+  ): void {
     const limit = this.options.bodyLimitBytes;
     const declared = Number(request.headers['content-length']);
     if (declared > limit) {
-      this.send(response, requestId, 413, { error: 'payload_too_large', message: BODY_TOO_LARGE_MESSAGE }, true);
+      this.send(response, requestId, timing, 413, { error: 'payload_too_large', message: BODY_TOO_LARGE_MESSAGE }, true);
       request.resume();
       return;
     }
@@ -66,7 +81,7 @@ export class FastLane {
       size += chunk.length;
       if (size > limit) {
         refused = true;
-        this.send(response, requestId, 413, { error: 'payload_too_large', message: BODY_TOO_LARGE_MESSAGE }, true);
+        this.send(response, requestId, timing, 413, { error: 'payload_too_large', message: BODY_TOO_LARGE_MESSAGE }, true);
         return;
       }
       chunks.push(chunk);
@@ -79,7 +94,7 @@ export class FastLane {
         body = text.length === 0 ? undefined : JSON.parse(text);
       } catch {
         const details: ErrorDetail[] = [{ field: 'body', message: BODY_NOT_JSON_MESSAGE }];
-        this.send(response, requestId, 400, { error: 'invalid_request', message: BODY_NOT_JSON_MESSAGE, details });
+        this.send(response, requestId, timing, 400, { error: 'invalid_request', message: BODY_NOT_JSON_MESSAGE, details });
         return;
       }
       next(body);
@@ -87,36 +102,37 @@ export class FastLane {
     request.on('error', () => response.destroy());
   }
 
-  private answer(handler: FastHandler, request: FastRequest, response: ServerResponse): void {
+  private answer(handler: FastHandler, request: FastRequest, response: ServerResponse, timing: Timing): void {
     let result: unknown;
     try {
       result = handler(request);
     } catch (error) {
-      this.fail(error, request.requestId, response);
+      this.fail(error, request.requestId, response, timing);
       return;
     }
     if (result instanceof Promise) {
       result.then(
-        (body) => this.send(response, request.requestId, 200, body),
-        (error: unknown) => this.fail(error, request.requestId, response),
+        (body) => this.send(response, request.requestId, timing, 200, body),
+        (error: unknown) => this.fail(error, request.requestId, response, timing),
       );
     } else {
-      this.send(response, request.requestId, 200, result);
+      this.send(response, request.requestId, timing, 200, result);
     }
   }
 
-  private fail(error: unknown, requestId: string, response: ServerResponse): void {
+  private fail(error: unknown, requestId: string, response: ServerResponse, timing: Timing): void {
     const { status, body } = toErrorResponse(error);
     if (status >= 500) this.options.logger.error({ requestId, err: (error as Error)?.message }, 'fast route failed');
-    this.send(response, requestId, status, body);
+    this.send(response, requestId, timing, status, body);
   }
 
-  private send(response: ServerResponse, requestId: string, status: number, body: unknown, close = false): void {
+  private send(response: ServerResponse, requestId: string, timing: Timing, status: number, body: unknown, close = false): void {
     const payload = JSON.stringify(body);
     // A flat [name, value, ...] list: node:http takes it as is, without walking and copying an object.
     const headers = ['content-type', JSON_CONTENT_TYPE, 'content-length', String(Buffer.byteLength(payload)), 'x-request-id', requestId];
     if (close) headers.push('connection', 'close');
     response.writeHead(status, headers);
     response.end(payload);
+    this.options.metrics?.recordRequest('POST', timing.path, status, (performance.now() - timing.started) / 1000);
   }
 }

@@ -1,0 +1,7 @@
+import { CliCommand } from './cli-command';
+import { configCheck } from './commands/config-check.command';
+import { projectionsRebuild } from './commands/projections-rebuild.command';
+import { projectionsStatus } from './commands/projections-status.command';
+
+/** Every operator command; a new one is a file in commands/ and a line here. */
+export const cliCommands: readonly CliCommand[] = [configCheck, projectionsStatus, projectionsRebuild];
