@@ -54,6 +54,8 @@ describe('docker/compose.yaml', () => {
   it('runs EventStoreDB, PostgreSQL 15, Redis 7, the api and the worker', () => {
     expect(Object.keys(services).sort()).toEqual(['api', 'eventstore', 'postgres', 'redis', 'worker']);
     expect(interpolate(services.eventstore.image!, {})).toMatch(/kurrentdb|eventstore/);
+    // A pinned release: a floating tag (`latest`, a bare major) changes the server under an unchanged stack.
+    expect(interpolate(services.eventstore.image!, {})).toMatch(/:\d+\.\d+\.\d+$/);
     expect(services.postgres.image).toBe('postgres:15');
     expect(services.redis.image).toBe('redis:7');
   });

@@ -46,3 +46,4 @@ export {
 } from './domain/unknown-email-password-reset.decider';
 export { commonWordMatcher, defaultPasswordPolicy } from './password-policy/common-words';
 export { AccountStates } from './sessions/account-states';
+export { RequestPasswordResetCommand } from './request-password-reset/request-password-reset.command';

@@ -50,7 +50,8 @@ export const RateLimited = () => UseGuards(ThrottlerGuard);
       imports: [RateLimitStorageModule],
       inject: [APP_CONFIG, RateLimitStorageLifecycle],
       useFactory: (config: ResolvedConfig, lifecycle: RateLimitStorageLifecycle) => ({
-        throttlers: [{ name: 'per-address', ttl: RATE_LIMIT_WINDOW_MS, limit: config.rateLimitPerMinute }],
+        // Named `default`: the guard then answers the standard `Retry-After` (any other name suffixes it).
+        throttlers: [{ name: 'default', ttl: RATE_LIMIT_WINDOW_MS, limit: config.rateLimitPerMinute }],
         storage: lifecycle.storage,
         errorMessage: 'Too many requests from this address; try again in a minute',
       }),

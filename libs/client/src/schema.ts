@@ -215,6 +215,70 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/audit/accounts/{id}/events': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['ListAccountEventsController_list'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/audit/accounts/{id}/export': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['ExportAccountEventsController_export'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/audit/accounts/{id}/state': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['AccountStateController_state'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/audit/accounts/{id}/verify': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['VerifyAccountChainsController_verify'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/auth/login': {
     parameters: {
       query?: never;
@@ -327,6 +391,134 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/billing/disputes': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['ListDisputesController_list'];
+    put?: never;
+    post: operations['OpenDisputeController_open'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/billing/invoices': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['ListInvoicesController_list'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/billing/invoices/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['ListInvoicesController_get'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/billing/invoices/{id}/payments': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post: operations['RecordInvoicePaymentController_record'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/billing/invoices/{id}/pdf': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['InvoicePdfController_pdf'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/billing/payment-methods': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['ListPaymentMethodsController_list'];
+    put?: never;
+    post: operations['AddPaymentMethodController_add'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/billing/payment-methods/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    delete: operations['RemovePaymentMethodController_remove'];
+    options?: never;
+    head?: never;
+    patch: operations['UpdatePaymentMethodController_update'];
+    trace?: never;
+  };
+  '/v1/billing/periods/close': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post: operations['ClosePeriodController_close'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/keys/verify': {
     parameters: {
       query?: never;
@@ -407,6 +599,118 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/me/mfa': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['GetMfaController_get'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/me/mfa/{factorId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    delete: operations['RemoveFactorController_remove'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/me/mfa/recovery-codes': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post: operations['RegenerateRecoveryCodesController_regenerate'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/me/mfa/totp': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post: operations['EnrolTotpController_enrol'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/me/mfa/totp/{factorId}/verify': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post: operations['ConfirmTotpController_confirm'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/me/mfa/webauthn': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post: operations['RegisterWebauthnController_register'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/me/mfa/webauthn/options': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post: operations['RegisterWebauthnController_options'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/me/password': {
     parameters: {
       query?: never;
@@ -455,6 +759,86 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/staff/billing/accounts/{id}/invoice-billing': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put: operations['SetInvoiceBillingController_set'];
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/staff/billing/disputes': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['ListDisputeQueueController_list'];
+    put?: never;
+    post: operations['OpenDisputeForAccountController_open'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/staff/billing/disputes/{id}/resolve': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post: operations['ResolveDisputeController_resolve'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/staff/billing/disputes/{id}/respond': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post: operations['RespondToDisputeController_respond'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/support/accounts/{id}/activity': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['AccountActivityController_activity'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/support/accounts/{id}/reinstate': {
     parameters: {
       query?: never;
@@ -487,6 +871,134 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/support/recovery-cases': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['ListRecoveryCasesController_list'];
+    put?: never;
+    post: operations['OpenRecoveryCaseController_open'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/support/recovery-cases/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['ListRecoveryCasesController_get'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/support/recovery-cases/{id}/approve': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post: operations['DecideRecoveryCaseController_approve'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/support/recovery-cases/{id}/checks': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post: operations['CheckClaimsController_check'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/support/recovery-cases/{id}/deny': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post: operations['DecideRecoveryCaseController_deny'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/support/recovery-cases/{id}/email-code': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post: operations['RecoveryEmailCodeController_send'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/support/recovery-cases/{id}/email-code/verify': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post: operations['RecoveryEmailCodeController_verify'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/usage': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post: operations['RecordUsageController_record'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -494,6 +1006,42 @@ export interface components {
     AccountCreatedDto: {
       /** Format: uuid */
       accountId: string;
+    };
+    ActivityItemDto: {
+      at: string;
+      ip: string | null;
+      /** @description sign_in, session, password, mfa, api_key, billing, recovery, staff, account or other */
+      kind: string;
+      /** @enum {string|null} */
+      outcome: 'success' | 'failure' | 'locked' | null;
+      /** @description Written per event type; no secret and no payment data */
+      summary: string;
+      userAgent: string | null;
+    };
+    ActivityPageDto: {
+      items: components['schemas']['ActivityItemDto'][];
+      nextCursor: string | null;
+    };
+    AddPaymentMethodDto: {
+      /** @description ach */
+      accountLast4?: string;
+      /**
+       * @description card
+       * @enum {string}
+       */
+      brand?: 'visa' | 'mastercard' | 'amex' | 'discover' | 'diners' | 'jcb' | 'unionpay';
+      /** @description card */
+      expMonth?: number;
+      /** @description card */
+      expYear?: number;
+      /** @description card */
+      last4?: string;
+      /** @description ach: the 9-digit ABA routing number */
+      routingNumber?: string;
+      /** @description The payment processor's token for this method (kept sealed, never shown) */
+      token: string;
+      /** @enum {string} */
+      type: 'card' | 'ach';
     };
     ApiKeyPageDto: {
       items: components['schemas']['ApiKeyView'][];
@@ -524,10 +1072,53 @@ export interface components {
       /** @enum {string} */
       status: 'active' | 'revoked' | 'expired';
     };
+    ApproveRecoveryCaseDto: {
+      /** @description Remove every second factor of the account */
+      resetMfa: boolean;
+      /** @description Mail a password reset link to the account's own address */
+      resetPassword: boolean;
+    };
+    AuditEventDto: {
+      actor: Record<string, never>;
+      data: {
+        [key: string]: unknown;
+      };
+      /** @description Including the hash chain links */
+      metadata: {
+        [key: string]: unknown;
+      };
+      occurredAt: string;
+      /** @description Global position in the log (a decimal string) */
+      position: string;
+      revision: number;
+      stream: string;
+      type: string;
+    };
+    AuditEventPageDto: {
+      items: components['schemas']['AuditEventDto'][];
+      nextCursor: string | null;
+    };
     ChangePasswordDto: {
       currentPassword: string;
       /** @description Checked against the password policy; every session ends when it is accepted */
       newPassword: string;
+    };
+    CheckClaimsDto: {
+      /** @description YYYY-MM-DD (UTC) */
+      accountCreatedOn?: string;
+      /** @description Last four digits of the payment method on file */
+      paymentLast4?: string;
+      recentActivity?: components['schemas']['RecentActivityClaimDto'];
+    };
+    CheckClaimsResultDto: {
+      /** @description Per check: attempts left in this case (3 each) */
+      attemptsLeft: {
+        [key: string]: number;
+      };
+      /** @description Per check given: match or mismatch */
+      results: {
+        [key: string]: 'match' | 'mismatch';
+      };
     };
     CheckDto: {
       /** @description Why it is down */
@@ -535,11 +1126,37 @@ export interface components {
       /** @enum {string} */
       status: 'up' | 'down';
     };
+    ClosedPeriodDto: {
+      /** @description Invoices issued by this call (0 when the period was already closed and invoiced) */
+      invoicesIssued: number;
+    };
+    ClosePeriodDto: {
+      /**
+       * @description A calendar month in UTC (YYYY-MM) that is over
+       * @example 2026-11
+       */
+      period: string;
+    };
+    ConfirmedFactorDto: {
+      /** Format: uuid */
+      factorId: string;
+      /**
+       * @description Only when this is the first factor: shown once
+       * @example [
+       *       "7KQM-3XHT-9WPD"
+       *     ]
+       */
+      recoveryCodes?: string[];
+    };
     ConfirmPasswordResetDto: {
       /** @description Checked against the password policy */
       newPassword: string;
       /** @description The token of the reset link (base64url) */
       token: string;
+    };
+    ConfirmTotpDto: {
+      /** @example 123456 */
+      code: string;
     };
     CreateApiKeyDto: {
       /**
@@ -556,6 +1173,48 @@ export interface components {
        */
       scopes: string[];
     };
+    DenyRecoveryCaseDto: {
+      /** @description Why: recorded in the case and mailed to the account's own address */
+      reason: string;
+    };
+    DisputeAnswerDto: {
+      /** Format: date-time */
+      at: string;
+      message: string;
+    };
+    DisputeDto: {
+      /** Format: uuid */
+      accountId: string;
+      answers: components['schemas']['DisputeAnswerDto'][];
+      chargeRef: string | null;
+      /** Format: date-time */
+      createdAt: string;
+      creditMicros: number;
+      description: string;
+      /** Format: uuid */
+      id: string;
+      invoiceNumber: string | null;
+      /** @enum {string|null} */
+      outcome: 'upheld' | 'rejected' | null;
+      /** @description Open and past respondBy */
+      overdue: boolean;
+      /** Format: date-time */
+      respondBy: string;
+      /** @enum {string} */
+      status: 'open' | 'answered' | 'resolved';
+    };
+    DisputePageDto: {
+      items: components['schemas']['DisputeDto'][];
+      nextCursor: string | null;
+    };
+    EmailCodeResultDto: {
+      /** @enum {string} */
+      result: 'match' | 'mismatch';
+    };
+    EnrolTotpDto: {
+      /** @example Phone */
+      nickname?: string;
+    };
     /** @description An error answer with status 400 */
     Error400: components['schemas']['ErrorBody'] & {
       /** @enum {unknown} */
@@ -565,12 +1224,19 @@ export interface components {
     /** @description An error answer with status 401 */
     Error401: components['schemas']['ErrorBody'] & {
       /** @enum {unknown} */
-      error?: 'invalid_credentials' | 'invalid_key' | 'invalid_oidc_response' | 'invalid_service_token' | 'unauthorized';
+      error?:
+        | 'invalid_credentials'
+        | 'invalid_key'
+        | 'invalid_mfa'
+        | 'invalid_oidc_response'
+        | 'invalid_service_token'
+        | 'reauthentication_required'
+        | 'unauthorized';
     };
     /** @description An error answer with status 403 */
     Error403: components['schemas']['ErrorBody'] & {
       /** @enum {unknown} */
-      error?: 'account_suspended' | 'forbidden' | 'scope_denied';
+      error?: 'account_suspended' | 'forbidden' | 'plan_change_forbidden' | 'plan_required' | 'scope_denied';
     };
     /** @description An error answer with status 404 */
     Error404: components['schemas']['ErrorBody'] & {
@@ -582,6 +1248,11 @@ export interface components {
       /** @enum {unknown} */
       error?: 'method_not_allowed';
     };
+    /** @description An error answer with status 408 */
+    Error408: components['schemas']['ErrorBody'] & {
+      /** @enum {unknown} */
+      error?: 'request_timeout';
+    };
     /** @description An error answer with status 409 */
     Error409: components['schemas']['ErrorBody'] & {
       /** @enum {unknown} */
@@ -590,12 +1261,23 @@ export interface components {
         | 'account_exists_unlinked'
         | 'api_key_already_rotated'
         | 'api_key_inactive'
+        | 'attempts_exhausted'
+        | 'case_closed'
+        | 'check_unavailable'
         | 'conflict'
+        | 'dispute_resolved'
         | 'email_not_verified'
         | 'email_taken'
+        | 'evidence_insufficient'
         | 'identity_in_use'
         | 'identity_provider_already_linked'
-        | 'last_sign_in_method';
+        | 'last_sign_in_method'
+        | 'mfa_not_enabled'
+        | 'no_code_sent'
+        | 'payment_method_required'
+        | 'period_closed'
+        | 'period_open'
+        | 'plan_in_use';
     };
     /** @description An error answer with status 413 */
     Error413: components['schemas']['ErrorBody'] & {
@@ -620,7 +1302,12 @@ export interface components {
     /** @description An error answer with status 429 */
     Error429: components['schemas']['ErrorBody'] & {
       /** @enum {unknown} */
-      error?: 'rate_limited';
+      error?: 'rate_limited' | 'spending_cap_reached';
+    };
+    /** @description An error answer with status 431 */
+    Error431: components['schemas']['ErrorBody'] & {
+      /** @enum {unknown} */
+      error?: 'headers_too_large';
     };
     /** @description An error answer with status 500 */
     Error500: components['schemas']['ErrorBody'] & {
@@ -665,29 +1352,47 @@ export interface components {
         | 'weak_password'
         | 'invalid_credentials'
         | 'invalid_key'
+        | 'invalid_mfa'
         | 'invalid_oidc_response'
         | 'invalid_service_token'
+        | 'reauthentication_required'
         | 'unauthorized'
         | 'account_suspended'
         | 'forbidden'
+        | 'plan_change_forbidden'
+        | 'plan_required'
         | 'scope_denied'
         | 'not_found'
         | 'method_not_allowed'
+        | 'request_timeout'
         | 'account_exists'
         | 'account_exists_unlinked'
         | 'api_key_already_rotated'
         | 'api_key_inactive'
+        | 'attempts_exhausted'
+        | 'case_closed'
+        | 'check_unavailable'
         | 'conflict'
+        | 'dispute_resolved'
         | 'email_not_verified'
         | 'email_taken'
+        | 'evidence_insufficient'
         | 'identity_in_use'
         | 'identity_provider_already_linked'
         | 'last_sign_in_method'
+        | 'mfa_not_enabled'
+        | 'no_code_sent'
+        | 'payment_method_required'
+        | 'period_closed'
+        | 'period_open'
+        | 'plan_in_use'
         | 'payload_too_large'
         | 'uri_too_long'
         | 'unsupported_media_type'
         | 'account_locked'
         | 'rate_limited'
+        | 'spending_cap_reached'
+        | 'headers_too_large'
         | 'internal_error'
         | 'oidc_provider_unavailable'
         | 'service_unavailable';
@@ -698,6 +1403,17 @@ export interface components {
       field: string;
       /** @example email must be an email */
       message: string;
+    };
+    FactorDto: {
+      /** Format: date-time */
+      createdAt: string;
+      /** Format: uuid */
+      id: string;
+      /** Format: date-time */
+      lastUsedAt: string | null;
+      nickname: string;
+      /** @enum {string} */
+      type: 'totp' | 'webauthn';
     };
     HealthReportDto: {
       /** @enum {string} */
@@ -719,6 +1435,39 @@ export interface components {
     IdentityLinkStartedDto: {
       /** @description Send the browser here; the flow cookie set with this answer must go along to the callback */
       authorizationUrl: string;
+    };
+    InvoiceDto: {
+      /** Format: date-time */
+      dueAt: string;
+      id: string;
+      /** Format: date-time */
+      issuedAt: string;
+      lines: components['schemas']['InvoiceLineDto'][];
+      /** @example INV-2026-000042 */
+      number: string;
+      /** @enum {string} */
+      paymentTerms: 'upfront' | 'net_30';
+      /** @example 2026-11 */
+      period: string;
+      /**
+       * @description Decided when read
+       * @enum {string}
+       */
+      status: 'open' | 'paid' | 'overdue';
+      totalMicros: number;
+    };
+    InvoiceLineDto: {
+      /** @description Micro-units; negative for a credit */
+      amountMicros: number;
+      description: string;
+      /** @enum {string} */
+      kind: 'usage' | 'credit';
+      /** @enum {string} */
+      service?: 'chat' | 'video' | 'models';
+    };
+    InvoicePageDto: {
+      items: components['schemas']['InvoiceDto'][];
+      nextCursor: string | null;
     };
     IssuedApiKeyDto: {
       /** Format: date-time */
@@ -759,6 +1508,88 @@ export interface components {
       mfaRequired: true;
       /** @description Short-lived; completes the sign-in at POST /v1/auth/mfa */
       mfaToken: string;
+    };
+    MfaOverviewDto: {
+      enabled: boolean;
+      /** @description Confirmed factors only, oldest first */
+      factors: components['schemas']['FactorDto'][];
+      recoveryCodesRemaining: number;
+    };
+    OpenDisputeDto: {
+      /** @description The charge's reference on the statement */
+      chargeRef?: string;
+      /** @description What is wrong with the charge */
+      description: string;
+      /**
+       * @description invoiceNumber or chargeRef (or both) is required
+       * @example INV-2026-000042
+       */
+      invoiceNumber?: string;
+    };
+    OpenDisputeForAccountDto: {
+      /** Format: uuid */
+      accountId: string;
+      /** @description The charge's reference on the statement */
+      chargeRef?: string;
+      /** @description What is wrong with the charge */
+      description: string;
+      /**
+       * @description invoiceNumber or chargeRef (or both) is required
+       * @example INV-2026-000042
+       */
+      invoiceNumber?: string;
+    };
+    OpenedDisputeDto: {
+      /** Format: uuid */
+      id: string;
+      /**
+       * Format: date-time
+       * @description 2 business days after opening, at the same time of day (UTC)
+       */
+      respondBy: string;
+      /** @enum {string} */
+      status: 'open' | 'answered' | 'resolved';
+    };
+    OpenedRecoveryCaseDto: {
+      accountId: string;
+      /** @description 2 business days after opening */
+      dueBy: string;
+      id: string;
+      senderMatchesAccount: boolean;
+      /** @enum {string} */
+      status: 'open';
+    };
+    OpenRecoveryCaseDto: {
+      /** @description The account's address, as the person names it */
+      accountEmail: string;
+      body: string;
+      /** @description The address the request came from */
+      fromEmail: string;
+      /** @enum {string} */
+      lost: 'password' | 'mfa' | 'both';
+      /** @description The subject line: it must say "Account Recovery Request" */
+      subject: string;
+    };
+    PaymentMethodDto: {
+      /** @description Cards only */
+      brand?: string;
+      /** Format: date-time */
+      createdAt: string;
+      /** @description Cards only */
+      expMonth?: number;
+      /** @description Cards only */
+      expYear?: number;
+      /** Format: uuid */
+      id: string;
+      isDefault: boolean;
+      /** @description Last 4 digits of the card or bank account */
+      last4: string;
+      /** @enum {string} */
+      type: 'card' | 'ach';
+    };
+    PaymentMethodPageDto: {
+      items: components['schemas']['PaymentMethodDto'][];
+      nextCursor: string | null;
     };
     ProfileDto: {
       /** Format: uuid */
@@ -811,6 +1642,29 @@ export interface components {
       status: 'ready' | 'not_ready';
       store: components['schemas']['CheckDto'];
     };
+    RecentActivityClaimDto: {
+      /** @enum {string} */
+      kind: 'api_key_name' | 'sign_in_ip' | 'service_used';
+      /** @description What the person says: a key's name, an address they signed in from, a service they used */
+      value: string;
+    };
+    RecordInvoicePaymentDto: {
+      /** @description Micro-units received */
+      amountMicros: number;
+      /** Format: date-time */
+      paidAt: string;
+      /** @description The processor's reference of the charge; a payment is recorded once per reference */
+      reference: string;
+    };
+    RecoveryCodesDto: {
+      /**
+       * @description Shown once; each works once; the previous set no longer works
+       * @example [
+       *       "7KQM-3XHT-9WPD"
+       *     ]
+       */
+      recoveryCodes: string[];
+    };
     RefreshSessionDto: {
       refreshToken: string;
     };
@@ -819,12 +1673,34 @@ export interface components {
       email: string;
       password: string;
     };
+    RegisteredKeyDto: {
+      /** Format: uuid */
+      factorId: string;
+      /** @description Only when this is the first factor: shown once */
+      recoveryCodes?: string[];
+    };
+    RegisterWebauthnDto: {
+      /** @example YubiKey 5C */
+      nickname: string;
+      /** @description The browser's PublicKeyCredential.toJSON() for the registration options */
+      response: Record<string, never>;
+    };
     RequestPasswordResetDto: {
       /**
        * @description Compared case-insensitively
        * @example ada@example.com
        */
       email: string;
+    };
+    ResolveDisputeDto: {
+      /** @description Upheld only: a credit (micro-units) shown as a negative line on the account's next invoice */
+      creditMicros?: number;
+      /** @enum {string} */
+      outcome: 'upheld' | 'rejected';
+    };
+    RespondToDisputeDto: {
+      /** @description The answer, emailed to the account holder */
+      message: string;
     };
     RotateApiKeyDto: {
       /** @example 86400 */
@@ -857,6 +1733,10 @@ export interface components {
       /** @description Opaque; rotates on every use */
       refreshToken: string;
     };
+    SetInvoiceBillingDto: {
+      /** @description Invoice billing on net-30 terms (enterprise accounts only) */
+      enabled: boolean;
+    };
     SetStaffRolesDto: {
       /** @description The complete set: roles not listed are removed */
       roles: ('support' | 'billing' | 'auditor' | 'admin')[];
@@ -880,9 +1760,56 @@ export interface components {
       /** @description Why: recorded in the account history for support and audit */
       reason: string;
     };
+    TotpEnrolmentDto: {
+      /** Format: uuid */
+      factorId: string;
+      /** @example otpauth://totp/MiniMax:ada%40example.com?secret=...&issuer=MiniMax&digits=6&period=30 */
+      otpauthUrl: string;
+      /** @description The otpauth URL as a QR code, an SVG document */
+      qrCodeSvg: string;
+      /** @description Base32, 160 bits; shown once */
+      secret: string;
+    };
     UpdateApiKeyDto: {
       name?: string;
       scopes?: string[];
+    };
+    UpdatePaymentMethodDto: {
+      expMonth?: number;
+      expYear?: number;
+      /** @description true makes this the default (the previous default stops being it) */
+      isDefault?: boolean;
+    };
+    UsageAnswerDto: {
+      accepted: number;
+      duplicates: number;
+      /**
+       * @example [
+       *       {
+       *         "index": 3,
+       *         "error": "period_closed"
+       *       }
+       *     ]
+       */
+      rejected: string[];
+    };
+    UsageBatchDto: {
+      records: components['schemas']['UsageRecordDto'][];
+    };
+    UsageRecordDto: {
+      /** Format: uuid */
+      accountId: string;
+      /** @description Integer micro-units (1 USD = 1,000,000), 0 to 10^12 */
+      amountMicros: number;
+      /** @description Counts once per account: a retry with the same key is a duplicate */
+      idempotencyKey: string;
+      /**
+       * Format: date-time
+       * @description Not in the future, at most 35 days back
+       */
+      occurredAt: string;
+      /** @enum {string} */
+      service: 'chat' | 'video' | 'models';
     };
     VerifiedKeyDto: {
       accountId: string;
@@ -890,6 +1817,10 @@ export interface components {
       scopes: string[];
       /** @enum {boolean} */
       valid: true;
+    };
+    VerifyEmailCodeDto: {
+      /** @description The code as the person read it back */
+      code: string;
     };
     VerifyEmailDto: {
       /** @description The token of the link sent at registration */
@@ -2674,6 +3605,517 @@ export interface operations {
       };
     };
   };
+  ListAccountEventsController_list: {
+    parameters: {
+      query?: {
+        /** @description nextCursor of the previous page */
+        cursor?: string;
+        limit?: string;
+        /** @description An event type (`api_key.revoked`), or a prefix ending with a dot (`api_key.`) */
+        type?: string;
+      };
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The account's events in log order, as recorded (upcast to the current schema) */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AuditEventPageDto'];
+        };
+      };
+      /** @description invalid_request: malformed JSON, wrong types, unknown or missing fields, a malformed path or query */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "invalid_request",
+           *       "message": "invalid request"
+           *     }
+           */
+          'application/json': components['schemas']['Error400'];
+        };
+      };
+      /** @description unauthorized: a missing, expired or ended access token (or a service token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "unauthorized",
+           *       "message": "unauthorized"
+           *     }
+           */
+          'application/json': components['schemas']['Error401'];
+        };
+      };
+      /** @description forbidden: not an auditor */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "forbidden",
+           *       "message": "forbidden"
+           *     }
+           */
+          'application/json': components['schemas']['Error403'];
+        };
+      };
+      /** @description not_found: no event concerns this account */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "not_found",
+           *       "message": "not found"
+           *     }
+           */
+          'application/json': components['schemas']['Error404'];
+        };
+      };
+      /** @description uri_too_long: a path plus query over 8 KiB, or an over-long path segment */
+      414: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "uri_too_long",
+           *       "message": "uri too long"
+           *     }
+           */
+          'application/json': components['schemas']['Error414'];
+        };
+      };
+      /** @description rate_limited, with Retry-After */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "rate_limited",
+           *       "message": "rate limited"
+           *     }
+           */
+          'application/json': components['schemas']['Error429'];
+        };
+      };
+      /** @description service_unavailable */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "service_unavailable",
+           *       "message": "service unavailable"
+           *     }
+           */
+          'application/json': components['schemas']['Error503'];
+        };
+      };
+    };
+  };
+  ExportAccountEventsController_export: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description NDJSON, one stored event per line in log order, streamed as read; verifiable offline (README) */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description invalid_request: malformed JSON, wrong types, unknown or missing fields, a malformed path or query */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "invalid_request",
+           *       "message": "invalid request"
+           *     }
+           */
+          'application/json': components['schemas']['Error400'];
+        };
+      };
+      /** @description unauthorized: a missing, expired or ended access token (or a service token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "unauthorized",
+           *       "message": "unauthorized"
+           *     }
+           */
+          'application/json': components['schemas']['Error401'];
+        };
+      };
+      /** @description forbidden: not an auditor */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "forbidden",
+           *       "message": "forbidden"
+           *     }
+           */
+          'application/json': components['schemas']['Error403'];
+        };
+      };
+      /** @description not_found: no event concerns this account */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "not_found",
+           *       "message": "not found"
+           *     }
+           */
+          'application/json': components['schemas']['Error404'];
+        };
+      };
+      /** @description uri_too_long: a path plus query over 8 KiB, or an over-long path segment */
+      414: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "uri_too_long",
+           *       "message": "uri too long"
+           *     }
+           */
+          'application/json': components['schemas']['Error414'];
+        };
+      };
+      /** @description rate_limited, with Retry-After */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "rate_limited",
+           *       "message": "rate limited"
+           *     }
+           */
+          'application/json': components['schemas']['Error429'];
+        };
+      };
+      /** @description service_unavailable */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "service_unavailable",
+           *       "message": "service unavailable"
+           *     }
+           */
+          'application/json': components['schemas']['Error503'];
+        };
+      };
+    };
+  };
+  AccountStateController_state: {
+    parameters: {
+      query?: {
+        /** @description ISO 8601 instant; now when absent */
+        asOf?: string;
+      };
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description `{asOf, account: {status, email, emailVerified, roles}, mfa: {enabled, factors}, apiKeys: [{id, name, status, scopes}], ...}` rebuilt from the events up to asOf */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description invalid_request: malformed JSON, wrong types, unknown or missing fields, a malformed path or query */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "invalid_request",
+           *       "message": "invalid request"
+           *     }
+           */
+          'application/json': components['schemas']['Error400'];
+        };
+      };
+      /** @description unauthorized: a missing, expired or ended access token (or a service token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "unauthorized",
+           *       "message": "unauthorized"
+           *     }
+           */
+          'application/json': components['schemas']['Error401'];
+        };
+      };
+      /** @description forbidden: not an auditor */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "forbidden",
+           *       "message": "forbidden"
+           *     }
+           */
+          'application/json': components['schemas']['Error403'];
+        };
+      };
+      /** @description not_found: no event concerns this account */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "not_found",
+           *       "message": "not found"
+           *     }
+           */
+          'application/json': components['schemas']['Error404'];
+        };
+      };
+      /** @description uri_too_long: a path plus query over 8 KiB, or an over-long path segment */
+      414: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "uri_too_long",
+           *       "message": "uri too long"
+           *     }
+           */
+          'application/json': components['schemas']['Error414'];
+        };
+      };
+      /** @description rate_limited, with Retry-After */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "rate_limited",
+           *       "message": "rate limited"
+           *     }
+           */
+          'application/json': components['schemas']['Error429'];
+        };
+      };
+      /** @description service_unavailable */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "service_unavailable",
+           *       "message": "service unavailable"
+           *     }
+           */
+          'application/json': components['schemas']['Error503'];
+        };
+      };
+    };
+  };
+  VerifyAccountChainsController_verify: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description `{intact, events, streams, firstBroken?: {stream, revision}}` over every stream of the account */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description invalid_request: malformed JSON, wrong types, unknown or missing fields, a malformed path or query */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "invalid_request",
+           *       "message": "invalid request"
+           *     }
+           */
+          'application/json': components['schemas']['Error400'];
+        };
+      };
+      /** @description unauthorized: a missing, expired or ended access token (or a service token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "unauthorized",
+           *       "message": "unauthorized"
+           *     }
+           */
+          'application/json': components['schemas']['Error401'];
+        };
+      };
+      /** @description forbidden: not an auditor */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "forbidden",
+           *       "message": "forbidden"
+           *     }
+           */
+          'application/json': components['schemas']['Error403'];
+        };
+      };
+      /** @description not_found: no event concerns this account */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "not_found",
+           *       "message": "not found"
+           *     }
+           */
+          'application/json': components['schemas']['Error404'];
+        };
+      };
+      /** @description uri_too_long: a path plus query over 8 KiB, or an over-long path segment */
+      414: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "uri_too_long",
+           *       "message": "uri too long"
+           *     }
+           */
+          'application/json': components['schemas']['Error414'];
+        };
+      };
+      /** @description rate_limited, with Retry-After */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "rate_limited",
+           *       "message": "rate limited"
+           *     }
+           */
+          'application/json': components['schemas']['Error429'];
+        };
+      };
+      /** @description service_unavailable */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "service_unavailable",
+           *       "message": "service unavailable"
+           *     }
+           */
+          'application/json': components['schemas']['Error503'];
+        };
+      };
+    };
+  };
   SignInController_login: {
     parameters: {
       query?: never;
@@ -3683,6 +5125,1442 @@ export interface operations {
       };
     };
   };
+  ListDisputesController_list: {
+    parameters: {
+      query?: {
+        /** @description nextCursor of the previous page */
+        cursor?: string;
+        limit?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The account's disputes, newest first, with the answers */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['DisputePageDto'];
+        };
+      };
+      /** @description invalid_request: malformed JSON, wrong types, unknown or missing fields, a malformed path or query */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "invalid_request",
+           *       "message": "invalid request"
+           *     }
+           */
+          'application/json': components['schemas']['Error400'];
+        };
+      };
+      /** @description unauthorized: a missing, expired or ended access token (or a service token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "unauthorized",
+           *       "message": "unauthorized"
+           *     }
+           */
+          'application/json': components['schemas']['Error401'];
+        };
+      };
+      /** @description uri_too_long: a path plus query over 8 KiB, or an over-long path segment */
+      414: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "uri_too_long",
+           *       "message": "uri too long"
+           *     }
+           */
+          'application/json': components['schemas']['Error414'];
+        };
+      };
+      /** @description rate_limited, with Retry-After */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "rate_limited",
+           *       "message": "rate limited"
+           *     }
+           */
+          'application/json': components['schemas']['Error429'];
+        };
+      };
+      /** @description service_unavailable */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "service_unavailable",
+           *       "message": "service unavailable"
+           *     }
+           */
+          'application/json': components['schemas']['Error503'];
+        };
+      };
+    };
+  };
+  OpenDisputeController_open: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['OpenDisputeDto'];
+      };
+    };
+    responses: {
+      /** @description The billing team answers by respondBy */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['OpenedDisputeDto'];
+        };
+      };
+      /** @description invalid_request: malformed JSON, wrong types, unknown or missing fields, a malformed path or query */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "invalid_request",
+           *       "message": "invalid request"
+           *     }
+           */
+          'application/json': components['schemas']['Error400'];
+        };
+      };
+      /** @description unauthorized: a missing, expired or ended access token (or a service token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "unauthorized",
+           *       "message": "unauthorized"
+           *     }
+           */
+          'application/json': components['schemas']['Error401'];
+        };
+      };
+      /** @description conflict: concurrent changes, retries ran out */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "conflict",
+           *       "message": "conflict"
+           *     }
+           */
+          'application/json': components['schemas']['Error409'];
+        };
+      };
+      /** @description payload_too_large: a body over BODY_LIMIT_BYTES */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "payload_too_large",
+           *       "message": "payload too large"
+           *     }
+           */
+          'application/json': components['schemas']['Error413'];
+        };
+      };
+      /** @description uri_too_long: a path plus query over 8 KiB, or an over-long path segment */
+      414: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "uri_too_long",
+           *       "message": "uri too long"
+           *     }
+           */
+          'application/json': components['schemas']['Error414'];
+        };
+      };
+      /** @description unsupported_media_type: a non-empty body not declared application/json */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "unsupported_media_type",
+           *       "message": "unsupported media type"
+           *     }
+           */
+          'application/json': components['schemas']['Error415'];
+        };
+      };
+      /** @description rate_limited, with Retry-After */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "rate_limited",
+           *       "message": "rate limited"
+           *     }
+           */
+          'application/json': components['schemas']['Error429'];
+        };
+      };
+      /** @description service_unavailable */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "service_unavailable",
+           *       "message": "service unavailable"
+           *     }
+           */
+          'application/json': components['schemas']['Error503'];
+        };
+      };
+    };
+  };
+  ListInvoicesController_list: {
+    parameters: {
+      query?: {
+        /** @description nextCursor of the previous page */
+        cursor?: string;
+        limit?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Every invoice of the account, newest first; status decided when read */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['InvoicePageDto'];
+        };
+      };
+      /** @description invalid_request: malformed JSON, wrong types, unknown or missing fields, a malformed path or query */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "invalid_request",
+           *       "message": "invalid request"
+           *     }
+           */
+          'application/json': components['schemas']['Error400'];
+        };
+      };
+      /** @description unauthorized: a missing, expired or ended access token (or a service token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "unauthorized",
+           *       "message": "unauthorized"
+           *     }
+           */
+          'application/json': components['schemas']['Error401'];
+        };
+      };
+      /** @description uri_too_long: a path plus query over 8 KiB, or an over-long path segment */
+      414: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "uri_too_long",
+           *       "message": "uri too long"
+           *     }
+           */
+          'application/json': components['schemas']['Error414'];
+        };
+      };
+      /** @description rate_limited, with Retry-After */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "rate_limited",
+           *       "message": "rate limited"
+           *     }
+           */
+          'application/json': components['schemas']['Error429'];
+        };
+      };
+      /** @description service_unavailable */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "service_unavailable",
+           *       "message": "service unavailable"
+           *     }
+           */
+          'application/json': components['schemas']['Error503'];
+        };
+      };
+    };
+  };
+  ListInvoicesController_get: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['InvoiceDto'];
+        };
+      };
+      /** @description invalid_request: malformed JSON, wrong types, unknown or missing fields, a malformed path or query */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "invalid_request",
+           *       "message": "invalid request"
+           *     }
+           */
+          'application/json': components['schemas']['Error400'];
+        };
+      };
+      /** @description unauthorized: a missing, expired or ended access token (or a service token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "unauthorized",
+           *       "message": "unauthorized"
+           *     }
+           */
+          'application/json': components['schemas']['Error401'];
+        };
+      };
+      /** @description not_found: no such invoice, or another account's */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "not_found",
+           *       "message": "not found"
+           *     }
+           */
+          'application/json': components['schemas']['Error404'];
+        };
+      };
+      /** @description uri_too_long: a path plus query over 8 KiB, or an over-long path segment */
+      414: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "uri_too_long",
+           *       "message": "uri too long"
+           *     }
+           */
+          'application/json': components['schemas']['Error414'];
+        };
+      };
+      /** @description rate_limited, with Retry-After */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "rate_limited",
+           *       "message": "rate limited"
+           *     }
+           */
+          'application/json': components['schemas']['Error429'];
+        };
+      };
+      /** @description service_unavailable */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "service_unavailable",
+           *       "message": "service unavailable"
+           *     }
+           */
+          'application/json': components['schemas']['Error503'];
+        };
+      };
+    };
+  };
+  RecordInvoicePaymentController_record: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['RecordInvoicePaymentDto'];
+      };
+    };
+    responses: {
+      /** @description Recorded (again with the same reference: nothing new); the invoice reads paid once covered */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description invalid_request: malformed JSON, wrong types, unknown or missing fields, a malformed path or query */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "invalid_request",
+           *       "message": "invalid request"
+           *     }
+           */
+          'application/json': components['schemas']['Error400'];
+        };
+      };
+      /** @description invalid_service_token: a missing or unknown platform service token, or an access token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "invalid_service_token",
+           *       "message": "invalid service token"
+           *     }
+           */
+          'application/json': components['schemas']['Error401'];
+        };
+      };
+      /** @description not_found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "not_found",
+           *       "message": "not found"
+           *     }
+           */
+          'application/json': components['schemas']['Error404'];
+        };
+      };
+      /** @description conflict: concurrent changes, retries ran out */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "conflict",
+           *       "message": "conflict"
+           *     }
+           */
+          'application/json': components['schemas']['Error409'];
+        };
+      };
+      /** @description payload_too_large: a body over BODY_LIMIT_BYTES */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "payload_too_large",
+           *       "message": "payload too large"
+           *     }
+           */
+          'application/json': components['schemas']['Error413'];
+        };
+      };
+      /** @description uri_too_long: a path plus query over 8 KiB, or an over-long path segment */
+      414: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "uri_too_long",
+           *       "message": "uri too long"
+           *     }
+           */
+          'application/json': components['schemas']['Error414'];
+        };
+      };
+      /** @description unsupported_media_type: a non-empty body not declared application/json */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "unsupported_media_type",
+           *       "message": "unsupported media type"
+           *     }
+           */
+          'application/json': components['schemas']['Error415'];
+        };
+      };
+      /** @description rate_limited, with Retry-After */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "rate_limited",
+           *       "message": "rate limited"
+           *     }
+           */
+          'application/json': components['schemas']['Error429'];
+        };
+      };
+      /** @description service_unavailable */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "service_unavailable",
+           *       "message": "service unavailable"
+           *     }
+           */
+          'application/json': components['schemas']['Error503'];
+        };
+      };
+    };
+  };
+  InvoicePdfController_pdf: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The invoice as a PDF: platform, account, number, period, dates, lines, total, terms, dispute address */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description invalid_request: malformed JSON, wrong types, unknown or missing fields, a malformed path or query */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "invalid_request",
+           *       "message": "invalid request"
+           *     }
+           */
+          'application/json': components['schemas']['Error400'];
+        };
+      };
+      /** @description unauthorized: a missing, expired or ended access token (or a service token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "unauthorized",
+           *       "message": "unauthorized"
+           *     }
+           */
+          'application/json': components['schemas']['Error401'];
+        };
+      };
+      /** @description not_found: no such invoice, or another account's */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "not_found",
+           *       "message": "not found"
+           *     }
+           */
+          'application/json': components['schemas']['Error404'];
+        };
+      };
+      /** @description uri_too_long: a path plus query over 8 KiB, or an over-long path segment */
+      414: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "uri_too_long",
+           *       "message": "uri too long"
+           *     }
+           */
+          'application/json': components['schemas']['Error414'];
+        };
+      };
+      /** @description rate_limited, with Retry-After */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "rate_limited",
+           *       "message": "rate limited"
+           *     }
+           */
+          'application/json': components['schemas']['Error429'];
+        };
+      };
+      /** @description service_unavailable */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "service_unavailable",
+           *       "message": "service unavailable"
+           *     }
+           */
+          'application/json': components['schemas']['Error503'];
+        };
+      };
+    };
+  };
+  ListPaymentMethodsController_list: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Every method of the account, oldest first (one page) */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PaymentMethodPageDto'];
+        };
+      };
+      /** @description invalid_request: malformed JSON, wrong types, unknown or missing fields, a malformed path or query */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "invalid_request",
+           *       "message": "invalid request"
+           *     }
+           */
+          'application/json': components['schemas']['Error400'];
+        };
+      };
+      /** @description unauthorized: a missing, expired or ended access token (or a service token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "unauthorized",
+           *       "message": "unauthorized"
+           *     }
+           */
+          'application/json': components['schemas']['Error401'];
+        };
+      };
+      /** @description uri_too_long: a path plus query over 8 KiB, or an over-long path segment */
+      414: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "uri_too_long",
+           *       "message": "uri too long"
+           *     }
+           */
+          'application/json': components['schemas']['Error414'];
+        };
+      };
+      /** @description rate_limited, with Retry-After */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "rate_limited",
+           *       "message": "rate limited"
+           *     }
+           */
+          'application/json': components['schemas']['Error429'];
+        };
+      };
+      /** @description service_unavailable */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "service_unavailable",
+           *       "message": "service unavailable"
+           *     }
+           */
+          'application/json': components['schemas']['Error503'];
+        };
+      };
+    };
+  };
+  AddPaymentMethodController_add: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['AddPaymentMethodDto'];
+      };
+    };
+    responses: {
+      /** @description The first method becomes the default */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PaymentMethodDto'];
+        };
+      };
+      /** @description invalid_request: missing or foreign fields, an expired card, or a full card number anywhere */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "invalid_request",
+           *       "message": "invalid request"
+           *     }
+           */
+          'application/json': components['schemas']['Error400'];
+        };
+      };
+      /** @description unauthorized: a missing, expired or ended access token (or a service token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "unauthorized",
+           *       "message": "unauthorized"
+           *     }
+           */
+          'application/json': components['schemas']['Error401'];
+        };
+      };
+      /** @description plan_required: ACH needs the enterprise plan */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "plan_required",
+           *       "message": "plan required"
+           *     }
+           */
+          'application/json': components['schemas']['Error403'];
+        };
+      };
+      /** @description conflict: concurrent changes, retries ran out */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "conflict",
+           *       "message": "conflict"
+           *     }
+           */
+          'application/json': components['schemas']['Error409'];
+        };
+      };
+      /** @description payload_too_large: a body over BODY_LIMIT_BYTES */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "payload_too_large",
+           *       "message": "payload too large"
+           *     }
+           */
+          'application/json': components['schemas']['Error413'];
+        };
+      };
+      /** @description uri_too_long: a path plus query over 8 KiB, or an over-long path segment */
+      414: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "uri_too_long",
+           *       "message": "uri too long"
+           *     }
+           */
+          'application/json': components['schemas']['Error414'];
+        };
+      };
+      /** @description unsupported_media_type: a non-empty body not declared application/json */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "unsupported_media_type",
+           *       "message": "unsupported media type"
+           *     }
+           */
+          'application/json': components['schemas']['Error415'];
+        };
+      };
+      /** @description rate_limited, with Retry-After */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "rate_limited",
+           *       "message": "rate limited"
+           *     }
+           */
+          'application/json': components['schemas']['Error429'];
+        };
+      };
+      /** @description service_unavailable */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "service_unavailable",
+           *       "message": "service unavailable"
+           *     }
+           */
+          'application/json': components['schemas']['Error503'];
+        };
+      };
+    };
+  };
+  RemovePaymentMethodController_remove: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Removed; when it was the default, the oldest remaining method becomes the default */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description invalid_request: malformed JSON, wrong types, unknown or missing fields, a malformed path or query */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "invalid_request",
+           *       "message": "invalid request"
+           *     }
+           */
+          'application/json': components['schemas']['Error400'];
+        };
+      };
+      /** @description unauthorized: a missing, expired or ended access token (or a service token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "unauthorized",
+           *       "message": "unauthorized"
+           *     }
+           */
+          'application/json': components['schemas']['Error401'];
+        };
+      };
+      /** @description not_found: no such method, or another account's */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "not_found",
+           *       "message": "not found"
+           *     }
+           */
+          'application/json': components['schemas']['Error404'];
+        };
+      };
+      /** @description payment_method_required: the last method of an account with an unpaid invoice */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "payment_method_required",
+           *       "message": "payment method required"
+           *     }
+           */
+          'application/json': components['schemas']['Error409'];
+        };
+      };
+      /** @description payload_too_large: a body over BODY_LIMIT_BYTES */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "payload_too_large",
+           *       "message": "payload too large"
+           *     }
+           */
+          'application/json': components['schemas']['Error413'];
+        };
+      };
+      /** @description uri_too_long: a path plus query over 8 KiB, or an over-long path segment */
+      414: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "uri_too_long",
+           *       "message": "uri too long"
+           *     }
+           */
+          'application/json': components['schemas']['Error414'];
+        };
+      };
+      /** @description unsupported_media_type: a non-empty body not declared application/json */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "unsupported_media_type",
+           *       "message": "unsupported media type"
+           *     }
+           */
+          'application/json': components['schemas']['Error415'];
+        };
+      };
+      /** @description rate_limited, with Retry-After */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "rate_limited",
+           *       "message": "rate limited"
+           *     }
+           */
+          'application/json': components['schemas']['Error429'];
+        };
+      };
+      /** @description service_unavailable */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "service_unavailable",
+           *       "message": "service unavailable"
+           *     }
+           */
+          'application/json': components['schemas']['Error503'];
+        };
+      };
+    };
+  };
+  UpdatePaymentMethodController_update: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['UpdatePaymentMethodDto'];
+      };
+    };
+    responses: {
+      /** @description Made the default and/or given a new expiry (cards only) */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PaymentMethodDto'];
+        };
+      };
+      /** @description invalid_request: malformed JSON, wrong types, unknown or missing fields, a malformed path or query */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "invalid_request",
+           *       "message": "invalid request"
+           *     }
+           */
+          'application/json': components['schemas']['Error400'];
+        };
+      };
+      /** @description unauthorized: a missing, expired or ended access token (or a service token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "unauthorized",
+           *       "message": "unauthorized"
+           *     }
+           */
+          'application/json': components['schemas']['Error401'];
+        };
+      };
+      /** @description not_found: no such method, or another account's */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "not_found",
+           *       "message": "not found"
+           *     }
+           */
+          'application/json': components['schemas']['Error404'];
+        };
+      };
+      /** @description conflict: concurrent changes, retries ran out */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "conflict",
+           *       "message": "conflict"
+           *     }
+           */
+          'application/json': components['schemas']['Error409'];
+        };
+      };
+      /** @description payload_too_large: a body over BODY_LIMIT_BYTES */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "payload_too_large",
+           *       "message": "payload too large"
+           *     }
+           */
+          'application/json': components['schemas']['Error413'];
+        };
+      };
+      /** @description uri_too_long: a path plus query over 8 KiB, or an over-long path segment */
+      414: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "uri_too_long",
+           *       "message": "uri too long"
+           *     }
+           */
+          'application/json': components['schemas']['Error414'];
+        };
+      };
+      /** @description unsupported_media_type: a non-empty body not declared application/json */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "unsupported_media_type",
+           *       "message": "unsupported media type"
+           *     }
+           */
+          'application/json': components['schemas']['Error415'];
+        };
+      };
+      /** @description rate_limited, with Retry-After */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "rate_limited",
+           *       "message": "rate limited"
+           *     }
+           */
+          'application/json': components['schemas']['Error429'];
+        };
+      };
+      /** @description service_unavailable */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "service_unavailable",
+           *       "message": "service unavailable"
+           *     }
+           */
+          'application/json': components['schemas']['Error503'];
+        };
+      };
+    };
+  };
+  ClosePeriodController_close: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['ClosePeriodDto'];
+      };
+    };
+    responses: {
+      /** @description One invoice per account with usage in the period; closing twice issues nothing */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ClosedPeriodDto'];
+        };
+      };
+      /** @description invalid_request: malformed JSON, wrong types, unknown or missing fields, a malformed path or query */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "invalid_request",
+           *       "message": "invalid request"
+           *     }
+           */
+          'application/json': components['schemas']['Error400'];
+        };
+      };
+      /** @description invalid_service_token: a missing or unknown platform service token, or an access token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "invalid_service_token",
+           *       "message": "invalid service token"
+           *     }
+           */
+          'application/json': components['schemas']['Error401'];
+        };
+      };
+      /** @description period_open: the current or a future month */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "period_open",
+           *       "message": "period open"
+           *     }
+           */
+          'application/json': components['schemas']['Error409'];
+        };
+      };
+      /** @description payload_too_large: a body over BODY_LIMIT_BYTES */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "payload_too_large",
+           *       "message": "payload too large"
+           *     }
+           */
+          'application/json': components['schemas']['Error413'];
+        };
+      };
+      /** @description uri_too_long: a path plus query over 8 KiB, or an over-long path segment */
+      414: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "uri_too_long",
+           *       "message": "uri too long"
+           *     }
+           */
+          'application/json': components['schemas']['Error414'];
+        };
+      };
+      /** @description unsupported_media_type: a non-empty body not declared application/json */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "unsupported_media_type",
+           *       "message": "unsupported media type"
+           *     }
+           */
+          'application/json': components['schemas']['Error415'];
+        };
+      };
+      /** @description rate_limited, with Retry-After */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "rate_limited",
+           *       "message": "rate limited"
+           *     }
+           */
+          'application/json': components['schemas']['Error429'];
+        };
+      };
+      /** @description service_unavailable */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "service_unavailable",
+           *       "message": "service unavailable"
+           *     }
+           */
+          'application/json': components['schemas']['Error503'];
+        };
+      };
+    };
+  };
   VerifyApiKeyController_verify: {
     parameters: {
       query?: never;
@@ -4499,6 +7377,979 @@ export interface operations {
       };
     };
   };
+  GetMfaController_get: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['MfaOverviewDto'];
+        };
+      };
+      /** @description invalid_request: malformed JSON, wrong types, unknown or missing fields, a malformed path or query */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "invalid_request",
+           *       "message": "invalid request"
+           *     }
+           */
+          'application/json': components['schemas']['Error400'];
+        };
+      };
+      /** @description unauthorized: a missing, expired or ended access token (or a service token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "unauthorized",
+           *       "message": "unauthorized"
+           *     }
+           */
+          'application/json': components['schemas']['Error401'];
+        };
+      };
+      /** @description uri_too_long: a path plus query over 8 KiB, or an over-long path segment */
+      414: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "uri_too_long",
+           *       "message": "uri too long"
+           *     }
+           */
+          'application/json': components['schemas']['Error414'];
+        };
+      };
+      /** @description rate_limited, with Retry-After */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "rate_limited",
+           *       "message": "rate limited"
+           *     }
+           */
+          'application/json': components['schemas']['Error429'];
+        };
+      };
+      /** @description service_unavailable */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "service_unavailable",
+           *       "message": "service unavailable"
+           *     }
+           */
+          'application/json': components['schemas']['Error503'];
+        };
+      };
+    };
+  };
+  RemoveFactorController_remove: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        factorId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Removed; the last factor turns MFA off and voids the recovery codes */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description invalid_request: malformed JSON, wrong types, unknown or missing fields, a malformed path or query */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "invalid_request",
+           *       "message": "invalid request"
+           *     }
+           */
+          'application/json': components['schemas']['Error400'];
+        };
+      };
+      /** @description reauthentication_required */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "reauthentication_required",
+           *       "message": "reauthentication required"
+           *     }
+           */
+          'application/json': components['schemas']['Error401'];
+        };
+      };
+      /** @description not_found: no such confirmed factor, or another account's */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "not_found",
+           *       "message": "not found"
+           *     }
+           */
+          'application/json': components['schemas']['Error404'];
+        };
+      };
+      /** @description conflict: concurrent changes, retries ran out */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "conflict",
+           *       "message": "conflict"
+           *     }
+           */
+          'application/json': components['schemas']['Error409'];
+        };
+      };
+      /** @description payload_too_large: a body over BODY_LIMIT_BYTES */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "payload_too_large",
+           *       "message": "payload too large"
+           *     }
+           */
+          'application/json': components['schemas']['Error413'];
+        };
+      };
+      /** @description uri_too_long: a path plus query over 8 KiB, or an over-long path segment */
+      414: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "uri_too_long",
+           *       "message": "uri too long"
+           *     }
+           */
+          'application/json': components['schemas']['Error414'];
+        };
+      };
+      /** @description unsupported_media_type: a non-empty body not declared application/json */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "unsupported_media_type",
+           *       "message": "unsupported media type"
+           *     }
+           */
+          'application/json': components['schemas']['Error415'];
+        };
+      };
+      /** @description rate_limited, with Retry-After */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "rate_limited",
+           *       "message": "rate limited"
+           *     }
+           */
+          'application/json': components['schemas']['Error429'];
+        };
+      };
+      /** @description service_unavailable */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "service_unavailable",
+           *       "message": "service unavailable"
+           *     }
+           */
+          'application/json': components['schemas']['Error503'];
+        };
+      };
+    };
+  };
+  RegenerateRecoveryCodesController_regenerate: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['RecoveryCodesDto'];
+        };
+      };
+      /** @description invalid_request: malformed JSON, wrong types, unknown or missing fields, a malformed path or query */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "invalid_request",
+           *       "message": "invalid request"
+           *     }
+           */
+          'application/json': components['schemas']['Error400'];
+        };
+      };
+      /** @description reauthentication_required */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "reauthentication_required",
+           *       "message": "reauthentication required"
+           *     }
+           */
+          'application/json': components['schemas']['Error401'];
+        };
+      };
+      /** @description mfa_not_enabled: no second factor is set up */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "mfa_not_enabled",
+           *       "message": "mfa not enabled"
+           *     }
+           */
+          'application/json': components['schemas']['Error409'];
+        };
+      };
+      /** @description payload_too_large: a body over BODY_LIMIT_BYTES */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "payload_too_large",
+           *       "message": "payload too large"
+           *     }
+           */
+          'application/json': components['schemas']['Error413'];
+        };
+      };
+      /** @description uri_too_long: a path plus query over 8 KiB, or an over-long path segment */
+      414: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "uri_too_long",
+           *       "message": "uri too long"
+           *     }
+           */
+          'application/json': components['schemas']['Error414'];
+        };
+      };
+      /** @description unsupported_media_type: a non-empty body not declared application/json */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "unsupported_media_type",
+           *       "message": "unsupported media type"
+           *     }
+           */
+          'application/json': components['schemas']['Error415'];
+        };
+      };
+      /** @description rate_limited, with Retry-After */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "rate_limited",
+           *       "message": "rate limited"
+           *     }
+           */
+          'application/json': components['schemas']['Error429'];
+        };
+      };
+      /** @description service_unavailable */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "service_unavailable",
+           *       "message": "service unavailable"
+           *     }
+           */
+          'application/json': components['schemas']['Error503'];
+        };
+      };
+    };
+  };
+  EnrolTotpController_enrol: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['EnrolTotpDto'];
+      };
+    };
+    responses: {
+      /** @description A pending factor; confirm it within 10 minutes */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TotpEnrolmentDto'];
+        };
+      };
+      /** @description invalid_request: malformed JSON, wrong types, unknown or missing fields, a malformed path or query */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "invalid_request",
+           *       "message": "invalid request"
+           *     }
+           */
+          'application/json': components['schemas']['Error400'];
+        };
+      };
+      /** @description reauthentication_required: no sign-in within REAUTH_WINDOW_SECONDS */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "reauthentication_required",
+           *       "message": "reauthentication required"
+           *     }
+           */
+          'application/json': components['schemas']['Error401'];
+        };
+      };
+      /** @description conflict: concurrent changes, retries ran out */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "conflict",
+           *       "message": "conflict"
+           *     }
+           */
+          'application/json': components['schemas']['Error409'];
+        };
+      };
+      /** @description payload_too_large: a body over BODY_LIMIT_BYTES */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "payload_too_large",
+           *       "message": "payload too large"
+           *     }
+           */
+          'application/json': components['schemas']['Error413'];
+        };
+      };
+      /** @description uri_too_long: a path plus query over 8 KiB, or an over-long path segment */
+      414: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "uri_too_long",
+           *       "message": "uri too long"
+           *     }
+           */
+          'application/json': components['schemas']['Error414'];
+        };
+      };
+      /** @description unsupported_media_type: a non-empty body not declared application/json */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "unsupported_media_type",
+           *       "message": "unsupported media type"
+           *     }
+           */
+          'application/json': components['schemas']['Error415'];
+        };
+      };
+      /** @description rate_limited, with Retry-After */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "rate_limited",
+           *       "message": "rate limited"
+           *     }
+           */
+          'application/json': components['schemas']['Error429'];
+        };
+      };
+      /** @description service_unavailable */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "service_unavailable",
+           *       "message": "service unavailable"
+           *     }
+           */
+          'application/json': components['schemas']['Error503'];
+        };
+      };
+    };
+  };
+  ConfirmTotpController_confirm: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        factorId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['ConfirmTotpDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ConfirmedFactorDto'];
+        };
+      };
+      /** @description invalid_request: malformed JSON, wrong types, unknown or missing fields, a malformed path or query */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "invalid_request",
+           *       "message": "invalid request"
+           *     }
+           */
+          'application/json': components['schemas']['Error400'];
+        };
+      };
+      /** @description invalid_mfa: the code is not current; reauthentication_required */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "invalid_mfa",
+           *       "message": "invalid mfa"
+           *     }
+           */
+          'application/json': components['schemas']['Error401'];
+        };
+      };
+      /** @description not_found: no pending factor with this id (unknown, expired, confirmed, or another account) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "not_found",
+           *       "message": "not found"
+           *     }
+           */
+          'application/json': components['schemas']['Error404'];
+        };
+      };
+      /** @description conflict: concurrent changes, retries ran out */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "conflict",
+           *       "message": "conflict"
+           *     }
+           */
+          'application/json': components['schemas']['Error409'];
+        };
+      };
+      /** @description payload_too_large: a body over BODY_LIMIT_BYTES */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "payload_too_large",
+           *       "message": "payload too large"
+           *     }
+           */
+          'application/json': components['schemas']['Error413'];
+        };
+      };
+      /** @description uri_too_long: a path plus query over 8 KiB, or an over-long path segment */
+      414: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "uri_too_long",
+           *       "message": "uri too long"
+           *     }
+           */
+          'application/json': components['schemas']['Error414'];
+        };
+      };
+      /** @description unsupported_media_type: a non-empty body not declared application/json */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "unsupported_media_type",
+           *       "message": "unsupported media type"
+           *     }
+           */
+          'application/json': components['schemas']['Error415'];
+        };
+      };
+      /** @description rate_limited, with Retry-After */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "rate_limited",
+           *       "message": "rate limited"
+           *     }
+           */
+          'application/json': components['schemas']['Error429'];
+        };
+      };
+      /** @description service_unavailable */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "service_unavailable",
+           *       "message": "service unavailable"
+           *     }
+           */
+          'application/json': components['schemas']['Error503'];
+        };
+      };
+    };
+  };
+  RegisterWebauthnController_register: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['RegisterWebauthnDto'];
+      };
+    };
+    responses: {
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['RegisteredKeyDto'];
+        };
+      };
+      /** @description invalid_request: malformed JSON, wrong types, unknown or missing fields, a malformed path or query */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "invalid_request",
+           *       "message": "invalid request"
+           *     }
+           */
+          'application/json': components['schemas']['Error400'];
+        };
+      };
+      /** @description invalid_mfa: the response does not verify; reauthentication_required */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "invalid_mfa",
+           *       "message": "invalid mfa"
+           *     }
+           */
+          'application/json': components['schemas']['Error401'];
+        };
+      };
+      /** @description conflict: concurrent changes, retries ran out */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "conflict",
+           *       "message": "conflict"
+           *     }
+           */
+          'application/json': components['schemas']['Error409'];
+        };
+      };
+      /** @description payload_too_large: a body over BODY_LIMIT_BYTES */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "payload_too_large",
+           *       "message": "payload too large"
+           *     }
+           */
+          'application/json': components['schemas']['Error413'];
+        };
+      };
+      /** @description uri_too_long: a path plus query over 8 KiB, or an over-long path segment */
+      414: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "uri_too_long",
+           *       "message": "uri too long"
+           *     }
+           */
+          'application/json': components['schemas']['Error414'];
+        };
+      };
+      /** @description unsupported_media_type: a non-empty body not declared application/json */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "unsupported_media_type",
+           *       "message": "unsupported media type"
+           *     }
+           */
+          'application/json': components['schemas']['Error415'];
+        };
+      };
+      /** @description rate_limited, with Retry-After */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "rate_limited",
+           *       "message": "rate limited"
+           *     }
+           */
+          'application/json': components['schemas']['Error429'];
+        };
+      };
+      /** @description service_unavailable */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "service_unavailable",
+           *       "message": "service unavailable"
+           *     }
+           */
+          'application/json': components['schemas']['Error503'];
+        };
+      };
+    };
+  };
+  RegisterWebauthnController_options: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description PublicKeyCredentialCreationOptionsJSON for navigator.credentials.create() */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description invalid_request: malformed JSON, wrong types, unknown or missing fields, a malformed path or query */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "invalid_request",
+           *       "message": "invalid request"
+           *     }
+           */
+          'application/json': components['schemas']['Error400'];
+        };
+      };
+      /** @description reauthentication_required */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "reauthentication_required",
+           *       "message": "reauthentication required"
+           *     }
+           */
+          'application/json': components['schemas']['Error401'];
+        };
+      };
+      /** @description conflict: concurrent changes, retries ran out */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "conflict",
+           *       "message": "conflict"
+           *     }
+           */
+          'application/json': components['schemas']['Error409'];
+        };
+      };
+      /** @description payload_too_large: a body over BODY_LIMIT_BYTES */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "payload_too_large",
+           *       "message": "payload too large"
+           *     }
+           */
+          'application/json': components['schemas']['Error413'];
+        };
+      };
+      /** @description uri_too_long: a path plus query over 8 KiB, or an over-long path segment */
+      414: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "uri_too_long",
+           *       "message": "uri too long"
+           *     }
+           */
+          'application/json': components['schemas']['Error414'];
+        };
+      };
+      /** @description unsupported_media_type: a non-empty body not declared application/json */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "unsupported_media_type",
+           *       "message": "unsupported media type"
+           *     }
+           */
+          'application/json': components['schemas']['Error415'];
+        };
+      };
+      /** @description rate_limited, with Retry-After */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "rate_limited",
+           *       "message": "rate limited"
+           *     }
+           */
+          'application/json': components['schemas']['Error429'];
+        };
+      };
+      /** @description service_unavailable */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "service_unavailable",
+           *       "message": "service unavailable"
+           *     }
+           */
+          'application/json': components['schemas']['Error503'];
+        };
+      };
+    };
+  };
   ChangePasswordController_change: {
     parameters: {
       query?: never;
@@ -5031,6 +8882,950 @@ export interface operations {
       };
     };
   };
+  SetInvoiceBillingController_set: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['SetInvoiceBillingDto'];
+      };
+    };
+    responses: {
+      /** @description Invoices issued from now on are due 30 days after issue (or 3, when turned off) */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description invalid_request: malformed JSON, wrong types, unknown or missing fields, a malformed path or query */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "invalid_request",
+           *       "message": "invalid request"
+           *     }
+           */
+          'application/json': components['schemas']['Error400'];
+        };
+      };
+      /** @description unauthorized: a missing, expired or ended access token (or a service token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "unauthorized",
+           *       "message": "unauthorized"
+           *     }
+           */
+          'application/json': components['schemas']['Error401'];
+        };
+      };
+      /** @description forbidden: not billing staff; plan_required: the account is not on enterprise */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "forbidden",
+           *       "message": "forbidden"
+           *     }
+           */
+          'application/json': components['schemas']['Error403'];
+        };
+      };
+      /** @description not_found: no such account */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "not_found",
+           *       "message": "not found"
+           *     }
+           */
+          'application/json': components['schemas']['Error404'];
+        };
+      };
+      /** @description conflict: concurrent changes, retries ran out */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "conflict",
+           *       "message": "conflict"
+           *     }
+           */
+          'application/json': components['schemas']['Error409'];
+        };
+      };
+      /** @description payload_too_large: a body over BODY_LIMIT_BYTES */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "payload_too_large",
+           *       "message": "payload too large"
+           *     }
+           */
+          'application/json': components['schemas']['Error413'];
+        };
+      };
+      /** @description uri_too_long: a path plus query over 8 KiB, or an over-long path segment */
+      414: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "uri_too_long",
+           *       "message": "uri too long"
+           *     }
+           */
+          'application/json': components['schemas']['Error414'];
+        };
+      };
+      /** @description unsupported_media_type: a non-empty body not declared application/json */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "unsupported_media_type",
+           *       "message": "unsupported media type"
+           *     }
+           */
+          'application/json': components['schemas']['Error415'];
+        };
+      };
+      /** @description rate_limited, with Retry-After */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "rate_limited",
+           *       "message": "rate limited"
+           *     }
+           */
+          'application/json': components['schemas']['Error429'];
+        };
+      };
+      /** @description service_unavailable */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "service_unavailable",
+           *       "message": "service unavailable"
+           *     }
+           */
+          'application/json': components['schemas']['Error503'];
+        };
+      };
+    };
+  };
+  ListDisputeQueueController_list: {
+    parameters: {
+      query?: {
+        /** @description nextCursor of the previous page */
+        cursor?: string;
+        limit?: string;
+        status?: 'open' | 'answered' | 'resolved';
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Every dispute, overdue first, then by deadline */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['DisputePageDto'];
+        };
+      };
+      /** @description invalid_request: malformed JSON, wrong types, unknown or missing fields, a malformed path or query */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "invalid_request",
+           *       "message": "invalid request"
+           *     }
+           */
+          'application/json': components['schemas']['Error400'];
+        };
+      };
+      /** @description unauthorized: a missing, expired or ended access token (or a service token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "unauthorized",
+           *       "message": "unauthorized"
+           *     }
+           */
+          'application/json': components['schemas']['Error401'];
+        };
+      };
+      /** @description forbidden: not billing staff */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "forbidden",
+           *       "message": "forbidden"
+           *     }
+           */
+          'application/json': components['schemas']['Error403'];
+        };
+      };
+      /** @description uri_too_long: a path plus query over 8 KiB, or an over-long path segment */
+      414: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "uri_too_long",
+           *       "message": "uri too long"
+           *     }
+           */
+          'application/json': components['schemas']['Error414'];
+        };
+      };
+      /** @description rate_limited, with Retry-After */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "rate_limited",
+           *       "message": "rate limited"
+           *     }
+           */
+          'application/json': components['schemas']['Error429'];
+        };
+      };
+      /** @description service_unavailable */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "service_unavailable",
+           *       "message": "service unavailable"
+           *     }
+           */
+          'application/json': components['schemas']['Error503'];
+        };
+      };
+    };
+  };
+  OpenDisputeForAccountController_open: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['OpenDisputeForAccountDto'];
+      };
+    };
+    responses: {
+      /** @description A dispute that arrived by email */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['OpenedDisputeDto'];
+        };
+      };
+      /** @description invalid_request: malformed JSON, wrong types, unknown or missing fields, a malformed path or query */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "invalid_request",
+           *       "message": "invalid request"
+           *     }
+           */
+          'application/json': components['schemas']['Error400'];
+        };
+      };
+      /** @description unauthorized: a missing, expired or ended access token (or a service token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "unauthorized",
+           *       "message": "unauthorized"
+           *     }
+           */
+          'application/json': components['schemas']['Error401'];
+        };
+      };
+      /** @description forbidden: not billing staff */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "forbidden",
+           *       "message": "forbidden"
+           *     }
+           */
+          'application/json': components['schemas']['Error403'];
+        };
+      };
+      /** @description not_found: no such account */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "not_found",
+           *       "message": "not found"
+           *     }
+           */
+          'application/json': components['schemas']['Error404'];
+        };
+      };
+      /** @description conflict: concurrent changes, retries ran out */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "conflict",
+           *       "message": "conflict"
+           *     }
+           */
+          'application/json': components['schemas']['Error409'];
+        };
+      };
+      /** @description payload_too_large: a body over BODY_LIMIT_BYTES */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "payload_too_large",
+           *       "message": "payload too large"
+           *     }
+           */
+          'application/json': components['schemas']['Error413'];
+        };
+      };
+      /** @description uri_too_long: a path plus query over 8 KiB, or an over-long path segment */
+      414: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "uri_too_long",
+           *       "message": "uri too long"
+           *     }
+           */
+          'application/json': components['schemas']['Error414'];
+        };
+      };
+      /** @description unsupported_media_type: a non-empty body not declared application/json */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "unsupported_media_type",
+           *       "message": "unsupported media type"
+           *     }
+           */
+          'application/json': components['schemas']['Error415'];
+        };
+      };
+      /** @description rate_limited, with Retry-After */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "rate_limited",
+           *       "message": "rate limited"
+           *     }
+           */
+          'application/json': components['schemas']['Error429'];
+        };
+      };
+      /** @description service_unavailable */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "service_unavailable",
+           *       "message": "service unavailable"
+           *     }
+           */
+          'application/json': components['schemas']['Error503'];
+        };
+      };
+    };
+  };
+  ResolveDisputeController_resolve: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['ResolveDisputeDto'];
+      };
+    };
+    responses: {
+      /** @description Resolved; the holder is emailed the outcome, and a credit reaches the next invoice */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description invalid_request: malformed JSON, wrong types, unknown or missing fields, a malformed path or query */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "invalid_request",
+           *       "message": "invalid request"
+           *     }
+           */
+          'application/json': components['schemas']['Error400'];
+        };
+      };
+      /** @description unauthorized: a missing, expired or ended access token (or a service token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "unauthorized",
+           *       "message": "unauthorized"
+           *     }
+           */
+          'application/json': components['schemas']['Error401'];
+        };
+      };
+      /** @description forbidden: not billing staff */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "forbidden",
+           *       "message": "forbidden"
+           *     }
+           */
+          'application/json': components['schemas']['Error403'];
+        };
+      };
+      /** @description not_found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "not_found",
+           *       "message": "not found"
+           *     }
+           */
+          'application/json': components['schemas']['Error404'];
+        };
+      };
+      /** @description dispute_resolved */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "dispute_resolved",
+           *       "message": "dispute resolved"
+           *     }
+           */
+          'application/json': components['schemas']['Error409'];
+        };
+      };
+      /** @description payload_too_large: a body over BODY_LIMIT_BYTES */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "payload_too_large",
+           *       "message": "payload too large"
+           *     }
+           */
+          'application/json': components['schemas']['Error413'];
+        };
+      };
+      /** @description uri_too_long: a path plus query over 8 KiB, or an over-long path segment */
+      414: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "uri_too_long",
+           *       "message": "uri too long"
+           *     }
+           */
+          'application/json': components['schemas']['Error414'];
+        };
+      };
+      /** @description unsupported_media_type: a non-empty body not declared application/json */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "unsupported_media_type",
+           *       "message": "unsupported media type"
+           *     }
+           */
+          'application/json': components['schemas']['Error415'];
+        };
+      };
+      /** @description rate_limited, with Retry-After */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "rate_limited",
+           *       "message": "rate limited"
+           *     }
+           */
+          'application/json': components['schemas']['Error429'];
+        };
+      };
+      /** @description service_unavailable */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "service_unavailable",
+           *       "message": "service unavailable"
+           *     }
+           */
+          'application/json': components['schemas']['Error503'];
+        };
+      };
+    };
+  };
+  RespondToDisputeController_respond: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['RespondToDisputeDto'];
+      };
+    };
+    responses: {
+      /** @description Answered; the holder is emailed the answer */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description invalid_request: malformed JSON, wrong types, unknown or missing fields, a malformed path or query */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "invalid_request",
+           *       "message": "invalid request"
+           *     }
+           */
+          'application/json': components['schemas']['Error400'];
+        };
+      };
+      /** @description unauthorized: a missing, expired or ended access token (or a service token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "unauthorized",
+           *       "message": "unauthorized"
+           *     }
+           */
+          'application/json': components['schemas']['Error401'];
+        };
+      };
+      /** @description forbidden: not billing staff */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "forbidden",
+           *       "message": "forbidden"
+           *     }
+           */
+          'application/json': components['schemas']['Error403'];
+        };
+      };
+      /** @description not_found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "not_found",
+           *       "message": "not found"
+           *     }
+           */
+          'application/json': components['schemas']['Error404'];
+        };
+      };
+      /** @description dispute_resolved */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "dispute_resolved",
+           *       "message": "dispute resolved"
+           *     }
+           */
+          'application/json': components['schemas']['Error409'];
+        };
+      };
+      /** @description payload_too_large: a body over BODY_LIMIT_BYTES */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "payload_too_large",
+           *       "message": "payload too large"
+           *     }
+           */
+          'application/json': components['schemas']['Error413'];
+        };
+      };
+      /** @description uri_too_long: a path plus query over 8 KiB, or an over-long path segment */
+      414: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "uri_too_long",
+           *       "message": "uri too long"
+           *     }
+           */
+          'application/json': components['schemas']['Error414'];
+        };
+      };
+      /** @description unsupported_media_type: a non-empty body not declared application/json */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "unsupported_media_type",
+           *       "message": "unsupported media type"
+           *     }
+           */
+          'application/json': components['schemas']['Error415'];
+        };
+      };
+      /** @description rate_limited, with Retry-After */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "rate_limited",
+           *       "message": "rate limited"
+           *     }
+           */
+          'application/json': components['schemas']['Error429'];
+        };
+      };
+      /** @description service_unavailable */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "service_unavailable",
+           *       "message": "service unavailable"
+           *     }
+           */
+          'application/json': components['schemas']['Error503'];
+        };
+      };
+    };
+  };
+  AccountActivityController_activity: {
+    parameters: {
+      query?: {
+        /** @description nextCursor of the previous page */
+        cursor?: string;
+        limit?: string;
+        /** @description ISO 8601 instant; 30 days ago when absent */
+        since?: string;
+      };
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The account's recent activity, newest first, secrets and payment data left out */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ActivityPageDto'];
+        };
+      };
+      /** @description invalid_request: malformed JSON, wrong types, unknown or missing fields, a malformed path or query */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "invalid_request",
+           *       "message": "invalid request"
+           *     }
+           */
+          'application/json': components['schemas']['Error400'];
+        };
+      };
+      /** @description unauthorized: a missing, expired or ended access token (or a service token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "unauthorized",
+           *       "message": "unauthorized"
+           *     }
+           */
+          'application/json': components['schemas']['Error401'];
+        };
+      };
+      /** @description forbidden: not support staff */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "forbidden",
+           *       "message": "forbidden"
+           *     }
+           */
+          'application/json': components['schemas']['Error403'];
+        };
+      };
+      /** @description not_found: no event concerns this account */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "not_found",
+           *       "message": "not found"
+           *     }
+           */
+          'application/json': components['schemas']['Error404'];
+        };
+      };
+      /** @description uri_too_long: a path plus query over 8 KiB, or an over-long path segment */
+      414: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "uri_too_long",
+           *       "message": "uri too long"
+           *     }
+           */
+          'application/json': components['schemas']['Error414'];
+        };
+      };
+      /** @description rate_limited, with Retry-After */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "rate_limited",
+           *       "message": "rate limited"
+           *     }
+           */
+          'application/json': components['schemas']['Error429'];
+        };
+      };
+      /** @description service_unavailable */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "service_unavailable",
+           *       "message": "service unavailable"
+           *     }
+           */
+          'application/json': components['schemas']['Error503'];
+        };
+      };
+    };
+  };
   SuspendAccountController_reinstate: {
     parameters: {
       query?: never;
@@ -5293,6 +10088,1432 @@ export interface operations {
            * @example {
            *       "error": "conflict",
            *       "message": "conflict"
+           *     }
+           */
+          'application/json': components['schemas']['Error409'];
+        };
+      };
+      /** @description payload_too_large: a body over BODY_LIMIT_BYTES */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "payload_too_large",
+           *       "message": "payload too large"
+           *     }
+           */
+          'application/json': components['schemas']['Error413'];
+        };
+      };
+      /** @description uri_too_long: a path plus query over 8 KiB, or an over-long path segment */
+      414: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "uri_too_long",
+           *       "message": "uri too long"
+           *     }
+           */
+          'application/json': components['schemas']['Error414'];
+        };
+      };
+      /** @description unsupported_media_type: a non-empty body not declared application/json */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "unsupported_media_type",
+           *       "message": "unsupported media type"
+           *     }
+           */
+          'application/json': components['schemas']['Error415'];
+        };
+      };
+      /** @description rate_limited, with Retry-After */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "rate_limited",
+           *       "message": "rate limited"
+           *     }
+           */
+          'application/json': components['schemas']['Error429'];
+        };
+      };
+      /** @description service_unavailable */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "service_unavailable",
+           *       "message": "service unavailable"
+           *     }
+           */
+          'application/json': components['schemas']['Error503'];
+        };
+      };
+    };
+  };
+  ListRecoveryCasesController_list: {
+    parameters: {
+      query?: {
+        /** @description nextCursor of the previous page */
+        cursor?: string;
+        limit?: string;
+        status?: 'open' | 'approved' | 'denied';
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description items `{id, accountId, status, lost, senderMatchesAccount, openedAt, dueBy, overdue, decidedAt}`: overdue first, then by due date */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description invalid_request: malformed JSON, wrong types, unknown or missing fields, a malformed path or query */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "invalid_request",
+           *       "message": "invalid request"
+           *     }
+           */
+          'application/json': components['schemas']['Error400'];
+        };
+      };
+      /** @description unauthorized: a missing, expired or ended access token (or a service token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "unauthorized",
+           *       "message": "unauthorized"
+           *     }
+           */
+          'application/json': components['schemas']['Error401'];
+        };
+      };
+      /** @description forbidden: not support staff */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "forbidden",
+           *       "message": "forbidden"
+           *     }
+           */
+          'application/json': components['schemas']['Error403'];
+        };
+      };
+      /** @description uri_too_long: a path plus query over 8 KiB, or an over-long path segment */
+      414: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "uri_too_long",
+           *       "message": "uri too long"
+           *     }
+           */
+          'application/json': components['schemas']['Error414'];
+        };
+      };
+      /** @description rate_limited, with Retry-After */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "rate_limited",
+           *       "message": "rate limited"
+           *     }
+           */
+          'application/json': components['schemas']['Error429'];
+        };
+      };
+      /** @description service_unavailable */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "service_unavailable",
+           *       "message": "service unavailable"
+           *     }
+           */
+          'application/json': components['schemas']['Error503'];
+        };
+      };
+    };
+  };
+  OpenRecoveryCaseController_open: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['OpenRecoveryCaseDto'];
+      };
+    };
+    responses: {
+      /** @description Opened; the sender is emailed the verification steps */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['OpenedRecoveryCaseDto'];
+        };
+      };
+      /** @description invalid_request: malformed JSON, wrong types, unknown or missing fields, a malformed path or query */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "invalid_request",
+           *       "message": "invalid request"
+           *     }
+           */
+          'application/json': components['schemas']['Error400'];
+        };
+      };
+      /** @description unauthorized: a missing, expired or ended access token (or a service token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "unauthorized",
+           *       "message": "unauthorized"
+           *     }
+           */
+          'application/json': components['schemas']['Error401'];
+        };
+      };
+      /** @description forbidden: not support staff */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "forbidden",
+           *       "message": "forbidden"
+           *     }
+           */
+          'application/json': components['schemas']['Error403'];
+        };
+      };
+      /** @description not_found: no account has accountEmail */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "not_found",
+           *       "message": "not found"
+           *     }
+           */
+          'application/json': components['schemas']['Error404'];
+        };
+      };
+      /** @description conflict: concurrent changes, retries ran out */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "conflict",
+           *       "message": "conflict"
+           *     }
+           */
+          'application/json': components['schemas']['Error409'];
+        };
+      };
+      /** @description payload_too_large: a body over BODY_LIMIT_BYTES */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "payload_too_large",
+           *       "message": "payload too large"
+           *     }
+           */
+          'application/json': components['schemas']['Error413'];
+        };
+      };
+      /** @description uri_too_long: a path plus query over 8 KiB, or an over-long path segment */
+      414: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "uri_too_long",
+           *       "message": "uri too long"
+           *     }
+           */
+          'application/json': components['schemas']['Error414'];
+        };
+      };
+      /** @description unsupported_media_type: a non-empty body not declared application/json */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "unsupported_media_type",
+           *       "message": "unsupported media type"
+           *     }
+           */
+          'application/json': components['schemas']['Error415'];
+        };
+      };
+      /** @description rate_limited, with Retry-After */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "rate_limited",
+           *       "message": "rate limited"
+           *     }
+           */
+          'application/json': components['schemas']['Error429'];
+        };
+      };
+      /** @description service_unavailable */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "service_unavailable",
+           *       "message": "service unavailable"
+           *     }
+           */
+          'application/json': components['schemas']['Error503'];
+        };
+      };
+    };
+  };
+  ListRecoveryCasesController_get: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The case from its stream: the request, the deadline and the evidence so far */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description invalid_request: malformed JSON, wrong types, unknown or missing fields, a malformed path or query */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "invalid_request",
+           *       "message": "invalid request"
+           *     }
+           */
+          'application/json': components['schemas']['Error400'];
+        };
+      };
+      /** @description unauthorized: a missing, expired or ended access token (or a service token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "unauthorized",
+           *       "message": "unauthorized"
+           *     }
+           */
+          'application/json': components['schemas']['Error401'];
+        };
+      };
+      /** @description forbidden: not support staff */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "forbidden",
+           *       "message": "forbidden"
+           *     }
+           */
+          'application/json': components['schemas']['Error403'];
+        };
+      };
+      /** @description not_found: no such case */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "not_found",
+           *       "message": "not found"
+           *     }
+           */
+          'application/json': components['schemas']['Error404'];
+        };
+      };
+      /** @description uri_too_long: a path plus query over 8 KiB, or an over-long path segment */
+      414: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "uri_too_long",
+           *       "message": "uri too long"
+           *     }
+           */
+          'application/json': components['schemas']['Error414'];
+        };
+      };
+      /** @description rate_limited, with Retry-After */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "rate_limited",
+           *       "message": "rate limited"
+           *     }
+           */
+          'application/json': components['schemas']['Error429'];
+        };
+      };
+      /** @description service_unavailable */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "service_unavailable",
+           *       "message": "service unavailable"
+           *     }
+           */
+          'application/json': components['schemas']['Error503'];
+        };
+      };
+    };
+  };
+  DecideRecoveryCaseController_approve: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['ApproveRecoveryCaseDto'];
+      };
+    };
+    responses: {
+      /** @description Approved: the resets follow from the log, and the outcome is mailed to the account */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description invalid_request: malformed JSON, wrong types, unknown or missing fields, a malformed path or query */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "invalid_request",
+           *       "message": "invalid request"
+           *     }
+           */
+          'application/json': components['schemas']['Error400'];
+        };
+      };
+      /** @description unauthorized: a missing, expired or ended access token (or a service token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "unauthorized",
+           *       "message": "unauthorized"
+           *     }
+           */
+          'application/json': components['schemas']['Error401'];
+        };
+      };
+      /** @description forbidden: not support staff */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "forbidden",
+           *       "message": "forbidden"
+           *     }
+           */
+          'application/json': components['schemas']['Error403'];
+        };
+      };
+      /** @description not_found: no such case */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "not_found",
+           *       "message": "not found"
+           *     }
+           */
+          'application/json': components['schemas']['Error404'];
+        };
+      };
+      /** @description evidence_insufficient (default rule: email ownership and two matching checks); case_closed */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "case_closed",
+           *       "message": "case closed"
+           *     }
+           */
+          'application/json': components['schemas']['Error409'];
+        };
+      };
+      /** @description payload_too_large: a body over BODY_LIMIT_BYTES */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "payload_too_large",
+           *       "message": "payload too large"
+           *     }
+           */
+          'application/json': components['schemas']['Error413'];
+        };
+      };
+      /** @description uri_too_long: a path plus query over 8 KiB, or an over-long path segment */
+      414: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "uri_too_long",
+           *       "message": "uri too long"
+           *     }
+           */
+          'application/json': components['schemas']['Error414'];
+        };
+      };
+      /** @description unsupported_media_type: a non-empty body not declared application/json */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "unsupported_media_type",
+           *       "message": "unsupported media type"
+           *     }
+           */
+          'application/json': components['schemas']['Error415'];
+        };
+      };
+      /** @description rate_limited, with Retry-After */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "rate_limited",
+           *       "message": "rate limited"
+           *     }
+           */
+          'application/json': components['schemas']['Error429'];
+        };
+      };
+      /** @description service_unavailable */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "service_unavailable",
+           *       "message": "service unavailable"
+           *     }
+           */
+          'application/json': components['schemas']['Error503'];
+        };
+      };
+    };
+  };
+  CheckClaimsController_check: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CheckClaimsDto'];
+      };
+    };
+    responses: {
+      /** @description Each claim compared with the record; the true values are never shown */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CheckClaimsResultDto'];
+        };
+      };
+      /** @description invalid_request: malformed JSON, wrong types, unknown or missing fields, a malformed path or query */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "invalid_request",
+           *       "message": "invalid request"
+           *     }
+           */
+          'application/json': components['schemas']['Error400'];
+        };
+      };
+      /** @description unauthorized: a missing, expired or ended access token (or a service token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "unauthorized",
+           *       "message": "unauthorized"
+           *     }
+           */
+          'application/json': components['schemas']['Error401'];
+        };
+      };
+      /** @description forbidden: not support staff */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "forbidden",
+           *       "message": "forbidden"
+           *     }
+           */
+          'application/json': components['schemas']['Error403'];
+        };
+      };
+      /** @description not_found: no such case */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "not_found",
+           *       "message": "not found"
+           *     }
+           */
+          'application/json': components['schemas']['Error404'];
+        };
+      };
+      /** @description attempts_exhausted (3 per check per case, nothing written); case_closed; check_unavailable */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "attempts_exhausted",
+           *       "message": "attempts exhausted"
+           *     }
+           */
+          'application/json': components['schemas']['Error409'];
+        };
+      };
+      /** @description payload_too_large: a body over BODY_LIMIT_BYTES */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "payload_too_large",
+           *       "message": "payload too large"
+           *     }
+           */
+          'application/json': components['schemas']['Error413'];
+        };
+      };
+      /** @description uri_too_long: a path plus query over 8 KiB, or an over-long path segment */
+      414: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "uri_too_long",
+           *       "message": "uri too long"
+           *     }
+           */
+          'application/json': components['schemas']['Error414'];
+        };
+      };
+      /** @description unsupported_media_type: a non-empty body not declared application/json */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "unsupported_media_type",
+           *       "message": "unsupported media type"
+           *     }
+           */
+          'application/json': components['schemas']['Error415'];
+        };
+      };
+      /** @description rate_limited, with Retry-After */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "rate_limited",
+           *       "message": "rate limited"
+           *     }
+           */
+          'application/json': components['schemas']['Error429'];
+        };
+      };
+      /** @description service_unavailable */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "service_unavailable",
+           *       "message": "service unavailable"
+           *     }
+           */
+          'application/json': components['schemas']['Error503'];
+        };
+      };
+    };
+  };
+  DecideRecoveryCaseController_deny: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['DenyRecoveryCaseDto'];
+      };
+    };
+    responses: {
+      /** @description Denied: the outcome is mailed to the account */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description invalid_request: malformed JSON, wrong types, unknown or missing fields, a malformed path or query */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "invalid_request",
+           *       "message": "invalid request"
+           *     }
+           */
+          'application/json': components['schemas']['Error400'];
+        };
+      };
+      /** @description unauthorized: a missing, expired or ended access token (or a service token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "unauthorized",
+           *       "message": "unauthorized"
+           *     }
+           */
+          'application/json': components['schemas']['Error401'];
+        };
+      };
+      /** @description forbidden: not support staff */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "forbidden",
+           *       "message": "forbidden"
+           *     }
+           */
+          'application/json': components['schemas']['Error403'];
+        };
+      };
+      /** @description not_found: no such case */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "not_found",
+           *       "message": "not found"
+           *     }
+           */
+          'application/json': components['schemas']['Error404'];
+        };
+      };
+      /** @description case_closed */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "case_closed",
+           *       "message": "case closed"
+           *     }
+           */
+          'application/json': components['schemas']['Error409'];
+        };
+      };
+      /** @description payload_too_large: a body over BODY_LIMIT_BYTES */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "payload_too_large",
+           *       "message": "payload too large"
+           *     }
+           */
+          'application/json': components['schemas']['Error413'];
+        };
+      };
+      /** @description uri_too_long: a path plus query over 8 KiB, or an over-long path segment */
+      414: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "uri_too_long",
+           *       "message": "uri too long"
+           *     }
+           */
+          'application/json': components['schemas']['Error414'];
+        };
+      };
+      /** @description unsupported_media_type: a non-empty body not declared application/json */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "unsupported_media_type",
+           *       "message": "unsupported media type"
+           *     }
+           */
+          'application/json': components['schemas']['Error415'];
+        };
+      };
+      /** @description rate_limited, with Retry-After */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "rate_limited",
+           *       "message": "rate limited"
+           *     }
+           */
+          'application/json': components['schemas']['Error429'];
+        };
+      };
+      /** @description service_unavailable */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "service_unavailable",
+           *       "message": "service unavailable"
+           *     }
+           */
+          'application/json': components['schemas']['Error503'];
+        };
+      };
+    };
+  };
+  RecoveryEmailCodeController_send: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description A new code goes to the account's own address (never to the sender); it works for 30 minutes */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description invalid_request: malformed JSON, wrong types, unknown or missing fields, a malformed path or query */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "invalid_request",
+           *       "message": "invalid request"
+           *     }
+           */
+          'application/json': components['schemas']['Error400'];
+        };
+      };
+      /** @description unauthorized: a missing, expired or ended access token (or a service token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "unauthorized",
+           *       "message": "unauthorized"
+           *     }
+           */
+          'application/json': components['schemas']['Error401'];
+        };
+      };
+      /** @description forbidden: not support staff */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "forbidden",
+           *       "message": "forbidden"
+           *     }
+           */
+          'application/json': components['schemas']['Error403'];
+        };
+      };
+      /** @description not_found: no such case */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "not_found",
+           *       "message": "not found"
+           *     }
+           */
+          'application/json': components['schemas']['Error404'];
+        };
+      };
+      /** @description case_closed; attempts_exhausted (3 codes read back wrong in this case) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "attempts_exhausted",
+           *       "message": "attempts exhausted"
+           *     }
+           */
+          'application/json': components['schemas']['Error409'];
+        };
+      };
+      /** @description payload_too_large: a body over BODY_LIMIT_BYTES */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "payload_too_large",
+           *       "message": "payload too large"
+           *     }
+           */
+          'application/json': components['schemas']['Error413'];
+        };
+      };
+      /** @description uri_too_long: a path plus query over 8 KiB, or an over-long path segment */
+      414: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "uri_too_long",
+           *       "message": "uri too long"
+           *     }
+           */
+          'application/json': components['schemas']['Error414'];
+        };
+      };
+      /** @description unsupported_media_type: a non-empty body not declared application/json */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "unsupported_media_type",
+           *       "message": "unsupported media type"
+           *     }
+           */
+          'application/json': components['schemas']['Error415'];
+        };
+      };
+      /** @description rate_limited, with Retry-After */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "rate_limited",
+           *       "message": "rate limited"
+           *     }
+           */
+          'application/json': components['schemas']['Error429'];
+        };
+      };
+      /** @description service_unavailable */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "service_unavailable",
+           *       "message": "service unavailable"
+           *     }
+           */
+          'application/json': components['schemas']['Error503'];
+        };
+      };
+    };
+  };
+  RecoveryEmailCodeController_verify: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['VerifyEmailCodeDto'];
+      };
+    };
+    responses: {
+      /** @description match proves the person reads the account’s mailbox; 3 attempts per case */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['EmailCodeResultDto'];
+        };
+      };
+      /** @description invalid_request: malformed JSON, wrong types, unknown or missing fields, a malformed path or query */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "invalid_request",
+           *       "message": "invalid request"
+           *     }
+           */
+          'application/json': components['schemas']['Error400'];
+        };
+      };
+      /** @description unauthorized: a missing, expired or ended access token (or a service token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "unauthorized",
+           *       "message": "unauthorized"
+           *     }
+           */
+          'application/json': components['schemas']['Error401'];
+        };
+      };
+      /** @description forbidden: not support staff */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "forbidden",
+           *       "message": "forbidden"
+           *     }
+           */
+          'application/json': components['schemas']['Error403'];
+        };
+      };
+      /** @description not_found: no such case */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "not_found",
+           *       "message": "not found"
+           *     }
+           */
+          'application/json': components['schemas']['Error404'];
+        };
+      };
+      /** @description no_code_sent; case_closed; attempts_exhausted */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "attempts_exhausted",
+           *       "message": "attempts exhausted"
+           *     }
+           */
+          'application/json': components['schemas']['Error409'];
+        };
+      };
+      /** @description payload_too_large: a body over BODY_LIMIT_BYTES */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "payload_too_large",
+           *       "message": "payload too large"
+           *     }
+           */
+          'application/json': components['schemas']['Error413'];
+        };
+      };
+      /** @description uri_too_long: a path plus query over 8 KiB, or an over-long path segment */
+      414: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "uri_too_long",
+           *       "message": "uri too long"
+           *     }
+           */
+          'application/json': components['schemas']['Error414'];
+        };
+      };
+      /** @description unsupported_media_type: a non-empty body not declared application/json */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "unsupported_media_type",
+           *       "message": "unsupported media type"
+           *     }
+           */
+          'application/json': components['schemas']['Error415'];
+        };
+      };
+      /** @description rate_limited, with Retry-After */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "rate_limited",
+           *       "message": "rate limited"
+           *     }
+           */
+          'application/json': components['schemas']['Error429'];
+        };
+      };
+      /** @description service_unavailable */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "service_unavailable",
+           *       "message": "service unavailable"
+           *     }
+           */
+          'application/json': components['schemas']['Error503'];
+        };
+      };
+    };
+  };
+  RecordUsageController_record: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** @description One record, or {records: [...]} with up to 1,000 */
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['UsageBatchDto'];
+      };
+    };
+    responses: {
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UsageAnswerDto'];
+        };
+      };
+      /** @description invalid_request: malformed JSON, wrong types, unknown or missing fields, a malformed path or query */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "invalid_request",
+           *       "message": "invalid request"
+           *     }
+           */
+          'application/json': components['schemas']['Error400'];
+        };
+      };
+      /** @description invalid_service_token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "invalid_service_token",
+           *       "message": "invalid service token"
+           *     }
+           */
+          'application/json': components['schemas']['Error401'];
+        };
+      };
+      /** @description period_closed (a single record for a closed period) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "period_closed",
+           *       "message": "period closed"
            *     }
            */
           'application/json': components['schemas']['Error409'];

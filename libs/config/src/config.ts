@@ -43,6 +43,8 @@ export interface AppConfig {
   readonly webauthnOrigin: string;
   readonly oidcProviders: readonly OidcProviderConfig[];
   readonly businessHolidays: readonly string[];
+  /** Day of the month (UTC) on which the previous month is closed and invoiced. */
+  readonly billingCloseDay: number;
   readonly bodyLimitBytes: number;
   readonly logLevel: string;
   /** `GET /metrics` on its own port, without a token; else on PORT behind `metricsToken`; else off. */
@@ -226,6 +228,7 @@ export function loadConfig(env: Environment = process.env): AppConfig {
     webauthnOrigin: read(env, 'WEBAUTHN_ORIGIN') ?? publicHost.origin,
     oidcProviders: oidcProviders(env),
     businessHolidays: businessHolidays(env),
+    billingCloseDay: integer(env, 'BILLING_CLOSE_DAY', 3, 1, 28),
     bodyLimitBytes: integer(env, 'BODY_LIMIT_BYTES', 1_048_576, 1024),
     logLevel: read(env, 'LOG_LEVEL') ?? 'info',
     metricsPort: read(env, 'METRICS_PORT') === undefined ? undefined : integer(env, 'METRICS_PORT', 0, 1, 65535),

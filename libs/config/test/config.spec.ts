@@ -42,6 +42,7 @@ describe('configuration', () => {
     [{ JWT_SECRET: 'short' }, 'JWT_SECRET'],
     [{ OIDC_PROVIDERS: '[{"name":"google"}]' }, 'OIDC_PROVIDERS'],
     [{ BUSINESS_HOLIDAYS: '2026-13-45' }, 'BUSINESS_HOLIDAYS'],
+    [{ BILLING_CLOSE_DAY: '29' }, 'BILLING_CLOSE_DAY'],
     [{ TRUST_PROXY: 'maybe' }, 'TRUST_PROXY'],
     [{ SESSION_IDLE_SECONDS: '100', SESSION_MAX_SECONDS: '50' }, 'SESSION_MAX_SECONDS'],
   ])('rejects %j naming %s', (env, variable) => {

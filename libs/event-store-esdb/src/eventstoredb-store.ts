@@ -40,7 +40,22 @@ import {
   toReadPosition,
   toReadRevision,
   translateAppendError,
+  UnreadableEventError,
 } from './esdb-mapping';
+
+/**
+ * An event of `$all` that this store did not write (another application on a shared server: not JSON,
+ * or without the chain metadata) is none of ours: skipped by `$all` reads and subscriptions, which
+ * would otherwise stop at it for good. Stream reads stay strict: a stream of ours holds only our events.
+ */
+function ourEventOrNothing(recorded: Parameters<typeof deserialiseEvent>[0], position: bigint): RecordedEvent | undefined {
+  try {
+    return deserialiseEvent(recorded, position);
+  } catch (error) {
+    if (error instanceof UnreadableEventError) return undefined;
+    throw error;
+  }
+}
 
 /** The part of the client this adapter uses. */
 export type EsdbClient = Pick<EventStoreDBClient, 'appendToStream' | 'readStream' | 'readAll' | 'subscribeToAll' | 'dispose'>;
@@ -265,7 +280,9 @@ export class EventStoreDbStore implements EventStore {
         lastSeen = position;
         from = recorded.position;
         if (!matchesTypePrefixes(recorded.type, options.typePrefixes)) continue;
-        events.push(this.upcasters.apply(deserialiseEvent(recorded, position)));
+        const ours = ourEventOrNothing(recorded, position);
+        if (!ours) continue;
+        events.push(this.upcasters.apply(ours));
         if (events.length >= limit) return events;
       }
       if (page.length < this.allPageSize || lastSeen === seenBefore) return events;
@@ -410,7 +427,8 @@ class CatchUpSubscription implements Subscription {
     try {
       const position = positionOfResolved(resolved);
       if (this.lastHandled !== undefined && position <= this.lastHandled) return undefined;
-      return this.upcasters.apply(deserialiseEvent(recorded, position));
+      const ours = ourEventOrNothing(recorded, position);
+      return ours && this.upcasters.apply(ours);
     } catch (error) {
       throw new SubscriptionFailure(asError(error));
     }

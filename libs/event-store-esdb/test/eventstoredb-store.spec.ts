@@ -149,6 +149,15 @@ describe('EventStoreDB adapter over an in-memory stand-in for the client', () =>
       expect(await store.readAll({ typePrefixes: [] })).toEqual([]);
     });
 
+    it('skips events another application wrote to the same server', async () => {
+      await store.append('a', [event('account.registered')], 'no_stream');
+      server.writeForeignEvent();
+      server.writeForeignEvent('orders-2', 'account.imported');
+      await store.append('b', [event('account.locked')], 'no_stream');
+      expect((await store.readAll()).map((e) => e.type)).toEqual(['account.registered', 'account.locked']);
+      expect((await store.readAll({ typePrefixes: ['account.'] })).map((e) => e.type)).toEqual(['account.registered', 'account.locked']);
+    });
+
     it('reports the head as the position of the last event that is not the server’s own', async () => {
       expect(await store.headPosition()).toBe(0n);
       const { position } = await store.append('c', [event()], 'no_stream');
@@ -185,6 +194,19 @@ describe('EventStoreDB adapter over an in-memory stand-in for the client', () =>
       await subscription.stop();
       expect(seen.map((e) => e.type)).toEqual(['billing.charged', 'account.locked', 'billing.refunded']);
       expect(overlapped).toBe(false);
+    });
+
+    it('skips another application’s events, caught up or live, and goes on with the next of ours', async () => {
+      await store.append('f', [event('account.registered')], 'no_stream');
+      server.writeForeignEvent();
+      const seen: string[] = [];
+      const subscription = store.subscribeToAll({}, async (e) => void seen.push(e.type));
+      await until(() => seen.length === 1);
+      server.writeForeignEvent('orders-2', 'account.imported');
+      await store.append('f', [event('account.locked')], 0);
+      await until(() => seen.length === 2);
+      await subscription.stop();
+      expect(seen).toEqual(['account.registered', 'account.locked']);
     });
 
     it('reconnects after a dropped connection and resumes after the last handled event, without gaps or repeats', async () => {

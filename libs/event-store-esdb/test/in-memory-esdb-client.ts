@@ -54,6 +54,11 @@ export class InMemoryEsdbClient {
     } as EventData);
   }
 
+  /** Another application's event on the same server: a type of its own, none of this store's metadata. */
+  writeForeignEvent(stream = 'orders-1', type = 'OrderPlaced', contentType = 'application/json'): void {
+    this.record(stream, { id: randomUUID(), type, contentType, data: { total: 1 }, metadata: undefined } as EventData);
+  }
+
   /** Drops every open subscription, and refuses new connections until `comeBack`. */
   goDown(): void {
     this.available = false;

@@ -194,6 +194,15 @@ export class PostgresEventStore implements EventStore {
     return (await this.readLog(options.after ?? 0n, options.maxCount ?? null, options.typePrefixes)).events;
   }
 
+  async readPositions(positions: readonly bigint[], options: { readonly raw?: boolean } = {}): Promise<RecordedEvent[]> {
+    if (positions.length === 0) return [];
+    const { rows } = await this.db.query<EventRow>(
+      `SELECT ${EVENT_COLUMNS} FROM ${EVENTS_TABLE} WHERE position = ANY($1::bigint[]) ORDER BY position`,
+      [positions.map(String)],
+    );
+    return rows.map((row) => this.toRecorded(row, options.raw === true));
+  }
+
   async headPosition(): Promise<bigint> {
     const { rows } = await this.db.query<{ safe_head: bigint }>(SAFE_HEAD_SQL);
     return rows[0].safe_head;

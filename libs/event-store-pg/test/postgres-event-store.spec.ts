@@ -94,6 +94,21 @@ function adapterBehaviour(open: () => Promise<Opened>): void {
     });
   });
 
+  it('reads events by global position, in position order, as stored when raw, leaving out unknown positions', async () => {
+    const first = stream();
+    const second = stream();
+    const [a] = await Promise.all([store.append(first, [event({ n: 1 })], 'no_stream')]);
+    const b = await store.append(second, [event({ n: 2 }), event({ n: 3 })], 'no_stream');
+    const read = await store.readPositions([b.position, a.position, b.position + 1_000_000n], { raw: true });
+
+    expect(read.map((recorded) => [recorded.stream, recorded.revision, recorded.data.n])).toEqual([
+      [first, 0, 1],
+      [second, 1, 3],
+    ]);
+    expect(read[1].metadata.hash).toEqual((await store.readStream(second, { raw: true }))[1].metadata.hash);
+    expect(await store.readPositions([])).toEqual([]);
+  });
+
   it('applies its migrations once, however many stores are created', async () => {
     const again = await PostgresEventStore.create(opened.db);
     await again.close();

@@ -112,6 +112,12 @@ export interface EventStore {
   /** Missing stream: an empty list. */
   readStream(stream: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
   readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;
+  /**
+   * The events at these global positions, in position order (positions not found are left out), as
+   * stored when `raw`. For readers that keep an index of positions (the audit trail). Adapters without
+   * a cheap lookup by position may omit it; `readEventsAt` then reads the streams instead.
+   */
+  readPositions?(positions: readonly bigint[], options?: { readonly raw?: boolean }): Promise<RecordedEvent[]>;
   /** Position up to which the global log is final and readable (0n for an empty store). */
   headPosition(): Promise<bigint>;
   /**

@@ -9,10 +9,12 @@ const statusByCode = new Map<string, number>([
   ['not_found', 404],
   ['method_not_allowed', 405],
   ['conflict', 409],
+  ['request_timeout', 408],
   ['payload_too_large', 413],
   ['uri_too_long', 414],
   ['unsupported_media_type', 415],
   ['rate_limited', 429],
+  ['headers_too_large', 431],
   ['internal_error', 500],
   ['service_unavailable', 503],
 ]);

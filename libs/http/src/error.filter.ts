@@ -2,6 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@n
 import { DomainError } from '@app/ddd';
 import { ErrorBody } from './error-body';
 import { statusOfErrorCode } from './error-status';
+import { BODY_NOT_JSON_MESSAGE, BODY_TOO_LARGE_MESSAGE } from './json-body';
 
 const codeOfHttpStatus: Record<number, string> = {
   400: 'invalid_request',
@@ -14,17 +15,22 @@ const codeOfHttpStatus: Record<number, string> = {
   414: 'uri_too_long',
   415: 'unsupported_media_type',
   429: 'rate_limited',
+  431: 'headers_too_large',
   503: 'service_unavailable',
 };
-
-export const BODY_TOO_LARGE_MESSAGE = 'The request body is too large';
-export const BODY_NOT_JSON_MESSAGE = 'The request body is not valid JSON';
 
 /** The framework's own words for body errors, replaced by ours so every path answers alike. */
 function bodyErrorMessage(status: number, message: string): string {
   if (status === 413) return BODY_TOO_LARGE_MESSAGE;
   if (status === 400 && /not valid JSON|Unexpected (token|end)/i.test(message)) return BODY_NOT_JSON_MESSAGE;
   return message;
+}
+
+/** `Retry-After` for a 429 or 503 whose error carries `retryAfter` (seconds), as the contract asks. */
+export function retryAfterOf(status: number, body: ErrorBody): string | undefined {
+  if (status !== 429 && status !== 503) return undefined;
+  const seconds = body.retryAfter;
+  return typeof seconds === 'number' && Number.isInteger(seconds) && seconds >= 0 ? String(seconds) : undefined;
 }
 
 /** Maps anything thrown to the contract's status and `{ error, message, details? }` body. */
@@ -64,6 +70,8 @@ export class ErrorFilter implements ExceptionFilter {
         'request failed',
       );
     const reply = host.switchToHttp().getResponse();
+    const retryAfter = retryAfterOf(status, body);
+    if (retryAfter !== undefined) reply.header('retry-after', retryAfter);
     void reply.status(status).header('content-type', 'application/json; charset=utf-8').send(body);
   }
 }

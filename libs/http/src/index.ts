@@ -6,3 +6,5 @@ export { ErrorFilter, toErrorResponse } from './error.filter';
 export { AuthenticatedRequest, Context, requestContextOf } from './request-context.decorator';
 export { createHttpApp, createLogger, HttpAppOptions, nestLoggerOver, registeredRoutes, RegisteredRoute } from './create-http-app';
 export { FastHandler, FastLane, FastRequest } from './fast-lane';
+export { NoStore } from './no-store.decorator';
+export { isJsonContentType, MAX_JSON_DEPTH } from './json-body';

@@ -15,20 +15,28 @@ const UNSTORABLE_TEXT = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\
 
 /**
  * PostgreSQL stores neither in text or jsonb, so such a string would fail the append that records it
- * (a 500). Every string of a body, query or path is checked, whatever the route does with it.
+ * (a 500). Every string of a body, query or path is checked, whatever the route does with it. The walk
+ * keeps its own stack: request JSON of any depth must not exhaust the call stack.
  */
-function unstorableTextFields(value: unknown, field: string): ErrorDetail[] {
-  if (typeof value === 'string') {
-    return UNSTORABLE_TEXT.test(value) ? [{ field, message: `${field} must not contain a NUL character or an unpaired surrogate` }] : [];
+function unstorableTextFields(root: unknown, rootField: string): ErrorDetail[] {
+  const found: ErrorDetail[] = [];
+  const pending: Array<[unknown, string]> = [[root, rootField]];
+  while (pending.length > 0) {
+    const [value, field] = pending.pop()!;
+    if (typeof value === 'string') {
+      if (UNSTORABLE_TEXT.test(value)) found.push({ field, message: `${field} must not contain a NUL character or an unpaired surrogate` });
+    } else if (Array.isArray(value)) {
+      for (let index = value.length - 1; index >= 0; index--) pending.push([value[index], `${field}[${index}]`]);
+    } else if (value !== null && typeof value === 'object') {
+      const entries = Object.entries(value);
+      for (let index = entries.length - 1; index >= 0; index--) {
+        const [key, item] = entries[index];
+        const path = field ? `${field}.${key}` : key;
+        pending.push([item, path], [key, path]);
+      }
+    }
   }
-  if (Array.isArray(value)) return value.flatMap((item, index) => unstorableTextFields(item, `${field}[${index}]`));
-  if (value !== null && typeof value === 'object') {
-    return Object.entries(value).flatMap(([key, item]) => [
-      ...unstorableTextFields(key, field ? `${field}.${key}` : key),
-      ...unstorableTextFields(item, field ? `${field}.${key}` : key),
-    ]);
-  }
-  return [];
+  return found;
 }
 
 /**

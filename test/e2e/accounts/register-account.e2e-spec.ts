@@ -63,7 +63,7 @@ describe('POST /v1/accounts (HTTP -> command -> events -> stream)', () => {
       ['a wrong type', { payload: JSON.stringify({ email: 'a@b.co', password: 12345678901234 }) }, 400, 'invalid_request'],
       ['a JSON array body', { payload: '[]' }, 400, 'invalid_request'],
       ['a 5 MB body', { payload: JSON.stringify({ email: 'a@b.co', password: 'x'.repeat(5 * 1024 * 1024) }) }, 413, 'payload_too_large'],
-      ['a non-JSON content type', { payload: 'email=a@b.co', headers: { 'content-type': 'text/plain' } }, 400, 'invalid_request'],
+      ['a non-JSON content type', { payload: 'email=a@b.co', headers: { 'content-type': 'text/plain' } }, 415, 'unsupported_media_type'],
     ];
 
     it.each(cases)('%s', async (_name, request, status, code) => {

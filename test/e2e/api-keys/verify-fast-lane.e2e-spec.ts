@@ -3,7 +3,7 @@ import { createTestApp, TEST_SERVICE_TOKEN, TestApp } from '@app/test-app';
 import { createKey, signUp } from './api-keys.helpers';
 
 interface Call {
-  readonly payload: string;
+  readonly payload: string | Buffer;
   readonly headers?: Record<string, string>;
 }
 
@@ -44,6 +44,13 @@ describe('POST /v1/keys/verify through the fast lane', () => {
     'a JSON array': () => ({ payload: '[]' }),
     'malformed JSON': () => ({ payload: '{"key": ' }),
     'a body over the limit': () => ({ payload: JSON.stringify({ key: 'x'.repeat(5000), endpoint: 'chat' }) }),
+    'JSON nested past the limit': () => ({ payload: `{"key":"k","endpoint":"chat","x":${'['.repeat(3000)}${']'.repeat(3000)}}` }),
+    'a body that is not UTF-8': () => ({ payload: Buffer.from([0x7b, 0x22, 0xff, 0x22, 0x3a, 0x31, 0x7d]) }),
+    'a charset other than UTF-8': () => ({
+      payload: JSON.stringify({ key: validKey, endpoint: 'chat' }),
+      headers: { 'content-type': 'application/json; charset=latin1' },
+    }),
+    'a form-encoded body': () => ({ payload: 'key=x&endpoint=chat', headers: { 'content-type': 'application/x-www-form-urlencoded' } }),
   };
 
   it.each(Object.keys(calls))('%s: the same status and body as the framework route', async (name) => {
@@ -55,6 +62,19 @@ describe('POST /v1/keys/verify through the fast lane', () => {
     const socketBody = await overSocket.json();
     expect({ status: overSocket.status, body: socketBody }).toEqual({ status: inProcess.statusCode, body: inProcess.json() });
     expect(overSocket.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+    for (const header of ['x-content-type-options', 'referrer-policy', 'content-security-policy', 'strict-transport-security'])
+      expect({ header, value: overSocket.headers.get(header) }).toEqual({ header, value: inProcess.headers[header] });
+  });
+
+  it('answers OPTIONS and other methods on the fast path like every route: 204 or 405 with Allow', async () => {
+    const options = await fetch(`${base}/v1/keys/verify`, { method: 'OPTIONS' });
+    expect({ status: options.status, allow: options.headers.get('allow') }).toEqual({ status: 204, allow: 'POST, OPTIONS' });
+    const get = await fetch(`${base}/v1/keys/verify`, { headers: { authorization: `Bearer ${TEST_SERVICE_TOKEN}` } });
+    expect({ status: get.status, allow: get.headers.get('allow'), body: await get.json() }).toEqual({
+      status: 405,
+      allow: 'POST, OPTIONS',
+      body: { error: 'method_not_allowed', message: expect.any(String) },
+    });
   });
 
   it('keeps the caller’s request id, and leaves other content types to the framework', async () => {
@@ -69,7 +89,7 @@ describe('POST /v1/keys/verify through the fast lane', () => {
       body: 'key=x',
       headers: { 'content-type': 'text/plain', authorization: `Bearer ${TEST_SERVICE_TOKEN}` },
     });
-    expect(plain.status).toBe(400);
-    expect(await plain.json()).toMatchObject({ error: 'invalid_request' });
+    expect(plain.status).toBe(415);
+    expect(await plain.json()).toMatchObject({ error: 'unsupported_media_type' });
   });
 });

@@ -2,7 +2,7 @@ import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiOkResponse, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { RequestContext } from '@app/ddd';
-import { Context } from '@app/http';
+import { Context, NoStore } from '@app/http';
 import { SessionTokensDto } from '../sessions/session-starter';
 import { RefreshSessionCommand } from './refresh-session.command';
 import { RefreshSessionDto } from './refresh-session.dto';
@@ -13,6 +13,7 @@ export class RefreshSessionController {
   constructor(private readonly commandBus: CommandBus) {}
 
   @Post('refresh')
+  @NoStore()
   @HttpCode(200)
   @ApiOkResponse({ type: SessionTokensDto })
   @ApiUnauthorizedResponse({ description: 'unauthorized: unknown, rotated (the session then ends) or ended' })

@@ -3,7 +3,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import { ApiExtraModels, ApiOkResponse, ApiResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import { RateLimited } from '@app/auth';
 import { DomainError, RequestContext } from '@app/ddd';
-import { Context } from '@app/http';
+import { Context, NoStore } from '@app/http';
 import { Metrics } from '@app/metrics';
 import { SessionTokensDto } from '../sessions/session-starter';
 import { SignInCommand, SignInResult } from './sign-in.command';
@@ -19,6 +19,7 @@ export class SignInController {
   ) {}
 
   @Post('login')
+  @NoStore()
   @HttpCode(200)
   @RateLimited()
   @ApiOkResponse({ schema: { oneOf: [{ $ref: getSchemaPath(SessionTokensDto) }, { $ref: getSchemaPath(MfaChallengeDto) }] } })

@@ -3,7 +3,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import { ApiBadRequestResponse, ApiBearerAuth, ApiCreatedResponse, ApiTags } from '@nestjs/swagger';
 import { AccountAuthGuard, AuthenticatedAccount, CurrentAccount } from '@app/auth';
 import { RequestContext } from '@app/ddd';
-import { Context } from '@app/http';
+import { Context, NoStore } from '@app/http';
 import { CreateApiKeyCommand } from './create-api-key.command';
 import { CreateApiKeyDto, IssuedApiKeyDto } from './create-api-key.dto';
 
@@ -15,6 +15,7 @@ export class CreateApiKeyController {
   constructor(private readonly commandBus: CommandBus) {}
 
   @Post()
+  @NoStore()
   @HttpCode(201)
   @ApiCreatedResponse({ type: IssuedApiKeyDto, description: 'The full key is in this response only' })
   @ApiBadRequestResponse({ description: 'invalid_request: unknown scope, blank name, expiry in the past' })

@@ -3,7 +3,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiConflictResponse, ApiCreatedResponse, ApiNotFoundResponse, ApiTags } from '@nestjs/swagger';
 import { AccountAuthGuard, AuthenticatedAccount, CurrentAccount } from '@app/auth';
 import { RequestContext } from '@app/ddd';
-import { Context } from '@app/http';
+import { Context, NoStore } from '@app/http';
 import { IssuedApiKeyDto } from '../create-api-key/create-api-key.dto';
 import { RotateApiKeyCommand } from './rotate-api-key.command';
 import { RotateApiKeyDto } from './rotate-api-key.dto';
@@ -16,6 +16,7 @@ export class RotateApiKeyController {
   constructor(private readonly commandBus: CommandBus) {}
 
   @Post(':id/rotate')
+  @NoStore()
   @HttpCode(201)
   @ApiCreatedResponse({ type: IssuedApiKeyDto, description: 'The new key (same name, scopes and expiry), shown once' })
   @ApiNotFoundResponse({ description: "not_found: no such key, or another account's" })

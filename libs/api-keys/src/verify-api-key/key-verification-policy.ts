@@ -13,12 +13,15 @@ export interface VerifiedKey {
  * status, expiry, suspension, scope) passed. Billing's spending cap (429 `spending_cap_reached`) is
  * meant to be one: it registers its error code's status and adds the policy from its module's
  * constructor. It runs on every platform request, so it answers from memory (synchronously), keeping
- * its own state fresh the way the verification cache does.
+ * its own state fresh the way the verification cache does; like that cache, it may load on a miss.
  */
 export interface KeyVerificationPolicy {
   readonly name: string;
-  /** A domain error refuses the key; undefined lets it through to the next policy. */
-  refusal(key: VerifiedKey, now: Date): DomainError | undefined;
+  /**
+   * A domain error refuses the key; undefined lets it through to the next policy. A promise only while
+   * the policy loads what it keeps in memory (a miss), never per call.
+   */
+  refusal(key: VerifiedKey, now: Date): DomainError | undefined | Promise<DomainError | undefined>;
 }
 
 export class KeyVerificationPolicies {

@@ -107,16 +107,28 @@ export class KeyVerifier {
     return this.decide(cached, suspended, endpoint);
   }
 
-  private decide(cached: CachedKey, accountSuspended: boolean, endpoint: string): VerifiedKey {
+  private decide(cached: CachedKey, accountSuspended: boolean, endpoint: string): VerifiedKey | Promise<VerifiedKey> {
     const now = this.deps.clock.now();
     const nowMs = now.getTime();
     const refusal = refusalOf(cached.record, accountSuspended, endpoint, nowMs);
     if (refusal !== null) throw this.errorFor(refusal, endpoint);
-    for (const policy of this.deps.policies.all) {
-      const refused = policy.refusal(cached.answer, now);
+    return this.applyPolicies(cached, now, 0);
+  }
+
+  /** Synchronous while every policy answers from memory; a policy loading on a miss makes it a promise. */
+  private applyPolicies(cached: CachedKey, now: Date, from: number): VerifiedKey | Promise<VerifiedKey> {
+    const policies = this.deps.policies.all;
+    for (let index = from; index < policies.length; index++) {
+      const refused = policies[index].refusal(cached.answer, now);
+      if (refused instanceof Promise) {
+        return refused.then((error) => {
+          if (error !== undefined) throw error;
+          return this.applyPolicies(cached, now, index + 1);
+        });
+      }
       if (refused !== undefined) throw refused;
     }
-    this.deps.lastUsed.record(cached.record.keyId, nowMs);
+    this.deps.lastUsed.record(cached.record.keyId, now.getTime());
     return cached.answer;
   }
 

@@ -1,0 +1,46 @@
+import { Controller, Get, Header, Param, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiForbiddenResponse, ApiNotFoundResponse, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { Readable } from 'node:stream';
+import { RequireRoles, StaffGuard } from '@app/auth';
+import { RecordedEvent } from '@app/event-store';
+import { NotFoundError } from '@app/http';
+import { AccountHistory } from '../trail/account-history';
+
+/** One line of the export: the event exactly as stored, hash chain links included (position as a string). */
+export function exportLine(event: RecordedEvent): string {
+  return `${JSON.stringify({
+    position: event.position.toString(),
+    id: event.id,
+    stream: event.stream,
+    revision: event.revision,
+    type: event.type,
+    schemaVersion: event.schemaVersion,
+    data: event.data,
+    metadata: event.metadata,
+  })}\n`;
+}
+
+async function* lines(events: AsyncIterable<RecordedEvent>): AsyncGenerator<string> {
+  for await (const event of events) yield exportLine(event);
+}
+
+@ApiTags('audit')
+@ApiBearerAuth()
+@UseGuards(StaffGuard)
+@RequireRoles('auditor')
+@ApiForbiddenResponse({ description: 'forbidden: not an auditor' })
+@Controller('v1/audit/accounts')
+export class ExportAccountEventsController {
+  constructor(private readonly history: AccountHistory) {}
+
+  @Get(':id/export')
+  @Header('content-type', 'application/x-ndjson')
+  @Header('cache-control', 'no-store')
+  @ApiProduces('application/x-ndjson')
+  @ApiOkResponse({ description: 'NDJSON, one stored event per line in log order, streamed as read; verifiable offline (README)' })
+  @ApiNotFoundResponse({ description: 'not_found: no event concerns this account' })
+  async export(@Param('id') accountId: string): Promise<Readable> {
+    if (!(await this.history.known(accountId))) throw new NotFoundError('account');
+    return Readable.from(lines(this.history.events(accountId, {}, { raw: true })));
+  }
+}

@@ -1,0 +1,41 @@
+import { Controller, Get, Inject, Param, Query, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiForbiddenResponse, ApiNotFoundResponse, ApiOkResponse, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { IsISO8601, IsOptional } from 'class-validator';
+import { RequireRoles, StaffGuard } from '@app/auth';
+import { CLOCK } from '@app/core';
+import { Clock } from '@app/ddd';
+import { NotFoundError } from '@app/http';
+import { AccountHistory } from '../trail/account-history';
+import { AccountStateReplay } from './account-state-replay';
+
+export class AccountStateQueryDto {
+  @ApiPropertyOptional({ description: 'ISO 8601 instant; now when absent' })
+  @IsOptional()
+  @IsISO8601({ strict: true }, { message: 'asOf must be an ISO 8601 instant' })
+  asOf?: string;
+}
+
+@ApiTags('audit')
+@ApiBearerAuth()
+@UseGuards(StaffGuard)
+@RequireRoles('auditor')
+@ApiForbiddenResponse({ description: 'forbidden: not an auditor' })
+@Controller('v1/audit/accounts')
+export class AccountStateController {
+  constructor(
+    private readonly history: AccountHistory,
+    private readonly replay: AccountStateReplay,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  @Get(':id/state')
+  @ApiOkResponse({
+    description:
+      '`{asOf, account: {status, email, emailVerified, roles}, mfa: {enabled, factors}, apiKeys: [{id, name, status, scopes}], ...}` rebuilt from the events up to asOf',
+  })
+  @ApiNotFoundResponse({ description: 'not_found: no event concerns this account' })
+  async state(@Param('id') accountId: string, @Query() query: AccountStateQueryDto): Promise<Record<string, unknown>> {
+    if (!(await this.history.known(accountId))) throw new NotFoundError('account');
+    return this.replay.stateAt(accountId, query.asOf ? new Date(query.asOf) : this.clock.now());
+  }
+}

@@ -1,0 +1,28 @@
+import { Controller, Get, Param, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiForbiddenResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { RequireRoles, StaffGuard } from '@app/auth';
+import { NotFoundError } from '@app/http';
+import { ChainReport } from '../domain/chain-report';
+import { AccountHistory } from '../trail/account-history';
+import { AccountChains } from './account-chains';
+
+@ApiTags('audit')
+@ApiBearerAuth()
+@UseGuards(StaffGuard)
+@RequireRoles('auditor')
+@ApiForbiddenResponse({ description: 'forbidden: not an auditor' })
+@Controller('v1/audit/accounts')
+export class VerifyAccountChainsController {
+  constructor(
+    private readonly history: AccountHistory,
+    private readonly chains: AccountChains,
+  ) {}
+
+  @Get(':id/verify')
+  @ApiOkResponse({ description: '`{intact, events, streams, firstBroken?: {stream, revision}}` over every stream of the account' })
+  @ApiNotFoundResponse({ description: 'not_found: no event concerns this account' })
+  async verify(@Param('id') accountId: string): Promise<ChainReport> {
+    if (!(await this.history.known(accountId))) throw new NotFoundError('account');
+    return this.chains.verify(accountId);
+  }
+}

@@ -1,0 +1,35 @@
+/**
+ * Amounts are integers in micro-units (1 USD = 1,000,000). They travel as JS numbers, which are exact
+ * integers up to 2^53 (about 9 billion USD); every sum is checked to stay there, and anything that
+ * multiplies or divides goes through BigInt, so no floating point touches money.
+ */
+export const MICROS_PER_UNIT = 1_000_000;
+
+/** One usage record may not exceed 1,000,000 USD: anything above is a bug of the caller. */
+export const MAX_RECORD_MICROS = 1_000_000 * MICROS_PER_UNIT;
+
+/** Budgets and caps: up to 1,000,000,000 USD. */
+export const MAX_LIMIT_MICROS = 1_000_000_000 * MICROS_PER_UNIT;
+
+export function addMicros(a: number, b: number): number {
+  const sum = a + b;
+  if (!Number.isSafeInteger(sum)) throw new RangeError(`amount out of range: ${a} + ${b}`);
+  return sum;
+}
+
+export function isMicros(value: unknown, max: number): value is number {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 && value <= max;
+}
+
+/** `amount * numerator / denominator`, rounded up, in integers. */
+export function mulDivCeil(amount: number, numerator: number, denominator: number): number {
+  const product = BigInt(amount) * BigInt(numerator);
+  const divisor = BigInt(denominator);
+  const quotient = product / divisor + (product % divisor === 0n ? 0n : 1n);
+  return Number(quotient);
+}
+
+/** `amount * numerator / denominator`, rounded down, in integers. */
+export function mulDivFloor(amount: number, numerator: number, denominator: number): number {
+  return Number((BigInt(amount) * BigInt(numerator)) / BigInt(denominator));
+}

@@ -1,0 +1,128 @@
+import { assertNever, Decider, Occurred } from '@app/ddd';
+import { addMicros } from './money';
+import { ServiceTotals, UsageEvent, UsageEventType, UsageRecord } from './usage.events';
+
+/** The fold of one ledger: what dedups (the keys), what is owed (the totals), and whether it is closed. */
+export interface UsageLedgerState {
+  readonly keys: ReadonlySet<string>;
+  readonly totals: ServiceTotals;
+  readonly records: number;
+  readonly closed: boolean;
+}
+
+/**
+ * Records for this ledger's account and period, already valid (the edge checked fields, services,
+ * amounts and instants). Several submissions may be decided together (group commit): each gets its
+ * own outcome.
+ */
+export interface RecordUsage {
+  readonly kind: 'RecordUsage';
+  readonly accountId: string;
+  readonly period: string;
+  readonly submissions: readonly (readonly UsageRecord[])[];
+}
+
+export interface CloseUsageLedger {
+  readonly kind: 'CloseUsageLedger';
+  readonly accountId: string;
+  readonly period: string;
+}
+
+export type UsageLedgerCommand = RecordUsage | CloseUsageLedger;
+
+/** What became of one submission: how many were new, how many repeated a key, or all refused as closed. */
+export interface SubmissionOutcome {
+  readonly accepted: number;
+  readonly duplicates: number;
+  readonly periodClosed: boolean;
+}
+
+/**
+ * Folding keeps one Set per ledger and mutates it: a ledger may hold many thousands of records and
+ * copying the set per event would make a fold quadratic. A state is therefore owned by one fold
+ * (the ledger writer's cache) and never shared between folds.
+ */
+export function evolveUsageLedger(state: UsageLedgerState, event: Occurred<UsageEvent>): UsageLedgerState {
+  switch (event.type) {
+    case UsageEventType.Recorded: {
+      const keys = state.keys as Set<string>;
+      for (const record of event.data.records) keys.add(record.idempotencyKey);
+      return { keys, totals: event.data.totals, records: state.records + event.data.records.length, closed: state.closed };
+    }
+    case UsageEventType.LedgerClosed:
+      return { ...state, closed: true };
+    default:
+      return assertNever(event);
+  }
+}
+
+/** The outcome of each submission for a decision on `state` (no I/O, same answer as `decide`). */
+export function outcomesOf(command: RecordUsage, state: UsageLedgerState): SubmissionOutcome[] {
+  if (state.closed) return command.submissions.map(() => ({ accepted: 0, duplicates: 0, periodClosed: true }));
+  const seen = new Set<string>();
+  return command.submissions.map((records) => {
+    let accepted = 0;
+    for (const record of records) {
+      if (state.keys.has(record.idempotencyKey) || seen.has(record.idempotencyKey)) continue;
+      seen.add(record.idempotencyKey);
+      accepted++;
+    }
+    return { accepted, duplicates: records.length - accepted, periodClosed: false };
+  });
+}
+
+function recordUsage(command: RecordUsage, state: UsageLedgerState): UsageEvent[] {
+  if (state.closed) return [];
+  const seen = new Set<string>();
+  const fresh: UsageRecord[] = [];
+  const totals: Record<string, number> = { ...state.totals };
+  for (const records of command.submissions) {
+    for (const record of records) {
+      // A key counts once: already in the ledger, or earlier in this decision.
+      if (state.keys.has(record.idempotencyKey) || seen.has(record.idempotencyKey)) continue;
+      seen.add(record.idempotencyKey);
+      fresh.push(record);
+      totals[record.service] = addMicros(totals[record.service] ?? 0, record.amountMicros);
+    }
+  }
+  if (fresh.length === 0) return [];
+  return [{ type: UsageEventType.Recorded, data: { accountId: command.accountId, period: command.period, records: fresh, totals } }];
+}
+
+function closeLedger(command: CloseUsageLedger, state: UsageLedgerState): UsageEvent[] {
+  if (state.closed) return [];
+  return [
+    {
+      type: UsageEventType.LedgerClosed,
+      data: { accountId: command.accountId, period: command.period, totals: state.totals, records: state.records },
+    },
+  ];
+}
+
+export function decideUsageLedger(command: UsageLedgerCommand, state: UsageLedgerState): UsageEvent[] {
+  switch (command.kind) {
+    case 'RecordUsage':
+      return recordUsage(command, state);
+    case 'CloseUsageLedger':
+      return closeLedger(command, state);
+    default:
+      return assertNever(command);
+  }
+}
+
+export function monthToDateOf(totals: ServiceTotals): number {
+  let sum = 0;
+  for (const amount of Object.values(totals)) sum = addMicros(sum, amount);
+  return sum;
+}
+
+/** `initialState` is shared and must not be mutated: `freshUsageLedgerState()` gives a fold its own. */
+export const freshUsageLedgerState = (): UsageLedgerState => ({ keys: new Set(), totals: {}, records: 0, closed: false });
+
+export const usageLedgerDecider: Decider<UsageLedgerCommand, UsageLedgerState, UsageEvent> = {
+  get initialState() {
+    return freshUsageLedgerState();
+  },
+  evolve: evolveUsageLedger,
+  decide: decideUsageLedger,
+};

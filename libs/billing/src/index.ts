@@ -1,0 +1,25 @@
+export { BillingModule } from './billing.module';
+export { isPeriod, periodBounds, periodOf, PeriodBounds, secondsToPeriodEnd } from './domain/billing-period';
+export { addMicros, MAX_LIMIT_MICROS, MAX_RECORD_MICROS, MICROS_PER_UNIT, mulDivCeil, mulDivFloor } from './domain/money';
+export { billingErrorStatuses, BillingErrorCode, PeriodClosedError, PlanRequiredError } from './domain/billing.errors';
+export { ServiceTotals, UsageEvent, UsageEventType, usageEventVersions, usageLedgerStream, UsageRecord } from './domain/usage.events';
+export {
+  CloseUsageLedger,
+  decideUsageLedger,
+  evolveUsageLedger,
+  freshUsageLedgerState,
+  monthToDateOf,
+  outcomesOf,
+  RecordUsage,
+  usageLedgerDecider,
+  UsageLedgerCommand,
+  SubmissionOutcome,
+  UsageLedgerState,
+} from './domain/usage-ledger.decider';
+export { LedgerWriter } from './record-usage/ledger-writer';
+export { InvoicingModule } from './invoicing.module';
+export { EnterpriseFeature, EnterpriseFeatures } from './invoicing/enterprise-features';
+export { billingPeriodDecider, BillingPeriodState } from './domain/billing-period-close.decider';
+export { billingPeriodStream, InvoicingEventType, invoicingEventDeclarations } from './domain/invoicing.events';
+export { CLOSE_PREVIOUS_PERIOD_JOB, periodCloseSchedule } from './close-period/scheduled-close';
+export { INVOICING_QUEUE } from './dispute-reactions/dispute-reactions';

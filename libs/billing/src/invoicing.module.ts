@@ -1,0 +1,111 @@
+import { Inject, Module } from '@nestjs/common';
+import { AppConfig } from '@app/config';
+import { APP_CONFIG } from '@app/core';
+import { EventCatalog } from '@app/ddd';
+import { registerErrorStatuses } from '@app/http';
+import { routeByJobName } from '@app/messaging';
+import { ReadSideRegistry } from '@app/projections';
+import { billingDisputesProjection } from '../../../projections/billing-disputes/billing-disputes.projection';
+import { billingPeriodAccountsProjection } from '../../../projections/billing-period-accounts/billing-period-accounts.projection';
+import { ClosePeriodController } from './close-period/close-period.controller';
+import { ClosePeriodHandler } from './close-period/close-period.handler';
+import { PeriodCloser } from './close-period/period-closer';
+import { CLOSE_PREVIOUS_PERIOD_JOB, periodCloseSchedule, ScheduledPeriodClose } from './close-period/scheduled-close';
+import { InvoicePdfController } from './invoice-pdf/invoice-pdf.controller';
+import { AccountInvoice } from './invoicing/account-invoice';
+import { EnterpriseFeatures } from './invoicing/enterprise-features';
+import { ListInvoicesController } from './list-invoices/list-invoices.controller';
+import { RecordInvoicePaymentController } from './record-invoice-payment/record-invoice-payment.controller';
+import { RecordInvoicePaymentHandler } from './record-invoice-payment/record-invoice-payment.handler';
+import { SetInvoiceBillingController } from './set-invoice-billing/set-invoice-billing.controller';
+import { SetInvoiceBillingHandler } from './set-invoice-billing/set-invoice-billing.handler';
+import { AddPaymentMethodController } from './add-payment-method/add-payment-method.controller';
+import { AddPaymentMethodHandler } from './add-payment-method/add-payment-method.handler';
+import {
+  DisputeJobs,
+  disputeReaction,
+  GRANT_DISPUTE_CREDIT_JOB,
+  INVOICING_QUEUE,
+  SEND_DISPUTE_MAIL_JOB,
+} from './dispute-reactions/dispute-reactions';
+import { invoicingErrorStatuses } from './domain/invoicing.errors';
+import { invoicingEventVersions } from './domain/invoicing.events';
+import { InvoicingStates } from './invoicing/invoicing-states';
+import { DisputeListingReader } from './list-disputes/dispute-listing.reader';
+import { ListDisputeQueueController, ListDisputesController } from './list-disputes/list-disputes.controller';
+import { ListPaymentMethodsController } from './list-payment-methods/list-payment-methods.controller';
+import { OpenDisputeController, OpenDisputeForAccountController } from './open-dispute/open-dispute.controller';
+import { OpenDisputeHandler } from './open-dispute/open-dispute.handler';
+import { RemovePaymentMethodController } from './remove-payment-method/remove-payment-method.controller';
+import { RemovePaymentMethodHandler } from './remove-payment-method/remove-payment-method.handler';
+import { ResolveDisputeController } from './resolve-dispute/resolve-dispute.controller';
+import { ResolveDisputeHandler } from './resolve-dispute/resolve-dispute.handler';
+import { RespondToDisputeController } from './respond-to-dispute/respond-to-dispute.controller';
+import { RespondToDisputeHandler } from './respond-to-dispute/respond-to-dispute.handler';
+import { UpdatePaymentMethodController } from './update-payment-method/update-payment-method.controller';
+import { UpdatePaymentMethodHandler } from './update-payment-method/update-payment-method.handler';
+
+registerErrorStatuses(invoicingErrorStatuses);
+
+/** Billing, invoicing side: payment methods, disputes, invoice billing, period close, invoices and PDFs. */
+@Module({
+  controllers: [
+    ListPaymentMethodsController,
+    AddPaymentMethodController,
+    UpdatePaymentMethodController,
+    RemovePaymentMethodController,
+    OpenDisputeController,
+    OpenDisputeForAccountController,
+    ListDisputesController,
+    ListDisputeQueueController,
+    RespondToDisputeController,
+    ResolveDisputeController,
+    ClosePeriodController,
+    ListInvoicesController,
+    InvoicePdfController,
+    RecordInvoicePaymentController,
+    SetInvoiceBillingController,
+  ],
+  providers: [
+    InvoicingStates,
+    AddPaymentMethodHandler,
+    UpdatePaymentMethodHandler,
+    RemovePaymentMethodHandler,
+    OpenDisputeHandler,
+    RespondToDisputeHandler,
+    ResolveDisputeHandler,
+    DisputeListingReader,
+    DisputeJobs,
+    PeriodCloser,
+    ClosePeriodHandler,
+    ScheduledPeriodClose,
+    AccountInvoice,
+    RecordInvoicePaymentHandler,
+    SetInvoiceBillingHandler,
+    EnterpriseFeatures,
+  ],
+  exports: [EnterpriseFeatures],
+})
+export class InvoicingModule {
+  constructor(
+    catalog: EventCatalog,
+    readSide: ReadSideRegistry,
+    disputeJobs: DisputeJobs,
+    scheduledClose: ScheduledPeriodClose,
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    catalog.register(invoicingEventVersions);
+    readSide.addProjection(billingDisputesProjection);
+    readSide.addProjection(billingPeriodAccountsProjection);
+    readSide.addReaction(disputeReaction);
+    readSide.addJobWorker({
+      queue: INVOICING_QUEUE,
+      handler: routeByJobName({
+        [SEND_DISPUTE_MAIL_JOB]: disputeJobs.mail(),
+        [GRANT_DISPUTE_CREDIT_JOB]: disputeJobs.credit(),
+        [CLOSE_PREVIOUS_PERIOD_JOB]: scheduledClose.handler(),
+      }),
+      schedules: [periodCloseSchedule(config.billingCloseDay)],
+    });
+  }
+}

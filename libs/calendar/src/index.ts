@@ -1,0 +1,1 @@
+export { addBusinessDays, isBusinessDay, utcDateOf, type Holidays } from './business-days';

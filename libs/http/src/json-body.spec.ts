@@ -1,0 +1,39 @@
+import { decodeJsonBody, isJsonContentType, MAX_JSON_DEPTH, nestedDeeperThan } from './json-body';
+import { createValidationPipe } from './validation';
+
+describe('the JSON body rules', () => {
+  it.each([
+    ['application/json', true],
+    ['application/json; charset=utf-8', true],
+    ['Application/JSON;charset="UTF-8"', true],
+    ['application/json; charset=iso-8859-1', false],
+    ['application/jsonp', false],
+    ['application/x-www-form-urlencoded', false],
+    ['text/plain', false],
+  ])('%s is JSON in UTF-8: %s', (header, expected) => {
+    expect(isJsonContentType(header)).toBe(expected);
+  });
+
+  it('counts nesting outside strings only, without recursion, at any depth', () => {
+    expect(nestedDeeperThan('['.repeat(MAX_JSON_DEPTH) + ']'.repeat(MAX_JSON_DEPTH), MAX_JSON_DEPTH)).toBe(false);
+    expect(nestedDeeperThan('['.repeat(MAX_JSON_DEPTH + 1) + ']'.repeat(MAX_JSON_DEPTH + 1), MAX_JSON_DEPTH)).toBe(true);
+    expect(nestedDeeperThan(JSON.stringify({ a: '[{\\"['.repeat(100) }), MAX_JSON_DEPTH)).toBe(false);
+    expect(nestedDeeperThan('['.repeat(1_000_000), MAX_JSON_DEPTH)).toBe(true);
+  });
+
+  it('decodes an empty body as none, whatever its type, and refuses a non-empty one that is not JSON', () => {
+    expect(decodeJsonBody(Buffer.alloc(0), 'text/plain')).toEqual({ ok: true, body: undefined });
+    expect(decodeJsonBody(Buffer.from('a=b'), 'application/x-www-form-urlencoded')).toMatchObject({ ok: false, status: 415 });
+    expect(decodeJsonBody(Buffer.from([0x22, 0xff, 0x22]), 'application/json')).toMatchObject({ ok: false, status: 400 });
+    expect(decodeJsonBody(Buffer.from('{"a":[1]}'), 'application/json')).toEqual({ ok: true, body: { a: [1] } });
+  });
+
+  it('checks the strings of a value nested far past the parser limit without overflowing the stack', async () => {
+    let deep: unknown = ['\u0000'];
+    for (let i = 0; i < 20_000; i++) deep = [deep];
+    await expect(createValidationPipe().transform(deep, { type: 'query', data: 'q' })).rejects.toMatchObject({
+      code: 'invalid_request',
+      extra: { details: [expect.objectContaining({ field: expect.stringMatching(/^q(\[0\]){20001}$/) })] },
+    });
+  });
+});

@@ -1,0 +1,27 @@
+import { Injectable } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { AccountStates, RequestPasswordResetCommand } from '@app/accounts';
+import { RequestContext } from '@app/ddd';
+import { RecoveryActions } from './recovery-evidence';
+
+/** The resets an approved case sets off, as commands of the contexts that own them. */
+@Injectable()
+export class PlatformActions implements RecoveryActions {
+  constructor(
+    private readonly commandBus: CommandBus,
+    private readonly accounts: AccountStates,
+  ) {}
+
+  /** The ordinary reset flow: a request on the account's stream, and its reaction mails the link to the account's address. */
+  async sendPasswordReset(accountId: string, context: RequestContext): Promise<void> {
+    const account = await this.accounts.load(accountId);
+    if (!account.exists) return;
+    await this.commandBus.execute(new RequestPasswordResetCommand(account.email, context));
+  }
+
+  async resetMfa(accountId: string): Promise<void> {
+    const account = await this.accounts.load(accountId);
+    // No context records second factors yet (the account state keeps none): there is nothing to remove.
+    if (account.exists && account.mfaFactors.length > 0) throw new Error('second factors exist but no context can remove them');
+  }
+}

@@ -1,0 +1,91 @@
+import { randomUUID } from 'node:crypto';
+import { ManualClock } from '@app/ddd';
+import { usageLedgerStream } from '@app/billing';
+import { createTestApp, TestApp } from '@app/test-app';
+import { postUsage, usageRecord } from './billing.helpers';
+
+describe('POST /v1/usage (platform backend)', () => {
+  const clock = new ManualClock('2026-01-05T09:00:00.000Z');
+  let app: TestApp;
+
+  beforeAll(async () => {
+    app = await createTestApp({ clock });
+  });
+
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  const ledger = (accountId: string, period = '2026-01') => app.runtime.eventStore.readStream(usageLedgerStream(accountId, period));
+  const recordedKeys = async (accountId: string, period = '2026-01') =>
+    (await ledger(accountId, period)).flatMap((event) => (event.data.records as { idempotencyKey: string }[]).map((r) => r.idempotencyKey));
+
+  it('records one record (202) and counts a retry of it as a duplicate', async () => {
+    const accountId = randomUUID();
+    const record = usageRecord(accountId);
+    const first = await postUsage(app, record);
+    expect(first.statusCode).toBe(202);
+    expect(first.json()).toEqual({ accepted: 1, duplicates: 0, rejected: [] });
+    const again = await postUsage(app, record);
+    expect(again.json()).toEqual({ accepted: 0, duplicates: 1, rejected: [] });
+    expect(await recordedKeys(accountId)).toEqual([record.idempotencyKey]);
+  });
+
+  it('counts each idempotency key once under concurrent retries of the same batch', async () => {
+    const accountId = randomUUID();
+    const other = randomUUID();
+    const records = Array.from({ length: 200 }, (_, i) => usageRecord(i % 2 === 0 ? accountId : other, { amountMicros: 1_000 + i }));
+    const answers = await Promise.all(Array.from({ length: 8 }, () => postUsage(app, { records })));
+    expect(answers.map((answer) => answer.statusCode)).toEqual(Array(8).fill(202));
+    const bodies = answers.map((answer) => answer.json<{ accepted: number; duplicates: number }>());
+    expect(bodies.reduce((sum, body) => sum + body.accepted, 0)).toBe(200);
+    expect(bodies.reduce((sum, body) => sum + body.duplicates, 0)).toBe(7 * 200);
+    const keys = [...(await recordedKeys(accountId)), ...(await recordedKeys(other))];
+    expect(keys.sort()).toEqual(records.map((record) => record.idempotencyKey).sort());
+  });
+
+  it('files a record by its own period, up to 35 days back', async () => {
+    const accountId = randomUUID();
+    const late = usageRecord(accountId, { occurredAt: '2025-12-20T23:59:59.000Z' });
+    const answer = await postUsage(app, { records: [late, usageRecord(accountId)] });
+    expect(answer.json()).toEqual({ accepted: 2, duplicates: 0, rejected: [] });
+    expect(await recordedKeys(accountId, '2025-12')).toEqual([late.idempotencyKey]);
+  });
+
+  it('refuses a malformed batch with details naming the record and field, and records nothing of it', async () => {
+    const accountId = randomUUID();
+    const good = usageRecord(accountId);
+    const cases: Array<[unknown, string]> = [
+      [{ ...usageRecord(accountId), amountMicros: -1 }, 'records[1].amountMicros'],
+      [{ ...usageRecord(accountId), amountMicros: 1.5 }, 'records[1].amountMicros'],
+      [{ ...usageRecord(accountId), amountMicros: '1500' }, 'records[1].amountMicros'],
+      [{ ...usageRecord(accountId), amountMicros: 1e15 }, 'records[1].amountMicros'],
+      [{ ...usageRecord(accountId), service: 'music' }, 'records[1].service'],
+      [{ ...usageRecord(accountId), occurredAt: '2026-01-06T09:00:00.000Z' }, 'records[1].occurredAt'],
+      [{ ...usageRecord(accountId), occurredAt: '2025-11-30T09:00:00.000Z' }, 'records[1].occurredAt'],
+      [{ ...usageRecord(accountId), occurredAt: '2026-02-30T09:00:00.000Z' }, 'records[1].occurredAt'],
+      [{ ...usageRecord(accountId), idempotencyKey: undefined }, 'records[1].idempotencyKey'],
+      [{ ...usageRecord(accountId), extra: true }, 'records[1].extra'],
+    ];
+    for (const [bad, field] of cases) {
+      const answer = await postUsage(app, { records: [good, bad] });
+      expect(answer.statusCode).toBe(400);
+      expect(answer.json()).toMatchObject({
+        error: 'invalid_request',
+        details: expect.arrayContaining([expect.objectContaining({ field })]),
+      });
+    }
+    const tooMany = await postUsage(app, { records: Array.from({ length: 1_001 }, () => usageRecord(accountId)) });
+    expect(tooMany.statusCode).toBe(400);
+    expect(tooMany.json().details).toEqual([{ field: 'records', message: 'a batch holds at most 1000 records' }]);
+    const single = await postUsage(app, { ...good, amountMicros: -5 });
+    expect(single.json().details).toEqual([expect.objectContaining({ field: 'amountMicros' })]);
+    expect(await ledger(accountId)).toEqual([]);
+  });
+
+  it('refuses a missing or wrong service token', async () => {
+    const answer = await postUsage(app, usageRecord(randomUUID()), 'not-the-token');
+    expect(answer.statusCode).toBe(401);
+    expect(answer.json().error).toBe('invalid_service_token');
+  });
+});
