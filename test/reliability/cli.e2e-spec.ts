@@ -3,6 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTemporaryDatabase, describeWithEnv } from '@app/testing';
+import { createTestApp } from '@app/test-app';
+import { createKey, signUp } from '../e2e/api-keys/api-keys.helpers';
 
 const root = join(__dirname, '../..');
 const register = join(root, 'test/support/swc-register.js');
@@ -101,9 +103,59 @@ function projectionCommands(cli: (...args: string[]) => Promise<Run>): void {
   }, 180_000);
 }
 
+/** The account commands against a store where `env` (DATA_DIR or DATABASE_URL) names an account with a key. */
+function accountCommands(env: () => Record<string, string>): void {
+  const email = 'operator-target@example.com';
+  let fullKey: string;
+  beforeAll(async () => {
+    // The service, run and stopped before the CLI (one process per DATA_DIR on the embedded default).
+    const app = await createTestApp({ env: env() });
+    try {
+      const holder = await signUp(app, email);
+      fullKey = (await createKey(app, holder, { name: 'ci-runner', scopes: ['chat'] })).key;
+      await app.settle();
+    } finally {
+      await app.close();
+    }
+  }, 240_000);
+
+  it('accounts show, roles grant and revoke by email, as processes; an unknown email or role is refused', async () => {
+    const cli = (...args: string[]) => cliWith({ ...env(), ...SECRETS })(...args);
+    const shown = await cli('accounts', 'show', email.toUpperCase(), '--json');
+    expect({ status: shown.status, stderr: shown.stderr }).toEqual({ status: 0, stderr: '' });
+    expect(JSON.parse(shown.stdout)).toMatchObject({
+      email,
+      status: 'active',
+      emailVerified: false,
+      roles: [],
+      signInMethods: ['password'],
+      factors: [],
+      apiKeys: [{ name: 'ci-runner', status: 'active', scopes: ['chat'], prefix: expect.any(String) }],
+    });
+    expect(shown.stdout).not.toContain(fullKey);
+
+    const granted = await cli('roles', 'grant', email, 'support', '--json');
+    expect({ status: granted.status, body: JSON.parse(granted.stdout) }).toMatchObject({ status: 0, body: { changed: true, roles: ['support'] } });
+    const again = await cli('roles', 'grant', email, 'support');
+    expect(again.stdout).toContain('already held support');
+    const text = await cli('accounts', 'show', email);
+    expect(text.stdout).toMatch(/roles: support/);
+    expect(text.stdout).not.toContain(fullKey);
+    const revoked = await cli('roles', 'revoke', email, 'support', '--json');
+    expect(JSON.parse(revoked.stdout)).toMatchObject({ changed: true, roles: [] });
+
+    const unknown = await cli('roles', 'grant', 'nobody@example.com', 'support');
+    expect({ status: unknown.status, stderr: unknown.stderr.trim() }).toEqual({ status: 1, stderr: 'no account has the email nobody@example.com' });
+    const badRole = await cli('roles', 'grant', email, 'superuser', '--json');
+    expect(badRole.status).toBe(2);
+    expect(JSON.parse(badRole.stderr).error).toContain('name a staff role');
+  }, 240_000);
+}
+
 describe('the operators’ CLI on the embedded default (PGlite under DATA_DIR)', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'cli-embedded-'));
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+  accountCommands(() => ({ DATA_DIR: dataDir }));
   projectionCommands(cliWith({ DATA_DIR: dataDir }));
 });
 
@@ -115,5 +167,6 @@ describeWithEnv('DATABASE_URL', 'the operators’ CLI against PostgreSQL', (serv
     env.DATABASE_URL = database.url;
   });
   afterAll(() => database.drop());
+  accountCommands(() => ({ DATABASE_URL: env.DATABASE_URL }));
   projectionCommands((...args) => cliWith(env)(...args));
 });

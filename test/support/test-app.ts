@@ -66,7 +66,9 @@ export interface TestApp {
  * in-process queue, a recording mailer, bcrypt cost 4, a generous rate limit and a known service token.
  */
 export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'account-service-test-'));
+  // A DATA_DIR given in `env` is used as is and kept (PGlite on disk, e.g. for a CLI run after the app).
+  const givenDataDir = options.env?.DATA_DIR;
+  const dataDir = givenDataDir ?? mkdtempSync(join(tmpdir(), 'account-service-test-'));
   const config = resolveSecrets(
     loadConfig({
       DATA_DIR: dataDir,
@@ -85,7 +87,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   const logger = options.logLines
     ? createLogger('info', { write: (line: string) => void options.logLines!.push(line) })
     : pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
-  const runtime = await openRuntime(config, logger, { clock: options.clock, inMemory: true, mailer, queue });
+  const runtime = await openRuntime(config, logger, { clock: options.clock, inMemory: givenDataDir === undefined, mailer, queue });
   const withReadSide = options.readSide ?? true;
   const started = await startApi(runtime, {
     listen: false,
@@ -151,7 +153,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     },
     async close() {
       await started.close();
-      rmSync(dataDir, { recursive: true, force: true });
+      if (givenDataDir === undefined) rmSync(dataDir, { recursive: true, force: true });
     },
   };
   return app;

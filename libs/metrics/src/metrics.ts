@@ -3,8 +3,79 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 const HTTP_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
 const APPEND_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1];
 
-type CounterChild = { inc(value?: number): void };
-type HistogramChild = { observe(value: number): void };
+type Labels = Record<string, string>;
+
+/** One label set of a hot series: plain numbers, added to in place (no hashing, no allocation per record). */
+interface Slot {
+  readonly labels: Labels;
+  count: number;
+  sum: number;
+  /** Observations per bucket (not cumulative): index i counts values <= buckets[i], the last one above all. */
+  readonly perBucket: Float64Array;
+}
+
+const newSlot = (labels: Labels, buckets: number): Slot => ({ labels, count: 0, sum: 0, perBucket: new Float64Array(buckets + 1) });
+
+/**
+ * A series recorded on the hot path, written to the registry's text format when scraped (prom-client's
+ * own counters hash their labels on every increment: several times the cost of these few additions).
+ */
+class HotSeries {
+  readonly slots: Slot[] = [];
+
+  constructor(
+    readonly name: string,
+    readonly help: string,
+    readonly buckets?: readonly number[],
+  ) {}
+
+  slot(labels: Labels): Slot {
+    const slot = newSlot(labels, this.buckets?.length ?? 0);
+    this.slots.push(slot);
+    return slot;
+  }
+
+  observe(slot: Slot, value: number): void {
+    slot.count += 1;
+    slot.sum += value;
+    const buckets = this.buckets!;
+    let index = 0;
+    while (index < buckets.length && value > buckets[index]) index += 1;
+    slot.perBucket[index] += 1;
+  }
+
+  /** The prom-client Metric shape the registry formats (a counter, or a histogram with buckets). */
+  asMetric(): object {
+    const series = this;
+    return {
+      name: series.name,
+      help: series.help,
+      type: series.buckets ? 'histogram' : 'counter',
+      aggregator: 'sum',
+      get: async () => ({
+        name: series.name,
+        help: series.help,
+        type: series.buckets ? 'histogram' : 'counter',
+        aggregator: 'sum',
+        values: series.slots.flatMap((slot): Array<{ labels: Record<string, string | number>; value: number; metricName?: string }> => {
+          if (!series.buckets) return [{ labels: slot.labels, value: slot.count }];
+          let cumulative = 0;
+          const buckets = [...series.buckets, Infinity].map((bound, index) => {
+            cumulative += slot.perBucket[index];
+            const le = bound === Infinity ? '+Inf' : bound;
+            return { labels: { ...slot.labels, le }, value: cumulative, metricName: `${series.name}_bucket` };
+          });
+          return [
+            ...buckets,
+            { labels: slot.labels, value: slot.sum, metricName: `${series.name}_sum` },
+            { labels: slot.labels, value: slot.count, metricName: `${series.name}_count` },
+          ];
+        }),
+      }),
+      reset: () => undefined,
+    };
+  }
+}
 
 /** Something a scrape asks for its current values (projection checkpoints, queue depth). */
 export type ScrapeCollector = (metrics: Metrics) => Promise<void>;
@@ -17,25 +88,21 @@ export type ScrapeCollector = (metrics: Metrics) => Promise<void>;
 export class Metrics {
   readonly registry = new Registry();
 
-  readonly httpRequests = new Counter({
-    name: 'http_requests_total',
-    help: 'HTTP requests answered, by method, route (the route template, "unmatched" for no route) and status',
-    labelNames: ['method', 'route', 'status'] as const,
-    registers: [this.registry],
-  });
-  readonly httpDuration = new Histogram({
-    name: 'http_request_duration_seconds',
-    help: 'Time to answer an HTTP request, by method, route and status',
-    labelNames: ['method', 'route', 'status'] as const,
-    buckets: HTTP_BUCKETS,
-    registers: [this.registry],
-  });
-  readonly keyVerifications = new Counter({
-    name: 'api_key_verifications_total',
-    help: 'POST /v1/keys/verify answers by outcome: valid, or the error code (invalid_key, scope_denied, ...)',
-    labelNames: ['outcome'] as const,
-    registers: [this.registry],
-  });
+  /** `http_requests_total` and `http_request_duration_seconds` (its `_count` is the same count, per series). */
+  private readonly httpRequests = new HotSeries(
+    'http_requests_total',
+    'HTTP requests answered, by method, route (the route template, "unmatched" for no route) and status',
+  );
+  private readonly httpDuration = new HotSeries(
+    'http_request_duration_seconds',
+    'Time to answer an HTTP request, by method, route and status',
+    HTTP_BUCKETS,
+  );
+  private readonly keyVerifications = new HotSeries(
+    'api_key_verifications_total',
+    'POST /v1/keys/verify answers by outcome: valid, or the error code (invalid_key, scope_denied, ...)',
+  );
+
   readonly signIns = new Counter({
     name: 'sign_ins_total',
     help: 'Sign-in attempts by outcome: success, mfa_required, or the error code (invalid_credentials, account_locked, ...)',
@@ -92,30 +159,37 @@ export class Metrics {
   });
 
   private readonly collectors = new Map<string, ScrapeCollector>();
-  private readonly requestChildren = new Map<string, { count: CounterChild; duration: HistogramChild }>();
-  private readonly verificationChildren = new Map<string, CounterChild>();
+  /** method -> route -> status -> the slots of both series: three Map lookups per request, no string built. */
+  private readonly requestSlots = new Map<string, Map<string, Map<number, { count: Slot; duration: Slot }>>>();
+  private readonly verificationSlots = new Map<string, Slot>();
 
   constructor(options: { processMetrics?: boolean } = {}) {
+    for (const series of [this.httpRequests, this.httpDuration, this.keyVerifications]) {
+      this.registry.registerMetric(series.asMetric() as never);
+    }
     if (options.processMetrics ?? true) collectDefaultMetrics({ register: this.registry });
   }
 
   /** One answered request; `seconds` from receipt to the end of the answer. */
   recordRequest(method: string, route: string, status: number, seconds: number): void {
-    const key = `${method} ${route} ${status}`;
-    let children = this.requestChildren.get(key);
-    if (!children) {
+    let routes = this.requestSlots.get(method);
+    if (!routes) this.requestSlots.set(method, (routes = new Map()));
+    let statuses = routes.get(route);
+    if (!statuses) routes.set(route, (statuses = new Map()));
+    let slots = statuses.get(status);
+    if (!slots) {
       const labels = { method, route, status: String(status) };
-      children = { count: this.httpRequests.labels(labels), duration: this.httpDuration.labels(labels) };
-      this.requestChildren.set(key, children);
+      slots = { count: this.httpRequests.slot(labels), duration: this.httpDuration.slot(labels) };
+      statuses.set(status, slots);
     }
-    children.count.inc();
-    children.duration.observe(seconds);
+    slots.count.count += 1;
+    this.httpDuration.observe(slots.duration, seconds);
   }
 
   recordKeyVerification(outcome: string): void {
-    let child = this.verificationChildren.get(outcome);
-    if (!child) this.verificationChildren.set(outcome, (child = this.keyVerifications.labels({ outcome })));
-    child.inc();
+    let slot = this.verificationSlots.get(outcome);
+    if (!slot) this.verificationSlots.set(outcome, (slot = this.keyVerifications.slot({ outcome })));
+    slot.count += 1;
   }
 
   /** Registers (or replaces) a collector that fills gauges when `/metrics` is scraped. */
