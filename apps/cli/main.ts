@@ -1,9 +1,10 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { loadConfig, resolveSecrets } from '@app/config';
-import { closeRuntime, openRuntime } from '@app/core';
+import { closeRuntime, openRuntime, registerContexts } from '@app/core';
 import { createLogger, nestLoggerOver } from '@app/http';
 import { ReadSide } from '@app/projections';
+import { contexts } from '../api/contexts';
 import { WorkerModule } from '../worker/worker.module';
 import { CliCommand, CliContext, CliError } from './cli-command';
 import { cliCommands } from './commands';
@@ -38,6 +39,7 @@ async function execute(command: CliCommand, args: string[], json: boolean): Prom
   const config = resolveSecrets(loadConfig());
   const logger = createLogger(process.env.LOG_LEVEL ?? 'warn');
   const runtime = await openRuntime(config, logger);
+  registerContexts(contexts, runtime);
   try {
     const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(runtime), { logger: nestLoggerOver(logger) });
     try {

@@ -135,7 +135,10 @@ function accountCommands(env: () => Record<string, string>): void {
     expect(shown.stdout).not.toContain(fullKey);
 
     const granted = await cli('roles', 'grant', email, 'support', '--json');
-    expect({ status: granted.status, body: JSON.parse(granted.stdout) }).toMatchObject({ status: 0, body: { changed: true, roles: ['support'] } });
+    expect({ status: granted.status, body: JSON.parse(granted.stdout) }).toMatchObject({
+      status: 0,
+      body: { changed: true, roles: ['support'] },
+    });
     const again = await cli('roles', 'grant', email, 'support');
     expect(again.stdout).toContain('already held support');
     const text = await cli('accounts', 'show', email);
@@ -145,7 +148,10 @@ function accountCommands(env: () => Record<string, string>): void {
     expect(JSON.parse(revoked.stdout)).toMatchObject({ changed: true, roles: [] });
 
     const unknown = await cli('roles', 'grant', 'nobody@example.com', 'support');
-    expect({ status: unknown.status, stderr: unknown.stderr.trim() }).toEqual({ status: 1, stderr: 'no account has the email nobody@example.com' });
+    expect({ status: unknown.status, stderr: unknown.stderr.trim() }).toEqual({
+      status: 1,
+      stderr: 'no account has the email nobody@example.com',
+    });
     const badRole = await cli('roles', 'grant', email, 'superuser', '--json');
     expect(badRole.status).toBe(2);
     expect(JSON.parse(badRole.stderr).error).toContain('name a staff role');

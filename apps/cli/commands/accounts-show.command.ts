@@ -34,8 +34,17 @@ export const accountsShow: CliCommand = {
       status: account.status,
       createdAt: account.createdAt,
       roles: effectiveRoles(account, context!.runtime.config.bootstrapAdminEmail),
-      signInMethods: [...(account.passwordHashSealed ? ['password'] : []), ...account.identities.map((identity) => `oidc:${identity.provider}`)],
-      factors: mfa.factors.map(({ factorId, type, nickname, createdAt, lastUsedAt }) => ({ factorId, type, nickname, createdAt, lastUsedAt })),
+      signInMethods: [
+        ...(account.passwordHashSealed ? ['password'] : []),
+        ...account.identities.map((identity) => `oidc:${identity.provider}`),
+      ],
+      factors: mfa.factors.map(({ factorId, type, nickname, createdAt, lastUsedAt }) => ({
+        factorId,
+        type,
+        nickname,
+        createdAt,
+        lastUsedAt,
+      })),
       recoveryCodesRemaining: recoveryCodesRemaining(mfa),
       apiKeys: keys.map(({ id, name, prefix, status, scopes, createdAt, lastUsedAt, expiresAt }) => ({
         id,

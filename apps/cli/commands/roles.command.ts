@@ -25,7 +25,8 @@ function rolesCommand(verb: 'grant' | 'revoke'): CliCommand {
     async run([email, role], context?: CliContext) {
       const wanted = roleOf(role);
       const account = await accountByEmail(context!, email);
-      const roles = verb === 'grant' ? [...new Set([...account.roles, wanted])] : account.roles.filter((held: StaffRole) => held !== wanted);
+      const roles =
+        verb === 'grant' ? [...new Set([...account.roles, wanted])] : account.roles.filter((held: StaffRole) => held !== wanted);
       const result = await context!.app.get(CommandBus).execute(new SetStaffRolesCommand(account.accountId, roles, operatorContext()));
       const changed = roles.length !== account.roles.length;
       return {

@@ -17,7 +17,35 @@ export {
   UsageLedgerState,
 } from './domain/usage-ledger.decider';
 export { LedgerWriter } from './record-usage/ledger-writer';
+export {
+  NotificationEvent,
+  NotificationEventType,
+  notificationEventVersions,
+  notificationsStream,
+  NotificationKind,
+} from './domain/notification.events';
+export { notificationsDecider } from './domain/notifications.decider';
+export {
+  BillingAccountEvent,
+  BillingAccountEventType,
+  billingAccountEventVersions,
+  billingAccountStream,
+  Plan,
+  PLANS,
+  PlanFeature,
+} from './domain/billing-account.events';
+export {
+  billingAccountDecider,
+  BillingAccountCommand,
+  BillingAccountState,
+  PLANS_WITH_LIMITS,
+  thresholdMicrosOf,
+} from './domain/billing-account.decider';
+export { SpendingCapTracker } from './enforce-spending-cap/spending-cap-tracker';
+export { BillingAccounts } from './billing-account/billing-accounts';
 export { InvoicingModule } from './invoicing.module';
+export { disputeDecider, DisputeCommand, DisputeState, evolveDispute, initialDisputeState } from './domain/dispute.decider';
+export { DisputeEvent, disputeStream } from './domain/invoicing.events';
 export { EnterpriseFeature, EnterpriseFeatures } from './invoicing/enterprise-features';
 export { billingPeriodDecider, BillingPeriodState } from './domain/billing-period-close.decider';
 export { billingPeriodStream, InvoicingEventType, invoicingEventDeclarations } from './domain/invoicing.events';

@@ -391,6 +391,38 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/billing/alerts': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['ListSpendingAlertsController_list'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/billing/alerts/{service}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put: operations['SetSpendingAlertController_set'];
+    post?: never;
+    delete: operations['RemoveSpendingAlertController_remove'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/billing/disputes': {
     parameters: {
       query?: never;
@@ -471,6 +503,22 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/billing/overview': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['GetOverviewController_overview'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/billing/payment-methods': {
     parameters: {
       query?: never;
@@ -513,6 +561,54 @@ export interface paths {
     get?: never;
     put?: never;
     post: operations['ClosePeriodController_close'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/billing/plan': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put: operations['ChangePlanController_change'];
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/billing/spending-cap': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put: operations['SetSpendingCapController_set'];
+    post?: never;
+    delete: operations['RemoveSpendingCapController_remove'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/billing/usage.csv': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['UsageReportController_report'];
+    put?: never;
+    post?: never;
     delete?: never;
     options?: never;
     head?: never;
@@ -727,6 +823,38 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/notifications': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['ListNotificationsController_list'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/notifications/{id}/read': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post: operations['ReadNotificationController_read'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/sessions': {
     parameters: {
       query?: never;
@@ -768,6 +896,22 @@ export interface paths {
     };
     get?: never;
     put: operations['SetInvoiceBillingController_set'];
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/staff/billing/accounts/{id}/plan': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put: operations['AssignPlanController_assign'];
     post?: never;
     delete?: never;
     options?: never;
@@ -1078,6 +1222,10 @@ export interface components {
       /** @description Mail a password reset link to the account's own address */
       resetPassword: boolean;
     };
+    AssignPlanDto: {
+      /** @enum {string} */
+      plan: 'basic' | 'professional' | 'enterprise';
+    };
     AuditEventDto: {
       actor: Record<string, never>;
       data: {
@@ -1125,6 +1273,13 @@ export interface components {
       error?: string;
       /** @enum {string} */
       status: 'up' | 'down';
+    };
+    ChoosePlanDto: {
+      /**
+       * @description enterprise is set by billing staff
+       * @enum {string}
+       */
+      plan: 'basic' | 'professional';
     };
     ClosedPeriodDto: {
       /** @description Invoices issued by this call (0 when the period was already closed and invoiced) */
@@ -1515,6 +1670,21 @@ export interface components {
       factors: components['schemas']['FactorDto'][];
       recoveryCodesRemaining: number;
     };
+    NotificationDto: {
+      body: string;
+      /** Format: date-time */
+      createdAt: string;
+      id: string;
+      /** @enum {string} */
+      kind: 'spending_alert' | 'security' | 'billing';
+      /** Format: date-time */
+      readAt: string | null;
+      title: string;
+    };
+    NotificationPageDto: {
+      items: components['schemas']['NotificationDto'][];
+      nextCursor: string | null;
+    };
     OpenDisputeDto: {
       /** @description The charge's reference on the statement */
       chargeRef?: string;
@@ -1570,6 +1740,32 @@ export interface components {
       /** @description The subject line: it must say "Account Recovery Request" */
       subject: string;
     };
+    OverviewDto: {
+      /**
+       * @example {
+       *       "chat": 0,
+       *       "video": 0,
+       *       "models": 0
+       *     }
+       */
+      byService: Record<string, never>;
+      capReached: boolean;
+      monthToDateMicros: number;
+      /** @example 2026-01 */
+      period: string;
+      /**
+       * Format: date-time
+       * @description Exclusive: the first instant of the next period
+       */
+      periodEnd: string;
+      /** Format: date-time */
+      periodStart: string;
+      /** @enum {string} */
+      plan: 'basic' | 'professional' | 'enterprise';
+      /** @description monthToDate * periodLength / elapsed (elapsed at least one day), never below monthToDate */
+      projectedMicros: number;
+      spendingCapMicros: number | null;
+    };
     PaymentMethodDto: {
       /** @description Cards only */
       brand?: string;
@@ -1590,6 +1786,12 @@ export interface components {
     PaymentMethodPageDto: {
       items: components['schemas']['PaymentMethodDto'][];
       nextCursor: string | null;
+    };
+    PlanChangeDto: {
+      /** @enum {string} */
+      plan: 'basic' | 'professional' | 'enterprise';
+      /** @description Features the change switched off */
+      switchedOff: ('alerts' | 'spending_cap')[];
     };
     ProfileDto: {
       /** Format: uuid */
@@ -1749,6 +1951,31 @@ export interface components {
       email: string;
       /** @description Case-sensitive */
       password: string;
+    };
+    SpendingAlertBodyDto: {
+      /** @description The budget for the service per period, in micro-units (1 to 10^15) */
+      budgetMicros: number;
+      /** @enum {string} */
+      notify: 'email' | 'in_app' | 'both';
+      /** @description Notify once spending for the period reaches this share of the budget */
+      thresholdPercent: number;
+    };
+    SpendingAlertDto: {
+      budgetMicros: number;
+      /** @enum {string} */
+      notify: 'email' | 'in_app' | 'both';
+      /** @enum {string} */
+      service: 'chat' | 'video' | 'models';
+      thresholdPercent: number;
+    };
+    SpendingAlertPageDto: {
+      items: components['schemas']['SpendingAlertDto'][];
+      /** @description Always null: an account has at most one alert per service */
+      nextCursor: string | null;
+    };
+    SpendingCapDto: {
+      /** @description Month-to-date at which key verification answers 429, in micro-units (0 to 10^15) */
+      capMicros: number;
     };
     StaffRolesDto: {
       /** Format: uuid */
@@ -5125,6 +5352,429 @@ export interface operations {
       };
     };
   };
+  ListSpendingAlertsController_list: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SpendingAlertPageDto'];
+        };
+      };
+      /** @description invalid_request: malformed JSON, wrong types, unknown or missing fields, a malformed path or query */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "invalid_request",
+           *       "message": "invalid request"
+           *     }
+           */
+          'application/json': components['schemas']['Error400'];
+        };
+      };
+      /** @description unauthorized: a missing, expired or ended access token (or a service token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "unauthorized",
+           *       "message": "unauthorized"
+           *     }
+           */
+          'application/json': components['schemas']['Error401'];
+        };
+      };
+      /** @description uri_too_long: a path plus query over 8 KiB, or an over-long path segment */
+      414: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "uri_too_long",
+           *       "message": "uri too long"
+           *     }
+           */
+          'application/json': components['schemas']['Error414'];
+        };
+      };
+      /** @description rate_limited, with Retry-After */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "rate_limited",
+           *       "message": "rate limited"
+           *     }
+           */
+          'application/json': components['schemas']['Error429'];
+        };
+      };
+      /** @description service_unavailable */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "service_unavailable",
+           *       "message": "service unavailable"
+           *     }
+           */
+          'application/json': components['schemas']['Error503'];
+        };
+      };
+    };
+  };
+  SetSpendingAlertController_set: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        service: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['SpendingAlertBodyDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SpendingAlertDto'];
+        };
+      };
+      /** @description invalid_request: malformed JSON, wrong types, unknown or missing fields, a malformed path or query */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "invalid_request",
+           *       "message": "invalid request"
+           *     }
+           */
+          'application/json': components['schemas']['Error400'];
+        };
+      };
+      /** @description unauthorized: a missing, expired or ended access token (or a service token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "unauthorized",
+           *       "message": "unauthorized"
+           *     }
+           */
+          'application/json': components['schemas']['Error401'];
+        };
+      };
+      /** @description plan_required: alerts need the professional or enterprise plan */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "plan_required",
+           *       "message": "plan required"
+           *     }
+           */
+          'application/json': components['schemas']['Error403'];
+        };
+      };
+      /** @description conflict: concurrent changes, retries ran out */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "conflict",
+           *       "message": "conflict"
+           *     }
+           */
+          'application/json': components['schemas']['Error409'];
+        };
+      };
+      /** @description payload_too_large: a body over BODY_LIMIT_BYTES */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "payload_too_large",
+           *       "message": "payload too large"
+           *     }
+           */
+          'application/json': components['schemas']['Error413'];
+        };
+      };
+      /** @description uri_too_long: a path plus query over 8 KiB, or an over-long path segment */
+      414: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "uri_too_long",
+           *       "message": "uri too long"
+           *     }
+           */
+          'application/json': components['schemas']['Error414'];
+        };
+      };
+      /** @description unsupported_media_type: a non-empty body not declared application/json */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "unsupported_media_type",
+           *       "message": "unsupported media type"
+           *     }
+           */
+          'application/json': components['schemas']['Error415'];
+        };
+      };
+      /** @description rate_limited, with Retry-After */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "rate_limited",
+           *       "message": "rate limited"
+           *     }
+           */
+          'application/json': components['schemas']['Error429'];
+        };
+      };
+      /** @description service_unavailable */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "service_unavailable",
+           *       "message": "service unavailable"
+           *     }
+           */
+          'application/json': components['schemas']['Error503'];
+        };
+      };
+    };
+  };
+  RemoveSpendingAlertController_remove: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        service: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description invalid_request: malformed JSON, wrong types, unknown or missing fields, a malformed path or query */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "invalid_request",
+           *       "message": "invalid request"
+           *     }
+           */
+          'application/json': components['schemas']['Error400'];
+        };
+      };
+      /** @description unauthorized: a missing, expired or ended access token (or a service token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "unauthorized",
+           *       "message": "unauthorized"
+           *     }
+           */
+          'application/json': components['schemas']['Error401'];
+        };
+      };
+      /** @description plan_required */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "plan_required",
+           *       "message": "plan required"
+           *     }
+           */
+          'application/json': components['schemas']['Error403'];
+        };
+      };
+      /** @description not_found: no alert for this service */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "not_found",
+           *       "message": "not found"
+           *     }
+           */
+          'application/json': components['schemas']['Error404'];
+        };
+      };
+      /** @description conflict: concurrent changes, retries ran out */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "conflict",
+           *       "message": "conflict"
+           *     }
+           */
+          'application/json': components['schemas']['Error409'];
+        };
+      };
+      /** @description payload_too_large: a body over BODY_LIMIT_BYTES */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "payload_too_large",
+           *       "message": "payload too large"
+           *     }
+           */
+          'application/json': components['schemas']['Error413'];
+        };
+      };
+      /** @description uri_too_long: a path plus query over 8 KiB, or an over-long path segment */
+      414: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "uri_too_long",
+           *       "message": "uri too long"
+           *     }
+           */
+          'application/json': components['schemas']['Error414'];
+        };
+      };
+      /** @description unsupported_media_type: a non-empty body not declared application/json */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "unsupported_media_type",
+           *       "message": "unsupported media type"
+           *     }
+           */
+          'application/json': components['schemas']['Error415'];
+        };
+      };
+      /** @description rate_limited, with Retry-After */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "rate_limited",
+           *       "message": "rate limited"
+           *     }
+           */
+          'application/json': components['schemas']['Error429'];
+        };
+      };
+      /** @description service_unavailable */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "service_unavailable",
+           *       "message": "service unavailable"
+           *     }
+           */
+          'application/json': components['schemas']['Error503'];
+        };
+      };
+    };
+  };
   ListDisputesController_list: {
     parameters: {
       query?: {
@@ -5798,6 +6448,100 @@ export interface operations {
            *     }
            */
           'application/json': components['schemas']['Error404'];
+        };
+      };
+      /** @description uri_too_long: a path plus query over 8 KiB, or an over-long path segment */
+      414: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "uri_too_long",
+           *       "message": "uri too long"
+           *     }
+           */
+          'application/json': components['schemas']['Error414'];
+        };
+      };
+      /** @description rate_limited, with Retry-After */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "rate_limited",
+           *       "message": "rate limited"
+           *     }
+           */
+          'application/json': components['schemas']['Error429'];
+        };
+      };
+      /** @description service_unavailable */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "service_unavailable",
+           *       "message": "service unavailable"
+           *     }
+           */
+          'application/json': components['schemas']['Error503'];
+        };
+      };
+    };
+  };
+  GetOverviewController_overview: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['OverviewDto'];
+        };
+      };
+      /** @description invalid_request: malformed JSON, wrong types, unknown or missing fields, a malformed path or query */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "invalid_request",
+           *       "message": "invalid request"
+           *     }
+           */
+          'application/json': components['schemas']['Error400'];
+        };
+      };
+      /** @description unauthorized: a missing, expired or ended access token (or a service token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "unauthorized",
+           *       "message": "unauthorized"
+           *     }
+           */
+          'application/json': components['schemas']['Error401'];
         };
       };
       /** @description uri_too_long: a path plus query over 8 KiB, or an over-long path segment */
@@ -6527,6 +7271,572 @@ export interface operations {
            *     }
            */
           'application/json': components['schemas']['Error415'];
+        };
+      };
+      /** @description rate_limited, with Retry-After */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "rate_limited",
+           *       "message": "rate limited"
+           *     }
+           */
+          'application/json': components['schemas']['Error429'];
+        };
+      };
+      /** @description service_unavailable */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "service_unavailable",
+           *       "message": "service unavailable"
+           *     }
+           */
+          'application/json': components['schemas']['Error503'];
+        };
+      };
+    };
+  };
+  ChangePlanController_change: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['ChoosePlanDto'];
+      };
+    };
+    responses: {
+      /** @description A move to basic switches alerts and the cap off and lists them */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PlanChangeDto'];
+        };
+      };
+      /** @description invalid_request: malformed JSON, wrong types, unknown or missing fields, a malformed path or query */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "invalid_request",
+           *       "message": "invalid request"
+           *     }
+           */
+          'application/json': components['schemas']['Error400'];
+        };
+      };
+      /** @description unauthorized: a missing, expired or ended access token (or a service token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "unauthorized",
+           *       "message": "unauthorized"
+           *     }
+           */
+          'application/json': components['schemas']['Error401'];
+        };
+      };
+      /** @description plan_change_forbidden: an enterprise plan is changed by billing staff */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "plan_change_forbidden",
+           *       "message": "plan change forbidden"
+           *     }
+           */
+          'application/json': components['schemas']['Error403'];
+        };
+      };
+      /** @description conflict: concurrent changes, retries ran out */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "conflict",
+           *       "message": "conflict"
+           *     }
+           */
+          'application/json': components['schemas']['Error409'];
+        };
+      };
+      /** @description payload_too_large: a body over BODY_LIMIT_BYTES */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "payload_too_large",
+           *       "message": "payload too large"
+           *     }
+           */
+          'application/json': components['schemas']['Error413'];
+        };
+      };
+      /** @description uri_too_long: a path plus query over 8 KiB, or an over-long path segment */
+      414: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "uri_too_long",
+           *       "message": "uri too long"
+           *     }
+           */
+          'application/json': components['schemas']['Error414'];
+        };
+      };
+      /** @description unsupported_media_type: a non-empty body not declared application/json */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "unsupported_media_type",
+           *       "message": "unsupported media type"
+           *     }
+           */
+          'application/json': components['schemas']['Error415'];
+        };
+      };
+      /** @description rate_limited, with Retry-After */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "rate_limited",
+           *       "message": "rate limited"
+           *     }
+           */
+          'application/json': components['schemas']['Error429'];
+        };
+      };
+      /** @description service_unavailable */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "service_unavailable",
+           *       "message": "service unavailable"
+           *     }
+           */
+          'application/json': components['schemas']['Error503'];
+        };
+      };
+    };
+  };
+  SetSpendingCapController_set: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['SpendingCapDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SpendingCapDto'];
+        };
+      };
+      /** @description invalid_request: malformed JSON, wrong types, unknown or missing fields, a malformed path or query */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "invalid_request",
+           *       "message": "invalid request"
+           *     }
+           */
+          'application/json': components['schemas']['Error400'];
+        };
+      };
+      /** @description unauthorized: a missing, expired or ended access token (or a service token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "unauthorized",
+           *       "message": "unauthorized"
+           *     }
+           */
+          'application/json': components['schemas']['Error401'];
+        };
+      };
+      /** @description plan_required: the cap needs the professional or enterprise plan */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "plan_required",
+           *       "message": "plan required"
+           *     }
+           */
+          'application/json': components['schemas']['Error403'];
+        };
+      };
+      /** @description conflict: concurrent changes, retries ran out */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "conflict",
+           *       "message": "conflict"
+           *     }
+           */
+          'application/json': components['schemas']['Error409'];
+        };
+      };
+      /** @description payload_too_large: a body over BODY_LIMIT_BYTES */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "payload_too_large",
+           *       "message": "payload too large"
+           *     }
+           */
+          'application/json': components['schemas']['Error413'];
+        };
+      };
+      /** @description uri_too_long: a path plus query over 8 KiB, or an over-long path segment */
+      414: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "uri_too_long",
+           *       "message": "uri too long"
+           *     }
+           */
+          'application/json': components['schemas']['Error414'];
+        };
+      };
+      /** @description unsupported_media_type: a non-empty body not declared application/json */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "unsupported_media_type",
+           *       "message": "unsupported media type"
+           *     }
+           */
+          'application/json': components['schemas']['Error415'];
+        };
+      };
+      /** @description rate_limited, with Retry-After */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "rate_limited",
+           *       "message": "rate limited"
+           *     }
+           */
+          'application/json': components['schemas']['Error429'];
+        };
+      };
+      /** @description service_unavailable */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "service_unavailable",
+           *       "message": "service unavailable"
+           *     }
+           */
+          'application/json': components['schemas']['Error503'];
+        };
+      };
+    };
+  };
+  RemoveSpendingCapController_remove: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Removed (again: still 204); verification accepts keys again within a second */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description invalid_request: malformed JSON, wrong types, unknown or missing fields, a malformed path or query */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "invalid_request",
+           *       "message": "invalid request"
+           *     }
+           */
+          'application/json': components['schemas']['Error400'];
+        };
+      };
+      /** @description unauthorized: a missing, expired or ended access token (or a service token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "unauthorized",
+           *       "message": "unauthorized"
+           *     }
+           */
+          'application/json': components['schemas']['Error401'];
+        };
+      };
+      /** @description plan_required */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "plan_required",
+           *       "message": "plan required"
+           *     }
+           */
+          'application/json': components['schemas']['Error403'];
+        };
+      };
+      /** @description conflict: concurrent changes, retries ran out */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "conflict",
+           *       "message": "conflict"
+           *     }
+           */
+          'application/json': components['schemas']['Error409'];
+        };
+      };
+      /** @description payload_too_large: a body over BODY_LIMIT_BYTES */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "payload_too_large",
+           *       "message": "payload too large"
+           *     }
+           */
+          'application/json': components['schemas']['Error413'];
+        };
+      };
+      /** @description uri_too_long: a path plus query over 8 KiB, or an over-long path segment */
+      414: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "uri_too_long",
+           *       "message": "uri too long"
+           *     }
+           */
+          'application/json': components['schemas']['Error414'];
+        };
+      };
+      /** @description unsupported_media_type: a non-empty body not declared application/json */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "unsupported_media_type",
+           *       "message": "unsupported media type"
+           *     }
+           */
+          'application/json': components['schemas']['Error415'];
+        };
+      };
+      /** @description rate_limited, with Retry-After */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "rate_limited",
+           *       "message": "rate limited"
+           *     }
+           */
+          'application/json': components['schemas']['Error429'];
+        };
+      };
+      /** @description service_unavailable */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "service_unavailable",
+           *       "message": "service unavailable"
+           *     }
+           */
+          'application/json': components['schemas']['Error503'];
+        };
+      };
+    };
+  };
+  UsageReportController_report: {
+    parameters: {
+      query?: {
+        /** @description YYYY-MM; the current period when absent or empty */
+        period?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description text/csv: date,service,records,amount_micros, days in order, services by name */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description invalid_request: malformed JSON, wrong types, unknown or missing fields, a malformed path or query */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "invalid_request",
+           *       "message": "invalid request"
+           *     }
+           */
+          'application/json': components['schemas']['Error400'];
+        };
+      };
+      /** @description unauthorized: a missing, expired or ended access token (or a service token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "unauthorized",
+           *       "message": "unauthorized"
+           *     }
+           */
+          'application/json': components['schemas']['Error401'];
+        };
+      };
+      /** @description uri_too_long: a path plus query over 8 KiB, or an over-long path segment */
+      414: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "uri_too_long",
+           *       "message": "uri too long"
+           *     }
+           */
+          'application/json': components['schemas']['Error414'];
         };
       };
       /** @description rate_limited, with Retry-After */
@@ -8226,7 +9536,11 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': {
+            [key: string]: unknown;
+          };
+        };
       };
       /** @description invalid_request: malformed JSON, wrong types, unknown or missing fields, a malformed path or query */
       400: {
@@ -8398,6 +9712,258 @@ export interface operations {
            *     }
            */
           'application/json': components['schemas']['Error401'];
+        };
+      };
+      /** @description conflict: concurrent changes, retries ran out */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "conflict",
+           *       "message": "conflict"
+           *     }
+           */
+          'application/json': components['schemas']['Error409'];
+        };
+      };
+      /** @description payload_too_large: a body over BODY_LIMIT_BYTES */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "payload_too_large",
+           *       "message": "payload too large"
+           *     }
+           */
+          'application/json': components['schemas']['Error413'];
+        };
+      };
+      /** @description uri_too_long: a path plus query over 8 KiB, or an over-long path segment */
+      414: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "uri_too_long",
+           *       "message": "uri too long"
+           *     }
+           */
+          'application/json': components['schemas']['Error414'];
+        };
+      };
+      /** @description unsupported_media_type: a non-empty body not declared application/json */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "unsupported_media_type",
+           *       "message": "unsupported media type"
+           *     }
+           */
+          'application/json': components['schemas']['Error415'];
+        };
+      };
+      /** @description rate_limited, with Retry-After */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "rate_limited",
+           *       "message": "rate limited"
+           *     }
+           */
+          'application/json': components['schemas']['Error429'];
+        };
+      };
+      /** @description service_unavailable */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "service_unavailable",
+           *       "message": "service unavailable"
+           *     }
+           */
+          'application/json': components['schemas']['Error503'];
+        };
+      };
+    };
+  };
+  ListNotificationsController_list: {
+    parameters: {
+      query?: {
+        cursor?: string;
+        limit?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NotificationPageDto'];
+        };
+      };
+      /** @description invalid_request: malformed JSON, wrong types, unknown or missing fields, a malformed path or query */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "invalid_request",
+           *       "message": "invalid request"
+           *     }
+           */
+          'application/json': components['schemas']['Error400'];
+        };
+      };
+      /** @description unauthorized: a missing, expired or ended access token (or a service token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "unauthorized",
+           *       "message": "unauthorized"
+           *     }
+           */
+          'application/json': components['schemas']['Error401'];
+        };
+      };
+      /** @description uri_too_long: a path plus query over 8 KiB, or an over-long path segment */
+      414: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "uri_too_long",
+           *       "message": "uri too long"
+           *     }
+           */
+          'application/json': components['schemas']['Error414'];
+        };
+      };
+      /** @description rate_limited, with Retry-After */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "rate_limited",
+           *       "message": "rate limited"
+           *     }
+           */
+          'application/json': components['schemas']['Error429'];
+        };
+      };
+      /** @description service_unavailable */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "service_unavailable",
+           *       "message": "service unavailable"
+           *     }
+           */
+          'application/json': components['schemas']['Error503'];
+        };
+      };
+    };
+  };
+  ReadNotificationController_read: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Marked read (again: still 204) */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description invalid_request: malformed JSON, wrong types, unknown or missing fields, a malformed path or query */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "invalid_request",
+           *       "message": "invalid request"
+           *     }
+           */
+          'application/json': components['schemas']['Error400'];
+        };
+      };
+      /** @description unauthorized: a missing, expired or ended access token (or a service token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "unauthorized",
+           *       "message": "unauthorized"
+           *     }
+           */
+          'application/json': components['schemas']['Error401'];
+        };
+      };
+      /** @description not_found: no such notification, or another account's */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "not_found",
+           *       "message": "not found"
+           *     }
+           */
+          'application/json': components['schemas']['Error404'];
         };
       };
       /** @description conflict: concurrent changes, retries ran out */
@@ -8935,6 +10501,181 @@ export interface operations {
         };
       };
       /** @description forbidden: not billing staff; plan_required: the account is not on enterprise */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "forbidden",
+           *       "message": "forbidden"
+           *     }
+           */
+          'application/json': components['schemas']['Error403'];
+        };
+      };
+      /** @description not_found: no such account */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "not_found",
+           *       "message": "not found"
+           *     }
+           */
+          'application/json': components['schemas']['Error404'];
+        };
+      };
+      /** @description conflict: concurrent changes, retries ran out */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "conflict",
+           *       "message": "conflict"
+           *     }
+           */
+          'application/json': components['schemas']['Error409'];
+        };
+      };
+      /** @description payload_too_large: a body over BODY_LIMIT_BYTES */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "payload_too_large",
+           *       "message": "payload too large"
+           *     }
+           */
+          'application/json': components['schemas']['Error413'];
+        };
+      };
+      /** @description uri_too_long: a path plus query over 8 KiB, or an over-long path segment */
+      414: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "uri_too_long",
+           *       "message": "uri too long"
+           *     }
+           */
+          'application/json': components['schemas']['Error414'];
+        };
+      };
+      /** @description unsupported_media_type: a non-empty body not declared application/json */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "unsupported_media_type",
+           *       "message": "unsupported media type"
+           *     }
+           */
+          'application/json': components['schemas']['Error415'];
+        };
+      };
+      /** @description rate_limited, with Retry-After */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "rate_limited",
+           *       "message": "rate limited"
+           *     }
+           */
+          'application/json': components['schemas']['Error429'];
+        };
+      };
+      /** @description service_unavailable */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "service_unavailable",
+           *       "message": "service unavailable"
+           *     }
+           */
+          'application/json': components['schemas']['Error503'];
+        };
+      };
+    };
+  };
+  AssignPlanController_assign: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['AssignPlanDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PlanChangeDto'];
+        };
+      };
+      /** @description invalid_request: malformed JSON, wrong types, unknown or missing fields, a malformed path or query */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "invalid_request",
+           *       "message": "invalid request"
+           *     }
+           */
+          'application/json': components['schemas']['Error400'];
+        };
+      };
+      /** @description unauthorized: a missing, expired or ended access token (or a service token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "unauthorized",
+           *       "message": "unauthorized"
+           *     }
+           */
+          'application/json': components['schemas']['Error401'];
+        };
+      };
+      /** @description forbidden: the billing role is needed */
       403: {
         headers: {
           [name: string]: unknown;
@@ -9874,7 +11615,7 @@ export interface operations {
           'application/json': components['schemas']['Error401'];
         };
       };
-      /** @description forbidden: not support staff */
+      /** @description forbidden: not support staff; the account holds a staff role (admin only); or it is your own */
       403: {
         headers: {
           [name: string]: unknown;
@@ -10048,7 +11789,7 @@ export interface operations {
           'application/json': components['schemas']['Error401'];
         };
       };
-      /** @description forbidden: not support staff */
+      /** @description forbidden: not support staff; the account holds a staff role (admin only); or it is your own */
       403: {
         headers: {
           [name: string]: unknown;
@@ -10189,7 +11930,14 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': {
+            items: {
+              [key: string]: unknown;
+            }[];
+            nextCursor: string | null;
+          };
+        };
       };
       /** @description invalid_request: malformed JSON, wrong types, unknown or missing fields, a malformed path or query */
       400: {
@@ -10473,7 +12221,11 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': {
+            [key: string]: unknown;
+          };
+        };
       };
       /** @description invalid_request: malformed JSON, wrong types, unknown or missing fields, a malformed path or query */
       400: {

@@ -46,7 +46,7 @@ class HotSeries {
 
   /** The prom-client Metric shape the registry formats (a counter, or a histogram with buckets). */
   asMetric(): object {
-    const series = this;
+    const series = { name: this.name, help: this.help, buckets: this.buckets, slots: this.slots };
     return {
       name: series.name,
       help: series.help,

@@ -1,3 +1,4 @@
+import { IdentityModule } from '@app/identity';
 import { Module } from '@nestjs/common';
 import { EventCatalog } from '@app/ddd';
 import { registerErrorStatuses } from '@app/http';
@@ -26,9 +27,8 @@ import { MFA_QUEUE, MfaNoticeEmails, mfaNoticeReaction, SEND_MFA_NOTICE_JOB } fr
 
 registerErrorStatuses(mfaErrorStatuses);
 
-const mfaEventVersions = Object.fromEntries(Object.entries(mfaEventDeclarations).map(([type, declaration]) => [type, declaration.version]));
-
 @Module({
+  imports: [IdentityModule],
   controllers: [
     GetMfaController,
     EnrolTotpController,
@@ -55,7 +55,7 @@ const mfaEventVersions = Object.fromEntries(Object.entries(mfaEventDeclarations)
 })
 export class MfaModule {
   constructor(catalog: EventCatalog, readSide: ReadSideRegistry, notices: MfaNoticeEmails) {
-    catalog.register(mfaEventVersions);
+    catalog.register(mfaEventDeclarations);
     readSide.addReaction(mfaNoticeReaction);
     readSide.addJobWorker({ queue: MFA_QUEUE, handler: routeByJobName({ [SEND_MFA_NOTICE_JOB]: notices.handler() }) });
   }

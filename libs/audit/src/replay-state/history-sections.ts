@@ -1,4 +1,4 @@
-import { AccountState, accountStream, effectiveRoles, evolveAccount, initialAccountState } from '@app/accounts';
+import { AccountState, accountStream, effectiveRoles, evolveAccount, initialAccountState } from '@app/identity';
 import { ApiKeyState, apiKeyStream, evolveApiKey, initialApiKeyState, statusAt } from '@app/api-keys';
 import { DomainEvent, Occurred } from '@app/ddd';
 import { HistorySection } from '../domain/state-replay';
@@ -34,15 +34,11 @@ export function historySections(options: { bootstrapAdminEmail?: string }): Hist
         key.exists ? [{ id: key.keyId, name: key.name, status: statusAt(key, asOf), scopes: [...key.scopes] }] : [],
       ),
   };
-  // MFA factors are part of the account's stream until the MFA context keeps its own.
+  // No event records a second factor yet (the MFA context will keep its own streams): none at any instant.
   const mfa: HistorySection<AccountState> = {
     ...account,
     name: 'mfa',
-    view: (states) => {
-      const found = states.find((state) => state.exists);
-      const factors = found?.exists ? found.mfaFactors.map((factor) => ({ id: factor.factorId, type: factor.type })) : [];
-      return { enabled: factors.length > 0, factors };
-    },
+    view: () => ({ enabled: false, factors: [] }),
   };
   return [account, mfa, apiKeys] as HistorySection[];
 }

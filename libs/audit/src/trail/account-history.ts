@@ -95,9 +95,14 @@ export class AccountHistory {
 
   /** Every event of the query, read in batches as the caller consumes them. */
   async *events(accountId: string, query: TrailQuery = {}, options: { raw?: boolean } = {}): AsyncGenerator<RecordedEvent> {
+    for await (const batch of this.batches(accountId, query, options)) yield* batch;
+  }
+
+  /** The same, one read from the store at a time. */
+  async *batches(accountId: string, query: TrailQuery = {}, options: { raw?: boolean } = {}): AsyncGenerator<RecordedEvent[]> {
     const entries = await this.entries(accountId, query);
     for (let start = 0; start < entries.length; start += READ_BATCH) {
-      yield* await this.read(entries.slice(start, start + READ_BATCH), options);
+      yield await this.read(entries.slice(start, start + READ_BATCH), options);
     }
   }
 

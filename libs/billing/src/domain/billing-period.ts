@@ -28,3 +28,17 @@ export function secondsToPeriodEnd(now: Date): number {
   const { end } = periodBounds(periodOf(now));
   return Math.max(1, Math.ceil((end.getTime() - now.getTime()) / 1000));
 }
+
+const DAY_MS = 86_400_000;
+
+/**
+ * The month's projected total: the spend rate of the period so far, continued to its end, i.e.
+ * `monthToDate * periodLength / elapsed`, where elapsed counts at least one day (so a first hour's
+ * spend is not multiplied by 700), in integers, and never less than month-to-date.
+ */
+export function projectedMonthMicros(monthToDateMicros: number, period: PeriodBounds, now: Date): number {
+  const length = period.end.getTime() - period.start.getTime();
+  const elapsed = Math.min(length, Math.max(DAY_MS, now.getTime() - period.start.getTime()));
+  const projected = Number((BigInt(monthToDateMicros) * BigInt(length)) / BigInt(elapsed));
+  return Math.max(monthToDateMicros, projected);
+}

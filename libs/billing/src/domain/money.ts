@@ -33,3 +33,11 @@ export function mulDivCeil(amount: number, numerator: number, denominator: numbe
 export function mulDivFloor(amount: number, numerator: number, denominator: number): number {
   return Number((BigInt(amount) * BigInt(numerator)) / BigInt(denominator));
 }
+
+/** `12_340_000` -> `12.34`, `1_500` -> `0.0015`: at least two decimals, no rounding, no floating point. */
+export function formatMicros(micros: number): string {
+  const whole = Math.trunc(micros / MICROS_PER_UNIT);
+  const fraction = String(Math.abs(micros % MICROS_PER_UNIT)).padStart(6, '0');
+  const trimmed = fraction.replace(/0+$/, '').padEnd(2, '0');
+  return `${micros < 0 && whole === 0 ? '-' : ''}${whole}.${trimmed}`;
+}

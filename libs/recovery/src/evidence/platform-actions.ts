@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { AccountStates, RequestPasswordResetCommand } from '@app/accounts';
+import { AccountStates, RequestPasswordResetCommand } from '@app/identity';
 import { RequestContext } from '@app/ddd';
 import { RecoveryActions } from './recovery-evidence';
 
@@ -19,9 +19,6 @@ export class PlatformActions implements RecoveryActions {
     await this.commandBus.execute(new RequestPasswordResetCommand(account.email, context));
   }
 
-  async resetMfa(accountId: string): Promise<void> {
-    const account = await this.accounts.load(accountId);
-    // No context records second factors yet (the account state keeps none): there is nothing to remove.
-    if (account.exists && account.mfaFactors.length > 0) throw new Error('second factors exist but no context can remove them');
-  }
+  /** No context records second factors yet (the MFA context will, and will provide the reset): nothing to remove. */
+  async resetMfa(): Promise<void> {}
 }

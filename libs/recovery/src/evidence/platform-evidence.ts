@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { AccountStates } from '@app/accounts';
+import { AccountStates } from '@app/identity';
 import { ApiKeyState, evolveApiKey, initialApiKeyState } from '@app/api-keys';
 import { AccountHistory } from '@app/audit';
 import { fold, Occurred, toDomainEvent } from '@app/ddd';
@@ -39,7 +39,7 @@ export class PlatformEvidence implements RecoveryEvidenceSources {
 
   async signInIps(accountId: string, since: Date): Promise<string[]> {
     const ips: string[] = [];
-    for await (const event of this.history.events(accountId, { type: 'account.session_started', since })) {
+    for await (const event of this.history.events(accountId, { type: 'session.started', since })) {
       if (typeof event.metadata.ip === 'string') ips.push(event.metadata.ip);
     }
     return ips;
