@@ -45,7 +45,7 @@ async function startApp(dataDir) {
     },
     ready: async () => (await fetch(`http://127.0.0.1:${port}/health`)).status < 500,
     // A loaded machine can take a minute to start the app.
-    timeoutMs: 300_000,
+    timeoutMs: 900_000,
   });
   return { ...app, base: `http://127.0.0.1:${port}` };
 }

@@ -51,3 +51,6 @@ export { billingPeriodDecider, BillingPeriodState } from './domain/billing-perio
 export { billingPeriodStream, InvoicingEventType, invoicingEventDeclarations } from './domain/invoicing.events';
 export { CLOSE_PREVIOUS_PERIOD_JOB, periodCloseSchedule } from './close-period/scheduled-close';
 export { INVOICING_QUEUE } from './dispute-reactions/dispute-reactions';
+export { paymentMethodsDecider, PaymentMethod, PaymentMethodsState } from './domain/payment-method.decider';
+export { invoiceBillingDecider, InvoiceBillingState } from './domain/invoice-billing.decider';
+export { invoiceBillingStream, paymentMethodsStream } from './domain/invoicing.events';

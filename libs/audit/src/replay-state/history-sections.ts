@@ -2,10 +2,11 @@ import { AccountState, accountStream, effectiveRoles, evolveAccount, initialAcco
 import { ApiKeyState, apiKeyStream, evolveApiKey, initialApiKeyState, statusAt } from '@app/api-keys';
 import { DomainEvent, Occurred } from '@app/ddd';
 import { HistorySection } from '../domain/state-replay';
+import { billingAccountSection, invoiceBillingSection, mfaSection } from './billing-and-mfa-sections';
 
 /**
  * The sections of the auditors' state, each folded by its own context's public `evolve`: what the
- * account was, which factors it had, which keys and their status at the instant.
+ * account was, which factors it had, which keys and their status at the instant, its plan and billing terms.
  */
 export function historySections(options: { bootstrapAdminEmail?: string }): HistorySection[] {
   const account: HistorySection<AccountState> = {
@@ -34,11 +35,5 @@ export function historySections(options: { bootstrapAdminEmail?: string }): Hist
         key.exists ? [{ id: key.keyId, name: key.name, status: statusAt(key, asOf), scopes: [...key.scopes] }] : [],
       ),
   };
-  // No event records a second factor yet (the MFA context will keep its own streams): none at any instant.
-  const mfa: HistorySection<AccountState> = {
-    ...account,
-    name: 'mfa',
-    view: () => ({ enabled: false, factors: [] }),
-  };
-  return [account, mfa, apiKeys] as HistorySection[];
+  return [account, mfaSection, apiKeys, billingAccountSection, invoiceBillingSection] as HistorySection[];
 }

@@ -2,19 +2,21 @@ import { Injectable } from '@nestjs/common';
 import { AccountStates } from '@app/identity';
 import { ApiKeyState, evolveApiKey, initialApiKeyState } from '@app/api-keys';
 import { AccountHistory } from '@app/audit';
-import { fold, Occurred, toDomainEvent } from '@app/ddd';
-import { CheckUnavailableError } from '../domain/recovery.errors';
+import { paymentMethodsDecider, paymentMethodsStream, periodOf, usageLedgerDecider, usageLedgerStream } from '@app/billing';
+import { CommandRunner, fold, Occurred, toDomainEvent } from '@app/ddd';
 import { RecoveryAccount, RecoveryEvidenceSources } from './recovery-evidence';
 
 /**
  * The record as the other contexts keep it: the account from its stream (through `AccountStates`),
- * keys and sign-ins from the account's history (the audit trail's index, the events from the store).
+ * keys and sign-ins from the account's history (the audit trail's index, the events from the store),
+ * usage and payment methods from the billing context's streams through its own deciders.
  */
 @Injectable()
 export class PlatformEvidence implements RecoveryEvidenceSources {
   constructor(
     private readonly accounts: AccountStates,
     private readonly history: AccountHistory,
+    private readonly runner: CommandRunner,
   ) {}
 
   async accountByEmail(normalisedEmail: string): Promise<RecoveryAccount | null> {
@@ -45,11 +47,14 @@ export class PlatformEvidence implements RecoveryEvidenceSources {
     return ips;
   }
 
-  async servicesUsedThisPeriod(): Promise<string[]> {
-    throw new CheckUnavailableError('recentActivity service_used');
+  /** From the usage ledger of the period that holds `now`: every service with a total above zero. */
+  async servicesUsedThisPeriod(accountId: string, now: Date): Promise<string[]> {
+    const { state } = await this.runner.load(usageLedgerStream(accountId, periodOf(now)), usageLedgerDecider);
+    return Object.entries(state.totals).flatMap(([service, micros]) => (micros > 0 ? [service] : []));
   }
 
-  async paymentLast4(): Promise<string[]> {
-    throw new CheckUnavailableError('paymentLast4');
+  async paymentLast4(accountId: string): Promise<string[]> {
+    const { state } = await this.runner.load(paymentMethodsStream(accountId), paymentMethodsDecider);
+    return state.methods.map((method) => method.last4);
   }
 }
