@@ -4,15 +4,15 @@ import { AuditModule } from '@app/audit';
 import { BillingModule, InvoicingModule } from '@app/billing';
 import { ContextDeclaration } from '@app/core';
 import { identityContext } from '@app/identity';
-import { MfaModule } from '@app/mfa';
+import { mfaContext } from '@app/mfa';
 import { RecoveryModule } from '@app/recovery';
 import { sessionsContext } from '@app/sessions';
 
 /** Every bounded context of the service, as each declares itself. Add yours here (see CONTRIBUTING.md). */
-export const contexts: readonly ContextDeclaration[] = [identityContext, sessionsContext, apiKeysContext];
+export const contexts: readonly ContextDeclaration[] = [identityContext, sessionsContext, apiKeysContext, mfaContext];
 
 /**
  * Contexts that still register themselves from their module's constructor (they landed before the
  * declarations did): imported by every role until each is converted to a `ContextDeclaration`.
  */
-export const modulesNotYetDeclared: readonly Type<unknown>[] = [AuditModule, BillingModule, InvoicingModule, MfaModule, RecoveryModule];
+export const modulesNotYetDeclared: readonly Type<unknown>[] = [AuditModule, BillingModule, InvoicingModule, RecoveryModule];

@@ -18,7 +18,7 @@ export const accountSessionsEventTypes = ['session.started', 'session.ended'] as
 
 export const accountSessionsProjection: Projection = {
   name: 'account-sessions',
-  version: 3,
+  version: 4,
   eventTypePrefixes: accountSessionsEventTypes,
   tables: [
     {
@@ -28,6 +28,7 @@ export const accountSessionsProjection: Projection = {
           session_id text PRIMARY KEY,
           account_id text NOT NULL,
           method text NOT NULL,
+          second_factor text,
           created_at timestamptz NOT NULL,
           expires_at timestamptz NOT NULL,
           ip text,
@@ -45,9 +46,18 @@ export const accountSessionsProjection: Projection = {
     switch (event.type) {
       case 'session.started':
         await tx.query(
-          `INSERT INTO ${table} (session_id, account_id, method, created_at, expires_at, ip, user_agent)
-           VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (session_id) DO NOTHING`,
-          [data.sessionId, data.accountId, data.method, event.metadata.occurredAt, data.expiresAt, data.ip ?? null, data.userAgent ?? null],
+          `INSERT INTO ${table} (session_id, account_id, method, second_factor, created_at, expires_at, ip, user_agent)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (session_id) DO NOTHING`,
+          [
+            data.sessionId,
+            data.accountId,
+            data.method,
+            data.secondFactor ?? null,
+            event.metadata.occurredAt,
+            data.expiresAt,
+            data.ip ?? null,
+            data.userAgent ?? null,
+          ],
         );
         return;
       case 'session.ended':

@@ -36,6 +36,17 @@ export class SessionItemDto {
 
   @ApiProperty({ description: 'The session of the token making this request' })
   current: boolean;
+
+  @ApiProperty({ description: 'The first factor of the sign-in that started the session', example: 'password' })
+  method: string;
+
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    enum: ['totp', 'webauthn', 'recovery_code'],
+    description: 'The second factor it completed with',
+  })
+  secondFactor: string | null;
 }
 
 export class SessionListDto {

@@ -11,6 +11,8 @@ import { SessionListDto } from './list-sessions.dto';
 
 interface Row {
   session_id: string;
+  method: string;
+  second_factor: string | null;
   created_at: Date | string;
   last_active_at: Date | string;
   ip: string | null;
@@ -41,7 +43,7 @@ export class SessionListing {
     const account = await this.accounts.load(accountId);
     const epoch = account.exists ? account.sessionEpoch : -1;
     const { rows } = await this.db.query<Row>(
-      `SELECT s.session_id, s.created_at, a.last_active_at, s.ip, s.user_agent
+      `SELECT s.session_id, s.method, s.second_factor, s.created_at, a.last_active_at, s.ip, s.user_agent
          FROM ${ACCOUNT_SESSIONS_TABLE} s JOIN ${SESSION_ACTIVITY_TABLE} a ON a.session_id = s.session_id
         WHERE s.account_id = $1 AND s.ended_at IS NULL AND s.expires_at > $2 AND a.last_active_at > $3 AND a.account_epoch = $7
           AND ($4::timestamptz IS NULL OR (s.created_at, s.session_id) < ($4::timestamptz, $5::text))
@@ -59,6 +61,8 @@ export class SessionListing {
         ip: row.ip,
         userAgent: row.user_agent,
         current: row.session_id === currentSessionId,
+        method: row.method,
+        secondFactor: row.second_factor,
       })),
       nextCursor: rows.length > limit && last ? encodeCursor(iso(last.created_at), last.session_id) : null,
     };

@@ -71,12 +71,13 @@ export class CompleteOidcSignInHandler implements ICommandHandler<CompleteOidcSi
         accountId = plan.account.accountId;
         break;
     }
+    const challenge = await this.secondFactor.afterFirstFactor(accountId, 'oidc', context);
+    if (challenge) return challenge;
+    // Only a complete sign-in clears the email's failures: with a second step pending, the failures of
+    // that step keep counting, or a correct password would reset the lockout between guesses of a code.
     await this.runner.run(guardStream, signInGuardDecider, { kind: 'ClearSignInFailures', reason: 'signed_in', now }, context, {
       occurredAt: now,
     });
-
-    const challenge = await this.secondFactor.afterFirstFactor(accountId, 'oidc', context);
-    if (challenge) return challenge;
     return this.sessions.start(accountId, 'oidc', context);
   }
 }

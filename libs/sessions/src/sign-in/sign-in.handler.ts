@@ -64,11 +64,13 @@ export class SignInHandler implements ICommandHandler<SignInCommand> {
 
     // Suspension wins over the second factor; said only after a correct password.
     if (account.status === 'suspended') throw new SignInSuspendedError(this.config.supportEmail);
+    const challenge = await this.secondFactor.afterFirstFactor(account.accountId, 'password', context);
+    if (challenge) return challenge;
+    // Only a complete sign-in clears the email's failures: with a second step pending, the failures of
+    // that step keep counting, or a correct password would reset the lockout between guesses of a code.
     await this.runner.run(guardStream, signInGuardDecider, { kind: 'ClearSignInFailures', reason: 'signed_in', now }, context, {
       occurredAt: now,
     });
-    const challenge = await this.secondFactor.afterFirstFactor(account.accountId, 'password', context);
-    if (challenge) return challenge;
     return this.sessions.start(account.accountId, 'password', context);
   }
 }
