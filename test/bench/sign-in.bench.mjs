@@ -70,6 +70,7 @@ try {
       RATE_LIMIT_PER_MINUTE: '1000000',
     },
     ready: async () => (await fetch(`${base}/health`)).status < 500,
+    timeoutMs: 180_000,
   });
   try {
     const emails = [];
