@@ -6,14 +6,17 @@ import { createLogger, nestLoggerOver } from '@app/http';
 import { ReadSide } from '@app/projections';
 import { contexts } from '../api/contexts';
 import { WorkerModule } from '../worker/worker.module';
+import { AUDIT_USAGE, auditCommands } from './audit-commands';
 
 const USAGE = `usage: npm run cli -- <command>
   projections status             each projection's generation, checkpoint and lag
-  projections rebuild <name>     fill a new generation from zero, then switch to it (old rows serve meanwhile)`;
+  projections rebuild <name>     fill a new generation from zero, then switch to it (old rows serve meanwhile)
+${AUDIT_USAGE}`;
 
 type Command = (runtime: Runtime, readSide: ReadSide, args: string[]) => Promise<number>;
 
 const commands: Record<string, Command> = {
+  ...auditCommands,
   'projections status': async (_runtime, readSide) => {
     const status = await readSide.status();
     process.stdout.write(`${JSON.stringify(status, null, 2)}\n`);
