@@ -12,6 +12,7 @@ import autocannon from 'autocannon';
 import { spawn } from 'node:child_process';
 import { freePort, startProcess } from './support/processes.mjs';
 import { standaloneVerifier } from './support/standalone-verifier.mjs';
+import { figure } from './support/report.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const require = createRequire(import.meta.url);
@@ -225,13 +226,36 @@ const ratioOf = (pick) => median(rounds.map((round) => pick(round).rps / round.b
 console.log(
   `  median: POST /v1/keys/verify ${fmt(median(rounds.map((r) => r.app.rps)))} req/s, p99 ${median(rounds.map((r) => r.app.p99))} ms`,
 );
-console.log(`  median ratio to bare node:http: POST /v1/keys/verify ${ratioOf((r) => r.app).toFixed(2)}x (aim >= 0.50x)`);
+console.log(`  median ratio to bare node:http: POST /v1/keys/verify ${ratioOf((r) => r.app).toFixed(2)}x (aim >= 0.70x)`);
+{
+  // the round whose ratio is the median, so value and baseline come from the same measurement
+  const sorted = [...rounds].sort((a, b) => a.app.rps / a.bare.rps - b.app.rps / b.bare.rps);
+  const mid = sorted[Math.floor((sorted.length - 1) / 2)];
+  figure({
+    name: 'key verification over HTTP',
+    value: mid.app.rps,
+    unit: 'req/s',
+    baseline: 'bare node:http, constant JSON',
+    baselineValue: mid.bare.rps,
+    aim: { op: '>=', value: 0.7, of: 'ratio' },
+    store: 'PGlite',
+    note: `median of ${ROUNDS} rounds, ${CONNECTIONS} connections; same verifier behind raw node:http ${ratioOf((r) => r.raw).toFixed(2)}x`,
+  });
+  figure({
+    name: 'key verification over HTTP, p99',
+    value: median(rounds.map((r) => r.app.p99)),
+    unit: 'ms',
+    aim: { op: '<', value: 10 },
+    store: 'PGlite',
+  });
+}
 console.log(
   `    for reference: plain Fastify ${ratioOf((r) => r.fastify).toFixed(2)}x, the same verifier behind raw node:http ${ratioOf((r) => r.raw).toFixed(2)}x`,
 );
 console.log(`  with request logs (LOG_LEVEL=info): POST /v1/keys/verify ${fmt(withRequestLogs.rps)} req/s, p99 ${withRequestLogs.p99} ms`);
 const { rate, asynchronous } = await inProcessRate();
 console.log(`in-process KeyVerifier.verify, warm cache: ${fmt(rate)} calls/s (${asynchronous} of them had to wait for a load)`);
+figure({ name: 'key verification in-process, warm cache', value: rate, unit: 'calls/s', store: 'PGlite' });
 const checks = await inputCheckRates();
 console.log(
   `input check of the verify body: class-validator ${fmt(checks.classValidator)} calls/s, hand-written ${fmt(checks.handWritten)} calls/s`,
