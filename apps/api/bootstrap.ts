@@ -5,6 +5,7 @@ import { ReadSide } from '@app/projections';
 import { ApiModule } from './api.module';
 import { serveOpenApiDocument } from './docs/openapi';
 import { ReadSideHandle } from './health/read-side-status';
+import { serveHub } from './hub/serve-hub';
 
 export interface ReadSideRoles {
   readonly projections: boolean;
@@ -34,6 +35,7 @@ export async function startApi(runtime: Runtime, options: { listen: boolean; rol
     logger,
   });
   serveOpenApiDocument(app, config.publicUrl);
+  serveHub(app, config);
   await app.init();
   const readSide = new ReadSide(runtime.readSide, runtime.db, runtime.eventStore, runtime.queue, (component, error) =>
     logger.error({ component, err: error.message }, 'read side component failed'),
