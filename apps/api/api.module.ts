@@ -1,30 +1,24 @@
 import { DynamicModule, Module, Type } from '@nestjs/common';
-import { AccountsModule, SocialSignInModule } from '@app/accounts';
-import { ApiKeysModule } from '@app/api-keys';
-import { AuditModule } from '@app/audit';
-import { RecoveryModule } from '@app/recovery';
 import { AuthModule } from '@app/auth';
-import { BillingModule, InvoicingModule } from '@app/billing';
-import { CoreModule, Runtime } from '@app/core';
-import { MfaModule } from '@app/mfa';
+import { contextModules, CoreModule, ProcessRole, Runtime } from '@app/core';
+import { AccountSessionAuthority, SessionsModule } from '@app/sessions';
+import { contexts, modulesNotYetDeclared } from './contexts';
 import { HealthModule } from './health/health.module';
 
-/** Every bounded context's module: its controllers, handlers and read side. Add yours here. */
-export const featureModules: Type<unknown>[] = [
-  AccountsModule,
-  ApiKeysModule,
-  AuthModule,
-  SocialSignInModule,
-  AuditModule,
-  BillingModule,
-  InvoicingModule,
-  MfaModule,
-  RecoveryModule,
-];
+/** The modules of a process: the runtime, authentication, and every context's modules for the role. */
+export function processModules(runtime: Runtime, role: ProcessRole): Array<DynamicModule | Type<unknown>> {
+  return [
+    CoreModule.forRoot(runtime),
+    AuthModule.forRoot({ module: SessionsModule, provider: AccountSessionAuthority }),
+    // The classes themselves: a module imported as `{ module }` too would be a second instance.
+    ...contextModules(contexts, role),
+    ...modulesNotYetDeclared,
+  ];
+}
 
 @Module({})
 export class ApiModule {
-  static forRoot(runtime: Runtime): DynamicModule {
-    return { module: ApiModule, imports: [CoreModule.forRoot(runtime), HealthModule, ...featureModules] };
+  static forRoot(runtime: Runtime, role: Exclude<ProcessRole, 'worker'>): DynamicModule {
+    return { module: ApiModule, imports: [...processModules(runtime, role), HealthModule] };
   }
 }

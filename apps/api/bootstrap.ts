@@ -1,8 +1,9 @@
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { closeRuntime, Runtime } from '@app/core';
+import { closeRuntime, registerContexts, registerJobWorkers, Runtime } from '@app/core';
 import { createHttpApp } from '@app/http';
 import { ReadSide } from '@app/projections';
 import { ApiModule } from './api.module';
+import { contexts } from './contexts';
 import { serveOpenApiDocument } from './docs/openapi';
 import { ReadSideHandle } from './health/read-side-status';
 import { serveHub } from './hub/serve-hub';
@@ -27,7 +28,8 @@ export interface StartedApi {
  */
 export async function startApi(runtime: Runtime, options: { listen: boolean; roles?: ReadSideRoles }): Promise<StartedApi> {
   const { config, logger } = runtime;
-  const app = await createHttpApp(ApiModule.forRoot(runtime), {
+  registerContexts(contexts, runtime);
+  const app = await createHttpApp(ApiModule.forRoot(runtime, options.roles ? 'embedded' : 'api'), {
     fastLane: runtime.fastLane,
     bodyLimitBytes: config.bodyLimitBytes,
     trustProxy: config.trustProxy,
@@ -37,6 +39,7 @@ export async function startApi(runtime: Runtime, options: { listen: boolean; rol
   serveOpenApiDocument(app, config.publicUrl);
   serveHub(app, config);
   await app.init();
+  registerJobWorkers(contexts, app, runtime.readSide);
   const readSide = new ReadSide(runtime.readSide, runtime.db, runtime.eventStore, runtime.queue, (component, error) =>
     logger.error({ component, err: error.message }, 'read side component failed'),
   );

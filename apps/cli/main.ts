@@ -1,9 +1,10 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { loadConfig, resolveSecrets } from '@app/config';
-import { closeRuntime, openRuntime, Runtime } from '@app/core';
+import { closeRuntime, openRuntime, registerContexts, Runtime } from '@app/core';
 import { createLogger, nestLoggerOver } from '@app/http';
 import { ReadSide } from '@app/projections';
+import { contexts } from '../api/contexts';
 import { WorkerModule } from '../worker/worker.module';
 
 const USAGE = `usage: npm run cli -- <command>
@@ -49,6 +50,7 @@ async function main(argv: string[]): Promise<number> {
   const config = resolveSecrets(loadConfig());
   const logger = createLogger(process.env.LOG_LEVEL ?? 'warn');
   const runtime = await openRuntime(config, logger);
+  registerContexts(contexts, runtime);
   const context = await NestFactory.createApplicationContext(WorkerModule.forRoot(runtime), { logger: nestLoggerOver(logger) });
   const readSide = new ReadSide(runtime.readSide, runtime.db, runtime.eventStore, runtime.queue);
   try {

@@ -1,9 +1,10 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { loadConfig, resolveSecrets } from '@app/config';
-import { closeRuntime, openRuntime } from '@app/core';
+import { closeRuntime, openRuntime, registerContexts, registerJobWorkers } from '@app/core';
 import { createLogger, nestLoggerOver } from '@app/http';
 import { ReadSide } from '@app/projections';
+import { contexts } from '../api/contexts';
 import { exitOnSignals } from '../api/process-lifecycle';
 import { WorkerModule } from './worker.module';
 
@@ -12,7 +13,9 @@ async function main(): Promise<void> {
   const config = resolveSecrets(loadConfig());
   const logger = createLogger(config.logLevel).child({ process: 'worker' });
   const runtime = await openRuntime(config, logger);
+  registerContexts(contexts, runtime);
   const context = await NestFactory.createApplicationContext(WorkerModule.forRoot(runtime), { logger: nestLoggerOver(logger) });
+  registerJobWorkers(contexts, context, runtime.readSide);
   const readSide = new ReadSide(runtime.readSide, runtime.db, runtime.eventStore, runtime.queue, (component, error) =>
     logger.error({ component, err: error.message }, 'read side component failed'),
   );

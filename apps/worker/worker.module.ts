@@ -1,11 +1,11 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { CoreModule, Runtime } from '@app/core';
-import { featureModules } from '../api/api.module';
+import { Runtime } from '@app/core';
+import { processModules } from '../api/api.module';
 
-/** The same bounded contexts as the api, so each registers its projections, reactions and job workers. */
+/** The contexts' modules for the worker role: their read side and job workers, no HTTP-only module. */
 @Module({})
 export class WorkerModule {
   static forRoot(runtime: Runtime): DynamicModule {
-    return { module: WorkerModule, imports: [CoreModule.forRoot(runtime), ...featureModules] };
+    return { module: WorkerModule, imports: processModules(runtime, 'worker') };
   }
 }

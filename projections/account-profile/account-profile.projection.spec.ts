@@ -1,4 +1,4 @@
-import { AccountEventType } from '@app/accounts';
+import { AccountEventType } from '@app/identity';
 import { ProjectionTestbed } from '@app/projections';
 import { recordedEvent } from '@app/testing';
 import { ACCOUNT_PROFILES_TABLE, accountProfileEventTypes, accountProfileProjection } from './account-profile.projection';
@@ -28,7 +28,7 @@ describe('AccountProfile projection', () => {
 
   const rows = () =>
     testbed.rows(
-      `SELECT account_id, email, email_verified, created_at::text AS created_at, status, staff_roles, mfa_enabled, plan FROM ${ACCOUNT_PROFILES_TABLE}`,
+      `SELECT account_id, email, email_verified, created_at::text AS created_at, status, staff_roles FROM ${ACCOUNT_PROFILES_TABLE}`,
     );
 
   it('reads the event types the accounts context writes', () => {
@@ -45,8 +45,6 @@ describe('AccountProfile projection', () => {
         created_at: '2026-01-05 09:00:00+00',
         status: 'active',
         staff_roles: [],
-        mfa_enabled: false,
-        plan: 'basic',
       },
     ]);
   });

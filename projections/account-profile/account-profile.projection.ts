@@ -5,10 +5,10 @@ import { Projection, TableNames } from '@app/projections';
 /**
  * AccountProfile: one row per account for `GET /v1/me` and staff lookups: email, verification, status,
  * the staff roles granted by events, creation instant. Roles that come from configuration (the
- * bootstrap admin) are added when read, since configuration is not in the log. `plan` is `basic` until
- * billing records plan changes.
+ * bootstrap admin) are added when read, since configuration is not in the log. Version 2 drops the
+ * `mfa_enabled` and `plan` columns nothing wrote: `GET /v1/me` asks the MFA and billing ports for them.
  *
- * The event types are the accounts context's stored schema, declared here as this read model reads them.
+ * The event types are the identity context's stored schema, declared here as this read model reads them.
  */
 export const ACCOUNT_PROFILES_TABLE = 'account_profiles';
 
@@ -27,13 +27,11 @@ export interface AccountProfileRow {
   created_at: Date | string;
   status: 'active' | 'suspended';
   staff_roles: string[];
-  mfa_enabled: boolean;
-  plan: string;
 }
 
 export const accountProfileProjection: Projection = {
   name: 'account-profile',
-  version: 1,
+  version: 2,
   eventTypePrefixes: accountProfileEventTypes,
   tables: [
     {
@@ -45,9 +43,7 @@ export const accountProfileProjection: Projection = {
           email_verified boolean NOT NULL DEFAULT false,
           created_at timestamptz NOT NULL,
           status text NOT NULL DEFAULT 'active',
-          staff_roles jsonb NOT NULL DEFAULT '[]'::jsonb,
-          mfa_enabled boolean NOT NULL DEFAULT false,
-          plan text NOT NULL DEFAULT 'basic'
+          staff_roles jsonb NOT NULL DEFAULT '[]'::jsonb
         );
         CREATE INDEX {{table}}_email ON {{table}} (email);`,
     },

@@ -1,15 +1,22 @@
-import { AccountEventType } from '@app/accounts';
+import { SessionEventType } from '@app/sessions';
 import { ProjectionTestbed } from '@app/projections';
 import { recordedEvent } from '@app/testing';
 import { ACCOUNT_SESSIONS_TABLE, accountSessionsEventTypes, accountSessionsProjection } from './account-sessions.projection';
 
-const stream = 'account-a-1';
 const events = [
   recordedEvent(
-    stream,
-    1,
-    AccountEventType.SessionStarted,
-    { sessionId: 's-1', method: 'password', expiresAt: '2026-02-04T09:00:00.000Z' },
+    'session-s-1',
+    0,
+    SessionEventType.Started,
+    {
+      sessionId: 's-1',
+      accountId: 'a-1',
+      method: 'password',
+      expiresAt: '2026-02-04T09:00:00.000Z',
+      accountEpoch: 0,
+      ip: '203.0.113.7',
+      userAgent: 'Firefox/140',
+    },
     {
       accountId: 'a-1',
       occurredAt: '2026-01-05T09:00:00.000Z',
@@ -18,20 +25,28 @@ const events = [
     },
   ),
   recordedEvent(
-    stream,
-    2,
-    AccountEventType.SessionStarted,
-    { sessionId: 's-2', method: 'password', expiresAt: '2026-02-04T10:00:00.000Z' },
+    'session-s-2',
+    0,
+    SessionEventType.Started,
+    {
+      sessionId: 's-2',
+      accountId: 'a-1',
+      method: 'password',
+      expiresAt: '2026-02-04T10:00:00.000Z',
+      accountEpoch: 0,
+      ip: null,
+      userAgent: null,
+    },
     {
       accountId: 'a-1',
       occurredAt: '2026-01-05T10:00:00.000Z',
     },
   ),
   recordedEvent(
-    stream,
-    3,
-    AccountEventType.SessionEnded,
-    { sessionId: 's-1', reason: 'signed_out' },
+    'session-s-1',
+    1,
+    SessionEventType.Ended,
+    { sessionId: 's-1', accountId: 'a-1', reason: 'signed_out' },
     {
       accountId: 'a-1',
       occurredAt: '2026-01-05T11:00:00.000Z',
@@ -52,8 +67,8 @@ describe('AccountSessions projection', () => {
               ended_at::text AS ended_at, end_reason FROM ${ACCOUNT_SESSIONS_TABLE} ORDER BY session_id`,
     );
 
-  it('reads the event types the accounts context writes', () => {
-    expect(Object.values(AccountEventType)).toEqual(expect.arrayContaining([...accountSessionsEventTypes]));
+  it('reads the event types the sessions context writes', () => {
+    expect(Object.values(SessionEventType)).toEqual(expect.arrayContaining([...accountSessionsEventTypes]));
   });
 
   it('keeps one row per session with where it started, and when and why it ended', async () => {
@@ -88,10 +103,10 @@ describe('AccountSessions projection', () => {
     await testbed.feed([
       ...events,
       recordedEvent(
-        stream,
-        4,
-        AccountEventType.SessionEnded,
-        { sessionId: 's-2', reason: 'idle', endedAt: '2026-01-06T10:00:00.000Z' },
+        'session-s-2',
+        1,
+        SessionEventType.Ended,
+        { sessionId: 's-2', accountId: 'a-1', reason: 'idle', endedAt: '2026-01-06T10:00:00.000Z' },
         {
           accountId: 'a-1',
           occurredAt: '2026-01-06T10:04:00.000Z',

@@ -8,16 +8,17 @@ import { Projection, TableNames } from '@app/projections';
  * listing joins the session activity table); an `idle` or `expired` ending only appears here once the
  * sweep has recorded it, with the instant time ended the session.
  *
- * The event types are the accounts context's stored schema, declared here as this read model reads
+ * The event types are the sessions context's stored schema, declared here as this read model reads
  * them (the spec checks them against the context's own), so the context registers it without a cycle.
+ * Version 3: sessions moved from the account stream into streams of their own (`session-<id>`).
  */
 export const ACCOUNT_SESSIONS_TABLE = 'account_sessions';
 
-export const accountSessionsEventTypes = ['account.session_started', 'account.session_ended'] as const;
+export const accountSessionsEventTypes = ['session.started', 'session.ended'] as const;
 
 export const accountSessionsProjection: Projection = {
   name: 'account-sessions',
-  version: 2,
+  version: 4,
   eventTypePrefixes: accountSessionsEventTypes,
   tables: [
     {
@@ -27,6 +28,7 @@ export const accountSessionsProjection: Projection = {
           session_id text PRIMARY KEY,
           account_id text NOT NULL,
           method text NOT NULL,
+          second_factor text,
           created_at timestamptz NOT NULL,
           expires_at timestamptz NOT NULL,
           ip text,
@@ -42,22 +44,23 @@ export const accountSessionsProjection: Projection = {
     const table = tables[ACCOUNT_SESSIONS_TABLE];
     const data = event.data as Record<string, string>;
     switch (event.type) {
-      case 'account.session_started':
+      case 'session.started':
         await tx.query(
-          `INSERT INTO ${table} (session_id, account_id, method, created_at, expires_at, ip, user_agent)
-           VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (session_id) DO NOTHING`,
+          `INSERT INTO ${table} (session_id, account_id, method, second_factor, created_at, expires_at, ip, user_agent)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (session_id) DO NOTHING`,
           [
             data.sessionId,
-            accountIdOf(event),
+            data.accountId,
             data.method,
+            data.secondFactor ?? null,
             event.metadata.occurredAt,
             data.expiresAt,
-            event.metadata.ip ?? null,
-            event.metadata.userAgent ?? null,
+            data.ip ?? null,
+            data.userAgent ?? null,
           ],
         );
         return;
-      case 'account.session_ended':
+      case 'session.ended':
         // `endedAt` (idle, expired): the sweep records such an end after the instant time decided it.
         await tx.query(`UPDATE ${table} SET ended_at = $2, end_reason = $3 WHERE session_id = $1 AND ended_at IS NULL`, [
           data.sessionId,
@@ -70,7 +73,3 @@ export const accountSessionsProjection: Projection = {
     }
   },
 };
-
-function accountIdOf(event: RecordedEvent): string {
-  return event.metadata.accountId ?? event.stream.slice('account-'.length);
-}

@@ -7,8 +7,9 @@ import {
   DisputeState,
   evolveDispute,
   initialDisputeState,
-} from '../../libs/billing/src/domain/dispute.decider';
-import { DisputeEvent, disputeStream } from '../../libs/billing/src/domain/invoicing.events';
+  DisputeEvent,
+  disputeStream,
+} from '@app/billing';
 import { billingDisputesProjection } from './billing-disputes.projection';
 
 /** Events as the decider writes them, so the projection reads the real shapes. */

@@ -1,6 +1,6 @@
 import { ProjectionTestbed } from '@app/projections';
 import { recordedEvent } from '@app/testing';
-import { UsageEventType, usageLedgerStream } from '../../libs/billing/src/domain/usage.events';
+import { UsageEventType, usageLedgerStream } from '@app/billing';
 import { billingPeriodAccountsProjection } from './billing-period-accounts.projection';
 
 describe('billing-period-accounts projection', () => {

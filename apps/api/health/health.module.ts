@@ -1,7 +1,6 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { HealthController } from './health.controller';
 import { ReadSideHandle } from './read-side-status';
 
-@Global()
 @Module({ controllers: [HealthController], providers: [ReadSideHandle], exports: [ReadSideHandle] })
 export class HealthModule {}

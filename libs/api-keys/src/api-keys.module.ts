@@ -2,23 +2,17 @@ import { Injectable, Module, OnModuleDestroy, OnModuleInit } from '@nestjs/commo
 import { AppConfig } from '@app/config';
 import { APP_CONFIG, CLOCK, EVENT_STORE, LOGGER, SQL_DATABASE } from '@app/core';
 import { SqlDatabase } from '@app/database';
-import { Clock, EventCatalog } from '@app/ddd';
+import { Clock } from '@app/ddd';
 import { EventStore } from '@app/event-store';
-import { registerErrorStatuses } from '@app/http';
-import { routeByJobName } from '@app/messaging';
-import { ReadSideRegistry } from '@app/projections';
 import { Logger as PinoLogger } from 'pino';
-import { apiKeyListingProjection } from '../../../projections/api-key-listing/api-key-listing.projection';
 import { CreateApiKeyController } from './create-api-key/create-api-key.controller';
 import { CreateApiKeyHandler } from './create-api-key/create-api-key.handler';
-import { apiKeyErrorStatuses } from './domain/api-key.errors';
-import { apiKeyEventVersions } from './domain/api-key.events';
 import { GetApiKeyController } from './get-api-key/get-api-key.controller';
 import { GetApiKeyHandler } from './get-api-key/get-api-key.handler';
 import { ListApiKeysController } from './list-api-keys/list-api-keys.controller';
 import { ListApiKeysHandler } from './list-api-keys/list-api-keys.handler';
 import { ApiKeyListingReader } from './read-model/api-key-listing.reader';
-import { API_KEYS_QUEUE, KeyExpirySweep, keyExpirySchedule, RECORD_KEY_EXPIRIES_JOB } from './record-key-expiries/key-expiry-sweep';
+import { KeyExpirySweep } from './record-key-expiries/key-expiry-sweep';
 import { RevokeApiKeyController } from './revoke-api-key/revoke-api-key.controller';
 import { RevokeApiKeyHandler } from './revoke-api-key/revoke-api-key.handler';
 import { RotateApiKeyController } from './rotate-api-key/rotate-api-key.controller';
@@ -31,9 +25,10 @@ import { LastUsedBuffer } from './verify-api-key/last-used.buffer';
 import { VerifyApiKeyController } from './verify-api-key/verify-api-key.controller';
 import { VerifyApiKeyEndpoint } from './verify-api-key/verify-api-key.endpoint';
 
-registerErrorStatuses(apiKeyErrorStatuses);
-
-/** Starts the verification cache and the last-used buffer with the app, and stops them with it. */
+/**
+ * Starts the verification cache and the last-used buffer with the app, and stops them with it: only
+ * in processes that serve HTTP (`ApiKeysHttpModule`), never in a worker.
+ */
 @Injectable()
 class VerificationLifecycle implements OnModuleInit, OnModuleDestroy {
   constructor(
@@ -97,19 +92,12 @@ class VerificationLifecycle implements OnModuleInit, OnModuleDestroy {
           onError: (message, error) => logger.error({ component: 'api-keys', err: error.message }, message),
         }),
     },
-    VerificationLifecycle,
     VerifyApiKeyEndpoint,
   ],
-  exports: [KeyVerifier, KeyVerificationPolicies],
+  exports: [KeyVerifier, KeyVerificationPolicies, LastUsedBuffer],
 })
-export class ApiKeysModule {
-  constructor(catalog: EventCatalog, readSide: ReadSideRegistry, expirySweep: KeyExpirySweep) {
-    catalog.register(apiKeyEventVersions);
-    readSide.addProjection(apiKeyListingProjection);
-    readSide.addJobWorker({
-      queue: API_KEYS_QUEUE,
-      handler: routeByJobName({ [RECORD_KEY_EXPIRIES_JOB]: expirySweep.handler() }),
-      schedules: [keyExpirySchedule],
-    });
-  }
-}
+export class ApiKeysModule {}
+
+/** What only an HTTP-serving process runs: the verification cache's subscription and the last-used flush. */
+@Module({ imports: [ApiKeysModule], providers: [VerificationLifecycle] })
+export class ApiKeysHttpModule {}

@@ -16,14 +16,16 @@ export {
   ApiKeyEvent,
   ApiKeyEventType,
   ApiKeyEventTypeName,
+  apiKeyEvents,
   apiKeyEventVersions,
   apiKeyStream,
 } from './domain/api-key.events';
-export { apiKeyErrorStatuses } from './domain/api-key.errors';
+export { ApiKeyErrorCode, apiKeyErrorStatuses } from './domain/api-key.errors';
 export { API_KEY_LENGTH, API_KEY_PREFIX, displayPrefixOf, formatApiKey, hashApiKey, isKeyId, parseApiKey } from './domain/api-key-format';
 export { normaliseScopes, scopeCovers, scopesCover } from './domain/scopes';
 export { KeyRefusal, KeyVerificationRecord, refusalOf, verificationRecordOf } from './domain/key-verification';
-export { ApiKeysModule } from './api-keys.module';
+export { ApiKeysHttpModule, ApiKeysModule } from './api-keys.module';
+export { apiKeysContext } from './api-keys.context';
 export { KeyVerifier, KeyVerifierOptions, defaultKeyVerifierOptions } from './verify-api-key/key-verifier';
 export { KeyVerificationPolicies, KeyVerificationPolicy, VerifiedKey } from './verify-api-key/key-verification-policy';
 export { LastUsedBuffer } from './verify-api-key/last-used.buffer';

@@ -1,4 +1,4 @@
-import { AccountEventType } from '@app/accounts';
+import { AccountEventType } from '@app/identity';
 import { ACCOUNT_REINSTATED, ACCOUNT_SUSPENDED, KeyVerificationRecord, refusalOf, scopeCovers } from '@app/api-keys';
 
 const record: KeyVerificationRecord = {

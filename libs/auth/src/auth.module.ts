@@ -1,17 +1,15 @@
-import { Global, Inject, Injectable, Module, OnApplicationShutdown, UseGuards } from '@nestjs/common';
+import { DynamicModule, Global, Inject, Injectable, Module, OnApplicationShutdown, Type, UseGuards } from '@nestjs/common';
 import { PassportModule } from '@nestjs/passport';
 import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
 import { ResolvedConfig } from '@app/config';
 import { APP_CONFIG } from '@app/core';
-import { registerErrorStatuses } from '@app/http';
 import { AccountAuthGuard } from './account-auth.guard';
 import { AccessTokenStrategy } from './access-token.strategy';
 import { AccessTokens } from './access-tokens';
 import { RateLimitStorage } from './rate-limit.storage';
 import { ServiceTokenGuard, ServiceTokens } from './service-token.guard';
+import { SessionAuthority } from './session-authority';
 import { StaffGuard } from './staff.guard';
-
-registerErrorStatuses({ unauthorized: 401, forbidden: 403, rate_limited: 429 });
 
 const RATE_LIMIT_WINDOW_MS = 60_000;
 
@@ -37,34 +35,49 @@ class RateLimitStorageModule {}
  */
 export const RateLimited = () => UseGuards(ThrottlerGuard);
 
+const authImports = [
+  PassportModule,
+  ThrottlerModule.forRootAsync({
+    imports: [RateLimitStorageModule],
+    inject: [APP_CONFIG, RateLimitStorageLifecycle],
+    useFactory: (config: ResolvedConfig, lifecycle: RateLimitStorageLifecycle) => ({
+      // Named `default`: the guard then answers the standard `Retry-After` (any other name suffixes it).
+      throttlers: [{ name: 'default', ttl: RATE_LIMIT_WINDOW_MS, limit: config.rateLimitPerMinute }],
+      storage: lifecycle.storage,
+      errorMessage: 'Too many requests from this address; try again in a minute',
+    }),
+  }),
+];
+
+const authProviders = [
+  AccessTokens,
+  AccessTokenStrategy,
+  AccountAuthGuard,
+  StaffGuard,
+  ServiceTokenGuard,
+  { provide: ServiceTokens, inject: [APP_CONFIG], useFactory: (config: ResolvedConfig) => ServiceTokens.fromConfig(config) },
+];
+
+/** Where the `SessionAuthority` comes from: the module that provides it and the provider itself. */
+export interface SessionAuthoritySource {
+  readonly module: Type<unknown>;
+  readonly provider: Type<SessionAuthority>;
+}
+
 /**
  * Authentication for every audience: access tokens (passport-jwt), staff roles, platform service
- * tokens, and the per-address rate limit. Global, so any feature module can use its guards; the
- * `SessionAuthority` it needs is provided by the accounts module.
+ * tokens, and the per-address rate limit. Global (the one global module besides the runtime's), so any
+ * context's controllers can use its guards; the app names the `SessionAuthority` it asks.
  */
 @Global()
-@Module({
-  imports: [
-    PassportModule,
-    ThrottlerModule.forRootAsync({
-      imports: [RateLimitStorageModule],
-      inject: [APP_CONFIG, RateLimitStorageLifecycle],
-      useFactory: (config: ResolvedConfig, lifecycle: RateLimitStorageLifecycle) => ({
-        // Named `default`: the guard then answers the standard `Retry-After` (any other name suffixes it).
-        throttlers: [{ name: 'default', ttl: RATE_LIMIT_WINDOW_MS, limit: config.rateLimitPerMinute }],
-        storage: lifecycle.storage,
-        errorMessage: 'Too many requests from this address; try again in a minute',
-      }),
-    }),
-  ],
-  providers: [
-    AccessTokens,
-    AccessTokenStrategy,
-    AccountAuthGuard,
-    StaffGuard,
-    ServiceTokenGuard,
-    { provide: ServiceTokens, inject: [APP_CONFIG], useFactory: (config: ResolvedConfig) => ServiceTokens.fromConfig(config) },
-  ],
-  exports: [AccessTokens, AccountAuthGuard, StaffGuard, ServiceTokenGuard, ServiceTokens],
-})
-export class AuthModule {}
+@Module({})
+export class AuthModule {
+  static forRoot(authority: SessionAuthoritySource): DynamicModule {
+    return {
+      module: AuthModule,
+      imports: [authority.module, ...authImports],
+      providers: [...authProviders, { provide: SessionAuthority, useExisting: authority.provider }],
+      exports: [AccessTokens, AccountAuthGuard, StaffGuard, ServiceTokenGuard, ServiceTokens, SessionAuthority],
+    };
+  }
+}

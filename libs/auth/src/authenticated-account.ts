@@ -1,6 +1,6 @@
-export type StaffRole = 'support' | 'billing' | 'auditor' | 'admin';
+import { StaffRole, STAFF_ROLES } from '@app/ddd';
 
-export const STAFF_ROLES: readonly StaffRole[] = ['support', 'billing', 'auditor', 'admin'];
+export { StaffRole, STAFF_ROLES };
 
 /** Who a request is from, once `AccountAuthGuard` has checked the access token and its session. */
 export interface AuthenticatedAccount {

@@ -4,8 +4,8 @@
  *   account check itself when it has not run) sets `{ kind: 'staff', id }` once the role check passes:
  *   the actor says in which capacity the request acts, not whether the account holds a role.
  * - `@RequireRoles(...)` means any one of the roles; roles do not imply each other (admin is not support).
- * - `SessionAuthority` is provided by `@app/accounts` (global), so `AccountsModule` and `AuthModule`
- *   must both be imported by the app.
+ * - `SessionAuthority` is provided by the sessions context: the app imports
+ *   `AuthModule.forRoot({ module: SessionsModule, provider: AccountSessionAuthority })`.
  */
 export { AuthenticatedAccount, StaffRole, STAFF_ROLES } from './authenticated-account';
 export { bearerToken, InvalidServiceTokenError, ServiceTokenGuard, ServiceTokens } from './service-token.guard';
@@ -17,4 +17,4 @@ export { RequireRoles, StaffGuard } from './staff.guard';
 export { CurrentAccount } from './current-account.decorator';
 export { deriveKey, hmacBase64Url } from './derived-keys';
 export { RateLimitStorage, RedisThrottlerStorage, RedisThrottlerStorageOptions } from './rate-limit.storage';
-export { AuthModule, RateLimited } from './auth.module';
+export { AuthModule, RateLimited, SessionAuthoritySource } from './auth.module';

@@ -1,5 +1,6 @@
 import { Inject, Injectable, Module, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { ApiKeysModule, KeyVerificationPolicies } from '@app/api-keys';
+import { IdentityModule, PlanReader } from '@app/identity';
 import { AppConfig } from '@app/config';
 import { APP_CONFIG, CLOCK, EVENT_STORE, LOGGER } from '@app/core';
 import { Clock, EventCatalog } from '@app/ddd';
@@ -14,6 +15,7 @@ import { AssignPlanController } from './assign-plan/assign-plan.controller';
 import { AssignPlanHandler } from './assign-plan/assign-plan.handler';
 import { AccountDirectory } from './billing-account/account-directory';
 import { BillingAccounts } from './billing-account/billing-accounts';
+import { BillingPlans } from './billing-account/billing-plans';
 import { ChangePlanController } from './change-plan/change-plan.controller';
 import { ChoosePlanHandler } from './change-plan/change-plan.handler';
 import { billingAccountEventVersions } from './domain/billing-account.events';
@@ -22,6 +24,7 @@ import { notificationEventVersions } from './domain/notification.events';
 import { usageEventVersions } from './domain/usage.events';
 import { SpendingCapTracker } from './enforce-spending-cap/spending-cap-tracker';
 import { GetOverviewController, OverviewReader } from './get-overview/get-overview.controller';
+import { InvoicingModule } from './invoicing.module';
 import { ListNotificationsController } from './list-notifications/list-notifications.controller';
 import { ListSpendingAlertsController } from './list-spending-alerts/list-spending-alerts.controller';
 import {
@@ -67,7 +70,7 @@ class SpendingCapLifecycle implements OnModuleInit, OnModuleDestroy {
 
 /** Billing: one line per slice in each list, so slices of parallel work merge without conflicts. */
 @Module({
-  imports: [ApiKeysModule],
+  imports: [ApiKeysModule, IdentityModule, InvoicingModule],
   controllers: [
     RecordUsageController,
     GetOverviewController,
@@ -108,6 +111,8 @@ class SpendingCapLifecycle implements OnModuleInit, OnModuleDestroy {
         new SpendingCapTracker(store, undefined, (message, error) => logger.error({ component: 'billing', err: error.message }, message)),
     },
     SpendingCapLifecycle,
+    { provide: PlanReader, useExisting: BillingPlans },
+    BillingPlans,
   ],
 })
 export class BillingModule {

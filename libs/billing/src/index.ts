@@ -44,8 +44,13 @@ export {
 export { SpendingCapTracker } from './enforce-spending-cap/spending-cap-tracker';
 export { BillingAccounts } from './billing-account/billing-accounts';
 export { InvoicingModule } from './invoicing.module';
+export { disputeDecider, DisputeCommand, DisputeState, evolveDispute, initialDisputeState } from './domain/dispute.decider';
+export { DisputeEvent, disputeStream } from './domain/invoicing.events';
 export { EnterpriseFeature, EnterpriseFeatures } from './invoicing/enterprise-features';
 export { billingPeriodDecider, BillingPeriodState } from './domain/billing-period-close.decider';
 export { billingPeriodStream, InvoicingEventType, invoicingEventDeclarations } from './domain/invoicing.events';
 export { CLOSE_PREVIOUS_PERIOD_JOB, periodCloseSchedule } from './close-period/scheduled-close';
 export { INVOICING_QUEUE } from './dispute-reactions/dispute-reactions';
+export { paymentMethodsDecider, PaymentMethod, PaymentMethodsState } from './domain/payment-method.decider';
+export { invoiceBillingDecider, InvoiceBillingState } from './domain/invoice-billing.decider';
+export { invoiceBillingStream, paymentMethodsStream } from './domain/invoicing.events';

@@ -1,6 +1,7 @@
 import { Inject, Module } from '@nestjs/common';
 import { AppConfig } from '@app/config';
 import { APP_CONFIG } from '@app/core';
+import { IdentityModule } from '@app/identity';
 import { EventCatalog } from '@app/ddd';
 import { registerErrorStatuses } from '@app/http';
 import { routeByJobName } from '@app/messaging';
@@ -29,7 +30,7 @@ import {
   SEND_DISPUTE_MAIL_JOB,
 } from './dispute-reactions/dispute-reactions';
 import { invoicingErrorStatuses } from './domain/invoicing.errors';
-import { invoicingEventVersions } from './domain/invoicing.events';
+import { invoicingEventDeclarations } from './domain/invoicing.events';
 import { InvoicingStates } from './invoicing/invoicing-states';
 import { DisputeListingReader } from './list-disputes/dispute-listing.reader';
 import { ListDisputeQueueController, ListDisputesController } from './list-disputes/list-disputes.controller';
@@ -49,6 +50,7 @@ registerErrorStatuses(invoicingErrorStatuses);
 
 /** Billing, invoicing side: payment methods, disputes, invoice billing, period close, invoices and PDFs. */
 @Module({
+  imports: [IdentityModule],
   controllers: [
     ListPaymentMethodsController,
     AddPaymentMethodController,
@@ -94,7 +96,7 @@ export class InvoicingModule {
     scheduledClose: ScheduledPeriodClose,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
-    catalog.register(invoicingEventVersions);
+    catalog.register(invoicingEventDeclarations);
     readSide.addProjection(billingDisputesProjection);
     readSide.addProjection(billingPeriodAccountsProjection);
     readSide.addReaction(disputeReaction);

@@ -79,7 +79,11 @@ describe('billing account decider', () => {
     spec.given([enterprise]).when({ kind: 'ChoosePlan', accountId, plan: 'professional' }).thenThrows('plan_change_forbidden');
     spec
       .given([enterprise])
-      .when({ kind: 'AssignPlan', accountId, plan: 'professional' })
+      .when({ kind: 'AssignPlan', accountId, plan: 'basic', enterpriseFeaturesInUse: ['ach'] })
+      .thenThrows('plan_in_use');
+    spec
+      .given([enterprise])
+      .when({ kind: 'AssignPlan', accountId, plan: 'professional', enterpriseFeaturesInUse: [] })
       .then([
         {
           type: BillingAccountEventType.PlanChanged,

@@ -2,3 +2,15 @@ export * from './tokens';
 export { Runtime } from './runtime';
 export { CoreModule } from './core.module';
 export { closeRuntime, openRuntime, RuntimeOverrides } from './open-runtime';
+export {
+  ContextDeclaration,
+  contextModules,
+  defineContext,
+  JobSource,
+  JobWorkerDeclaration,
+  personalFieldsByEventType,
+  ProcessRole,
+  registerContexts,
+  registerJobWorkers,
+  servesHttp,
+} from './context';

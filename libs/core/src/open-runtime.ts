@@ -1,9 +1,9 @@
 import { ResolvedConfig } from '@app/config';
 import { openDatabase, SqlDatabase } from '@app/database';
 import { Clock, EventCatalog, systemClock } from '@app/ddd';
-import { EventStore, UpcasterRegistry } from '@app/event-store';
+import { CachedDataKeyStore, EventStore, PersonalDataEventStore, UpcasterRegistry } from '@app/event-store';
 import { EventStoreDbStore, selectEventStoreKind } from '@app/event-store-esdb';
-import { PostgresEventStore } from '@app/event-store-pg';
+import { PostgresEventStore, SqlDataKeyStore, sealStoredHistory } from '@app/event-store-pg';
 import { FastLane } from '@app/http';
 import { createJobQueue, createMailer, JobQueue, MAIL_QUEUE, Mailer, sendMailJob } from '@app/messaging';
 import { ReadSide, ReadSideRegistry } from '@app/projections';
@@ -34,10 +34,19 @@ export async function openRuntime(config: ResolvedConfig, logger: PinoLogger, ov
   let openedQueue: JobQueue | undefined;
   try {
     const upcasters = overrides.upcasters ?? new UpcasterRegistry();
-    const eventStore: EventStore =
-      selectEventStoreKind({ EVENTSTORE_CONNECTION_STRING: config.eventStoreConnectionString, DATABASE_URL: config.databaseUrl }) === 'esdb'
-        ? EventStoreDbStore.connect(config.eventStoreConnectionString!, { upcasters })
-        : await PostgresEventStore.create(db, { upcasters });
+    const onEventStoreDb =
+      selectEventStoreKind({ EVENTSTORE_CONNECTION_STRING: config.eventStoreConnectionString, DATABASE_URL: config.databaseUrl }) ===
+      'esdb';
+    const storedEvents: EventStore = onEventStoreDb
+      ? EventStoreDbStore.connect(config.eventStoreConnectionString!)
+      : await PostgresEventStore.create(db);
+    // Personal fields are sealed with the account's data key before any adapter hashes and stores them;
+    // the keys live in the read-model database, whichever store holds the log. The seam upcasts, after
+    // opening, so upcasters see plain values.
+    const secretBox = new SecretBox(config.dataEncryptionKey);
+    const catalog = new EventCatalog();
+    const dataKeys = new CachedDataKeyStore(await SqlDataKeyStore.create(db, secretBox));
+    const eventStore = new PersonalDataEventStore(storedEvents, catalog, dataKeys, upcasters);
     await ReadSide.migrate(db);
     // After the database: on the embedded default the jobs live in it (and the queue closes before it).
     const queue =
@@ -58,9 +67,12 @@ export async function openRuntime(config: ResolvedConfig, logger: PinoLogger, ov
       eventStore,
       clock: overrides.clock ?? systemClock,
       logger,
-      catalog: new EventCatalog(),
+      catalog,
+      dataKeys,
+      // EventStoreDB's events cannot be rewritten: there, events from before the seam stay as written.
+      sealHistory: onEventStoreDb ? undefined : () => sealStoredHistory(db, (event) => eventStore.sealEvent(event)),
       upcasters,
-      secretBox: new SecretBox(config.dataEncryptionKey),
+      secretBox,
       passwordHasher: new PasswordHasher(config.bcryptCost),
       queue,
       mailer,

@@ -1,7 +1,8 @@
 import { ResolvedConfig } from '@app/config';
 import { SqlDatabase } from '@app/database';
 import { Clock, EventCatalog } from '@app/ddd';
-import { EventStore, UpcasterRegistry } from '@app/event-store';
+import { DataKeyStore, PersonalDataEventStore, UpcasterRegistry } from '@app/event-store';
+import { SealHistoryReport } from '@app/event-store-pg';
 import { FastLane } from '@app/http';
 import { JobQueue, Mailer } from '@app/messaging';
 import { ReadSideRegistry } from '@app/projections';
@@ -15,10 +16,18 @@ import { Logger as PinoLogger } from 'pino';
 export interface Runtime {
   readonly config: ResolvedConfig;
   readonly db: SqlDatabase;
-  readonly eventStore: EventStore;
+  /** The log through the erasure seam: personal fields sealed at append, opened on every read. */
+  readonly eventStore: PersonalDataEventStore;
   readonly clock: Clock;
   readonly logger: PinoLogger;
   readonly catalog: EventCatalog;
+  /** The accounts' data keys (destroying one erases that account's personal fields in every event). */
+  readonly dataKeys: DataKeyStore;
+  /**
+   * The one-time rewrite of events stored before the erasure seam (PostgreSQL/PGlite), run once every
+   * context has declared its event types (CoreModule, at application bootstrap).
+   */
+  readonly sealHistory?: () => Promise<SealHistoryReport>;
   /** Upcasters of old event schema versions; contexts register theirs when their module is built. */
   readonly upcasters: UpcasterRegistry;
   readonly secretBox: SecretBox;

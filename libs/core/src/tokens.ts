@@ -6,3 +6,4 @@ export const CLOCK = Symbol('CLOCK');
 export const LOGGER = Symbol('LOGGER');
 export const JOB_QUEUE = Symbol('JOB_QUEUE');
 export const MAILER = Symbol('MAILER');
+export const DATA_KEY_STORE = Symbol('DATA_KEY_STORE');

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { EventStore, ExpectedRevision, NewEvent, RecordedEvent, WrongExpectedRevisionError } from '@app/event-store';
 import { ConcurrencyConflictError } from './domain-error';
-import { Decider, DomainEvent, fold, Occurred } from './domain-event';
+import { Decider, DomainEvent, fold, Occurred, StreamTail } from './domain-event';
 import { EventCatalog } from './event-catalog';
 import { RequestContext } from './request-context';
 
@@ -57,12 +57,19 @@ export class CommandRunner {
 
   async load<State, Event extends DomainEvent>(
     stream: string,
-    decider: Pick<Decider<unknown, State, Event>, 'evolve' | 'initialState'>,
+    decider: Pick<Decider<unknown, State, Event>, 'evolve' | 'initialState' | 'tail'>,
   ): Promise<{ state: State; revision: number; events: RecordedEvent[] }> {
-    const recorded = await this.store.readStream(stream);
+    const recorded = decider.tail ? await this.readTail(stream, decider.tail) : await this.store.readStream(stream);
     const state = fold(decider.evolve, decider.initialState, recorded.map(toDomainEvent) as Occurred<Event>[]);
     const revision = recorded.length === 0 ? -1 : recorded[recorded.length - 1].revision;
     return { state, revision, events: recorded };
+  }
+
+  /** The stream's events from the newest one that starts afresh (or the last `maxEvents`), oldest first. */
+  private async readTail<Event extends DomainEvent>(stream: string, tail: StreamTail<Event>): Promise<RecordedEvent[]> {
+    const newestFirst = await this.store.readStream(stream, { direction: 'backwards', maxCount: tail.maxEvents });
+    const fresh = newestFirst.findIndex((event) => tail.startsAfresh(toDomainEvent(event) as Occurred<Event>));
+    return (fresh < 0 ? newestFirst : newestFirst.slice(0, fresh + 1)).reverse();
   }
 
   toNewEvents(events: readonly DomainEvent[], context: RequestContext, options: RunOptions): NewEvent[] {

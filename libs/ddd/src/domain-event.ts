@@ -12,6 +12,18 @@ export interface Decider<Command, State, Event extends DomainEvent> {
   readonly initialState: State;
   evolve(state: State, event: Occurred<Event>): State;
   decide(command: Command, state: State): Event[];
+  /** For a stream that grows without end: its state is decided by a bounded tail (see `StreamTail`). */
+  readonly tail?: StreamTail<Event>;
+}
+
+/**
+ * A stream whose state a bounded number of its latest events decide: a load reads at most `maxEvents`
+ * backwards and folds from the newest event that `startsAfresh` (whose fold from the initial state is
+ * the whole stream's), so its cost does not grow with the stream.
+ */
+export interface StreamTail<Event extends DomainEvent> {
+  readonly maxEvents: number;
+  startsAfresh(event: Occurred<Event>): boolean;
 }
 
 export function fold<State, Event>(evolve: (state: State, event: Event) => State, initial: State, events: readonly Event[]): State {

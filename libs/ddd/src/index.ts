@@ -1,8 +1,8 @@
 export { ConcurrencyConflictError, DomainError } from './domain-error';
 export { Clock, ManualClock, systemClock } from './clock';
-export { assertNever, Decider, DomainEvent, fold, Occurred } from './domain-event';
+export { assertNever, Decider, DomainEvent, fold, Occurred, StreamTail } from './domain-event';
 export { RequestContext, systemContext } from './request-context';
-export { EventCatalog } from './event-catalog';
+export { EventCatalog, EventDeclaration, EventDeclarations, versionsOf } from './event-catalog';
 export { CommandOutcome, CommandRunner, RunOptions, toDomainEvent } from './command-runner';
 export {
   releaseUniqueValue,
@@ -13,3 +13,5 @@ export {
   UNIQUE_VALUE_RESERVED,
   uniquenessEventVersions,
 } from './unique-value';
+export { declareEvents, EventTypeDeclaration } from '@app/event-store';
+export { StaffRole, STAFF_ROLES } from './staff-roles';

@@ -3,3 +3,7 @@ export * from './event-store.errors';
 export * from './hash-chain';
 export * from './upcasting';
 export * from './stream-integrity';
+export * from './personal-data/sealed-value';
+export * from './personal-data/personal-fields';
+export * from './personal-data/data-keys';
+export * from './personal-data/personal-data-event-store';

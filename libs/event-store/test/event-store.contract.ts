@@ -55,15 +55,15 @@ export interface ContractFeatures {
   readonly concurrentWriters?: boolean;
 }
 
-/** An old event type: v1 `{name}`, v2 `{fullName}`, v3 `{fullName, displayName}`. */
+/** An old event type: v1 `{title}`, v2 `{fullTitle}`, v3 `{fullTitle, shortTitle}` (no personal-looking names: see the erasure seam). */
 export const CONTRACT_UPCAST_TYPE = 'contract.profile_renamed';
 
 export const contractUpcasters: readonly Upcaster[] = [
-  { type: CONTRACT_UPCAST_TYPE, fromVersion: 1, upcast: (data) => ({ fullName: data.name }) },
+  { type: CONTRACT_UPCAST_TYPE, fromVersion: 1, upcast: (data) => ({ fullTitle: data.title }) },
   {
     type: CONTRACT_UPCAST_TYPE,
     fromVersion: 2,
-    upcast: (data) => ({ ...data, displayName: String(data.fullName).split(' ')[0] }),
+    upcast: (data) => ({ ...data, shortTitle: String(data.fullTitle).split(' ')[0] }),
   },
 ];
 
@@ -79,6 +79,8 @@ export function eventStoreContract(
     accountId: randomUUID(),
     actor: { kind: 'system', id: 'event-store-contract' },
     correlationId: randomUUID(),
+    ip: '198.51.100.23',
+    userAgent: 'contract-client/1.0',
     occurredAt: '2025-01-02T03:04:05.000Z',
   });
   const event = (eventType = type('thing.happened'), data: EventData = { n: 1 }, schemaVersion = 1): NewEvent => ({
@@ -146,7 +148,7 @@ export function eventStoreContract(
     describe('append with an expected revision', () => {
       it('starts a stream with no_stream: revisions from 0, global positions increasing, everything kept', async () => {
         const target = stream('new');
-        const batch = [event(type('account.registered'), { email: 'a@example.com' }), event(type('account.verified'), {}, 2)];
+        const batch = [event(type('account.registered'), { plan: 'basic' }), event(type('account.verified'), {}, 2)];
 
         const result = await store.append(target, batch, 'no_stream');
 
@@ -516,10 +518,10 @@ export function eventStoreContract(
       it('upcasts old schema versions on every read, while raw reads return the stored form', async () => {
         const target = stream('upcast');
         const before = await store.headPosition();
-        const old = event(CONTRACT_UPCAST_TYPE, { name: 'Ada Lovelace' }, 1);
-        const current = event(CONTRACT_UPCAST_TYPE, { fullName: 'Grace Hopper', displayName: 'Grace' }, 3);
+        const old = event(CONTRACT_UPCAST_TYPE, { title: 'Analytical Engine' }, 1);
+        const current = event(CONTRACT_UPCAST_TYPE, { fullTitle: 'Difference Engine', shortTitle: 'Difference' }, 3);
         await store.append(target, [old, current], 'no_stream');
-        const upcast = { schemaVersion: 3, data: { fullName: 'Ada Lovelace', displayName: 'Ada' } };
+        const upcast = { schemaVersion: 3, data: { fullTitle: 'Analytical Engine', shortTitle: 'Analytical' } };
         const { received } = collect({ after: before, typePrefixes: [CONTRACT_UPCAST_TYPE] }, [target]);
 
         const [read, readCurrent] = await store.readStream(target);
@@ -535,7 +537,7 @@ export function eventStoreContract(
 
         expect(read).toMatchObject(upcast);
         expect(readCurrent).toMatchObject({ schemaVersion: 3, data: current.data });
-        expect(raw).toMatchObject({ schemaVersion: 1, data: { name: 'Ada Lovelace' } });
+        expect(raw).toMatchObject({ schemaVersion: 1, data: { title: 'Analytical Engine' } });
         expect(fromLog[0]).toMatchObject(upcast);
         expect(received[0]).toMatchObject(upcast);
         expect(await verifyStreamIntegrity(store, target)).toEqual({ intact: true, events: 2 });

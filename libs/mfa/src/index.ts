@@ -12,6 +12,7 @@ export {
   recoveryCodesRemaining,
   requireRecentSignIn,
   secondStepMethods,
+  signInOpen,
   TotpFactor,
   WebauthnFactor,
 } from './domain/mfa.decider';
@@ -24,7 +25,7 @@ export {
   MfaEventTypeName,
   mfaStream,
 } from './domain/mfa.events';
-export { InvalidMfaError, mfaErrorStatuses, ReauthenticationRequiredError } from './domain/mfa.errors';
+export { InvalidMfaError, MfaErrorCode, mfaErrorStatuses, ReauthenticationRequiredError } from './domain/mfa.errors';
 export {
   formatRecoveryCode,
   isWellFormedRecoveryCode,
@@ -33,5 +34,6 @@ export {
   RECOVERY_CODES_PER_SET,
   totpStepAt,
 } from './domain/recovery-code-format';
+export { mfaContext } from './mfa.context';
 export { MfaModule } from './mfa.module';
 export { MfaStates } from './mfa-states';

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { AccountStates } from '@app/accounts';
+import { AccountStates } from '@app/identity';
 
 /** What this context needs to know of an account: the address it is shown as and mailed at. */
 export abstract class MfaAccountDirectory {

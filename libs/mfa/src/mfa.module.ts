@@ -1,12 +1,10 @@
 import { Module } from '@nestjs/common';
-import { EventCatalog } from '@app/ddd';
-import { registerErrorStatuses } from '@app/http';
-import { routeByJobName } from '@app/messaging';
-import { ReadSideRegistry } from '@app/projections';
+import { IdentityModule, SecondFactorStatus } from '@app/identity';
+import { SecondFactorRequirement, SessionsModule } from '@app/sessions';
+import { CompleteSecondStepController } from './complete-second-step/complete-second-step.controller';
+import { CompleteSecondStepHandler } from './complete-second-step/complete-second-step.handler';
 import { ConfirmTotpController } from './confirm-totp/confirm-totp.controller';
 import { ConfirmTotpHandler } from './confirm-totp/confirm-totp.handler';
-import { mfaErrorStatuses } from './domain/mfa.errors';
-import { mfaEventDeclarations } from './domain/mfa.events';
 import { EnrolTotpController } from './enrol-totp/enrol-totp.controller';
 import { EnrolTotpHandler } from './enrol-totp/enrol-totp.handler';
 import { RecoveryCodes } from './factors/recovery-codes';
@@ -22,13 +20,12 @@ import { RegisterWebauthnController } from './register-webauthn/register-webauth
 import { RegisterWebauthnHandler } from './register-webauthn/register-webauthn.handler';
 import { RemoveFactorController } from './remove-factor/remove-factor.controller';
 import { RemoveFactorHandler } from './remove-factor/remove-factor.handler';
-import { MFA_QUEUE, MfaNoticeEmails, mfaNoticeReaction, SEND_MFA_NOTICE_JOB } from './security-notices/security-notice-email';
-
-registerErrorStatuses(mfaErrorStatuses);
-
-const mfaEventVersions = Object.fromEntries(Object.entries(mfaEventDeclarations).map(([type, declaration]) => [type, declaration.version]));
+import { MfaSecondFactorRequirement, MfaSecondFactorStatus } from './second-step/second-factor-requirement';
+import { MfaTokens } from './second-step/mfa-tokens';
+import { MfaNoticeEmails } from './security-notices/security-notice-email';
 
 @Module({
+  imports: [IdentityModule, SessionsModule],
   controllers: [
     GetMfaController,
     EnrolTotpController,
@@ -36,6 +33,7 @@ const mfaEventVersions = Object.fromEntries(Object.entries(mfaEventDeclarations)
     RegisterWebauthnController,
     RemoveFactorController,
     RegenerateRecoveryCodesController,
+    CompleteSecondStepController,
   ],
   providers: [
     EnrolTotpHandler,
@@ -43,20 +41,19 @@ const mfaEventVersions = Object.fromEntries(Object.entries(mfaEventDeclarations)
     RegisterWebauthnHandler,
     RemoveFactorHandler,
     RegenerateRecoveryCodesHandler,
+    CompleteSecondStepHandler,
     MfaStates,
+    MfaTokens,
     TotpCodes,
     RecoveryCodes,
     WebauthnChallenges,
     WebauthnCeremonies,
     MfaNoticeEmails,
     { provide: MfaAccountDirectory, useClass: AccountStatesDirectory },
+    // The seams of the identity and sessions contexts this one fills.
+    { provide: SecondFactorRequirement, useClass: MfaSecondFactorRequirement },
+    { provide: SecondFactorStatus, useClass: MfaSecondFactorStatus },
   ],
-  exports: [MfaStates],
+  exports: [MfaStates, SecondFactorRequirement, SecondFactorStatus],
 })
-export class MfaModule {
-  constructor(catalog: EventCatalog, readSide: ReadSideRegistry, notices: MfaNoticeEmails) {
-    catalog.register(mfaEventVersions);
-    readSide.addReaction(mfaNoticeReaction);
-    readSide.addJobWorker({ queue: MFA_QUEUE, handler: routeByJobName({ [SEND_MFA_NOTICE_JOB]: notices.handler() }) });
-  }
-}
+export class MfaModule {}

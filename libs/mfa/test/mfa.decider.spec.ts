@@ -6,6 +6,11 @@ const now = new Date('2026-03-02T09:00:00.000Z');
 const reauth = { authenticatedAt: '2026-03-02T08:55:00.000Z', windowSeconds: 900 };
 const codes = { setId: 'set-2', hashes: Array.from({ length: 10 }, (_, i) => `h2-${i}`) };
 const challenge = { challengeId: 'c-1', expiresAt: '2026-03-02T09:05:00.000Z' };
+const signIn = { signInId: 's-1', expiresAt: '2026-03-02T09:05:00.000Z' };
+const completed = (method: 'totp' | 'webauthn' | 'recovery_code', factorId: string | null): MfaEvent => ({
+  type: MfaEventType.SecondStepCompleted,
+  data: { signInId: 's-1', method, factorId, signInExpiresAt: signIn.expiresAt },
+});
 
 const started: MfaEvent = {
   type: MfaEventType.TotpEnrolmentStarted,
@@ -67,22 +72,28 @@ describe('MFA decider', () => {
   it('accepts a TOTP code once: its step and earlier ones are refused afterwards', () => {
     spec
       .given([started, confirmed, firstCodes])
-      .when({ kind: 'AcceptTotpCode', matches: [{ factorId: 'f-1', steps: [101] }], now })
-      .then([{ type: MfaEventType.TotpUsed, data: { factorId: 'f-1', step: 101 } }]);
+      .when({ kind: 'AcceptTotpCode', signIn, matches: [{ factorId: 'f-1', steps: [101] }], now })
+      .then([{ type: MfaEventType.TotpUsed, data: { factorId: 'f-1', step: 101 } }, completed('totp', 'f-1')]);
     spec
       .given([started, confirmed, firstCodes])
-      .when({ kind: 'AcceptTotpCode', matches: [{ factorId: 'f-1', steps: [100] }], now })
+      .when({ kind: 'AcceptTotpCode', signIn, matches: [{ factorId: 'f-1', steps: [100] }], now })
       .thenThrows('invalid_mfa');
     spec
       .given([started, confirmed, firstCodes])
-      .when({ kind: 'AcceptTotpCode', matches: [{ factorId: 'f-1', steps: [99] }], now })
+      .when({ kind: 'AcceptTotpCode', signIn, matches: [{ factorId: 'f-1', steps: [99] }], now })
       .thenThrows('invalid_mfa');
   });
 
   it('uses a recovery code once', () => {
     const used: MfaEvent = { type: MfaEventType.RecoveryCodeUsed, data: { setId: 'set-1', index: 3 } };
-    spec.given([started, confirmed, firstCodes]).when({ kind: 'UseRecoveryCode', hash: 'h1-3', now }).then([used]);
-    spec.given([started, confirmed, firstCodes, used]).when({ kind: 'UseRecoveryCode', hash: 'h1-3', now }).thenThrows('invalid_mfa');
+    spec
+      .given([started, confirmed, firstCodes])
+      .when({ kind: 'UseRecoveryCode', signIn, hash: 'h1-3', now })
+      .then([used, completed('recovery_code', null)]);
+    spec
+      .given([started, confirmed, firstCodes, used])
+      .when({ kind: 'UseRecoveryCode', signIn, hash: 'h1-3', now })
+      .thenThrows('invalid_mfa');
   });
 
   it('voids the old set on regeneration', () => {
@@ -93,7 +104,7 @@ describe('MFA decider', () => {
       .then([regenerated]);
     spec
       .given([started, confirmed, firstCodes, regenerated])
-      .when({ kind: 'UseRecoveryCode', hash: 'h1-0', now })
+      .when({ kind: 'UseRecoveryCode', signIn, hash: 'h1-0', now })
       .thenThrows('invalid_mfa');
   });
 
@@ -124,7 +135,7 @@ describe('MFA decider', () => {
   });
 
   describe('the signature counter', () => {
-    const assertion = (counter: number) => ({ kind: 'AcceptWebauthnAssertion', factorId: 'k-1', counter, challenge, now }) as const;
+    const assertion = (counter: number) => ({ kind: 'AcceptWebauthnAssertion', signIn, factorId: 'k-1', counter, challenge, now }) as const;
     const used = (counter: number): MfaEvent => ({
       type: MfaEventType.WebauthnUsed,
       data: { factorId: 'k-1', counter, challengeId: 'c-1', challengeExpiresAt: challenge.expiresAt },
@@ -134,11 +145,11 @@ describe('MFA decider', () => {
       spec
         .given([key(0)])
         .when(assertion(0))
-        .then([used(0)]);
+        .then([used(0), completed('webauthn', 'k-1')]);
       spec
         .given([key(5)])
         .when(assertion(6))
-        .then([used(6)]);
+        .then([used(6), completed('webauthn', 'k-1')]);
     });
 
     it('records a possible clone for a counter that stays or goes backwards', () => {
@@ -163,8 +174,49 @@ describe('MFA decider', () => {
     it('refuses a challenge that was already answered', () => {
       spec
         .given([key(0), used(1)])
-        .when(assertion(2))
+        .when({ ...assertion(2), signIn: { ...signIn, signInId: 's-2' } })
         .thenThrows('invalid_mfa');
+    });
+  });
+
+  describe('the mfaToken', () => {
+    const history = [
+      started,
+      confirmed,
+      firstCodes,
+      { type: MfaEventType.TotpUsed, data: { factorId: 'f-1', step: 101 } },
+      completed('totp', 'f-1'),
+    ] as MfaEvent[];
+
+    it('completes its sign-in once: any method after a success is refused', () => {
+      spec
+        .given(history)
+        .when({ kind: 'AcceptTotpCode', signIn, matches: [{ factorId: 'f-1', steps: [102] }], now })
+        .thenThrows('invalid_mfa');
+      spec.given(history).when({ kind: 'UseRecoveryCode', signIn, hash: 'h1-0', now }).thenThrows('invalid_mfa');
+    });
+
+    it('does not stand in the way of the next sign-in', () => {
+      const next = { signInId: 's-2', expiresAt: signIn.expiresAt };
+      spec
+        .given(history)
+        .when({ kind: 'UseRecoveryCode', signIn: next, hash: 'h1-0', now })
+        .then([
+          { type: MfaEventType.RecoveryCodeUsed, data: { setId: 'set-1', index: 0 } },
+          {
+            type: MfaEventType.SecondStepCompleted,
+            data: { signInId: 's-2', method: 'recovery_code', factorId: null, signInExpiresAt: signIn.expiresAt },
+          },
+        ]);
+    });
+
+    it('is refused once expired, and on an account without factors', () => {
+      const expired = { signInId: 's-1', expiresAt: now.toISOString() };
+      spec
+        .given([started, confirmed, firstCodes])
+        .when({ kind: 'UseRecoveryCode', signIn: expired, hash: 'h1-0', now })
+        .thenThrows('invalid_mfa');
+      spec.given([]).when({ kind: 'AcceptTotpCode', signIn, matches: [], now }).thenThrows('invalid_mfa');
     });
   });
 });

@@ -1,3 +1,4 @@
+import { IdentityModule } from '@app/identity';
 import { Module } from '@nestjs/common';
 import { AuditModule } from '@app/audit';
 import { EventCatalog } from '@app/ddd';
@@ -8,7 +9,7 @@ import { recoveryCasesProjection } from '../../../projections/recovery-cases/rec
 import { CheckClaimsController } from './check-claims/check-claims.controller';
 import { DecideRecoveryCaseController } from './decide-case/decide-case.controller';
 import { recoveryErrorStatuses } from './domain/recovery.errors';
-import { recoveryEventVersions } from './domain/recovery-case.events';
+import { recoveryEventDeclarations } from './domain/recovery-case.events';
 import { RecoveryEmailCodeController } from './email-code/email-code.controller';
 import { RecoveryEmailCodes } from './email-code/email-codes';
 import { ClaimComparison } from './evidence/compare-claims';
@@ -25,7 +26,7 @@ registerErrorStatuses(recoveryErrorStatuses);
 
 /** Manual account recovery by support: cases, evidence, decisions, and the mail they set off. */
 @Module({
-  imports: [AuditModule],
+  imports: [AuditModule, IdentityModule],
   controllers: [
     OpenRecoveryCaseController,
     ListRecoveryCasesController,
@@ -45,7 +46,7 @@ registerErrorStatuses(recoveryErrorStatuses);
 })
 export class RecoveryModule {
   constructor(catalog: EventCatalog, readSide: ReadSideRegistry, mail: RecoveryMail) {
-    catalog.register(recoveryEventVersions);
+    catalog.register(recoveryEventDeclarations);
     readSide.addProjection(recoveryCasesProjection);
     readSide.addReaction(recoveryMailReaction);
     readSide.addJobWorker({ queue: RECOVERY_QUEUE, handler: routeByJobName(mail.handlers()) });

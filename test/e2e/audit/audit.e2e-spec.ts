@@ -22,6 +22,8 @@ describe('auditors: events, state as of an instant, export, chain verification',
     clock.set('2026-03-02T09:10:00.000Z');
     const revoked = await app.inject({ method: 'POST', url: `/v1/api-keys/${revokedKeyId}/revoke`, token: holder.token });
     expect(revoked.statusCode).toBe(204);
+    const upgraded = await app.inject({ method: 'PUT', url: '/v1/billing/plan', token: holder.token, payload: { plan: 'professional' } });
+    expect(upgraded.statusCode).toBe(200);
     await app.settle();
   }, 120_000);
   afterAll(() => app.close());
@@ -45,10 +47,11 @@ describe('auditors: events, state as of an instant, export, chain verification',
 
     const rest = (await get(`/events?cursor=${page.nextCursor}&limit=1000`)).json();
     expect(rest.items.map((item: { type: string }) => item.type)).toEqual([
-      'account.session_started',
+      'session.started',
       'api_key.created',
       'api_key.created',
       'api_key.revoked',
+      'billing.plan_changed',
     ]);
     expect(rest.nextCursor).toBeNull();
 
@@ -60,14 +63,16 @@ describe('auditors: events, state as of an instant, export, chain verification',
     ]);
   });
 
-  it('rebuilds the state as of a past instant, which differs from now by the key revoked since', async () => {
+  it('rebuilds the state as of a past instant, which differs from now by the key revoked and the plan changed since', async () => {
     const past = (await get(`/state?asOf=${beforeRevocation}`)).json();
     const now = (await get('/state')).json();
     expect(past).toMatchObject({
       asOf: beforeRevocation,
       account: { status: 'active', email: 'holder@example.com', emailVerified: false, roles: [] },
       mfa: { enabled: false, factors: [] },
+      billing: { plan: 'basic', spendingCapMicros: null, invoiceBilling: false },
     });
+    expect(now.billing).toEqual({ plan: 'professional', spendingCapMicros: null, invoiceBilling: false });
     expect(past.apiKeys).toEqual([
       { id: revokedKeyId, name: 'ci-runner', status: 'active', scopes: ['chat'] },
       { id: keptKeyId, name: 'batch-jobs', status: 'active', scopes: ['video'] },
@@ -88,15 +93,15 @@ describe('auditors: events, state as of an instant, export, chain verification',
       .trimEnd()
       .split('\n')
       .map((line) => JSON.parse(line));
-    expect(lines).toHaveLength(6);
+    expect(lines).toHaveLength(7);
     const byStream = new Map<string, typeof lines>();
     for (const line of lines) byStream.set(line.stream, [...(byStream.get(line.stream) ?? []), line]);
-    expect(byStream.size).toBe(4); // the email's reservation, the account, two keys
+    expect(byStream.size).toBe(6); // the email's reservation, the account, its session, two keys, the billing account
     for (const events of byStream.values()) expect(verifyChain(events)).toEqual({ intact: true, events: events.length });
   });
 
   it('verifies every chain of the account, and names an event altered directly in the database', async () => {
-    expect((await get('/verify')).json()).toEqual({ intact: true, events: 6, streams: 4 });
+    expect((await get('/verify')).json()).toEqual({ intact: true, events: 7, streams: 6 });
 
     await app.runtime.db.query(
       `UPDATE event_store_events SET data = jsonb_set(data, '{name}', '"innocent-name"') WHERE stream = $1 AND revision = 0`,
@@ -104,8 +109,8 @@ describe('auditors: events, state as of an instant, export, chain verification',
     );
     expect((await get('/verify')).json()).toEqual({
       intact: false,
-      events: 6,
-      streams: 4,
+      events: 7,
+      streams: 6,
       firstBroken: { stream: `api_key-${keptKeyId}`, revision: 0 },
     });
   });

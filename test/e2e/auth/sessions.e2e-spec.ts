@@ -108,6 +108,8 @@ describe('sessions', () => {
         ip: '127.0.0.1',
         userAgent: 'Laptop/1.0',
         current: true,
+        method: 'password',
+        secondFactor: null,
       },
     ]);
 

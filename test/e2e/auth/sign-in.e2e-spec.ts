@@ -1,3 +1,4 @@
+import { signInGuardStream } from '@app/sessions';
 import { ManualClock } from '@app/ddd';
 import { createTestApp, TestApp } from '@app/test-app';
 import { accountsClient, STRONG_PASSWORD } from './accounts-client';
@@ -80,19 +81,22 @@ describe('POST /v1/auth/login', () => {
     expect((await client.login('slow-typist@example.com', STRONG_PASSWORD)).statusCode).toBe(200);
   });
 
-  it('records the failures and the lock of a real account in its own stream, with where they came from', async () => {
+  it("records the failures and the lock of a real account in the email's guard stream with its id and where they came from, never in the account stream", async () => {
     const accountId = await client.register('audited@example.com');
     for (let attempt = 1; attempt <= 5; attempt++) {
       await client.login('audited@example.com', `Wrong-Password-${attempt}`, { 'user-agent': 'attacker-bot/1.0' });
     }
     await app.settle();
-    const events = await app.runtime.eventStore.readStream(`account-${accountId}`);
-    const failures = events.filter((event) => event.type === 'account.sign_in_failed');
-    const locks = events.filter((event) => event.type === 'account.sign_in_locked');
+    const events = await app.runtime.eventStore.readStream(signInGuardStream('audited@example.com'));
+    const failures = events.filter((event) => event.type === 'sign_in_guard.failure_recorded');
+    const locks = events.filter((event) => event.type === 'sign_in_guard.locked');
     expect(failures).toHaveLength(5);
+    expect(failures[0].data).toEqual({ accountId });
     expect(failures[0].metadata).toMatchObject({ userAgent: 'attacker-bot/1.0', accountId });
-    expect(locks).toEqual([expect.objectContaining({ data: expect.objectContaining({ lockedUntil: expect.any(String) }) })]);
+    expect(locks).toEqual([expect.objectContaining({ data: expect.objectContaining({ accountId, lockedUntil: expect.any(String) }) })]);
     expect(JSON.stringify(events.map((event) => [event.data, event.metadata]))).not.toContain('Wrong-Password');
+    const accountTypes = (await app.runtime.eventStore.readStream(`account-${accountId}`)).map((event) => event.type);
+    expect(accountTypes).toEqual(['account.registered']);
   });
 
   it('refuses a suspended account only after a correct password, naming SUPPORT_EMAIL', async () => {

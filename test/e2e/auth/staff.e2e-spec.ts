@@ -74,4 +74,32 @@ describe('staff roles, bootstrap admin and suspension', () => {
     expect((await client.me(laptop.accessToken)).statusCode).toBe(401);
     expect((await client.login('holder@example.com')).statusCode).toBe(200);
   });
+
+  it('lets support suspend neither an account holding a staff role nor their own; an admin may suspend staff, never themselves', async () => {
+    const bossId = (await client.me(adminToken)).json().accountId as string;
+    const supportId = await client.register('support-two@example.com');
+    await setRoles(supportId, ['support'], adminToken);
+    const support = await client.signIn('support-two@example.com');
+    const colleagueId = await client.register('support-three@example.com');
+    await setRoles(colleagueId, ['billing'], adminToken);
+    const reinstate = (accountId: string, token: string) =>
+      app.inject({ method: 'POST', url: `/v1/support/accounts/${accountId}/reinstate`, token });
+
+    for (const target of [bossId, colleagueId, supportId]) {
+      const refused = await suspend(target, support.accessToken);
+      expect(refused.statusCode).toBe(403);
+      expect(refused.json()).toEqual({ error: 'forbidden', message: expect.any(String) });
+      expect((await reinstate(target, support.accessToken)).statusCode).toBe(403);
+    }
+    expect((await client.me(adminToken)).statusCode).toBe(200);
+    const written = (await app.runtime.eventStore.readStream(`account-${bossId}`)).map((event) => event.type);
+    expect(written).not.toContain('account.suspended');
+
+    // Roles do not imply each other: the admin grants itself support to reach the support routes.
+    await setRoles(bossId, ['support'], adminToken);
+    expect((await suspend(bossId, adminToken)).statusCode).toBe(403);
+    expect((await suspend(colleagueId, adminToken)).statusCode).toBe(204);
+    expect((await client.login('support-three@example.com')).json().error).toBe('account_suspended');
+    expect((await reinstate(colleagueId, adminToken)).statusCode).toBe(204);
+  });
 });

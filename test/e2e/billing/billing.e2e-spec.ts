@@ -57,6 +57,7 @@ describe('billing through HTTP', () => {
 
     const upgraded = await put(holder, '/v1/billing/plan', { plan: 'professional' });
     expect(upgraded.json()).toEqual({ plan: 'professional', switchedOff: [] });
+    expect((await app.inject({ method: 'GET', url: '/v1/me', token: holder.token })).json().plan).toBe('professional');
     expect((await put(holder, '/v1/billing/alerts/chat', alert)).json()).toEqual({ service: 'chat', ...alert });
     expect((await put(holder, '/v1/billing/spending-cap', { capMicros: 5_000_000 })).json()).toEqual({ capMicros: 5_000_000 });
     const bad = await put(holder, '/v1/billing/alerts/music', { ...alert, thresholdPercent: 0 });
@@ -92,6 +93,7 @@ describe('billing through HTTP', () => {
       (await put(staff, `/v1/staff/billing/accounts/00000000-0000-4000-8000-000000000000/plan`, { plan: 'enterprise' })).statusCode,
     ).toBe(404);
     expect((await overview(holder)).plan).toBe('enterprise');
+    expect((await app.inject({ method: 'GET', url: '/v1/me', token: holder.token })).json().plan).toBe('enterprise');
     expect((await put(holder, '/v1/billing/plan', { plan: 'basic' })).statusCode).toBe(403);
   });
 

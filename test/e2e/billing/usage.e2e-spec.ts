@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ManualClock } from '@app/ddd';
 import { usageLedgerStream } from '@app/billing';
-import { createTestApp, TestApp } from '@app/test-app';
+import { createTestApp, TEST_SERVICE_TOKEN, TestApp } from '@app/test-app';
 import { postUsage, usageRecord } from './billing.helpers';
 
 describe('POST /v1/usage (platform backend)', () => {
@@ -81,6 +81,40 @@ describe('POST /v1/usage (platform backend)', () => {
     const single = await postUsage(app, { ...good, amountMicros: -5 });
     expect(single.json().details).toEqual([expect.objectContaining({ field: 'amountMicros' })]);
     expect(await ledger(accountId)).toEqual([]);
+  });
+
+  it('refuses records for a closed period: in the batch answer, or 409 period_closed for a single record', async () => {
+    const invoiced = randomUUID();
+    const quiet = randomUUID();
+    await postUsage(app, usageRecord(invoiced, { occurredAt: '2025-12-15T10:00:00.000Z' }));
+    await app.settle();
+    const closed = await app.inject({
+      method: 'POST',
+      url: '/v1/billing/periods/close',
+      token: TEST_SERVICE_TOKEN,
+      payload: { period: '2025-12' },
+    });
+    expect(closed.statusCode).toBe(200);
+    // One account whose December ledger the close closed, one that had no December ledger at all.
+    const batch = await postUsage(app, {
+      records: [
+        usageRecord(invoiced, { occurredAt: '2025-12-20T10:00:00.000Z' }),
+        usageRecord(invoiced),
+        usageRecord(quiet, { occurredAt: '2025-12-21T10:00:00.000Z' }),
+      ],
+    });
+    expect(batch.json()).toEqual({
+      accepted: 1,
+      duplicates: 0,
+      rejected: [
+        { index: 0, error: 'period_closed' },
+        { index: 2, error: 'period_closed' },
+      ],
+    });
+    const single = await postUsage(app, usageRecord(quiet, { occurredAt: '2025-12-22T10:00:00.000Z' }));
+    expect(single.statusCode).toBe(409);
+    expect(single.json().error).toBe('period_closed');
+    expect(await ledger(quiet, '2025-12')).toEqual([]);
   });
 
   it('refuses a missing or wrong service token', async () => {

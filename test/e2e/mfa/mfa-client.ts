@@ -38,6 +38,9 @@ export function mfaClient(app: TestApp) {
       if (registered.statusCode !== 201) throw new Error(`registration of ${email}: ${registered.statusCode} ${registered.body}`);
       return { accountId: registered.json<{ accountId: string }>().accountId, email, token: await this.signIn(email) };
     },
+    me(token: string) {
+      return app.inject({ method: 'GET', url: '/v1/me', token });
+    },
     overview(holder: Holder) {
       return app.inject({ method: 'GET', url: '/v1/me/mfa', token: holder.token });
     },

@@ -2,6 +2,7 @@ import { ManualClock } from '@app/ddd';
 import { createTestApp, TestApp } from '@app/test-app';
 import { createKey, Holder, PASSWORD, signUp } from '../api-keys/api-keys.helpers';
 import { staffMember } from '../audit/staff.helpers';
+import { codeFor } from '../mfa/reference-totp';
 
 const request = (accountEmail: string, fromEmail = accountEmail) => ({
   fromEmail,
@@ -23,6 +24,22 @@ describe('account recovery by support', () => {
     support = await staffMember(app, 'agent@example.com', ['support']);
     holder = await signUp(app, 'lost-phone@example.com');
     await createKey(app, holder, { name: 'nightly-export', scopes: ['chat'] });
+    const card = await app.inject({
+      method: 'POST',
+      url: '/v1/billing/payment-methods',
+      token: holder.token,
+      payload: { type: 'card', brand: 'visa', last4: '4242', expMonth: 12, expYear: 2030, token: 'tok_processor_abc' },
+    });
+    expect(card.statusCode).toBe(201);
+    const enrolled = await app.inject({ method: 'POST', url: '/v1/me/mfa/totp', token: holder.token, payload: {} });
+    const { factorId, secret } = enrolled.json<{ factorId: string; secret: string }>();
+    const confirmed = await app.inject({
+      method: 'POST',
+      url: `/v1/me/mfa/totp/${factorId}/verify`,
+      token: holder.token,
+      payload: { code: codeFor(secret, clock.now()) },
+    });
+    expect(confirmed.statusCode).toBe(200);
     await app.settle();
   }, 120_000);
   afterAll(() => app.close());
@@ -108,6 +125,9 @@ describe('account recovery by support', () => {
     expect(toAccount).toEqual(
       expect.arrayContaining(['Your account recovery code', 'Reset your MiniMax password', 'Your account recovery request was approved']),
     );
+    // MFA is off: the factor and its recovery codes are gone, through the MFA context's own events.
+    const mfa = await app.runtime.eventStore.readStream(`mfa-${holder.accountId}`);
+    expect(mfa.map((event) => event.type).slice(-2)).toEqual(['mfa.factor_removed', 'mfa.recovery_codes_voided']);
     const resetMail = app.mailer.to('lost-phone@example.com').find((mail) => mail.subject === 'Reset your MiniMax password');
     const token = /reset-password\?token=([^\s"<]+)/.exec(resetMail?.text ?? '')?.[1];
     const newPassword = 'Rv8#Kq3!Wz6$Jm1&';
@@ -135,7 +155,7 @@ describe('account recovery by support', () => {
       'recovery.case_approved',
     ]);
     expect(events.every((event) => event.metadata.accountId === holder.accountId && event.metadata.actor.kind === 'staff')).toBe(true);
-    expect(JSON.stringify(events.slice(1).map((event) => event.data))).not.toMatch(/nightly|production-server|2026-03-05"|[0-9]{8}"/i);
+    expect(JSON.stringify(events.slice(1).map((event) => event.data))).not.toMatch(/nightly|production-server|"2026-03-05"|"[0-9]{8}"/i);
     expect((await post(`/${opened.id}/deny`, { reason: 'too late' })).json().error).toBe('case_closed');
   });
 
@@ -174,12 +194,18 @@ describe('account recovery by support', () => {
     expect(fourth.json()).toMatchObject({ error: 'attempts_exhausted', check: 'accountCreatedOn' });
     const events = await app.runtime.eventStore.readStream(`recovery_case-${opened.id}`);
     expect(events.filter((event) => event.type === 'recovery.claim_checked')).toHaveLength(3);
-    // Another check still has its own attempts.
-    expect(
-      (await post(`/${opened.id}/checks`, { recentActivity: { kind: 'api_key_name', value: 'nightly-export' } })).json().results,
-    ).toEqual({
-      recentActivity: 'match',
+    // The other checks still have their own attempts.
+    const others = await post(`/${opened.id}/checks`, {
+      recentActivity: { kind: 'api_key_name', value: 'nightly-export' },
+      paymentLast4: '4242',
     });
+    expect(others.json()).toEqual({
+      results: { recentActivity: 'match', paymentLast4: 'match' },
+      attemptsLeft: { recentActivity: 2, paymentLast4: 2, accountCreatedOn: 0 },
+    });
+    const wrongCard = await post(`/${opened.id}/checks`, { paymentLast4: '1111' });
+    expect(wrongCard.json().results).toEqual({ paymentLast4: 'mismatch' });
+    expect(wrongCard.body).not.toContain('4242');
   });
 
   it('lists overdue cases first', async () => {

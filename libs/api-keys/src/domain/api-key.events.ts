@@ -1,4 +1,4 @@
-import { DomainEvent } from '@app/ddd';
+import { DomainEvent, EventDeclarations, versionsOf } from '@app/ddd';
 
 /** Event type strings are part of the stored history: never rename one, add a new version instead. */
 export const ApiKeyEventType = {
@@ -12,14 +12,17 @@ export const ApiKeyEventType = {
 
 export type ApiKeyEventTypeName = (typeof ApiKeyEventType)[keyof typeof ApiKeyEventType];
 
-export const apiKeyEventVersions: Readonly<Record<ApiKeyEventTypeName, number>> = {
-  [ApiKeyEventType.Created]: 1,
-  [ApiKeyEventType.Renamed]: 1,
-  [ApiKeyEventType.ScopesChanged]: 1,
-  [ApiKeyEventType.Rotated]: 1,
-  [ApiKeyEventType.Revoked]: 1,
-  [ApiKeyEventType.Expired]: 1,
+/** Part of the context's declaration (`apiKeysContext`). */
+export const apiKeyEvents: EventDeclarations<ApiKeyEventTypeName> = {
+  [ApiKeyEventType.Created]: { version: 1, personal: ['name'] },
+  [ApiKeyEventType.Renamed]: { version: 1, personal: ['name'] },
+  [ApiKeyEventType.ScopesChanged]: { version: 1 },
+  [ApiKeyEventType.Rotated]: { version: 1 },
+  [ApiKeyEventType.Revoked]: { version: 1 },
+  [ApiKeyEventType.Expired]: { version: 1 },
 };
+
+export const apiKeyEventVersions: Readonly<Record<string, number>> = versionsOf(apiKeyEvents);
 
 /** Every event type of this context starts with this (log subscriptions filter on it). */
 export const API_KEY_EVENT_PREFIX = 'api_key.';

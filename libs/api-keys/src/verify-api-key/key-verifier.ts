@@ -1,5 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { accountStream } from '@app/accounts';
+import { accountStream } from '@app/identity';
 import { Clock, DomainError, fold, Occurred, toDomainEvent } from '@app/ddd';
 import { EventStore, RecordedEvent, Subscription } from '@app/event-store';
 import { ACCOUNT_REINSTATED, ACCOUNT_SUSPENDED, isStandingEvent, suspendedFromNewestFirst } from '../domain/account-standing';

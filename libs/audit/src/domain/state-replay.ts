@@ -39,6 +39,13 @@ export function replayState(events: Iterable<ReplayedEvent>, sections: readonly 
     }
   }
   const answer: Record<string, unknown> = {};
-  sections.forEach((section, index) => (answer[section.name] = section.view([...states[index].values()], asOf)));
+  sections.forEach((section, index) => {
+    const view = section.view([...states[index].values()], asOf);
+    // Sections of one name (one answer from several streams) merge their objects.
+    const before = answer[section.name];
+    answer[section.name] = isObject(before) && isObject(view) ? { ...before, ...view } : view;
+  });
   return answer;
 }
+
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);

@@ -1,11 +1,12 @@
-import { AccountState, accountStream, effectiveRoles, evolveAccount, initialAccountState } from '@app/accounts';
+import { AccountState, accountStream, effectiveRoles, evolveAccount, initialAccountState } from '@app/identity';
 import { ApiKeyState, apiKeyStream, evolveApiKey, initialApiKeyState, statusAt } from '@app/api-keys';
 import { DomainEvent, Occurred } from '@app/ddd';
 import { HistorySection } from '../domain/state-replay';
+import { billingAccountSection, invoiceBillingSection, mfaSection } from './billing-and-mfa-sections';
 
 /**
  * The sections of the auditors' state, each folded by its own context's public `evolve`: what the
- * account was, which factors it had, which keys and their status at the instant.
+ * account was, which factors it had, which keys and their status at the instant, its plan and billing terms.
  */
 export function historySections(options: { bootstrapAdminEmail?: string }): HistorySection[] {
   const account: HistorySection<AccountState> = {
@@ -34,15 +35,5 @@ export function historySections(options: { bootstrapAdminEmail?: string }): Hist
         key.exists ? [{ id: key.keyId, name: key.name, status: statusAt(key, asOf), scopes: [...key.scopes] }] : [],
       ),
   };
-  // MFA factors are part of the account's stream until the MFA context keeps its own.
-  const mfa: HistorySection<AccountState> = {
-    ...account,
-    name: 'mfa',
-    view: (states) => {
-      const found = states.find((state) => state.exists);
-      const factors = found?.exists ? found.mfaFactors.map((factor) => ({ id: factor.factorId, type: factor.type })) : [];
-      return { enabled: factors.length > 0, factors };
-    },
-  };
-  return [account, mfa, apiKeys] as HistorySection[];
+  return [account, mfaSection, apiKeys, billingAccountSection, invoiceBillingSection] as HistorySection[];
 }

@@ -1,5 +1,6 @@
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { AccountDirectory } from '../billing-account/account-directory';
+import { EnterpriseFeatures } from '../invoicing/enterprise-features';
 import { BillingAccounts } from '../billing-account/billing-accounts';
 import { BillingNotFoundError } from '../domain/billing.errors';
 import { planChangeOf } from '../change-plan/change-plan.handler';
@@ -13,11 +14,13 @@ export class AssignPlanHandler implements ICommandHandler<AssignPlanCommand> {
   constructor(
     private readonly accounts: BillingAccounts,
     private readonly directory: AccountDirectory,
+    private readonly enterpriseFeatures: EnterpriseFeatures,
   ) {}
 
   async execute({ accountId, plan, context }: AssignPlanCommand): Promise<PlanChangeDto> {
     if (!UUID.test(accountId) || !(await this.directory.exists(accountId))) throw new BillingNotFoundError('account');
-    const { state, events } = await this.accounts.run(accountId, { kind: 'AssignPlan', accountId, plan }, context);
+    const enterpriseFeaturesInUse = plan === 'enterprise' ? [] : await this.enterpriseFeatures.inUse(accountId);
+    const { state, events } = await this.accounts.run(accountId, { kind: 'AssignPlan', accountId, plan, enterpriseFeaturesInUse }, context);
     return planChangeOf(state, events);
   }
 }

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { AccountStates } from '@app/accounts';
+import { AccountStates } from '@app/identity';
 
 /**
  * What billing needs to know of an account holder, through the accounts context's public entry: that

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
-import { AccountStates } from '@app/accounts';
+import { AccountStates } from '@app/identity';
 import { AppConfig } from '@app/config';
 import { APP_CONFIG, CLOCK, MAILER } from '@app/core';
 import { Clock, CommandRunner, systemContext } from '@app/ddd';

@@ -7,6 +7,7 @@ import {
   PlanChangeForbiddenError,
   PlanRequiredError,
 } from './billing.errors';
+import { PlanInUseError } from './invoicing.errors';
 import { isMicros, MAX_LIMIT_MICROS, mulDivCeil } from './money';
 
 export interface SpendingAlert {
@@ -45,6 +46,8 @@ export interface AssignPlan {
   readonly kind: 'AssignPlan';
   readonly accountId: string;
   readonly plan: Plan;
+  /** What the account uses that needs enterprise (net-30, ACH), read from the log by the handler. */
+  readonly enterpriseFeaturesInUse: readonly string[];
 }
 
 export interface SetSpendingAlert {
@@ -149,6 +152,9 @@ function choosePlan(command: ChoosePlan, state: BillingAccountState): BillingAcc
 }
 
 function assignPlan(command: AssignPlan, state: BillingAccountState): BillingAccountEvent[] {
+  if (state.plan === 'enterprise' && command.plan !== 'enterprise' && command.enterpriseFeaturesInUse.length > 0) {
+    throw new PlanInUseError(command.enterpriseFeaturesInUse);
+  }
   return changePlan(command.accountId, command.plan, state);
 }
 

@@ -1,4 +1,4 @@
-import { DomainEvent } from '@app/ddd';
+import { DomainEvent, EventDeclarations, versionsOf } from '@app/ddd';
 
 /** Event type strings are part of the stored history: never rename one, add a new version instead. */
 export const InvoicingEventType = {
@@ -24,7 +24,7 @@ export type InvoicingEventTypeName = (typeof InvoicingEventType)[keyof typeof In
  * and free-text descriptions, which erasure crypto-shreds. Staff actions carry the staff member as the
  * event's actor (metadata), so no staff id is repeated here.
  */
-export const invoicingEventDeclarations: Readonly<Record<InvoicingEventTypeName, { version: number; personal?: readonly string[] }>> = {
+export const invoicingEventDeclarations: EventDeclarations<InvoicingEventTypeName> = {
   [InvoicingEventType.PaymentMethodAdded]: { version: 1, personal: ['last4', 'routingNumber'] },
   [InvoicingEventType.PaymentMethodExpiryUpdated]: { version: 1 },
   [InvoicingEventType.DefaultPaymentMethodChanged]: { version: 1 },
@@ -34,16 +34,14 @@ export const invoicingEventDeclarations: Readonly<Record<InvoicingEventTypeName,
   [InvoicingEventType.DisputeResolved]: { version: 1 },
   [InvoicingEventType.PeriodClosed]: { version: 1 },
   [InvoicingEventType.InvoiceNumbersAssigned]: { version: 1 },
-  [InvoicingEventType.InvoiceIssued]: { version: 1 },
+  [InvoicingEventType.InvoiceIssued]: { version: 1, personal: ['lines.description'] },
   [InvoicingEventType.InvoicePaymentRecorded]: { version: 1 },
   [InvoicingEventType.CreditGranted]: { version: 1 },
   [InvoicingEventType.InvoiceBillingChanged]: { version: 1 },
 };
 
 /** The versions alone, as the event catalog registers them. */
-export const invoicingEventVersions: Readonly<Record<InvoicingEventTypeName, number>> = Object.fromEntries(
-  Object.entries(invoicingEventDeclarations).map(([type, declaration]) => [type, declaration.version]),
-) as Record<InvoicingEventTypeName, number>;
+export const invoicingEventVersions = versionsOf(invoicingEventDeclarations) as Readonly<Record<InvoicingEventTypeName, number>>;
 
 // ---- payment methods: one stream per account (`billing_payment_methods-<accountId>`) ----
 

@@ -11,9 +11,10 @@ export const NotificationEventType = {
 
 export type NotificationEventTypeName = (typeof NotificationEventType)[keyof typeof NotificationEventType];
 
-export const notificationEventVersions: Readonly<Record<NotificationEventTypeName, number>> = {
-  [NotificationEventType.Created]: 1,
-  [NotificationEventType.Read]: 1,
+/** Versions and personal fields: a title and body may name the account's keys or amounts, sealed all the same. */
+export const notificationEventVersions: Readonly<Record<NotificationEventTypeName, { version: number; personal?: readonly string[] }>> = {
+  [NotificationEventType.Created]: { version: 1, personal: ['title', 'body'] },
+  [NotificationEventType.Read]: { version: 1 },
 };
 
 /** `title` and `body` are written by the service from amounts and names it owns, never free text of a person. */

@@ -1,7 +1,7 @@
 import { Controller, Get, Inject, Param, Res, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiNotFoundResponse, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { FastifyReply } from 'fastify';
-import { AccountStates } from '@app/accounts';
+import { AccountStates } from '@app/identity';
 import { AccountAuthGuard, AuthenticatedAccount, CurrentAccount } from '@app/auth';
 import { AppConfig } from '@app/config';
 import { APP_CONFIG } from '@app/core';

@@ -1,11 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { CommandRunner } from '@app/ddd';
+import { billingAccountDecider } from '../domain/billing-account.decider';
+import { billingAccountStream, Plan } from '../domain/billing-account.events';
 import { disputeDecider, DisputeState } from '../domain/dispute.decider';
 import { AccountInvoicesState, accountInvoicesDecider } from '../domain/invoice.decider';
 import { invoiceBillingDecider, InvoiceBillingState } from '../domain/invoice-billing.decider';
 import { accountInvoicesStream, disputeStream, invoiceBillingStream, paymentMethodsStream } from '../domain/invoicing.events';
 import { paymentMethodsDecider, PaymentMethodsState } from '../domain/payment-method.decider';
-import { planStream, planOfEvents } from './account-plan';
 
 /** What gates invoicing decisions, always folded from the event store (never from a read model). */
 @Injectable()
@@ -28,9 +29,9 @@ export class InvoicingStates {
     return (await this.runner.load(disputeStream(disputeId), disputeDecider)).state;
   }
 
-  async plan(accountId: string): Promise<string> {
-    const { events } = await this.runner.load(planStream(accountId), { initialState: null, evolve: (state: null) => state });
-    return planOfEvents(events);
+  /** The plan from the account's billing stream (a new account is on basic). */
+  async plan(accountId: string): Promise<Plan> {
+    return (await this.runner.load(billingAccountStream(accountId), billingAccountDecider)).state.plan;
   }
 }
 

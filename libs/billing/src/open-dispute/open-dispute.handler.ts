@@ -1,7 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { randomUUID } from 'node:crypto';
-import { AccountStates } from '@app/accounts';
+import { AccountStates } from '@app/identity';
 import { AppConfig } from '@app/config';
 import { APP_CONFIG, CLOCK } from '@app/core';
 import { Clock, CommandRunner } from '@app/ddd';

@@ -12,6 +12,8 @@ import {
   UsageLedgerState,
 } from '../domain/usage-ledger.decider';
 import { UsageUnavailableError } from '../domain/billing.errors';
+import { periodOf } from '../domain/billing-period';
+import { billingPeriodStream } from '../domain/invoicing.events';
 
 export interface LedgerWriterOptions {
   /** Ledgers whose fold stays in memory (the least recently written are dropped first). */
@@ -59,6 +61,7 @@ interface Ledger {
  */
 export class LedgerWriter {
   private readonly ledgers = new Map<string, Ledger>();
+  private readonly closedPeriods = new Set<string>();
 
   constructor(
     private readonly store: EventStore,
@@ -141,6 +144,10 @@ export class LedgerWriter {
     let stale = ledger.state === undefined;
     for (let attempt = 1; ; attempt++) {
       const state = stale || ledger.state === undefined ? await this.catchUp(ledger) : ledger.state;
+      // A ledger that does not exist yet for a closed period was not there to be closed: the period's fact refuses it.
+      if (ledger.revision < 0 && (await this.periodClosed(ledger.period))) {
+        return command.submissions.map(() => ({ accepted: 0, duplicates: 0, periodClosed: true }));
+      }
       const outcomes = outcomesOf(command, state);
       const events = decideUsageLedger(command, state);
       if (events.length === 0) return outcomes;
@@ -162,6 +169,15 @@ export class LedgerWriter {
         if (attempt > 2) await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * attempt));
       }
     }
+  }
+
+  /** `billing.period_closed` in `billing_period-<period>` (closing is for good, so a closed answer is kept). */
+  private async periodClosed(period: string): Promise<boolean> {
+    if (this.closedPeriods.has(period)) return true;
+    if (period >= periodOf(this.clock.now())) return false;
+    const [closed] = await this.store.readStream(billingPeriodStream(period), { maxCount: 1 });
+    if (closed) this.closedPeriods.add(period);
+    return closed !== undefined;
   }
 
   /** Reads the events after the revision this instance knows (all of them the first time) and folds them. */

@@ -1,6 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { AccountStates } from '@app/accounts';
+import { AccountStates } from '@app/identity';
 import { CLOCK } from '@app/core';
 import { Clock, CommandRunner } from '@app/ddd';
 import { invoiceBillingDecider } from '../domain/invoice-billing.decider';

@@ -7,7 +7,7 @@ import {
   MfaRequestInvalidError,
   ReauthenticationRequiredError,
 } from './mfa.errors';
-import { MfaEvent, MfaEventType } from './mfa.events';
+import { MfaEvent, MfaEventType, SecondStepMethod } from './mfa.events';
 import { RECOVERY_CODES_PER_SET } from './recovery-code-format';
 
 export const NICKNAME_MAX_LENGTH = 100;
@@ -66,9 +66,17 @@ export interface MfaState {
   readonly recoveryCodes: RecoveryCodeSet | null;
   /** WebAuthn challenges answered successfully and not yet expired: each works once. */
   readonly usedChallenges: readonly UsedChallenge[];
+  /** Sign-ins whose second step completed, until their mfaToken would have expired: each completes once. */
+  readonly completedSignIns: readonly SignInAttempt[];
 }
 
-export const initialMfaState: MfaState = { factors: [], pending: [], recoveryCodes: null, usedChallenges: [] };
+export const initialMfaState: MfaState = { factors: [], pending: [], recoveryCodes: null, usedChallenges: [], completedSignIns: [] };
+
+/** The sign-in an mfaToken stands for: its id and the token's expiry. */
+export interface SignInAttempt {
+  readonly signInId: string;
+  readonly expiresAt: string;
+}
 
 /** When the session last signed in (password, social or second step), and the window a change needs. */
 export interface Reauthentication {
@@ -131,12 +139,14 @@ export interface RegenerateRecoveryCodes {
 /** Second step of sign-in: for each TOTP factor, the steps within one of now whose code matches. */
 export interface AcceptTotpCode {
   readonly kind: 'AcceptTotpCode';
+  readonly signIn: SignInAttempt;
   readonly matches: readonly { readonly factorId: string; readonly steps: readonly number[] }[];
   readonly now: Date;
 }
 
 export interface UseRecoveryCode {
   readonly kind: 'UseRecoveryCode';
+  readonly signIn: SignInAttempt;
   readonly hash: string;
   readonly now: Date;
 }
@@ -144,6 +154,7 @@ export interface UseRecoveryCode {
 /** A security-key assertion whose signature, challenge, origin and RP ID were verified by the caller. */
 export interface AcceptWebauthnAssertion {
   readonly kind: 'AcceptWebauthnAssertion';
+  readonly signIn: SignInAttempt;
   readonly factorId: string;
   readonly counter: number;
   readonly challenge: UsedChallenge;
@@ -281,6 +292,16 @@ export function evolveMfa(state: MfaState, event: Occurred<MfaEvent>): MfaState 
     }
     case MfaEventType.RecoveryCodesVoided:
       return state.recoveryCodes?.setId === event.data.setId ? { ...state, recoveryCodes: null } : state;
+    case MfaEventType.SecondStepCompleted: {
+      const at = Date.parse(event.occurredAt);
+      return {
+        ...state,
+        completedSignIns: [
+          ...state.completedSignIns.filter((signIn) => Date.parse(signIn.expiresAt) > at),
+          { signInId: event.data.signInId, expiresAt: event.data.signInExpiresAt },
+        ],
+      };
+    }
     default:
       return assertNever(event);
   }
@@ -393,21 +414,44 @@ function regenerateCodes(command: RegenerateRecoveryCodes, state: MfaState): Mfa
   ];
 }
 
+/** An mfaToken works until its first success: a sign-in already completed is refused like a wrong code. */
+export function signInOpen(state: MfaState, signIn: SignInAttempt, now: Date): boolean {
+  return Date.parse(signIn.expiresAt) > now.getTime() && !state.completedSignIns.some((done) => done.signInId === signIn.signInId);
+}
+
+function completed(signIn: SignInAttempt, method: SecondStepMethod, factorId: string | null): MfaEvent {
+  return {
+    type: MfaEventType.SecondStepCompleted,
+    data: { signInId: signIn.signInId, method, factorId, signInExpiresAt: signIn.expiresAt },
+  };
+}
+
+function openSignIn(state: MfaState, command: { signIn: SignInAttempt; now: Date }): void {
+  if (!mfaEnabled(state) || !signInOpen(state, command.signIn, command.now)) throw new InvalidMfaError();
+}
+
 function acceptTotp(command: AcceptTotpCode, state: MfaState): MfaEvent[] {
+  openSignIn(state, command);
   for (const factor of totpFactors(state)) {
     const steps = command.matches.find((match) => match.factorId === factor.factorId)?.steps ?? [];
     const step = [...steps].sort((a, b) => a - b).find((candidate) => candidate > factor.lastStep);
-    if (step !== undefined) return [{ type: MfaEventType.TotpUsed, data: { factorId: factor.factorId, step } }];
+    if (step !== undefined) {
+      return [
+        { type: MfaEventType.TotpUsed, data: { factorId: factor.factorId, step } },
+        completed(command.signIn, 'totp', factor.factorId),
+      ];
+    }
   }
   throw new InvalidMfaError();
 }
 
 function useRecoveryCode(command: UseRecoveryCode, state: MfaState): MfaEvent[] {
+  openSignIn(state, command);
   const set = state.recoveryCodes;
-  if (set === null || !mfaEnabled(state)) throw new InvalidMfaError();
+  if (set === null) throw new InvalidMfaError();
   const index = set.hashes.indexOf(command.hash);
   if (index < 0 || set.used.includes(index)) throw new InvalidMfaError();
-  return [{ type: MfaEventType.RecoveryCodeUsed, data: { setId: set.setId, index } }];
+  return [{ type: MfaEventType.RecoveryCodeUsed, data: { setId: set.setId, index } }, completed(command.signIn, 'recovery_code', null)];
 }
 
 /**
@@ -416,6 +460,7 @@ function useRecoveryCode(command: UseRecoveryCode, state: MfaState): MfaEvent[] 
  * refused and the suspicion recorded. The caller answers `invalid_mfa` when this returns that event.
  */
 function acceptWebauthn(command: AcceptWebauthnAssertion, state: MfaState): MfaEvent[] {
+  openSignIn(state, command);
   const factor = webauthnFactors(state).find((f) => f.factorId === command.factorId);
   if (!factor) throw new InvalidMfaError();
   challengeUsable(state, command.challenge, command.now);
@@ -438,6 +483,7 @@ function acceptWebauthn(command: AcceptWebauthnAssertion, state: MfaState): MfaE
         challengeExpiresAt: command.challenge.expiresAt,
       },
     },
+    completed(command.signIn, 'webauthn', factor.factorId),
   ];
 }
 

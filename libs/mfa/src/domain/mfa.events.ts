@@ -1,4 +1,4 @@
-import { DomainEvent } from '@app/ddd';
+import { DomainEvent, EventDeclarations } from '@app/ddd';
 
 /** Event type strings are part of the stored history: never rename one, add a new version instead. */
 export const MfaEventType = {
@@ -12,18 +12,13 @@ export const MfaEventType = {
   RecoveryCodesGenerated: 'mfa.recovery_codes_generated',
   RecoveryCodeUsed: 'mfa.recovery_code_used',
   RecoveryCodesVoided: 'mfa.recovery_codes_voided',
+  SecondStepCompleted: 'mfa.second_step_completed',
 } as const;
 
 export type MfaEventTypeName = (typeof MfaEventType)[keyof typeof MfaEventType];
 
-export interface MfaEventDeclaration {
-  readonly version: number;
-  /** Fields of `data` holding personal data (crypto-shredded on erasure). */
-  readonly personal?: readonly string[];
-}
-
 /** Schema version and personal fields of every event of this context. */
-export const mfaEventDeclarations: Readonly<Record<MfaEventTypeName, MfaEventDeclaration>> = {
+export const mfaEventDeclarations: EventDeclarations<MfaEventTypeName> = {
   [MfaEventType.TotpEnrolmentStarted]: { version: 1, personal: ['nickname'] },
   [MfaEventType.TotpConfirmed]: { version: 1 },
   [MfaEventType.TotpUsed]: { version: 1 },
@@ -34,6 +29,7 @@ export const mfaEventDeclarations: Readonly<Record<MfaEventTypeName, MfaEventDec
   [MfaEventType.RecoveryCodesGenerated]: { version: 1 },
   [MfaEventType.RecoveryCodeUsed]: { version: 1 },
   [MfaEventType.RecoveryCodesVoided]: { version: 1 },
+  [MfaEventType.SecondStepCompleted]: { version: 1 },
 };
 
 /** Every event type of this context starts with this (log subscriptions filter on it). */
@@ -104,6 +100,17 @@ export type RecoveryCodeUsed = DomainEvent<typeof MfaEventType.RecoveryCodeUsed,
 /** The last factor was removed: MFA is off and the codes no longer work. */
 export type RecoveryCodesVoided = DomainEvent<typeof MfaEventType.RecoveryCodesVoided, { readonly setId: string }>;
 
+export type SecondStepMethod = 'totp' | 'webauthn' | 'recovery_code';
+
+/**
+ * A sign-in's second step succeeded (appended with the factor's use): the audit trail's record of which
+ * method completed it, and what spends the sign-in's mfaToken (its `signInId` is refused afterwards).
+ */
+export type SecondStepCompleted = DomainEvent<
+  typeof MfaEventType.SecondStepCompleted,
+  { readonly signInId: string; readonly method: SecondStepMethod; readonly factorId: string | null; readonly signInExpiresAt: string }
+>;
+
 export type MfaEvent =
   | TotpEnrolmentStarted
   | TotpConfirmed
@@ -114,7 +121,8 @@ export type MfaEvent =
   | FactorRemoved
   | RecoveryCodesGenerated
   | RecoveryCodeUsed
-  | RecoveryCodesVoided;
+  | RecoveryCodesVoided
+  | SecondStepCompleted;
 
 /** One stream per account: every factor, the recovery codes and their uses. */
 export const mfaStream = (accountId: string): string => `mfa-${accountId}`;

@@ -1,6 +1,6 @@
 import { DomainError } from '@app/ddd';
 
-export type RecoveryErrorCode = 'evidence_insufficient' | 'case_closed' | 'attempts_exhausted' | 'no_code_sent' | 'check_unavailable';
+export type RecoveryErrorCode = 'evidence_insufficient' | 'case_closed' | 'attempts_exhausted' | 'no_code_sent';
 
 /** The HTTP status of each recovery error code; `Record` makes a forgotten code a compile error. */
 export const recoveryErrorStatuses: Record<RecoveryErrorCode, number> = {
@@ -8,7 +8,6 @@ export const recoveryErrorStatuses: Record<RecoveryErrorCode, number> = {
   case_closed: 409,
   attempts_exhausted: 409,
   no_code_sent: 409,
-  check_unavailable: 409,
 };
 
 export class RecoveryCaseNotFoundError extends DomainError<'not_found'> {
@@ -38,12 +37,5 @@ export class AttemptsExhaustedError extends DomainError<'attempts_exhausted'> {
 export class NoCodeSentError extends DomainError<'no_code_sent'> {
   constructor() {
     super('no_code_sent', 'No code has been sent to the account for this case');
-  }
-}
-
-/** The record a check compares with is not kept by this deployment (yet); nothing is written. */
-export class CheckUnavailableError extends DomainError<'check_unavailable'> {
-  constructor(check: string) {
-    super('check_unavailable', `${check} cannot be checked: no record of it is kept`, { check });
   }
 }

@@ -1,20 +1,22 @@
 import { Injectable } from '@nestjs/common';
-import { AccountStates } from '@app/accounts';
+import { AccountStates } from '@app/identity';
 import { ApiKeyState, evolveApiKey, initialApiKeyState } from '@app/api-keys';
 import { AccountHistory } from '@app/audit';
-import { fold, Occurred, toDomainEvent } from '@app/ddd';
-import { CheckUnavailableError } from '../domain/recovery.errors';
+import { paymentMethodsDecider, paymentMethodsStream, periodOf, usageLedgerDecider, usageLedgerStream } from '@app/billing';
+import { CommandRunner, fold, Occurred, toDomainEvent } from '@app/ddd';
 import { RecoveryAccount, RecoveryEvidenceSources } from './recovery-evidence';
 
 /**
  * The record as the other contexts keep it: the account from its stream (through `AccountStates`),
- * keys and sign-ins from the account's history (the audit trail's index, the events from the store).
+ * keys and sign-ins from the account's history (the audit trail's index, the events from the store),
+ * usage and payment methods from the billing context's streams through its own deciders.
  */
 @Injectable()
 export class PlatformEvidence implements RecoveryEvidenceSources {
   constructor(
     private readonly accounts: AccountStates,
     private readonly history: AccountHistory,
+    private readonly runner: CommandRunner,
   ) {}
 
   async accountByEmail(normalisedEmail: string): Promise<RecoveryAccount | null> {
@@ -39,17 +41,20 @@ export class PlatformEvidence implements RecoveryEvidenceSources {
 
   async signInIps(accountId: string, since: Date): Promise<string[]> {
     const ips: string[] = [];
-    for await (const event of this.history.events(accountId, { type: 'account.session_started', since })) {
+    for await (const event of this.history.events(accountId, { type: 'session.started', since })) {
       if (typeof event.metadata.ip === 'string') ips.push(event.metadata.ip);
     }
     return ips;
   }
 
-  async servicesUsedThisPeriod(): Promise<string[]> {
-    throw new CheckUnavailableError('recentActivity service_used');
+  /** From the usage ledger of the period that holds `now`: every service with a total above zero. */
+  async servicesUsedThisPeriod(accountId: string, now: Date): Promise<string[]> {
+    const { state } = await this.runner.load(usageLedgerStream(accountId, periodOf(now)), usageLedgerDecider);
+    return Object.entries(state.totals).flatMap(([service, micros]) => (micros > 0 ? [service] : []));
   }
 
-  async paymentLast4(): Promise<string[]> {
-    throw new CheckUnavailableError('paymentLast4');
+  async paymentLast4(accountId: string): Promise<string[]> {
+    const { state } = await this.runner.load(paymentMethodsStream(accountId), paymentMethodsDecider);
+    return state.methods.map((method) => method.last4);
   }
 }

@@ -1,7 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { randomUUID } from 'node:crypto';
-import { normaliseEmail } from '@app/accounts';
+import { normaliseEmail } from '@app/identity';
 import { addBusinessDays } from '@app/calendar';
 import { AppConfig } from '@app/config';
 import { APP_CONFIG, CLOCK } from '@app/core';

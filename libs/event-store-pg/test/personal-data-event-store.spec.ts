@@ -1,0 +1,224 @@
+import { randomUUID } from 'node:crypto';
+import { PGliteDatabase } from '@app/database';
+import { declareEvents, DomainEvent, EventCatalog } from '@app/ddd';
+import {
+  CachedDataKeyStore,
+  ERASED,
+  EventMetadata,
+  isSealed,
+  NewEvent,
+  PersonalDataEventStore,
+  PersonalDataWithoutAccountError,
+  PersonalFieldInClearError,
+  RecordedEvent,
+  sealValue,
+  UpcasterRegistry,
+  verifyStreamIntegrity,
+} from '@app/event-store';
+import { DATA_KEYS_TABLE, PostgresEventStore, SqlDataKeyStore } from '@app/event-store-pg';
+import { SecretBox } from '@app/security';
+
+type Invited = DomainEvent<
+  'party.invited',
+  { guestEmail: string; guests: { name: string; seat: number }[]; note: { body: string | null }; count: number }
+>;
+type Renamed = DomainEvent<'party.renamed', { name: string }>;
+type Counted = DomainEvent<'party.counted', { count: number }>;
+
+const declarations = declareEvents<Invited | Renamed | Counted>()({
+  'party.invited': { version: 1, personal: ['guestEmail', 'guests.name', 'note.body'] },
+  'party.renamed': { version: 2, personal: ['name'] },
+  'party.counted': { version: 1 },
+});
+
+// The typed marker: leaving a personal-looking text field out of `personal` does not compile.
+declareEvents<Renamed>()({
+  // @ts-expect-error `name` looks personal and is not declared
+  'party.renamed': { version: 2 },
+});
+
+describe('PersonalDataEventStore (the erasure seam) over PGlite', () => {
+  let db: PGliteDatabase;
+  let inner: PostgresEventStore;
+  let keys: CachedDataKeyStore;
+  let store: PersonalDataEventStore;
+  let clock: number;
+  const box = new SecretBox('a-data-encryption-key-of-32-characters!!');
+  const catalog = new EventCatalog().register(declarations);
+  // v1 of party.renamed was `{ fullName }`: the upcaster sees the opened value.
+  const upcasters = new UpcasterRegistry([
+    { type: 'party.renamed', fromVersion: 1, upcast: (data) => ({ name: String(data.fullName).toUpperCase() }) },
+  ]);
+
+  beforeAll(async () => {
+    db = await PGliteDatabase.open();
+    inner = await PostgresEventStore.create(db);
+    keys = new CachedDataKeyStore(await SqlDataKeyStore.create(db, box), { ttlMs: 1000, now: () => clock });
+    store = new PersonalDataEventStore(inner, catalog, keys, upcasters);
+  });
+  beforeEach(() => {
+    clock = 0;
+  });
+  afterAll(async () => {
+    await store.close();
+    await db.close();
+  });
+
+  const metadata = (accountId: string | undefined, extra: Partial<EventMetadata> = {}): EventMetadata => ({
+    accountId,
+    actor: { kind: 'account', id: accountId ?? 'nobody' },
+    correlationId: randomUUID(),
+    ip: '203.0.113.7',
+    userAgent: 'Mozilla/5.0 (Party)',
+    occurredAt: '2026-01-05T09:00:00.000Z',
+    ...extra,
+  });
+  const invited = (accountId: string | undefined): NewEvent => ({
+    id: randomUUID(),
+    type: 'party.invited',
+    schemaVersion: 1,
+    data: {
+      guestEmail: 'ada@example.com',
+      guests: [
+        { name: 'Ada Lovelace', seat: 1 },
+        { name: 'Grace Hopper', seat: 2 },
+      ],
+      note: { body: 'bring cake' },
+      count: 2,
+    },
+    metadata: metadata(accountId),
+  });
+
+  it('stores the declared fields and metadata ip/userAgent sealed, and every read shows them opened', async () => {
+    const accountId = randomUUID();
+    const stream = `party-${randomUUID()}`;
+    const event = invited(accountId);
+    await store.append(stream, [event], 'no_stream');
+
+    const [raw] = await store.readStream(stream, { raw: true });
+    const stored = JSON.stringify({ data: raw.data, metadata: raw.metadata });
+    for (const value of ['ada@example.com', 'Ada Lovelace', 'Grace Hopper', 'bring cake', '203.0.113.7', 'Mozilla/5.0 (Party)'])
+      expect(stored).not.toContain(value);
+    expect(isSealed(raw.data.guestEmail)).toBe(true);
+    expect(raw.data.count).toBe(2);
+    expect((raw.data.guests as { seat: number }[]).map((guest) => guest.seat)).toEqual([1, 2]);
+    expect(isSealed(raw.metadata.ip)).toBe(true);
+
+    const [read] = await store.readStream(stream);
+    expect(read.data).toEqual(event.data);
+    expect(read.metadata).toMatchObject({ ip: '203.0.113.7', userAgent: 'Mozilla/5.0 (Party)', hash: raw.metadata.hash });
+    const fromLog = (await store.readAll()).find((recorded) => recorded.id === event.id)!;
+    expect(fromLog.data).toEqual(event.data);
+
+    const delivered = await new Promise<RecordedEvent>((resolve) => {
+      const subscription = store.subscribeToAll({ after: raw.position - 1n }, async (recorded) => {
+        resolve(recorded);
+        void subscription.stop();
+      });
+    });
+    expect(delivered.data).toEqual(event.data);
+    expect((await verifyStreamIntegrity(store, stream)).intact).toBe(true);
+  });
+
+  it('after the key is destroyed the fields read "[erased]", the chain still verifies, and later appends hold no personal value', async () => {
+    const accountId = randomUUID();
+    const other = randomUUID();
+    const stream = `party-${randomUUID()}`;
+    await store.append(stream, [invited(accountId), invited(other)], 'no_stream');
+
+    await keys.destroy(accountId);
+    const [mine, theirs] = await store.readStream(stream);
+    expect(mine.data).toEqual({
+      guestEmail: ERASED,
+      guests: [
+        { name: ERASED, seat: 1 },
+        { name: ERASED, seat: 2 },
+      ],
+      note: { body: ERASED },
+      count: 2,
+    });
+    expect(mine.metadata).toMatchObject({ ip: ERASED, userAgent: ERASED });
+    expect(theirs.data.guestEmail).toBe('ada@example.com');
+    expect((await verifyStreamIntegrity(store, stream)).intact).toBe(true);
+
+    await store.append(stream, [invited(accountId)], 1);
+    const [, , late] = await store.readStream(stream, { raw: true });
+    expect(late.data.guestEmail).toBe(ERASED);
+    expect(late.metadata.ip).toBe(ERASED);
+    expect((await verifyStreamIntegrity(store, stream)).intact).toBe(true);
+    const { rows } = await db.query<{ wrapped_key: string | null }>(`SELECT wrapped_key FROM ${DATA_KEYS_TABLE} WHERE account_id = $1`, [
+      accountId,
+    ]);
+    expect(rows).toEqual([{ wrapped_key: null }]);
+  });
+
+  it('a key destroyed by another process is no longer used once the cache entry ages out', async () => {
+    const accountId = randomUUID();
+    const stream = `party-${randomUUID()}`;
+    await store.append(stream, [invited(accountId)], 'no_stream');
+    expect((await store.readStream(stream))[0].data.guestEmail).toBe('ada@example.com');
+
+    await new SqlDataKeyStore(db, box).destroy(accountId);
+    clock += 1001;
+    expect((await store.readStream(stream))[0].data.guestEmail).toBe(ERASED);
+  });
+
+  it('keeps the keys wrapped by DATA_ENCRYPTION_KEY: the table alone opens nothing', async () => {
+    const accountId = randomUUID();
+    const stream = `party-${randomUUID()}`;
+    await store.append(stream, [invited(accountId)], 'no_stream');
+    const { rows } = await db.query<{ wrapped_key: string }>(`SELECT wrapped_key FROM ${DATA_KEYS_TABLE} WHERE account_id = $1`, [
+      accountId,
+    ]);
+    const otherBox = new SecretBox('another-data-encryption-key-32-chars!!!');
+    const elsewhere = new PersonalDataEventStore(inner, catalog, new SqlDataKeyStore(db, otherBox));
+    expect(() => otherBox.open(rows[0].wrapped_key)).toThrow();
+    await expect(elsewhere.readStream(stream)).rejects.toThrow();
+  });
+
+  it('refuses a personal-looking field that its type does not declare, and writes nothing', async () => {
+    const stream = `party-${randomUUID()}`;
+    const undeclared: NewEvent = {
+      id: randomUUID(),
+      type: 'party.counted',
+      schemaVersion: 1,
+      data: { count: 3, host: { email: 'grace@example.com' }, nickname: 'g' },
+      metadata: metadata(randomUUID()),
+    };
+    const error = await store.append(stream, [undeclared], 'no_stream').catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(PersonalFieldInClearError);
+    expect((error as PersonalFieldInClearError).paths).toEqual(['host.email', 'nickname']);
+    expect(await store.readStream(stream)).toEqual([]);
+  });
+
+  it('refuses declared personal data without an account to seal it under; ip/userAgent of no account stay as written', async () => {
+    const stream = `party-${randomUUID()}`;
+    await expect(store.append(stream, [invited(undefined)], 'no_stream')).rejects.toBeInstanceOf(PersonalDataWithoutAccountError);
+    const counted: NewEvent = {
+      id: randomUUID(),
+      type: 'party.counted',
+      schemaVersion: 1,
+      data: { count: 1 },
+      metadata: metadata(undefined),
+    };
+    await store.append(stream, [counted], 'no_stream');
+    expect((await store.readStream(stream, { raw: true }))[0].metadata.ip).toBe('203.0.113.7');
+  });
+
+  it('opens before upcasting, so an upcaster of an old version sees plain values', async () => {
+    const accountId = randomUUID();
+    const stream = `party-${randomUUID()}`;
+    // Written when v1 was current and declared `fullName` personal: sealed as the catalog of its day said.
+    const key = (await keys.keyOfAccount(accountId))!;
+    const old: NewEvent = {
+      id: randomUUID(),
+      type: 'party.renamed',
+      schemaVersion: 1,
+      data: { fullName: sealValue(key.key, key.id, 'Ada Lovelace') },
+      metadata: metadata(accountId),
+    };
+    await store.append(stream, [old], 'no_stream');
+    const [read] = await store.readStream(stream);
+    expect(read).toMatchObject({ schemaVersion: 2, data: { name: 'ADA LOVELACE' } });
+  });
+});

@@ -1,0 +1,246 @@
+import {
+  AppendResult,
+  ChainedMetadata,
+  EventData,
+  EventHandler,
+  EventStore,
+  ExpectedRevision,
+  NewEvent,
+  ReadAllOptions,
+  ReadStreamOptions,
+  RecordedEvent,
+  SubscribeOptions,
+  Subscription,
+} from '../event-store.port';
+import { UpcasterRegistry } from '../upcasting';
+import { DataKeyStore } from './data-keys';
+import { leavesAtPath, mapAtPath, PersonalFieldCatalog, PersonalFieldInClearError, undeclaredPersonalFields } from './personal-fields';
+import { ERASED, isSealed, openValue, sealedKeyId, sealValue } from './sealed-value';
+
+/** Metadata fields personal for every event type. */
+const PERSONAL_METADATA = ['ip', 'userAgent'] as const;
+
+/** An event declares personal fields but names no account whose key could seal them. */
+export class PersonalDataWithoutAccountError extends Error {
+  readonly code = 'personal_data_without_account' as const;
+
+  constructor(readonly type: string) {
+    super(`event ${type} carries personal fields but names no account (metadata.accountId or data.accountId) to seal them under`);
+  }
+}
+
+function collectSealed(value: unknown, into: string[]): void {
+  if (typeof value === 'string') {
+    if (isSealed(value)) into.push(value);
+  } else if (Array.isArray(value)) {
+    for (const item of value) collectSealed(item, into);
+  } else if (value !== null && typeof value === 'object') {
+    for (const key in value) collectSealed((value as Record<string, unknown>)[key], into);
+  }
+}
+
+/** `value` with every sealed string replaced; the very same object when it holds none. */
+function replaceSealed(value: unknown, reveal: (sealed: string) => unknown): unknown {
+  if (typeof value === 'string') return isSealed(value) ? reveal(value) : value;
+  if (value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) {
+    let copy: unknown[] | undefined;
+    for (let index = 0; index < value.length; index++) {
+      const replaced = replaceSealed(value[index], reveal);
+      if (replaced !== value[index]) (copy ??= [...(value as unknown[])])[index] = replaced;
+    }
+    return copy ?? value;
+  }
+  let copy: Record<string, unknown> | undefined;
+  for (const key in value) {
+    const inner = (value as Record<string, unknown>)[key];
+    const replaced = replaceSealed(inner, reveal);
+    if (replaced !== inner) (copy ??= { ...(value as Record<string, unknown>) })[key] = replaced;
+  }
+  return copy ?? value;
+}
+
+/**
+ * The account whose key seals an event: `metadata.accountId`, else a string `data.accountId` (streams
+ * shared across accounts, like the per-email sign-in guard, name the account in their data).
+ */
+export function ownerOf(event: Pick<NewEvent, 'data' | 'metadata'>): string | undefined {
+  if (event.metadata.accountId) return event.metadata.accountId;
+  return typeof event.data.accountId === 'string' && event.data.accountId !== '' ? event.data.accountId : undefined;
+}
+
+const splitPaths = new Map<string, readonly string[]>();
+function segmentsOf(path: string): readonly string[] {
+  let segments = splitPaths.get(path);
+  if (!segments) {
+    segments = path.split('.');
+    splitPaths.set(path, segments);
+  }
+  return segments;
+}
+
+/**
+ * The erasure seam, in front of any `EventStore`: at append, the declared personal fields of the data
+ * and `metadata.ip` / `metadata.userAgent` are sealed with the data key of `metadata.accountId`
+ * (AES-256-GCM; see `ownerOf`) before the inner store hashes and stores the event, so the hash chain covers the sealed
+ * form and destroying the key later rewrites nothing. Every read and subscription opens them again;
+ * once the key is destroyed they read `"[erased]"`. `raw` reads return the stored (sealed) form.
+ * A text field whose name looks personal but is not declared is refused (`PersonalFieldInClearError`).
+ * Events of no account keep their `ip` / `userAgent` as written (a sign-in attempt on an unknown email).
+ */
+export class PersonalDataEventStore implements EventStore {
+  readonly lastCommittedPosition?: () => Promise<bigint>;
+  readonly readPositions?: (positions: readonly bigint[], options?: { readonly raw?: boolean }) => Promise<RecordedEvent[]>;
+
+  private readonly upcasters: UpcasterRegistry;
+  /**
+   * Values already opened, by sealed form (bounded, oldest out first): streams are read again at every
+   * command and the log by every subscriber. Only used while the value's key is still there.
+   */
+  private readonly opened = new Map<string, unknown>();
+  private readonly openedLimit: number;
+
+  /**
+   * `inner` must not upcast (give it no upcasters): upcasting happens here, after opening. Its
+   * subscriptions and `readAll` then deliver stored events, which this store opens and upcasts.
+   */
+  constructor(
+    private readonly inner: EventStore,
+    private readonly catalog: PersonalFieldCatalog,
+    private readonly keys: DataKeyStore,
+    upcasters?: UpcasterRegistry,
+    options: { readonly openedValuesKept?: number } = {},
+  ) {
+    this.upcasters = upcasters ?? new UpcasterRegistry();
+    this.openedLimit = options.openedValuesKept ?? 20_000;
+    if (inner.lastCommittedPosition) this.lastCommittedPosition = () => inner.lastCommittedPosition!();
+    if (inner.readPositions) {
+      this.readPositions = async (positions, options = {}) => {
+        const events = await inner.readPositions!(positions, { raw: true });
+        return options.raw ? events : this.openAll(events);
+      };
+    }
+  }
+
+  get name(): string {
+    return this.inner.name;
+  }
+
+  async append(stream: string, events: readonly NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
+    const sealed: NewEvent[] = [];
+    for (const event of events) sealed.push(await this.sealEvent(event));
+    return this.inner.append(stream, sealed, expected);
+  }
+
+  async readStream(stream: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    const events = await this.inner.readStream(stream, { ...options, raw: true });
+    return options.raw ? events : this.openAll(events);
+  }
+
+  async readAll(options?: ReadAllOptions): Promise<RecordedEvent[]> {
+    return this.openAll(await this.inner.readAll(options));
+  }
+
+  headPosition(): Promise<bigint> {
+    return this.inner.headPosition();
+  }
+
+  subscribeToAll(options: SubscribeOptions, handler: EventHandler): Subscription {
+    return this.inner.subscribeToAll(options, async (event) => handler(await this.openAndUpcast(event)));
+  }
+
+  close(): Promise<void> {
+    return this.inner.close();
+  }
+
+  /**
+   * The event with every sealed value opened (or `"[erased]"` once its key is gone), found wherever it
+   * sits in the data, so it does not matter which schema version declared it: upcasters then see plain
+   * values. For events read raw, e.g. an export; normal reads and subscriptions do this themselves.
+   */
+  async open<E extends RecordedEvent>(event: E): Promise<E> {
+    return this.openWith(event, await this.keysFor([event]));
+  }
+
+  private async openAll(events: RecordedEvent[]): Promise<RecordedEvent[]> {
+    const keys = await this.keysFor(events);
+    return events.map((event) => this.upcasters.apply(this.openWith(event, keys)));
+  }
+
+  private async openAndUpcast(event: RecordedEvent): Promise<RecordedEvent> {
+    return this.upcasters.apply(await this.open(event));
+  }
+
+  /** The keys (null: gone) that the events' sealed values name: one look-up per key, none when cached. */
+  private async keysFor(events: readonly RecordedEvent[]): Promise<Map<string, Buffer | null>> {
+    const keys = new Map<string, Buffer | null>();
+    const sealed: string[] = [];
+    for (const event of events) {
+      collectSealed(event.data, sealed);
+      for (const field of PERSONAL_METADATA) if (isSealed(event.metadata[field])) sealed.push(event.metadata[field]);
+    }
+    for (const value of sealed) {
+      const keyId = sealedKeyId(value)!;
+      if (keys.has(keyId)) continue;
+      let key = this.keys.peekKey?.(keyId);
+      if (key === undefined) key = await this.keys.keyById(keyId);
+      keys.set(keyId, key);
+    }
+    return keys;
+  }
+
+  private openWith<E extends RecordedEvent>(event: E, keys: ReadonlyMap<string, Buffer | null>): E {
+    if (keys.size === 0) return event;
+    const reveal = (value: string): unknown => this.reveal(value, keys);
+    const data = replaceSealed(event.data, reveal);
+    const metadataSealed = PERSONAL_METADATA.some((field) => isSealed(event.metadata[field]));
+    if (data === event.data && !metadataSealed) return event;
+    const metadata: Record<string, unknown> = { ...event.metadata };
+    for (const field of PERSONAL_METADATA) if (isSealed(metadata[field])) metadata[field] = reveal(metadata[field] as string);
+    return { ...event, data: data as EventData, metadata: metadata as unknown as ChainedMetadata };
+  }
+
+  private reveal(value: string, keys: ReadonlyMap<string, Buffer | null>): unknown {
+    const key = keys.get(sealedKeyId(value)!);
+    if (!key) return ERASED;
+    const known = this.opened.get(value);
+    if (known !== undefined) return known;
+    const plain = openValue(key, value);
+    this.opened.set(value, plain);
+    if (this.opened.size > this.openedLimit) this.opened.delete(this.opened.keys().next().value as string);
+    return plain;
+  }
+
+  /**
+   * The event as it will be stored: declared personal fields and metadata ip/userAgent sealed under
+   * its account's key (or `"[erased]"` once that key is gone). Values already sealed stay as they are.
+   */
+  async sealEvent(event: NewEvent): Promise<NewEvent> {
+    const paths = this.catalog.personalPaths(event.type);
+    const undeclared = undeclaredPersonalFields(event.data, paths);
+    if (undeclared.length > 0) throw new PersonalFieldInClearError(event.type, undeclared);
+
+    const values: unknown[] = [];
+    for (const path of paths) leavesAtPath(event.data, segmentsOf(path), values);
+    const owner = ownerOf(event);
+    const hasMetadata = PERSONAL_METADATA.some((field) => event.metadata[field] !== undefined && event.metadata[field] !== null);
+    if (values.length === 0 && !(owner !== undefined && hasMetadata)) return event;
+    if (owner === undefined) {
+      if (values.some((value) => !isSealed(value))) throw new PersonalDataWithoutAccountError(event.type);
+      return event;
+    }
+
+    const key = await this.keys.keyOfAccount(owner);
+    const conceal = (value: unknown): unknown => {
+      if (isSealed(value)) return value;
+      return key ? sealValue(key.key, key.id, value) : ERASED;
+    };
+    let data: unknown = event.data;
+    for (const path of paths) data = mapAtPath(data, segmentsOf(path), conceal);
+    const metadata: Record<string, unknown> = { ...event.metadata };
+    for (const field of PERSONAL_METADATA) {
+      if (metadata[field] !== undefined && metadata[field] !== null) metadata[field] = conceal(metadata[field]);
+    }
+    return { ...event, data: data as EventData, metadata: metadata as unknown as NewEvent['metadata'] };
+  }
+}

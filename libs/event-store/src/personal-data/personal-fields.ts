@@ -1,0 +1,121 @@
+import { isSealed } from './sealed-value';
+
+/**
+ * Where the personal fields of each event type are: dotted paths into the event's data (an array on the
+ * way is walked element by element, so `lines.description` is the description of every line).
+ * `metadata.ip` and `metadata.userAgent` are personal for every type and need no declaration.
+ */
+export interface PersonalFieldCatalog {
+  personalPaths(type: string): readonly string[];
+}
+
+/** How a context declares one event type: its current schema version and its personal fields. */
+export interface EventTypeDeclaration {
+  readonly version: number;
+  readonly personal?: readonly string[];
+}
+
+/** Last words of a field name (camelCase split) that make it personal unless declared otherwise. */
+const PERSONAL_LAST_WORDS = new Set(['email', 'ip', 'name', 'nickname', 'description', 'last4', 'subject', 'body', 'phone', 'address']);
+
+/**
+ * Whether a field name looks personal: email, fromEmail, ip, userAgent, name, keyName, nickname,
+ * description, last4, accountLast4, subject, body, phone, address, ipAddress.
+ */
+export function isPersonalFieldName(name: string): boolean {
+  const words = name
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .toLowerCase()
+    .split(/[\s_-]+/);
+  const last = words[words.length - 1];
+  return PERSONAL_LAST_WORDS.has(last) || (last === 'agent' && words[words.length - 2] === 'user');
+}
+
+/** Type-level twin of `isPersonalFieldName`, for the typed declarations below. */
+type PersonalSuffix =
+  'Email' | 'Ip' | 'Name' | 'Nickname' | 'Description' | 'Last4' | 'Subject' | 'Body' | 'Phone' | 'Address' | 'UserAgent';
+type PersonalName = Uncapitalize<PersonalSuffix> | `${string}${PersonalSuffix}`;
+type Textual = string | readonly string[];
+
+/** The keys of an event's data that look personal and hold text: each must be declared personal. */
+export type PersonalKeysOf<Data> = {
+  [K in keyof Data & string]-?: K extends PersonalName ? (NonNullable<Data[K]> extends Textual ? K : never) : never;
+}[keyof Data & string];
+
+type DataOf<Event, Type> = Event extends { readonly type: Type; readonly data: infer Data } ? Data : never;
+type Declared<Declaration> = Declaration extends { readonly personal: readonly (infer Path)[] } ? Path : never;
+
+/**
+ * The typed marker: `declareEvents<MyEvent>()({...})` does not compile when an event type of the union
+ * is missing, or when a text field whose name looks personal (top level) is not in its `personal` list.
+ * The event store checks the same at every append, at any depth (`PersonalFieldInClearError`).
+ */
+export function declareEvents<Event extends { readonly type: string; readonly data: object }>() {
+  return <const Declarations extends { readonly [Type in Event['type']]: EventTypeDeclaration }>(
+    declarations: Declarations & {
+      readonly [Type in Event['type']]: [Exclude<PersonalKeysOf<DataOf<Event, Type>>, Declared<Declarations[Type]>>] extends [never]
+        ? EventTypeDeclaration
+        : { readonly personal: readonly Exclude<PersonalKeysOf<DataOf<Event, Type>>, Declared<Declarations[Type]>>[] };
+    },
+  ): Declarations => declarations;
+}
+
+/** A personal-looking field of event data is in clear and not declared personal for its type. */
+export class PersonalFieldInClearError extends Error {
+  readonly code = 'personal_field_in_clear' as const;
+
+  constructor(
+    readonly type: string,
+    readonly paths: readonly string[],
+  ) {
+    super(`event ${type}: ${paths.join(', ')} look personal but are not declared personal (declare them, see libs/event-store README)`);
+  }
+}
+
+/** Dotted paths (arrays walked through) of text values under personal-looking names that `declared` misses. */
+export function undeclaredPersonalFields(data: unknown, declared: readonly string[]): string[] {
+  const found = new Set<string>();
+  const walk = (value: unknown, path: string, name: string | undefined): void => {
+    if (Array.isArray(value)) {
+      for (const item of value) walk(item, path, name);
+      return;
+    }
+    if (typeof value === 'string') {
+      if (name !== undefined && isPersonalFieldName(name) && !isSealed(value) && !declared.includes(path)) found.add(path);
+      return;
+    }
+    if (value === null || typeof value !== 'object') return;
+    for (const [key, inner] of Object.entries(value as Record<string, unknown>)) walk(inner, path === '' ? key : `${path}.${key}`, key);
+  };
+  walk(data, '', undefined);
+  return [...found];
+}
+
+/**
+ * A copy of `value` where `transform` replaced what sits at `segments` (walking arrays element by
+ * element); untouched branches are shared, and a missing path leaves the value as it is.
+ */
+export function mapAtPath(value: unknown, segments: readonly string[], transform: (leaf: unknown) => unknown): unknown {
+  if (Array.isArray(value)) return value.map((item) => mapAtPath(item, segments, transform));
+  if (segments.length === 0) return value === null || value === undefined ? value : transform(value);
+  if (value === null || typeof value !== 'object') return value;
+  const [head, ...rest] = segments;
+  const record = value as Record<string, unknown>;
+  if (!(head in record)) return value;
+  return { ...record, [head]: mapAtPath(record[head], rest, transform) };
+}
+
+/** Every leaf at `segments` (arrays walked through), for collecting the sealed values to open. */
+export function leavesAtPath(value: unknown, segments: readonly string[], into: unknown[]): void {
+  if (Array.isArray(value)) {
+    for (const item of value) leavesAtPath(item, segments, into);
+    return;
+  }
+  if (segments.length === 0) {
+    if (value !== null && value !== undefined) into.push(value);
+    return;
+  }
+  if (value === null || typeof value !== 'object') return;
+  const record = value as Record<string, unknown>;
+  if (segments[0] in record) leavesAtPath(record[segments[0]], segments.slice(1), into);
+}

@@ -1,0 +1,55 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { EVENT_STORE } from '@app/core';
+import { fold, Occurred, reservationStream, toDomainEvent, UNIQUE_VALUE_RESERVED } from '@app/ddd';
+import { EventStore } from '@app/event-store';
+import { AccountState, evolveAccount, ExistingAccount, initialAccountState } from './domain/account.decider';
+import { AccountEvent, accountStream } from './domain/account.events';
+
+const MAX_CACHED_ACCOUNTS = 10_000;
+
+/**
+ * Account state for reads that must be consistent (every authenticated request, sign-in): folded from
+ * the account's stream, with the folded state kept in memory and only the events after it read again.
+ * Always asks the store for the tail, so another process's writes are seen at once.
+ */
+@Injectable()
+export class AccountStates {
+  private readonly cache = new Map<string, { state: AccountState; revision: number }>();
+
+  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+
+  async load(accountId: string): Promise<AccountState> {
+    const cached = this.cache.get(accountId);
+    const fromRevision = cached ? cached.revision + 1 : 0;
+    const events = await this.store.readStream(accountStream(accountId), fromRevision > 0 ? { fromRevision } : undefined);
+    if (events.length === 0 && cached) return this.remember(accountId, cached);
+    if (events.length === 0) return initialAccountState;
+    const state = fold(evolveAccount, cached?.state ?? initialAccountState, events.map(toDomainEvent) as Occurred<AccountEvent>[]);
+    return this.remember(accountId, { state, revision: events[events.length - 1].revision });
+  }
+
+  /** The account that holds a normalised email, through the store-enforced reservation of that email. */
+  async findByEmail(normalisedEmail: string): Promise<ExistingAccount | null> {
+    const ownerId = await this.reservedEmailOwner(normalisedEmail);
+    if (ownerId === null) return null;
+    const state = await this.load(ownerId);
+    return state.exists && state.email === normalisedEmail ? state : null;
+  }
+
+  /**
+   * The account id the email's reservation names, without loading that account: the caller must check
+   * that the account exists and still has this email (the reservation may be abandoned or stale).
+   */
+  async reservedEmailOwner(normalisedEmail: string): Promise<string | null> {
+    const [last] = await this.store.readStream(reservationStream('email', normalisedEmail), { direction: 'backwards', maxCount: 1 });
+    if (!last || typeof last.data.ownerId !== 'string' || last.type !== UNIQUE_VALUE_RESERVED) return null;
+    return last.data.ownerId;
+  }
+
+  private remember(accountId: string, entry: { state: AccountState; revision: number }): AccountState {
+    this.cache.delete(accountId);
+    this.cache.set(accountId, entry);
+    if (this.cache.size > MAX_CACHED_ACCOUNTS) this.cache.delete(this.cache.keys().next().value as string);
+    return entry.state;
+  }
+}

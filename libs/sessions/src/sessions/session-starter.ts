@@ -1,0 +1,77 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { ApiProperty } from '@nestjs/swagger';
+import { AccessTokens } from '@app/auth';
+import { ResolvedConfig } from '@app/config';
+import { APP_CONFIG, CLOCK } from '@app/core';
+import { Clock, CommandRunner, RequestContext } from '@app/ddd';
+import { AccountStates } from '@app/identity';
+import { sessionDecider } from '../domain/session.decider';
+import { SignInSuspendedError } from '../domain/session.errors';
+import { SignInMethod, sessionStream } from '../domain/session.events';
+import { SessionTokens } from './session-tokens';
+
+export class SessionTokensDto {
+  @ApiProperty({ description: 'JWT for `Authorization: Bearer`' })
+  accessToken: string;
+
+  @ApiProperty({ description: 'Opaque; rotates on every use' })
+  refreshToken: string;
+
+  @ApiProperty({ description: 'Seconds until the access token expires' })
+  expiresIn: number;
+}
+
+export interface StartOptions {
+  /** The second factor the sign-in completed with (set by the MFA context). */
+  readonly secondFactor?: string;
+}
+
+/**
+ * Starts a session once sign-in is complete (password, provider, or the second step) and issues its
+ * tokens. The session's stream records the account's session epoch as read here: an account event
+ * appended after this read (password change, suspension) ends the session even if it lands first.
+ */
+@Injectable()
+export class SessionStarter {
+  constructor(
+    private readonly runner: CommandRunner,
+    private readonly accounts: AccountStates,
+    private readonly tokens: SessionTokens,
+    private readonly accessTokens: AccessTokens,
+    @Inject(APP_CONFIG) private readonly config: ResolvedConfig,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  async start(accountId: string, method: SignInMethod, context: RequestContext, options: StartOptions = {}): Promise<SessionTokensDto> {
+    const now = this.clock.now();
+    const sessionId = randomUUID();
+    const account = await this.accounts.load(accountId);
+    if (!account.exists) throw new Error(`account ${accountId} does not exist`);
+    await this.runner
+      .run(
+        sessionStream(sessionId),
+        sessionDecider,
+        {
+          kind: 'StartSession',
+          sessionId,
+          accountId,
+          method,
+          secondFactor: options.secondFactor,
+          account: { suspended: account.status === 'suspended', sessionEpoch: account.sessionEpoch },
+          ip: context.ip ?? null,
+          userAgent: context.userAgent ?? null,
+          now,
+          maxSeconds: this.config.sessionMaxSeconds,
+        },
+        { ...context, actor: { kind: 'account', id: accountId } },
+        { accountId, occurredAt: now },
+      )
+      .catch((error: unknown) => {
+        // Suspended between the sign-in's check and here: the decider refused the session.
+        throw error instanceof SignInSuspendedError ? new SignInSuspendedError(this.config.supportEmail) : error;
+      });
+    const refreshToken = await this.tokens.open(sessionId, accountId, account.sessionEpoch, now);
+    return { ...this.accessTokens.issue(accountId, sessionId), refreshToken };
+  }
+}

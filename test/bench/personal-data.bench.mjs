@@ -1,0 +1,147 @@
+// What the erasure seam (PersonalDataEventStore: seal at append, open on read) costs, against the same
+// PostgresEventStore without it, in the same process and database, rounds interleaved: single-event
+// appends (an event with an email, an ip and a user agent, like account.registered, keys warm in the
+// cache), reading a 20-event stream, and reading the global log in pages of 500. On PGlite in memory
+// and, when DATABASE_URL is set, on a throwaway PostgreSQL database. Figures are printed, not asserted.
+//
+// Run with `npm run bench -- personal-data` (builds first). BENCH_EVENTS (default 1500), BENCH_ROUNDS (5).
+import { randomBytes, randomUUID } from 'node:crypto';
+import { createRequire } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const dist = process.env.BENCH_DIST ?? join(root, 'dist');
+const require = createRequire(import.meta.url);
+const { PGliteDatabase, PgDatabase, quoteIdentifier } = require(join(dist, 'libs/database/src/index.js'));
+const { PostgresEventStore, SqlDataKeyStore } = require(join(dist, 'libs/event-store-pg/src/index.js'));
+const { CachedDataKeyStore, PersonalDataEventStore } = require(join(dist, 'libs/event-store/src/index.js'));
+const { EventCatalog } = require(join(dist, 'libs/ddd/src/index.js'));
+const { SecretBox } = require(join(dist, 'libs/security/src/index.js'));
+
+const EVENTS = Number(process.env.BENCH_EVENTS ?? 1500);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+const ACCOUNTS = 50;
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor((values.length - 1) / 2)];
+
+const catalog = new EventCatalog().register({ 'bench.registered': { version: 1, personal: ['email'] } });
+const accounts = Array.from({ length: ACCOUNTS }, () => randomUUID());
+const event = (n) => {
+  const accountId = accounts[n % ACCOUNTS];
+  return {
+    id: randomUUID(),
+    type: 'bench.registered',
+    schemaVersion: 1,
+    data: { accountId, email: `holder-${n}@example.com`, plan: 'basic', passwordHashSealed: null },
+    metadata: {
+      accountId,
+      actor: { kind: 'account', id: accountId },
+      correlationId: randomUUID(),
+      ip: '203.0.113.19',
+      userAgent: 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36',
+      occurredAt: new Date().toISOString(),
+    },
+  };
+};
+
+async function appends(store, label) {
+  const prefix = `${label}-${randomBytes(4).toString('hex')}`;
+  const started = process.hrtime.bigint();
+  for (let n = 0; n < EVENTS; n += 1) await store.append(`${prefix}-${n}`, [event(n)], 'no_stream');
+  return EVENTS / (Number(process.hrtime.bigint() - started) / 1e9);
+}
+
+async function streamReads(store, stream) {
+  const reads = Math.max(50, Math.floor(EVENTS / 10));
+  const started = process.hrtime.bigint();
+  for (let n = 0; n < reads; n += 1) await store.readStream(stream);
+  return (reads * 20) / (Number(process.hrtime.bigint() - started) / 1e9);
+}
+
+async function logReads(store) {
+  let after = 0n;
+  let read = 0;
+  const started = process.hrtime.bigint();
+  for (;;) {
+    const page = await store.readAll({ after, maxCount: 500 });
+    if (page.length === 0) break;
+    read += page.length;
+    after = page[page.length - 1].position;
+  }
+  return read / (Number(process.hrtime.bigint() - started) / 1e9);
+}
+
+async function measure(label, db) {
+  const plain = await PostgresEventStore.create(db);
+  const keys = new CachedDataKeyStore(await SqlDataKeyStore.create(db, new SecretBox('bench-data-encryption-key-of-32-chars!!')));
+  const seam = new PersonalDataEventStore(plain, catalog, keys);
+  const streams = {};
+  for (const [name, store] of [
+    ['plain', plain],
+    ['seam', seam],
+  ]) {
+    streams[name] = `${name}-read-${randomUUID()}`;
+    await store.append(
+      streams[name],
+      Array.from({ length: 20 }, (_, n) => event(n)),
+      'no_stream',
+    );
+  }
+  await appends(seam, 'warm-seam'); // creates the accounts' keys and warms both paths
+  await appends(plain, 'warm-plain');
+  const results = { plain: { append: [], stream: [], log: [] }, seam: { append: [], stream: [], log: [] } };
+  for (let n = 0; n < ROUNDS; n += 1) {
+    for (const [name, store] of n % 2 === 0
+      ? [
+          ['plain', plain],
+          ['seam', seam],
+        ]
+      : [
+          ['seam', seam],
+          ['plain', plain],
+        ]) {
+      results[name].append.push(await appends(store, name));
+      results[name].stream.push(await streamReads(store, streams[name]));
+      results[name].log.push(await logReads(store));
+    }
+  }
+  const line = (what, unit) => {
+    const p = median(results.plain[what]);
+    const s = median(results.seam[what]);
+    const ratios = results.seam[what].map((value, i) => value / results.plain[what][i]);
+    process.stdout.write(
+      `${label.padEnd(10)} ${unit.padEnd(32)} plain ${Math.round(p).toString().padStart(7)}/s  seam ${Math.round(s).toString().padStart(7)}/s  ` +
+        `cost ${((1 - s / p) * 100).toFixed(1).padStart(5)}% (per-round seam/plain ${ratios.map((r) => r.toFixed(2)).join(' ')})\n`,
+    );
+  };
+  line('append', 'single-event appends');
+  line('stream', 'events read (20-event stream)');
+  line('log', 'events read (global log, 500/page)');
+  await plain.close();
+}
+
+process.stdout.write(`medians of ${ROUNDS} interleaved rounds, ${EVENTS} appends per round, ${ACCOUNTS} accounts\n`);
+const pglite = await PGliteDatabase.open();
+try {
+  await measure('PGlite', pglite);
+} finally {
+  await pglite.close();
+}
+
+if (process.env.DATABASE_URL) {
+  const name = `bench_seam_${randomBytes(6).toString('hex')}`;
+  const admin = new PgDatabase(process.env.DATABASE_URL, { maxConnections: 1 });
+  await admin.exec(`CREATE DATABASE ${quoteIdentifier(name)}`);
+  const url = new URL(process.env.DATABASE_URL);
+  url.pathname = `/${name}`;
+  const pg = new PgDatabase(url.toString());
+  try {
+    await measure('PostgreSQL', pg);
+  } finally {
+    await pg.close();
+    await admin.exec(`DROP DATABASE IF EXISTS ${quoteIdentifier(name)} WITH (FORCE)`);
+    await admin.close();
+  }
+} else {
+  process.stdout.write('PostgreSQL: skipped (DATABASE_URL is not set)\n');
+}

@@ -1,0 +1,236 @@
+// Usage ingestion, a hot route: `POST /v1/usage` in batches of 1,000 records across many accounts, over
+// loopback HTTP against the built api on PostgreSQL, next to plain batched INSERTs of the same rows into
+// PostgreSQL in the same run; then the spending cap's propagation time across two api instances.
+//
+// Needs PostgreSQL: BENCH_DATABASE_URL or DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test);
+// a throwaway database is created on that server and dropped afterwards. Run with `npm run bench`.
+import { randomUUID } from 'node:crypto';
+import { createRequire } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+import { freePort, startProcess } from './support/processes.mjs';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const require = createRequire(import.meta.url);
+const { Pool } = require('pg');
+
+const SERVER_URL = process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+const CONNECTIONS = Number(process.env.BENCH_USAGE_CONNECTIONS ?? 8);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const BATCH = 1_000;
+const ACCOUNTS = 2_000;
+const ACCOUNTS_PER_BATCH = Number(process.env.BENCH_ACCOUNTS_PER_BATCH ?? 20);
+const SERVICE_TOKEN = 'bench-platform-service-token';
+const PASSWORD = 'Xq7#Vb2!Lp9$Zr4&';
+const SERVICES = ['chat', 'video', 'models'];
+
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor((values.length - 1) / 2)];
+const fmt = (value) => Math.round(value).toLocaleString('en-US');
+
+async function withDatabase(run) {
+  const name = `bench_usage_${randomUUID().replaceAll('-', '').slice(0, 12)}`;
+  const admin = new Pool({ connectionString: SERVER_URL, max: 1 });
+  await admin.query(`CREATE DATABASE ${name}`);
+  const url = new URL(SERVER_URL);
+  url.pathname = `/${name}`;
+  try {
+    return await run(url.toString());
+  } finally {
+    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await admin.end();
+  }
+}
+
+const accounts = Array.from({ length: ACCOUNTS }, () => randomUUID());
+let nextAccount = 0;
+
+/** One batch: 1,000 new records (fresh idempotency keys) spread over 20 accounts. */
+function batchRecords() {
+  const occurredAt = new Date().toISOString();
+  const records = [];
+  for (let a = 0; a < ACCOUNTS_PER_BATCH; a++) {
+    const accountId = accounts[nextAccount++ % ACCOUNTS];
+    for (let i = 0; i < BATCH / ACCOUNTS_PER_BATCH; i++) {
+      records.push({ accountId, service: SERVICES[i % 3], amountMicros: 1_000 + i, idempotencyKey: randomUUID(), occurredAt });
+    }
+  }
+  return records;
+}
+
+async function startApi(databaseUrl) {
+  const port = await freePort();
+  const process_ = await startProcess(join(root, 'dist/apps/api/main.js'), [], {
+    env: {
+      DATABASE_URL: databaseUrl,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      PLATFORM_SERVICE_TOKENS: SERVICE_TOKEN,
+      JWT_SECRET: 'bench-jwt-secret-that-is-long-enough-0123456789',
+      DATA_ENCRYPTION_KEY: 'bench-data-encryption-key-long-enough-0123456789',
+      LOG_LEVEL: 'warn',
+      BCRYPT_COST: '10',
+    },
+    ready: async () => (await fetch(`http://127.0.0.1:${port}/health/live`)).status < 500,
+  });
+  return { ...process_, base: `http://127.0.0.1:${port}` };
+}
+
+async function ingestOverHttp(base) {
+  // Bodies are built before the run so the client does not compete with the server for the cores.
+  const expected = Math.ceil(SECONDS * 60) + CONNECTIONS;
+  const bodies = Array.from({ length: expected }, () => JSON.stringify({ records: batchRecords() }));
+  let taken = 0;
+  const result = await autocannon({
+    url: base,
+    connections: CONNECTIONS,
+    duration: SECONDS,
+    requests: [
+      {
+        method: 'POST',
+        path: '/v1/usage',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${SERVICE_TOKEN}` },
+        setupRequest: (request) => ({ ...request, body: bodies[taken++ % bodies.length] }),
+      },
+    ],
+  });
+  const bad = result.non2xx + result.errors + result.timeouts;
+  if (bad > 0)
+    throw new Error(`usage: ${bad} failed answers (non-2xx ${result.non2xx}, errors ${result.errors}, timeouts ${result.timeouts})`);
+  if (taken > bodies.length) throw new Error(`ran out of fresh bodies (${taken} > ${bodies.length}): raise the pool`);
+  return { recordsPerSecond: (result.requests.total * BATCH) / SECONDS, p99: result.latency.p99, requests: result.requests.total };
+}
+
+/** The same rows with nothing in between: multi-row INSERTs (unnest of 1,000) into a table keyed like the ledger. */
+async function plainInserts(databaseUrl) {
+  const pool = new Pool({ connectionString: databaseUrl, max: CONNECTIONS });
+  await pool.query(`CREATE TABLE IF NOT EXISTS plain_usage (account_id uuid NOT NULL, idempotency_key text NOT NULL, service text NOT NULL,
+    amount_micros bigint NOT NULL, occurred_at timestamptz NOT NULL, PRIMARY KEY (account_id, idempotency_key))`);
+  const batches = Array.from({ length: Math.ceil(SECONDS * 200) }, () => {
+    const records = batchRecords();
+    return [
+      records.map((r) => r.accountId),
+      records.map((r) => r.idempotencyKey),
+      records.map((r) => r.service),
+      records.map((r) => String(r.amountMicros)),
+      records.map((r) => r.occurredAt),
+    ];
+  });
+  let taken = 0;
+  let inserted = 0;
+  const until = performance.now() + SECONDS * 1000;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: CONNECTIONS }, async () => {
+      while (performance.now() < until) {
+        const batch = batches[taken++ % batches.length];
+        if (taken > batches.length) throw new Error('ran out of fresh batches');
+        await pool.query(
+          `INSERT INTO plain_usage (account_id, idempotency_key, service, amount_micros, occurred_at)
+           SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::bigint[], $5::timestamptz[])`,
+          batch,
+        );
+        inserted += BATCH;
+      }
+    }),
+  );
+  const elapsed = (performance.now() - started) / 1000;
+  await pool.end();
+  return { recordsPerSecond: inserted / elapsed };
+}
+
+async function json(url, init) {
+  const response = await fetch(url, { ...init, headers: { 'content-type': 'application/json', ...(init?.headers ?? {}) } });
+  const body = await response.text();
+  if (!response.ok) throw new Error(`${init?.method ?? 'GET'} ${url}: ${response.status} ${body}`);
+  return body ? JSON.parse(body) : undefined;
+}
+
+const verifyStatus = async (base, key) =>
+  (
+    await fetch(`${base}/v1/keys/verify`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${SERVICE_TOKEN}` },
+      body: JSON.stringify({ key, endpoint: 'chat.completions' }),
+    })
+  ).status;
+
+/** A holder on professional with a cap and a key; usage reaching the cap through one instance, verify polled on the other. */
+async function capPropagation(writer, other, trials = 5) {
+  const delays = [];
+  for (let trial = 0; trial < trials; trial++) {
+    const email = `cap-${trial}-${Date.now()}@example.com`;
+    const { accountId } = await json(`${writer.base}/v1/accounts`, { method: 'POST', body: JSON.stringify({ email, password: PASSWORD }) });
+    const { accessToken } = await json(`${writer.base}/v1/auth/login`, {
+      method: 'POST',
+      body: JSON.stringify({ email, password: PASSWORD }),
+    });
+    const auth = { authorization: `Bearer ${accessToken}` };
+    const { key } = await json(`${writer.base}/v1/api-keys`, {
+      method: 'POST',
+      headers: auth,
+      body: JSON.stringify({ name: 'cap', scopes: ['chat'] }),
+    });
+    await json(`${writer.base}/v1/billing/plan`, { method: 'PUT', headers: auth, body: JSON.stringify({ plan: 'professional' }) });
+    await json(`${writer.base}/v1/billing/spending-cap`, { method: 'PUT', headers: auth, body: JSON.stringify({ capMicros: 1_000_000 }) });
+    if ((await verifyStatus(other.base, key)) !== 200) throw new Error('the key was refused before the cap was reached');
+    const usage = (amountMicros) =>
+      json(`${writer.base}/v1/usage`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${SERVICE_TOKEN}` },
+        body: JSON.stringify({
+          accountId,
+          service: 'chat',
+          amountMicros,
+          idempotencyKey: randomUUID(),
+          occurredAt: new Date().toISOString(),
+        }),
+      });
+    await usage(999_999);
+    const started = performance.now();
+    await usage(1);
+    const accepted = performance.now() - started;
+    for (;;) {
+      if ((await verifyStatus(other.base, key)) === 429) break;
+      if (performance.now() - started > 30_000) throw new Error('the other instance still accepts the key after 30 s');
+    }
+    delays.push({ total: performance.now() - started, afterAnswer: performance.now() - started - accepted });
+  }
+  return delays;
+}
+
+console.log(
+  `usage ingestion: POST /v1/usage, batches of ${BATCH} records over ${ACCOUNTS_PER_BATCH} accounts (${ACCOUNTS} in rotation), ` +
+    `${CONNECTIONS} connections, ${SECONDS} s per measurement, ${ROUNDS} rounds; the built api (dist/apps/api/main.js) on PostgreSQL, LOG_LEVEL=warn`,
+);
+await withDatabase(async (databaseUrl) => {
+  const writer = await startApi(databaseUrl);
+  const other = await startApi(databaseUrl);
+  try {
+    await ingestOverHttp(writer.base); // warm-up: JIT, connection pools
+    const rounds = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      const plain = await plainInserts(databaseUrl);
+      const http = await ingestOverHttp(writer.base);
+      rounds.push({ plain, http });
+      console.log(
+        `  round ${round + 1}: plain INSERT ${fmt(plain.recordsPerSecond)} records/s | POST /v1/usage ${fmt(http.recordsPerSecond)} records/s ` +
+          `(${http.requests} requests, p99 ${http.p99} ms, ${(http.recordsPerSecond / plain.recordsPerSecond).toFixed(2)}x plain)`,
+      );
+    }
+    const ratio = median(rounds.map((r) => r.http.recordsPerSecond / r.plain.recordsPerSecond));
+    console.log(
+      `  median: POST /v1/usage ${fmt(median(rounds.map((r) => r.http.recordsPerSecond)))} records/s (aim >= 20,000), ` +
+        `plain INSERT ${fmt(median(rounds.map((r) => r.plain.recordsPerSecond)))} records/s, ratio ${ratio.toFixed(2)}x (aim >= 0.50x)`,
+    );
+    const delays = await capPropagation(writer, other);
+    console.log(
+      `spending cap propagation (usage through one api instance, verify polled on another): ` +
+        `${delays.map((d) => `${d.total.toFixed(0)} ms`).join(', ')} from sending the crossing record ` +
+        `(${delays.map((d) => `${d.afterAnswer.toFixed(0)}`).join(', ')} ms after its 202); max ${Math.max(...delays.map((d) => d.total)).toFixed(0)} ms`,
+    );
+  } finally {
+    await Promise.all([writer.stop(), other.stop()]);
+  }
+});
