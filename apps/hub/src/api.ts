@@ -17,6 +17,17 @@ export interface MfaChallenge {
 
 export type SignInAnswer = Tokens | MfaChallenge;
 
+/** `GET /v1/me`. */
+export interface Me {
+  readonly accountId: string;
+  readonly email: string;
+  readonly emailVerified: boolean;
+  readonly createdAt: string;
+  readonly mfaEnabled: boolean;
+  readonly roles: readonly string[];
+  readonly plan: string;
+}
+
 export interface ErrorDetail {
   readonly field: string;
   readonly message: string;

@@ -1,6 +1,6 @@
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { forgetTokens, get, hasStoredSession, isSignedIn, onSessionChange, post, refreshSession } from './api';
+import { forgetTokens, get, hasStoredSession, isSignedIn, Me, onSessionChange, post, refreshSession } from './api';
 import { linkHandler, navigate, usePath } from './router';
 import { ForgotPasswordPage, OidcReturnPage, ResetPasswordPage, SignInPage, SignUpPage, VerifyEmailPage } from './pages/auth';
 import { ApiKeysPage } from './pages/api-keys';
@@ -9,16 +9,6 @@ import { SettingsPage } from './pages/settings';
 import { SupportPage } from './pages/support';
 import { AuditPage } from './pages/audit';
 import './styles.css';
-
-export interface Me {
-  readonly accountId: string;
-  readonly email: string;
-  readonly emailVerified: boolean;
-  readonly createdAt: string;
-  readonly mfaEnabled: boolean;
-  readonly roles: readonly string[];
-  readonly plan: string;
-}
 
 const PUBLIC_PAGES: Record<string, () => preact.JSX.Element> = {
   '/hub/signup': SignUpPage,

@@ -1,7 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { startRegistration } from '@simplewebauthn/browser';
-import { del, forgetTokens, get, Page, post } from '../api';
-import type { Me } from '../main';
+import { del, forgetTokens, get, Me, Page, post } from '../api';
 import { navigate } from '../router';
 import { ActionNotice, Field, Loading, Notice, formatInstant, useAction, useLoad } from '../ui';
 
