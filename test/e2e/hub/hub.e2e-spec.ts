@@ -284,7 +284,7 @@ describeWithChromium(title, () => {
     await signOut();
     await signIn(HOLDER);
     await page.getByRole('radio', { name: 'Recovery code' }).check();
-    await page.getByLabel('Recovery code').fill(recoveryCode);
+    await page.getByRole('textbox', { name: 'Recovery code' }).fill(recoveryCode);
     await click('Verify');
     await heading('API Keys');
   });
