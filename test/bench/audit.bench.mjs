@@ -17,6 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 import { randomUUID } from 'node:crypto';
 import { freePort, startProcess } from './support/processes.mjs';
+import { figure } from './support/report.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 10_000);
@@ -88,6 +89,14 @@ async function measure(label, run) {
     detail = await run();
     times.push(performance.now() - started);
   }
+  figure({
+    name: `auditor answer: ${label}`,
+    value: median(times),
+    unit: 'ms',
+    aim: { op: '<', value: 1000 },
+    store: 'PGlite',
+    note: `${EVENTS}-event account, median of ${ROUNDS}`,
+  });
   console.log(
     `  ${label.padEnd(44)} median ${median(times).toFixed(0).padStart(5)} ms, max ${Math.max(...times)
       .toFixed(0)

@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { figure, skippedFigure } from './support/report.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const dist = process.env.BENCH_DIST ?? join(root, 'dist');
@@ -55,6 +56,8 @@ async function measure(label, db) {
     for (let n = 0; n < ROUNDS; n += 1) results.push(await round(db, concurrency, n));
     const enqueue = median(results.map((r) => r.enqueuePerSecond));
     const run = median(results.map((r) => r.runPerSecond));
+    figure({ name: `job queue enqueue, ${label}, concurrency ${concurrency}`, value: enqueue, unit: 'jobs/s', store: label });
+    figure({ name: `job queue run, ${label}, concurrency ${concurrency}`, value: run, unit: 'jobs/s', store: label });
     process.stdout.write(
       `${label.padEnd(11)} concurrency ${String(concurrency).padStart(2)}: enqueue ${Math.round(enqueue)} jobs/s, run ${Math.round(run)} jobs/s (median of ${ROUNDS}, ${JOBS} jobs)\n`,
     );
@@ -84,4 +87,5 @@ if (process.env.DATABASE_URL) {
   }
 } else {
   process.stdout.write('PostgreSQL: skipped (DATABASE_URL is not set)\n');
+  skippedFigure('job queue, PostgreSQL', 'jobs/s', 'DATABASE_URL is not set');
 }

@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort, startProcess } from './support/processes.mjs';
+import { figure } from './support/report.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const ACCOUNTS = Number(process.env.BENCH_ACCOUNTS ?? 20);
@@ -92,6 +93,15 @@ try {
   console.log(`app: dist/apps/embedded/main.js, PGlite, BCRYPT_COST=${BCRYPT_COST}, sequential, loopback`);
   line('first step (POST /v1/auth/login -> mfaToken)', first);
   line('second step (POST /v1/auth/mfa, TOTP)', second);
+  figure({
+    name: 'MFA sign-in: second step (TOTP), median',
+    value: percentile(second, 0.5),
+    unit: 'ms',
+    baseline: 'first step (password, bcrypt) median',
+    baselineValue: percentile(first, 0.5),
+    store: 'PGlite',
+    note: `BCRYPT_COST=${BCRYPT_COST}, sequential, n=${second.length}`,
+  });
 } finally {
   await app.stop();
   rmSync(dataDir, { recursive: true, force: true });

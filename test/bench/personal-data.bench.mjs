@@ -9,6 +9,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { figure, skippedFigure } from './support/report.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const dist = process.env.BENCH_DIST ?? join(root, 'dist');
@@ -109,6 +110,14 @@ async function measure(label, db) {
     const p = median(results.plain[what]);
     const s = median(results.seam[what]);
     const ratios = results.seam[what].map((value, i) => value / results.plain[what][i]);
+    figure({
+      name: `erasure seam, ${unit}, ${label}`,
+      value: s,
+      unit: '/s',
+      baseline: 'the same store without the seam',
+      baselineValue: p,
+      store: label,
+    });
     process.stdout.write(
       `${label.padEnd(10)} ${unit.padEnd(32)} plain ${Math.round(p).toString().padStart(7)}/s  seam ${Math.round(s).toString().padStart(7)}/s  ` +
         `cost ${((1 - s / p) * 100).toFixed(1).padStart(5)}% (per-round seam/plain ${ratios.map((r) => r.toFixed(2)).join(' ')})\n`,
@@ -144,4 +153,5 @@ if (process.env.DATABASE_URL) {
   }
 } else {
   process.stdout.write('PostgreSQL: skipped (DATABASE_URL is not set)\n');
+  skippedFigure('erasure seam, PostgreSQL', '/s', 'DATABASE_URL is not set');
 }

@@ -16,6 +16,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort, startProcess } from './support/processes.mjs';
+import { figure } from './support/report.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const require = createRequire(import.meta.url);
@@ -186,6 +187,16 @@ async function main() {
     ]) {
       const fresh = median(samples[name].fresh);
       const old = median(samples[name].old);
+      figure({
+        name: `command cost on an old account: ${name === 'signIn' ? 'sign-in' : 'key creation'}`,
+        value: old,
+        unit: 'ms',
+        baseline: 'the same on a new account',
+        baselineValue: fresh,
+        aim: { op: '<=', value: 1.1, of: 'ratio' },
+        store: 'PGlite',
+        note: `${PRIOR_SIGN_INS} prior sign-ins, BCRYPT_COST=4, median of ${SAMPLES}`,
+      });
       process.stdout.write(
         `${label.padEnd(34)} new account ${fresh.toFixed(2)} ms | ${PRIOR_SIGN_INS} prior sign-ins ${old.toFixed(2)} ms | ratio ${(old / fresh).toFixed(2)}x (aim <= 1.1x)\n`,
       );

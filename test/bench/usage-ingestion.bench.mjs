@@ -10,6 +10,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { freePort, startProcess } from './support/processes.mjs';
+import { figure } from './support/report.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const require = createRequire(import.meta.url);
@@ -220,11 +221,32 @@ await withDatabase(async (databaseUrl) => {
       );
     }
     const ratio = median(rounds.map((r) => r.http.recordsPerSecond / r.plain.recordsPerSecond));
+    figure({
+      name: 'usage ingestion over HTTP',
+      value: median(rounds.map((r) => r.http.recordsPerSecond)),
+      unit: 'records/s',
+      baseline: 'plain batched INSERTs',
+      baselineValue: median(rounds.map((r) => r.plain.recordsPerSecond)),
+      aim: { op: '>=', value: 20000 },
+      store: 'PostgreSQL',
+      note: `batches of ${BATCH}, median of ${ROUNDS}; ratio ${ratio.toFixed(2)}x`,
+    });
     console.log(
       `  median: POST /v1/usage ${fmt(median(rounds.map((r) => r.http.recordsPerSecond)))} records/s (aim >= 20,000), ` +
         `plain INSERT ${fmt(median(rounds.map((r) => r.plain.recordsPerSecond)))} records/s, ratio ${ratio.toFixed(2)}x (aim >= 0.50x)`,
     );
     const delays = await capPropagation(writer, other);
+    const sortedDelays = delays.map((d) => d.total).sort((a, b) => a - b);
+    figure({
+      name: 'spending cap propagation A -> B, p99',
+      value: sortedDelays[Math.min(sortedDelays.length - 1, Math.ceil(sortedDelays.length * 0.99) - 1)],
+      unit: 'ms',
+      baseline: "the seed's 60-second promise",
+      baselineValue: 60000,
+      aim: { op: '<', value: 100 },
+      store: 'PostgreSQL',
+      note: `${delays.length} changes`,
+    });
     console.log(
       `spending cap propagation (usage through one api instance, verify polled on another): ` +
         `${delays.map((d) => `${d.total.toFixed(0)} ms`).join(', ')} from sending the crossing record ` +

@@ -49,6 +49,7 @@ export const identityContext = defineContext<
     'account.identity_unlinked': { version: 1, personal: ['subject'] },
     'account.password_reset_requested': { version: 1 },
     'account.password_reset_completed': { version: 1 },
+    'account.erased': { version: 1 },
     'password_reset.unknown_email_requested': { version: 1 },
   },
   projections: [accountProfileProjection],

@@ -22,6 +22,8 @@ import { RequestPasswordResetController } from './request-password-reset/request
 import { RequestPasswordResetHandler } from './request-password-reset/request-password-reset.handler';
 import { SetStaffRolesController } from './set-staff-roles/set-staff-roles.controller';
 import { SetStaffRolesHandler } from './set-staff-roles/set-staff-roles.handler';
+import { EraseAccountController } from './erase-account/erase-account.controller';
+import { EraseAccountHandler } from './erase-account/erase-account.handler';
 import { SuspendAccountController } from './suspend-account/suspend-account.controller';
 import { ReinstateAccountHandler, SuspendAccountHandler } from './suspend-account/suspend-account.handler';
 import { UnlinkIdentityController } from './unlink-identity/unlink-identity.controller';
@@ -44,6 +46,7 @@ import { VerifyEmailHandler } from './verify-email/verify-email.handler';
     ChangePasswordController,
     SetStaffRolesController,
     SuspendAccountController,
+    EraseAccountController,
     RequestPasswordResetController,
     ConfirmPasswordResetController,
     ListIdentitiesController,
@@ -56,6 +59,7 @@ import { VerifyEmailHandler } from './verify-email/verify-email.handler';
     ChangePasswordHandler,
     SetStaffRolesHandler,
     SuspendAccountHandler,
+    EraseAccountHandler,
     ReinstateAccountHandler,
     RequestPasswordResetHandler,
     ConfirmPasswordResetHandler,

@@ -131,3 +131,26 @@ describe('account decider: history of the old layout', () => {
     expect(spec.given([registered, ...retired, verified]).state).toEqual(spec.given([registered, verified]).state);
   });
 });
+
+describe('account decider: erasure', () => {
+  const erase = { kind: 'EraseAccount', reason: 'the holder asked', erasedBy: 'admin' } as const;
+  const erasedEvent = {
+    type: 'account.erased',
+    data: { reason: 'the holder asked', erasedBy: 'admin' },
+    occurredAt: '2026-03-01T10:00:00.000Z',
+  } as const;
+
+  it('erases an account once, ending its sessions', () => {
+    spec
+      .given([registered])
+      .when(erase)
+      .then([{ type: 'account.erased', data: { reason: 'the holder asked', erasedBy: 'admin' } }]);
+    spec.given([registered, erasedEvent]).when(erase).then([]);
+    expect(epochOf([registered, erasedEvent])).toBe(epochOf([registered]) + 1);
+    expect((spec.given([registered, erasedEvent]).state as ExistingAccount).erasedAt).toBe('2026-03-01T10:00:00.000Z');
+  });
+
+  it('refuses to erase an account that does not exist', () => {
+    spec.given([]).when(erase).thenThrows('not_found');
+  });
+});

@@ -46,6 +46,8 @@ export interface ExistingAccount {
   readonly identities: readonly LinkedIdentity[];
   /** Voided by a newer request, by its own use, and by any password change. */
   readonly pendingPasswordReset: PendingPasswordReset | null;
+  /** When its personal data was erased (its sessions ended then, and it never signs in again). */
+  readonly erasedAt: string | null;
 }
 
 export type AccountState = { readonly exists: false } | ExistingAccount;
@@ -123,6 +125,13 @@ export interface CompletePasswordReset {
   readonly now: Date;
 }
 
+/** Erase the account's personal data (an admin at once; the schedule once a closure's grace ran out). */
+export interface EraseAccount {
+  readonly kind: 'EraseAccount';
+  readonly reason: string;
+  readonly erasedBy: 'admin' | 'schedule';
+}
+
 export type AccountCommand =
   | RegisterAccount
   | VerifyEmail
@@ -131,7 +140,8 @@ export type AccountCommand =
   | SuspendAccount
   | ReinstateAccount
   | RequestPasswordReset
-  | CompletePasswordReset;
+  | CompletePasswordReset
+  | EraseAccount;
 
 export const initialAccountState: AccountState = { exists: false };
 
@@ -171,6 +181,7 @@ export function evolveAccount(state: AccountState, event: Occurred<AccountEvent>
       sessionEpoch: 0,
       identities: [],
       pendingPasswordReset: null,
+      erasedAt: null,
     };
   }
   if (!state.exists) return state;
@@ -209,6 +220,8 @@ export function evolveAccount(state: AccountState, event: Occurred<AccountEvent>
       };
     case AccountEventType.PasswordResetCompleted:
       return { ...state, pendingPasswordReset: null };
+    case AccountEventType.Erased:
+      return { ...state, erasedAt: event.occurredAt, pendingPasswordReset: null, sessionEpoch: state.sessionEpoch + 1 };
     default:
       return assertNever(event);
   }
@@ -281,6 +294,11 @@ export function decideAccount(command: AccountCommand, state: AccountState): Acc
         { type: AccountEventType.PasswordResetCompleted, data: { requestId: command.requestId } },
         { type: AccountEventType.PasswordChanged, data: { passwordHashSealed: command.newPassword.passwordHashSealed, via: 'reset' } },
       ];
+    }
+    case 'EraseAccount': {
+      const account = existing(state);
+      if (account.erasedAt !== null) return [];
+      return [{ type: AccountEventType.Erased, data: { reason: command.reason, erasedBy: command.erasedBy } }];
     }
     default:
       return assertNever(command);

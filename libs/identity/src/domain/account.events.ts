@@ -12,6 +12,7 @@ export const AccountEventType = {
   IdentityUnlinked: 'account.identity_unlinked',
   PasswordResetRequested: 'account.password_reset_requested',
   PasswordResetCompleted: 'account.password_reset_completed',
+  Erased: 'account.erased',
 } as const;
 
 /**
@@ -95,6 +96,16 @@ export type AccountPasswordResetRequested = DomainEvent<
 /** The link of `requestId` was used; the new password follows as `account.password_changed` (`via: reset`). */
 export type AccountPasswordResetCompleted = DomainEvent<typeof AccountEventType.PasswordResetCompleted, { readonly requestId: string }>;
 
+/**
+ * The account's personal data was erased: its data key is destroyed (every personal field of its events
+ * reads "[erased]"), its read-model rows are blanked and its email is free again. Who and when are the
+ * event's actor and instant; `reason` is what the admin gave (no personal data: it is kept in clear).
+ */
+export type AccountErased = DomainEvent<
+  typeof AccountEventType.Erased,
+  { readonly reason: string; readonly erasedBy: 'admin' | 'schedule' }
+>;
+
 export type AccountEvent =
   | AccountRegistered
   | AccountEmailVerified
@@ -105,7 +116,8 @@ export type AccountEvent =
   | AccountIdentityLinked
   | AccountIdentityUnlinked
   | AccountPasswordResetRequested
-  | AccountPasswordResetCompleted;
+  | AccountPasswordResetCompleted
+  | AccountErased;
 
 export type AccountEventTypeName = AccountEvent['type'];
 
