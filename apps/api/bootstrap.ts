@@ -3,9 +3,10 @@ import { closeRuntime, registerContexts, registerJobWorkers, Runtime } from '@ap
 import { createHttpApp } from '@app/http';
 import { ReadSide } from '@app/projections';
 import { ApiModule } from './api.module';
+import { serveApiReference } from './docs/reference-page';
 import { contexts } from './contexts';
-import { serveOpenApiDocument } from './docs/openapi';
 import { ReadSideHandle } from './health/read-side-status';
+import { collectReadSideMetrics, serveMetrics } from './metrics/metrics-endpoint';
 
 export interface ReadSideRoles {
   readonly projections: boolean;
@@ -34,14 +35,19 @@ export async function startApi(runtime: Runtime, options: { listen: boolean; rol
     trustProxy: config.trustProxy,
     corsOrigins: config.corsOrigins,
     logger,
+    metrics: runtime.metrics,
   });
-  serveOpenApiDocument(app, config.publicUrl);
+  serveApiReference(app, config.publicUrl);
+  const metricsServer = await serveMetrics(runtime, app);
   await app.init();
   registerJobWorkers(contexts, app, runtime.readSide);
   const readSide = new ReadSide(runtime.readSide, runtime.db, runtime.eventStore, runtime.queue, (component, error) =>
     logger.error({ component, err: error.message }, 'read side component failed'),
   );
-  app.get(ReadSideHandle).current = readSide;
+  const handle = app.get(ReadSideHandle);
+  handle.current = readSide;
+  if (options.roles) handle.runs = options.roles;
+  collectReadSideMetrics(runtime.metrics, readSide, runtime);
   if (options.roles) await readSide.start(options.roles);
   else await readSide.prepareTables();
   if (options.listen) await app.listen({ port: config.port, host: config.host });
@@ -52,6 +58,7 @@ export async function startApi(runtime: Runtime, options: { listen: boolean; rol
     close: () =>
       (closed ??= (async () => {
         await app.close();
+        await metricsServer?.close();
         await readSide.stop();
         await closeRuntime(runtime);
       })()),

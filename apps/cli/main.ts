@@ -1,67 +1,85 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { loadConfig, resolveSecrets } from '@app/config';
-import { closeRuntime, openRuntime, registerContexts, Runtime } from '@app/core';
+import { closeRuntime, openRuntime, registerContexts } from '@app/core';
 import { createLogger, nestLoggerOver } from '@app/http';
 import { ReadSide } from '@app/projections';
 import { contexts } from '../api/contexts';
 import { WorkerModule } from '../worker/worker.module';
-import { AUDIT_USAGE, auditCommands } from './audit-commands';
+import { CliCommand, CliContext, CliError } from './cli-command';
+import { cliCommands } from './commands';
 
-const USAGE = `usage: npm run cli -- <command>
-  projections status             each projection's generation, checkpoint and lag
-  projections rebuild <name>     fill a new generation from zero, then switch to it (old rows serve meanwhile)
-${AUDIT_USAGE}`;
+function usage(commands: readonly CliCommand[]): string {
+  const lines = commands.map((command) => [`${command.name.join(' ')} ${command.arguments}`.trim(), command.summary] as const);
+  const width = Math.max(...lines.map(([left]) => left.length));
+  return [
+    'usage: npm run cli -- <command> [arguments] [--json]',
+    '',
+    ...lines.map(([left, summary]) => `  ${left.padEnd(width)}  ${summary}`),
+    '',
+    'options: --json  print the result as JSON on stdout (errors as {"error": ...} on stderr)',
+    '         --help  this text',
+    'Against the embedded default (no DATABASE_URL) the service must be stopped: one process per DATA_DIR.',
+    'Exit codes: 0 done, 1 failed, 2 usage.',
+  ].join('\n');
+}
 
-type Command = (runtime: Runtime, readSide: ReadSide, args: string[]) => Promise<number>;
+/** The longest command name the arguments start with. */
+function find(words: readonly string[]): { command: CliCommand; args: string[] } | undefined {
+  const matches = cliCommands.filter((command) => command.name.every((word, index) => words[index] === word));
+  const command = matches.sort((a, b) => b.name.length - a.name.length)[0];
+  return command ? { command, args: words.slice(command.name.length) } : undefined;
+}
 
-const commands: Record<string, Command> = {
-  ...auditCommands,
-  'projections status': async (_runtime, readSide) => {
-    const status = await readSide.status();
-    process.stdout.write(`${JSON.stringify(status, null, 2)}\n`);
-    return 0;
-  },
-  'projections rebuild': async (_runtime, readSide, [name]) => {
-    if (!name) throw new Error('name the projection to rebuild');
-    const runner = readSide.projection(name);
-    await runner.rebuild();
-    for (;;) {
-      const status = await runner.status();
-      if (status.rebuilding === undefined && status.lag === 0) {
-        process.stdout.write(`${name}: rebuilt, now serving generation ${status.generation} at position ${status.position}\n`);
-        await runner.stop();
-        return 0;
-      }
-      if (status.failed) throw new Error(`${name}: rebuild failed: ${status.failed}`);
-      process.stdout.write(
-        `${name}: rebuilding generation ${status.rebuilding?.generation ?? '?'} at position ${status.rebuilding?.position ?? '?'}\n`,
-      );
-      await new Promise((resolve) => setTimeout(resolve, 1000));
-    }
-  },
-};
-
-/** The operators' CLI. Against the embedded default it needs the service stopped (one process per DATA_DIR). */
-async function main(argv: string[]): Promise<number> {
-  const key = argv.slice(0, 2).join(' ');
-  const command = commands[key];
-  if (!command) {
-    process.stderr.write(`${USAGE}\n`);
-    return 2;
-  }
+async function execute(command: CliCommand, args: string[], json: boolean): Promise<unknown> {
+  const progress = (line: string) => {
+    if (!json) process.stdout.write(`${line}\n`);
+  };
+  if (!command.opensRuntime) return command.run(args, undefined);
   const config = resolveSecrets(loadConfig());
   const logger = createLogger(process.env.LOG_LEVEL ?? 'warn');
   const runtime = await openRuntime(config, logger);
   registerContexts(contexts, runtime);
-  const context = await NestFactory.createApplicationContext(WorkerModule.forRoot(runtime), { logger: nestLoggerOver(logger) });
-  const readSide = new ReadSide(runtime.readSide, runtime.db, runtime.eventStore, runtime.queue);
   try {
-    await ReadSide.migrate(runtime.db);
-    return await command(runtime, readSide, argv.slice(2));
+    const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(runtime), { logger: nestLoggerOver(logger) });
+    try {
+      const readSide = new ReadSide(runtime.readSide, runtime.db, runtime.eventStore, runtime.queue);
+      await readSide.prepareTables();
+      const context: CliContext = { runtime, readSide, app, progress };
+      return await command.run(args, context);
+    } finally {
+      await app.close();
+    }
   } finally {
-    await context.close();
     await closeRuntime(runtime);
+  }
+}
+
+/** The operators' CLI: `npm run cli -- --help`. */
+async function main(argv: string[]): Promise<number> {
+  const json = argv.includes('--json');
+  const words = argv.filter((word) => word !== '--json');
+  if (words.length === 0 || words.includes('--help') || words.includes('-h')) {
+    const found = find(words.filter((word) => word !== '--help' && word !== '-h'));
+    process.stdout.write(
+      `${found ? `usage: npm run cli -- ${found.command.name.join(' ')} ${found.command.arguments} [--json]\n  ${found.command.summary}` : usage(cliCommands)}\n`,
+    );
+    return words.length === 0 ? 2 : 0;
+  }
+  const found = find(words);
+  if (!found) {
+    process.stderr.write(`unknown command: ${words.join(' ')}\n\n${usage(cliCommands)}\n`);
+    return 2;
+  }
+  try {
+    const result = (await execute(found.command, found.args, json)) as { data: unknown; text: string };
+    process.stdout.write(json ? `${JSON.stringify(result.data, null, 2)}\n` : `${result.text}\n`);
+    return 0;
+  } catch (error) {
+    const message = (error as Error).message;
+    const code = error instanceof CliError ? error.exitCode : 1;
+    process.stderr.write(json ? `${JSON.stringify({ error: message })}\n` : `${message}\n`);
+    return code;
   }
 }
 

@@ -4,6 +4,7 @@ import { loadConfig, resolveSecrets } from '@app/config';
 import { closeRuntime, openRuntime, registerContexts, registerJobWorkers } from '@app/core';
 import { createLogger, nestLoggerOver } from '@app/http';
 import { ReadSide } from '@app/projections';
+import { collectReadSideMetrics, serveMetrics } from '../api/metrics/metrics-endpoint';
 import { contexts } from '../api/contexts';
 import { exitOnSignals } from '../api/process-lifecycle';
 import { WorkerModule } from './worker.module';
@@ -19,12 +20,16 @@ async function main(): Promise<void> {
   const readSide = new ReadSide(runtime.readSide, runtime.db, runtime.eventStore, runtime.queue, (component, error) =>
     logger.error({ component, err: error.message }, 'read side component failed'),
   );
+  collectReadSideMetrics(runtime.metrics, readSide, runtime);
+  // The worker has no HTTP app: its metrics are served on METRICS_PORT only.
+  const metricsServer = await serveMetrics(runtime);
   await readSide.start({ projections: true, reactions: true, workers: true });
   logger.info(
     { mode: config.mode, store: runtime.eventStore.name, projections: runtime.readSide.projections.map((p) => p.name) },
     'worker running',
   );
   exitOnSignals(logger, async () => {
+    await metricsServer?.close();
     await readSide.stop();
     await context.close();
     await closeRuntime(runtime);

@@ -3,7 +3,7 @@
 // both over loopback with autocannon, in the same run; then the in-process verify rate with a warm cache.
 //
 // Run with `npm run bench` (builds first). Each HTTP measurement is bounded (BENCH_SECONDS, default 5).
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -12,7 +12,7 @@ import autocannon from 'autocannon';
 import { spawn } from 'node:child_process';
 import { freePort, startProcess } from './support/processes.mjs';
 import { standaloneVerifier } from './support/standalone-verifier.mjs';
-import { figure } from './support/report.mjs';
+import { figure, skippedFigure } from './support/report.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const require = createRequire(import.meta.url);
@@ -75,6 +75,16 @@ async function startRawVerify() {
   };
 }
 
+/** Resident set size in MB from /proc (Linux); null where there is none. */
+function rssOf(pid) {
+  try {
+    const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match ? Number(match[1]) / 1024 : null;
+  } catch {
+    return null;
+  }
+}
+
 async function startApp(dataDir, logLevel) {
   const port = await freePort();
   const process_ = await startProcess(join(root, 'dist/apps/embedded/main.js'), [], {
@@ -120,6 +130,7 @@ async function httpComparison() {
   const dataDir = mkdtempSync(join(tmpdir(), 'api-key-bench-'));
   const rounds = [];
   let withRequestLogs;
+  let peakRss = null;
   try {
     const app = await startApp(dataDir, 'warn');
     const bare = await startReference('constant-json-server.mjs');
@@ -132,6 +143,10 @@ async function httpComparison() {
       // warm-up: JIT, and every key into the verification caches
       for (const server of [bare, fastify, app]) await load(server.base, requests, 1);
       await load(raw.base, rawRequests, 1);
+      const sampler = setInterval(() => {
+        const rss = rssOf(app.child.pid);
+        if (rss !== null && (peakRss === null || rss > peakRss)) peakRss = rss;
+      }, 200);
       for (let round = 0; round < ROUNDS; round++) {
         rounds.push({
           bare: await load(bare.base, requests),
@@ -140,6 +155,7 @@ async function httpComparison() {
           app: await load(app.base, requests),
         });
       }
+      clearInterval(sampler);
     } finally {
       await Promise.all([app.stop(), bare.stop(), fastify.stop(), raw.stop()]);
     }
@@ -154,7 +170,7 @@ async function httpComparison() {
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
   }
-  return { rounds, withRequestLogs };
+  return { rounds, withRequestLogs, peakRss };
 }
 
 /** The verify route's input check: class-validator (as a DTO route would) against the hand-written one it uses. */
@@ -214,7 +230,10 @@ const fmt = (value) => Math.round(value).toLocaleString('en-US');
 
 console.log(`autocannon: ${CONNECTIONS} connections, ${SECONDS} s per measurement, ${KEYS} keys in rotation, loopback, ${ROUNDS} rounds`);
 console.log('app: the built embedded default (dist/apps/embedded/main.js, PGlite in a temporary DATA_DIR), LOG_LEVEL=warn');
-const { rounds, withRequestLogs } = await httpComparison();
+const { rounds, withRequestLogs, peakRss } = await httpComparison();
+console.log(`  app RSS during the verify rounds: peak ${peakRss === null ? 'unknown' : `${peakRss.toFixed(0)} MB`}`);
+if (peakRss === null) skippedFigure('memory: app RSS during the verify run', 'MB', 'no /proc on this system');
+else figure({ name: 'memory: app RSS during the verify run', value: peakRss, unit: 'MB', aim: { op: '<', value: 200 }, store: 'PGlite' });
 const line = (name, result, bare) =>
   `${name} ${fmt(result.rps)} req/s (p99 ${result.p99} ms${bare ? `, ${(result.rps / bare.rps).toFixed(2)}x bare` : ''})`;
 rounds.forEach(({ bare, fastify, raw, app }, index) => {

@@ -82,7 +82,8 @@ describe('docker/compose.yaml', () => {
     expect(services.eventstore.healthcheck!.test.join(' ')).toContain('http://localhost:2113/health/live');
     expect(services.postgres.healthcheck!.test).toContain('pg_isready');
     expect(services.redis.healthcheck!.test.slice(1)).toEqual(['redis-cli', 'ping']);
-    expect(services.api.healthcheck!.test.join(' ')).toContain('http://127.0.0.1:3000/health');
+    expect(services.api.healthcheck!.test.join(' ')).toContain('http://127.0.0.1:3000/health/ready');
+    expect(services.worker.healthcheck!.test.join(' ')).toContain('http://127.0.0.1:9464/metrics');
   });
 
   it('runs two api replicas and one worker from the built image, once the servers are healthy', () => {

@@ -1,8 +1,8 @@
-import { ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createTemporaryDatabase, describeWithEnv, freePort } from '@app/testing';
+import { freePort } from '@app/testing';
 
 const root = join(__dirname, '../..');
 const register = join(root, 'test/support/swc-register.js');
@@ -68,38 +68,4 @@ describe('the embedded process (npm start)', () => {
       rmSync(dataDir, { recursive: true, force: true });
     }
   }, 90_000);
-});
-
-describeWithEnv('DATABASE_URL', 'the operators’ CLI against PostgreSQL', (serverUrl) => {
-  it('prints each projection’s status, and rebuilds one by name', async () => {
-    const database = await createTemporaryDatabase(serverUrl, 'cli');
-    const env = {
-      ...process.env,
-      DATABASE_URL: database.url,
-      REDIS_URL: '',
-      JWT_SECRET: 'cli-test-jwt-secret-long-enough-0123456789',
-      DATA_ENCRYPTION_KEY: 'cli-test-data-key-long-enough-0123456789',
-      LOG_LEVEL: 'error',
-    };
-    const cli = (...args: string[]) =>
-      spawnSync(process.execPath, ['-r', register, join(root, 'apps/cli/main.ts'), ...args], { env, encoding: 'utf8', timeout: 60_000 });
-    try {
-      const status = cli('projections', 'status');
-      expect(status.status).toBe(0);
-      const report = JSON.parse(status.stdout) as { projections: Array<{ name: string }> };
-      expect(report.projections.map((projection) => projection.name)).toEqual(expect.arrayContaining(['account-profile']));
-
-      const rebuild = cli('projections', 'rebuild', 'account-profile');
-      expect(rebuild.stderr).toBe('');
-      expect(rebuild.stdout).toMatch(/account-profile: rebuilt, now serving generation \d+/);
-
-      const unknown = cli('projections', 'rebuild', 'no-such-projection');
-      expect(unknown.status).toBe(1);
-      expect(unknown.stderr).toContain('no projection named no-such-projection');
-
-      expect(cli('frobnicate').status).toBe(2);
-    } finally {
-      await database.drop();
-    }
-  }, 120_000);
 });

@@ -4,11 +4,14 @@ import { join } from 'node:path';
 import { loadConfig, resolveSecrets } from '@app/config';
 import { openRuntime, Runtime } from '@app/core';
 import { ManualClock } from '@app/ddd';
+import { AccountServiceClient, createAccountServiceClient } from '@app/client';
 import { createLogger } from '@app/http';
 import { InProcessJobQueue, JobQueue } from '@app/messaging';
 import pino from 'pino';
 import { startApi, StartedApi } from '../../apps/api/bootstrap';
+import { buildOpenApiDocument } from '../../apps/api/docs/openapi';
 import { RecordingMailer } from './recording-mailer';
+import { ResponseContract } from './response-contract';
 
 export const TEST_SERVICE_TOKEN = 'test-platform-service-token';
 
@@ -51,6 +54,8 @@ export interface TestApp {
   readonly mailer: RecordingMailer;
   readonly clock?: ManualClock;
   inject(request: InjectRequest): Promise<InjectResponse>;
+  /** The typed client (libs/client), its requests answered through `inject` (so checked the same way). */
+  readonly client: AccountServiceClient;
   /** Waits until projections serve every event so far, reactions have enqueued, and queued jobs have run. */
   settle(): Promise<void>;
   close(): Promise<void>;
@@ -61,7 +66,9 @@ export interface TestApp {
  * in-process queue, a recording mailer, bcrypt cost 4, a generous rate limit and a known service token.
  */
 export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'account-service-test-'));
+  // A DATA_DIR given in `env` is used as is and kept (PGlite on disk, e.g. for a CLI run after the app).
+  const givenDataDir = options.env?.DATA_DIR;
+  const dataDir = givenDataDir ?? mkdtempSync(join(tmpdir(), 'account-service-test-'));
   const config = resolveSecrets(
     loadConfig({
       DATA_DIR: dataDir,
@@ -80,7 +87,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   const logger = options.logLines
     ? createLogger('info', { write: (line: string) => void options.logLines!.push(line) })
     : pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
-  const runtime = await openRuntime(config, logger, { clock: options.clock, inMemory: true, mailer, queue });
+  const runtime = await openRuntime(config, logger, { clock: options.clock, inMemory: givenDataDir === undefined, mailer, queue });
   const withReadSide = options.readSide ?? true;
   const started = await startApi(runtime, {
     listen: false,
@@ -88,12 +95,32 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   });
   await started.app.getHttpAdapter().getInstance().ready();
   const queues = [...new Set(runtime.readSide.workers.map((worker) => worker.queue))];
+  let contract: ResponseContract | undefined;
 
-  return {
+  const app: TestApp = {
     runtime,
     started,
     mailer,
     clock: options.clock,
+    client: createAccountServiceClient({
+      baseUrl: config.publicUrl,
+      fetch: async (request: Request) => {
+        const url = new URL(request.url);
+        const body = await request.text();
+        const answer = await app.inject({
+          method: request.method as InjectRequest['method'],
+          url: `${url.pathname}${url.search}`,
+          headers: Object.fromEntries(request.headers),
+          ...(body.length > 0 ? { payload: body } : {}),
+        });
+        const headers = new Headers();
+        for (const [name, value] of Object.entries(answer.headers)) {
+          for (const item of [value].flat()) if (item !== undefined) headers.append(name, String(item));
+        }
+        const empty = answer.statusCode === 204 || answer.statusCode === 304 || answer.body.length === 0;
+        return new Response(empty ? null : answer.body, { status: answer.statusCode, headers });
+      },
+    }),
     async inject(request) {
       const headers = { ...(request.headers ?? {}) };
       if (request.token) headers.authorization = `Bearer ${request.token}`;
@@ -107,6 +134,10 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
             ? { payload: request.payload }
             : { payload: request.payload as object }),
       });
+      // Every answer an e2e test receives is checked against what the API reference documents for it.
+      contract ??= new ResponseContract(buildOpenApiDocument(started.app, config.publicUrl) as unknown as Record<string, unknown>);
+      const problems = contract.check({ method: request.method, url: request.url, ...response });
+      if (problems.length > 0) throw new Error(`The answer breaks the API reference:\n${problems.join('\n')}`);
       return { statusCode: response.statusCode, headers: response.headers, body: response.body, json: () => JSON.parse(response.body) };
     },
     async settle() {
@@ -122,7 +153,8 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     },
     async close() {
       await started.close();
-      rmSync(dataDir, { recursive: true, force: true });
+      if (givenDataDir === undefined) rmSync(dataDir, { recursive: true, force: true });
     },
   };
+  return app;
 }

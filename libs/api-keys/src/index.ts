@@ -36,3 +36,4 @@ export { issueApiKey, IssuedKey } from './key-issuance';
 export { CreateApiKeyCommand } from './create-api-key/create-api-key.command';
 export { IssuedApiKeyDto } from './create-api-key/create-api-key.dto';
 export { ACCOUNT_REINSTATED, ACCOUNT_SUSPENDED } from './domain/account-standing';
+export { ListApiKeysQuery } from './list-api-keys/list-api-keys.query';

@@ -47,6 +47,9 @@ export interface AppConfig {
   readonly billingCloseDay: number;
   readonly bodyLimitBytes: number;
   readonly logLevel: string;
+  /** `GET /metrics` on its own port, without a token; else on PORT behind `metricsToken`; else off. */
+  readonly metricsPort?: number;
+  readonly metricsToken?: string;
 }
 
 export type Environment = Readonly<Record<string, string | undefined>>;
@@ -153,6 +156,12 @@ function businessHolidays(env: Environment): string[] {
 
 const MIN_SECRET_LENGTH = 32;
 
+function metricsToken(env: Environment): string | undefined {
+  const token = read(env, 'METRICS_TOKEN');
+  if (token !== undefined && token.length < 16) throw new ConfigError('METRICS_TOKEN', 'must be at least 16 characters');
+  return token;
+}
+
 /** Parses and validates the environment. Pure: reads nothing but `env`. */
 export function loadConfig(env: Environment = process.env): AppConfig {
   const port = integer(env, 'PORT', 3000, 0, 65535);
@@ -222,5 +231,7 @@ export function loadConfig(env: Environment = process.env): AppConfig {
     billingCloseDay: integer(env, 'BILLING_CLOSE_DAY', 3, 1, 28),
     bodyLimitBytes: integer(env, 'BODY_LIMIT_BYTES', 1_048_576, 1024),
     logLevel: read(env, 'LOG_LEVEL') ?? 'info',
+    metricsPort: read(env, 'METRICS_PORT') === undefined ? undefined : integer(env, 'METRICS_PORT', 0, 1, 65535),
+    metricsToken: metricsToken(env),
   };
 }

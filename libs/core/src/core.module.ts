@@ -3,6 +3,7 @@ import { CqrsModule } from '@nestjs/cqrs';
 import { CommandRunner, EventCatalog } from '@app/ddd';
 import { PersonalDataEventStore, UpcasterRegistry } from '@app/event-store';
 import { FastLane } from '@app/http';
+import { Metrics } from '@app/metrics';
 import { ReadSideRegistry } from '@app/projections';
 import { PasswordHasher, SecretBox } from '@app/security';
 import { Runtime } from './runtime';
@@ -34,6 +35,7 @@ export class CoreModule implements OnApplicationBootstrap {
       { provide: FastLane, useValue: runtime.fastLane },
       { provide: MAILER, useValue: runtime.mailer },
       { provide: ReadSideRegistry, useValue: runtime.readSide },
+      { provide: Metrics, useValue: runtime.metrics },
       { provide: CommandRunner, useValue: new CommandRunner(runtime.eventStore, runtime.catalog) },
     ];
     return {

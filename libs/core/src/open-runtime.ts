@@ -1,11 +1,12 @@
 import { ResolvedConfig } from '@app/config';
 import { openDatabase, SqlDatabase } from '@app/database';
 import { Clock, EventCatalog, systemClock } from '@app/ddd';
-import { CachedDataKeyStore, EventStore, PersonalDataEventStore, UpcasterRegistry } from '@app/event-store';
+import { CachedDataKeyStore, EventStore, PersonalDataEventStore, UpcasterRegistry, WrongExpectedRevisionError } from '@app/event-store';
 import { EventStoreDbStore, selectEventStoreKind } from '@app/event-store-esdb';
 import { PostgresEventStore, SqlDataKeyStore, sealStoredHistory } from '@app/event-store-pg';
 import { FastLane } from '@app/http';
 import { createJobQueue, createMailer, JobQueue, MAIL_QUEUE, Mailer, sendMailJob } from '@app/messaging';
+import { Metrics } from '@app/metrics';
 import { ReadSide, ReadSideRegistry } from '@app/projections';
 import { PasswordHasher, SecretBox } from '@app/security';
 import { Logger as PinoLogger } from 'pino';
@@ -19,6 +20,32 @@ export interface RuntimeOverrides {
   readonly mailer?: Mailer;
   readonly queue?: JobQueue;
   readonly upcasters?: UpcasterRegistry;
+  readonly metrics?: Metrics;
+}
+
+/** The same store, each append timed into `event_store_append_duration_seconds`. */
+function withTimedAppends<Store extends EventStore>(store: Store, metrics: Metrics): Store {
+  const append: EventStore['append'] = async (stream, events, expected) => {
+    const started = performance.now();
+    let result = 'error';
+    try {
+      const appended = await store.append(stream, events, expected);
+      result = 'ok';
+      return appended;
+    } catch (error) {
+      if (error instanceof WrongExpectedRevisionError) result = 'conflict';
+      throw error;
+    } finally {
+      metrics.eventStoreAppendDuration.labels({ adapter: store.name, result }).observe((performance.now() - started) / 1000);
+    }
+  };
+  return new Proxy(store, {
+    get(target, property) {
+      if (property === 'append') return append;
+      const value = Reflect.get(target, property, target);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
 }
 
 /**
@@ -34,6 +61,7 @@ export async function openRuntime(config: ResolvedConfig, logger: PinoLogger, ov
   let openedQueue: JobQueue | undefined;
   try {
     const upcasters = overrides.upcasters ?? new UpcasterRegistry();
+    const metrics = overrides.metrics ?? new Metrics();
     const onEventStoreDb =
       selectEventStoreKind({ EVENTSTORE_CONNECTION_STRING: config.eventStoreConnectionString, DATABASE_URL: config.databaseUrl }) ===
       'esdb';
@@ -46,7 +74,7 @@ export async function openRuntime(config: ResolvedConfig, logger: PinoLogger, ov
     const secretBox = new SecretBox(config.dataEncryptionKey);
     const catalog = new EventCatalog();
     const dataKeys = new CachedDataKeyStore(await SqlDataKeyStore.create(db, secretBox));
-    const eventStore = new PersonalDataEventStore(storedEvents, catalog, dataKeys, upcasters);
+    const eventStore = withTimedAppends(new PersonalDataEventStore(storedEvents, catalog, dataKeys, upcasters), metrics);
     await ReadSide.migrate(db);
     // After the database: on the embedded default the jobs live in it (and the queue closes before it).
     const queue =
@@ -77,7 +105,8 @@ export async function openRuntime(config: ResolvedConfig, logger: PinoLogger, ov
       queue,
       mailer,
       readSide,
-      fastLane: new FastLane({ bodyLimitBytes: config.bodyLimitBytes, logger }),
+      fastLane: new FastLane({ bodyLimitBytes: config.bodyLimitBytes, logger, metrics }),
+      metrics,
       closers,
     };
   } catch (error) {

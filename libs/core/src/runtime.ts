@@ -5,6 +5,7 @@ import { DataKeyStore, PersonalDataEventStore, UpcasterRegistry } from '@app/eve
 import { SealHistoryReport } from '@app/event-store-pg';
 import { FastLane } from '@app/http';
 import { JobQueue, Mailer } from '@app/messaging';
+import { Metrics } from '@app/metrics';
 import { ReadSideRegistry } from '@app/projections';
 import { PasswordHasher, SecretBox } from '@app/security';
 import { Logger as PinoLogger } from 'pino';
@@ -38,6 +39,8 @@ export interface Runtime {
   readonly readSide: ReadSideRegistry;
   /** Hot routes served from node:http in front of the framework (key verification). */
   readonly fastLane: FastLane;
+  /** This process's Prometheus series (served at `GET /metrics` when METRICS_PORT or METRICS_TOKEN is set). */
+  readonly metrics: Metrics;
   /** Extra resources to close, in order, after the store. */
   readonly closers: Array<() => Promise<void>>;
 }

@@ -4,6 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import fastifyHelmet from '@fastify/helmet';
 import { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { Metrics } from '@app/metrics';
 import pino, { Logger as PinoLogger } from 'pino';
 import { DomainError } from '@app/ddd';
 import { AllowedMethods } from './allowed-methods';
@@ -27,6 +28,8 @@ export interface HttpAppOptions {
   readonly trustProxy: boolean;
   readonly corsOrigins: readonly string[];
   readonly logger: PinoLogger;
+  /** Counts and times every answer by method, route template and status. */
+  readonly metrics?: Metrics;
 }
 
 /** Request lines without their query string: tokens and codes never reach a log line. */
@@ -171,6 +174,15 @@ export async function createHttpApp(module: Type<unknown> | DynamicModule, optio
   fastify.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
+  const metrics = options.metrics;
+  if (metrics) {
+    fastify.addHook('onResponse', (request, reply, done) => {
+      // The route template, not the path: ids in paths would make a series per resource.
+      const route = request.routeOptions.url ?? 'unmatched';
+      metrics.recordRequest(request.method, route, reply.statusCode, reply.elapsedTime / 1000);
+      done();
+    });
+  }
   if (options.corsOrigins.length > 0) app.enableCors({ origin: [...options.corsOrigins], credentials: true, preflight: false });
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ErrorFilter());

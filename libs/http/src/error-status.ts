@@ -32,3 +32,8 @@ export function registerErrorStatuses(statuses: Readonly<Record<string, number>>
 export function statusOfErrorCode(code: string): number | undefined {
   return statusByCode.get(code);
 }
+
+/** Every registered error code with its status (for the API reference). */
+export function registeredErrorCodes(): ReadonlyArray<{ readonly code: string; readonly status: number }> {
+  return [...statusByCode].map(([code, status]) => ({ code, status })).sort((a, b) => a.status - b.status || a.code.localeCompare(b.code));
+}

@@ -1,9 +1,15 @@
 import { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+import { Metrics } from '@app/metrics';
 import { Logger as PinoLogger } from 'pino';
 import { retryAfterOf, toErrorResponse } from './error.filter';
 import { isJsonContentType, readJsonBody } from './json-body';
 import { requestIdFrom } from './request-id';
 import { securityHeaderList } from './security-headers';
+
+interface Timing {
+  readonly path: string;
+  readonly started: number;
+}
 
 export interface FastRequest {
   readonly headers: IncomingHttpHeaders;
@@ -29,7 +35,7 @@ export class FastLane {
   private readonly routes = new Map<string, { handler: FastHandler; status: number }>();
   private readonly securityHeaders = securityHeaderList();
 
-  constructor(private readonly options: { bodyLimitBytes: number; logger: PinoLogger }) {}
+  constructor(private readonly options: { bodyLimitBytes: number; logger: PinoLogger; metrics?: Metrics }) {}
 
   /** `status` is the route's success status (200 unless the contract says otherwise, e.g. 202). */
   register(method: 'POST', path: string, handler: FastHandler, status = 200): void {
@@ -53,39 +59,40 @@ export class FastLane {
     if (!route) return false;
     if (!isJsonContentType(request.headers['content-type'])) return false;
     const requestId = requestIdFrom(request.headers);
+    const timing: Timing = { path: request.url!, started: performance.now() };
     readJsonBody(request, request.headers, this.options.bodyLimitBytes, (outcome) => {
-      if (outcome.ok) this.answer(route, { headers: request.headers, body: outcome.body, requestId }, response);
+      if (outcome.ok) this.answer(route, { headers: request.headers, body: outcome.body, requestId }, response, timing);
       else if ('aborted' in outcome) response.destroy();
-      else this.send(response, requestId, outcome.status, outcome.error);
+      else this.send(response, requestId, timing, outcome.status, outcome.error);
     });
     return true;
   }
 
-  private answer(route: { handler: FastHandler; status: number }, request: FastRequest, response: ServerResponse): void {
+  private answer(route: { handler: FastHandler; status: number }, request: FastRequest, response: ServerResponse, timing: Timing): void {
     let result: unknown;
     try {
       result = route.handler(request);
     } catch (error) {
-      this.fail(error, request.requestId, response);
+      this.fail(error, request.requestId, response, timing);
       return;
     }
     if (result instanceof Promise) {
       result.then(
-        (body) => this.send(response, request.requestId, route.status, body),
-        (error: unknown) => this.fail(error, request.requestId, response),
+        (body) => this.send(response, request.requestId, timing, route.status, body),
+        (error: unknown) => this.fail(error, request.requestId, response, timing),
       );
     } else {
-      this.send(response, request.requestId, route.status, result);
+      this.send(response, request.requestId, timing, route.status, result);
     }
   }
 
-  private fail(error: unknown, requestId: string, response: ServerResponse): void {
+  private fail(error: unknown, requestId: string, response: ServerResponse, timing: Timing): void {
     const { status, body } = toErrorResponse(error);
     if (status >= 500) this.options.logger.error({ requestId, err: (error as Error)?.message }, 'fast route failed');
-    this.send(response, requestId, status, body, retryAfterOf(status, body));
+    this.send(response, requestId, timing, status, body, retryAfterOf(status, body));
   }
 
-  private send(response: ServerResponse, requestId: string, status: number, body: unknown, retryAfter?: string): void {
+  private send(response: ServerResponse, requestId: string, timing: Timing, status: number, body: unknown, retryAfter?: string): void {
     const payload = JSON.stringify(body);
     // A flat [name, value, ...] list: node:http takes it as is, without walking and copying an object.
     const headers = [
@@ -100,5 +107,6 @@ export class FastLane {
     if (retryAfter !== undefined) headers.push('retry-after', retryAfter);
     response.writeHead(status, headers);
     response.end(payload);
+    this.options.metrics?.recordRequest('POST', timing.path, status, (performance.now() - timing.started) / 1000);
   }
 }

@@ -1,5 +1,5 @@
 export { ErrorBody, ErrorDetail } from './error-body';
-export { registerErrorStatuses, statusOfErrorCode } from './error-status';
+export { registeredErrorCodes, registerErrorStatuses, statusOfErrorCode } from './error-status';
 export { ForbiddenError, InvalidRequestError, NotFoundError, UnauthorizedError } from './http-errors';
 export { createValidationPipe } from './validation';
 export { ErrorFilter, toErrorResponse } from './error.filter';

@@ -49,3 +49,4 @@ export { Plan, PlanReader, STARTING_PLAN } from './ports/plan-reader.port';
 export { SecondFactorStatus } from './ports/second-factor-status.port';
 export { SignInLockReset } from './ports/sign-in-lock-reset.port';
 export { RequestPasswordResetCommand } from './request-password-reset/request-password-reset.command';
+export { SetStaffRolesCommand } from './set-staff-roles/set-staff-roles.command';

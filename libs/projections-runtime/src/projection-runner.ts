@@ -11,6 +11,8 @@ export interface ProjectionStatus {
   readonly position: string;
   /** Matching events not applied yet (capped at `LAG_CAP`; `LAG_CAP` means "at least"). */
   readonly lag: number;
+  /** When the oldest event not applied yet occurred (absent without lag): how far behind, in time. */
+  readonly oldestPendingAt?: string;
   readonly rebuilding?: { readonly generation: number; readonly version: number; readonly position: string };
   readonly failed?: string;
 }
@@ -145,6 +147,7 @@ export class ProjectionRunner {
       generation: served?.generation ?? 0,
       position: (served?.position ?? 0n).toString(),
       lag: rebuilding || !served ? LAG_CAP : pending.length,
+      ...(pending.length > 0 ? { oldestPendingAt: pending[0].metadata.occurredAt } : {}),
       ...(rebuilding
         ? { rebuilding: { generation: rebuilding.generation, version: rebuilding.version, position: rebuilding.position.toString() } }
         : {}),

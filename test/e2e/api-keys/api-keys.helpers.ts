@@ -1,3 +1,4 @@
+import { Schema } from '@app/client';
 import { TestApp, TEST_SERVICE_TOKEN } from '@app/test-app';
 
 /** Letters in runs of two at most: no dictionary word can hide in it. */
@@ -9,16 +10,17 @@ export interface Holder {
   token: string;
 }
 
+// Through the typed client generated from the API reference (libs/client): paths, bodies and answers are typed.
 export async function signIn(app: TestApp, email: string): Promise<string> {
-  const response = await app.inject({ method: 'POST', url: '/v1/auth/login', payload: { email, password: PASSWORD } });
-  if (response.statusCode !== 200) throw new Error(`sign-in of ${email}: ${response.statusCode} ${response.body}`);
-  return response.json<{ accessToken: string }>().accessToken;
+  const { data, error, response } = await app.client.POST('/v1/auth/login', { body: { email, password: PASSWORD } });
+  if (!data || !('accessToken' in data)) throw new Error(`sign-in of ${email}: ${response.status} ${JSON.stringify(error ?? data)}`);
+  return data.accessToken;
 }
 
 export async function signUp(app: TestApp, email: string): Promise<Holder> {
-  const registered = await app.inject({ method: 'POST', url: '/v1/accounts', payload: { email, password: PASSWORD } });
-  if (registered.statusCode !== 201) throw new Error(`registration of ${email}: ${registered.statusCode} ${registered.body}`);
-  return { accountId: registered.json<{ accountId: string }>().accountId, email, token: await signIn(app, email) };
+  const { data, error, response } = await app.client.POST('/v1/accounts', { body: { email, password: PASSWORD } });
+  if (!data) throw new Error(`registration of ${email}: ${response.status} ${JSON.stringify(error)}`);
+  return { accountId: data.accountId, email, token: await signIn(app, email) };
 }
 
 /**
@@ -47,25 +49,19 @@ export async function supportAgent(app: TestApp, bootstrapEmail: string): Promis
   return admin;
 }
 
-export interface IssuedKeyBody {
-  id: string;
-  name: string;
-  prefix: string;
-  scopes: string[];
-  key: string;
-  createdAt: string;
-  expiresAt: string | null;
-}
+export type IssuedKeyBody = Schema<'IssuedApiKeyDto'>;
 
-export async function createKey(app: TestApp, holder: Holder, body: Record<string, unknown> = {}): Promise<IssuedKeyBody> {
-  const response = await app.inject({
-    method: 'POST',
-    url: '/v1/api-keys',
-    token: holder.token,
-    payload: { name: 'production-chatbot-server-1', scopes: ['chat'], ...body },
+export async function createKey(
+  app: TestApp,
+  holder: Holder,
+  body: Partial<Schema<'CreateApiKeyDto'>> & Record<string, unknown> = {},
+): Promise<IssuedKeyBody> {
+  const { data, error, response } = await app.client.POST('/v1/api-keys', {
+    headers: { authorization: `Bearer ${holder.token}` },
+    body: { name: 'production-chatbot-server-1', scopes: ['chat'], ...body },
   });
-  if (response.statusCode !== 201) throw new Error(`create key: ${response.statusCode} ${response.body}`);
-  return response.json<IssuedKeyBody>();
+  if (!data) throw new Error(`create key: ${response.status} ${JSON.stringify(error)}`);
+  return data;
 }
 
 export function verify(app: TestApp, key: unknown, endpoint: unknown = 'chat.completions', token = TEST_SERVICE_TOKEN) {

@@ -11,7 +11,7 @@ import { VerifyApiKeyEndpoint } from './verify-api-key.endpoint';
  * documents the route and serves what the fast lane passes on (e.g. in-process `inject` in tests).
  */
 @ApiTags('api-keys')
-@ApiBearerAuth()
+@ApiBearerAuth('serviceToken')
 @Controller('v1/keys')
 export class VerifyApiKeyController {
   constructor(private readonly endpoint: VerifyApiKeyEndpoint) {}

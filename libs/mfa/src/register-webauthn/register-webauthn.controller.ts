@@ -30,7 +30,10 @@ export class RegisterWebauthnController {
   @Post('options')
   @HttpCode(200)
   @NoStore()
-  @ApiOkResponse({ description: 'PublicKeyCredentialCreationOptionsJSON for navigator.credentials.create()' })
+  @ApiOkResponse({
+    description: 'PublicKeyCredentialCreationOptionsJSON for navigator.credentials.create()',
+    schema: { type: 'object', required: ['challenge', 'rp', 'user'], additionalProperties: true },
+  })
   @ApiUnauthorizedResponse({ description: 'reauthentication_required' })
   async options(@CurrentAccount() account: AuthenticatedAccount): Promise<PublicKeyCredentialCreationOptionsJSON> {
     const now = this.clock.now();

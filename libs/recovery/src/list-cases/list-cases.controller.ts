@@ -58,6 +58,14 @@ export class ListRecoveryCasesController {
   @ApiOkResponse({
     description:
       'items `{id, accountId, status, lost, senderMatchesAccount, openedAt, dueBy, overdue, decidedAt}`: overdue first, then by due date',
+    schema: {
+      type: 'object',
+      required: ['items', 'nextCursor'],
+      properties: {
+        items: { type: 'array', items: { type: 'object', required: ['id', 'accountId', 'status', 'dueBy'], additionalProperties: true } },
+        nextCursor: { type: 'string', nullable: true },
+      },
+    },
   })
   async list(@Query() query: ListRecoveryCasesQueryDto) {
     const limit = query.limit ? Number(query.limit) : DEFAULT_CASES_PAGE;
@@ -86,7 +94,10 @@ export class ListRecoveryCasesController {
   }
 
   @Get(':id')
-  @ApiOkResponse({ description: 'The case from its stream: the request, the deadline and the evidence so far' })
+  @ApiOkResponse({
+    description: 'The case from its stream: the request, the deadline and the evidence so far',
+    schema: { type: 'object', required: ['id', 'accountId', 'status'], additionalProperties: true },
+  })
   @ApiNotFoundResponse({ description: 'not_found: no such case' })
   async get(@Param('id') caseId: string): Promise<RecoveryCaseView> {
     return recoveryCaseView(await this.cases.load(caseId), this.clock.now());

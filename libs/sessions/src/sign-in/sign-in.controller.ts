@@ -2,8 +2,9 @@ import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiExtraModels, ApiOkResponse, ApiResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import { RateLimited } from '@app/auth';
-import { RequestContext } from '@app/ddd';
+import { DomainError, RequestContext } from '@app/ddd';
 import { Context, NoStore } from '@app/http';
+import { Metrics } from '@app/metrics';
 import { SessionTokensDto } from '../sessions/session-starter';
 import { SignInCommand, SignInResult } from './sign-in.command';
 import { MfaChallengeDto, SignInDto } from './sign-in.dto';
@@ -12,7 +13,10 @@ import { MfaChallengeDto, SignInDto } from './sign-in.dto';
 @ApiExtraModels(SessionTokensDto, MfaChallengeDto)
 @Controller('v1/auth')
 export class SignInController {
-  constructor(private readonly commandBus: CommandBus) {}
+  constructor(
+    private readonly commandBus: CommandBus,
+    private readonly metrics: Metrics,
+  ) {}
 
   @Post('login')
   @NoStore()
@@ -23,7 +27,14 @@ export class SignInController {
   @ApiResponse({ status: 403, description: 'account_suspended (only after a correct password)' })
   @ApiResponse({ status: 423, description: 'account_locked, with retryAfter in seconds' })
   @ApiResponse({ status: 429, description: 'rate_limited' })
-  login(@Body() body: SignInDto, @Context() context: RequestContext): Promise<SignInResult> {
-    return this.commandBus.execute(new SignInCommand(body.email, body.password, context));
+  async login(@Body() body: SignInDto, @Context() context: RequestContext): Promise<SignInResult> {
+    try {
+      const result = await this.commandBus.execute(new SignInCommand(body.email, body.password, context));
+      this.metrics.signIns.inc({ outcome: 'mfaRequired' in result ? 'mfa_required' : 'success' });
+      return result;
+    } catch (error) {
+      this.metrics.signIns.inc({ outcome: error instanceof DomainError ? error.code : 'error' });
+      throw error;
+    }
   }
 }

@@ -1,0 +1,43 @@
+import { INestApplicationContext } from '@nestjs/common';
+import { Runtime } from '@app/core';
+import { ReadSide } from '@app/projections';
+
+/** What a command works with once the runtime is open (the service must be stopped on the embedded default). */
+export interface CliContext {
+  readonly runtime: Runtime;
+  readonly readSide: ReadSide;
+  /** The bounded contexts' handlers, read models and buses, as the worker has them (no HTTP). */
+  readonly app: INestApplicationContext;
+  /** Progress for a person; nothing is written with `--json`. */
+  progress(line: string): void;
+}
+
+/** The outcome of a command: `data` is printed with `--json`, `text` otherwise. */
+export interface CliResult {
+  readonly data: unknown;
+  readonly text: string;
+}
+
+/** A refusal a person can act on (bad argument, unknown account): exit code 1 with this message. */
+export class CliError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode = 1,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * One operator command, one file in `apps/cli/commands/`, listed in `apps/cli/commands.ts`.
+ * `opensRuntime: false` for a command that must work without the store (e.g. checking the configuration).
+ */
+export interface CliCommand {
+  /** The words that name it: `['roles', 'grant']`. */
+  readonly name: readonly string[];
+  /** The arguments after the name, for the usage line: `<email> <role>`. */
+  readonly arguments: string;
+  readonly summary: string;
+  readonly opensRuntime: boolean;
+  run(args: readonly string[], context: CliContext | undefined): Promise<CliResult>;
+}

@@ -1,0 +1,2 @@
+export { Metrics, ScrapeCollector } from './metrics';
+export { metricsTokenMatches, MetricsServer, startMetricsServer } from './metrics-server';

@@ -1,0 +1,60 @@
+import { createTemporaryDatabase, describeWithEnv, TemporaryDatabase } from '@app/testing';
+import { createTestApp, TestApp } from '@app/test-app';
+import { accountsClient } from '../e2e/auth/accounts-client';
+
+// Concurrent commands on PostgreSQL through the HTTP app: optimistic concurrency must neither lose an
+// update nor let two writers in. Bounded: 20 registrations and 50 renames.
+describeWithEnv('DATABASE_URL', 'concurrent commands on PostgreSQL', (serverUrl) => {
+  let database: TemporaryDatabase;
+  let app: TestApp;
+
+  beforeAll(async () => {
+    database = await createTemporaryDatabase(serverUrl, 'concurrency_e2e');
+    app = await createTestApp({ readSide: false, env: { DATABASE_URL: database.url } });
+  }, 180_000);
+
+  afterAll(async () => {
+    await app?.close();
+    await database?.drop();
+  });
+
+  it('lets exactly one of 20 concurrent registrations of one email through', async () => {
+    const responses = await Promise.all(
+      Array.from({ length: 20 }, () =>
+        app.inject({ method: 'POST', url: '/v1/accounts', payload: { email: 'race@example.com', password: 'Xq7#vLp2!mZk9w' } }),
+      ),
+    );
+    const statuses = responses.map((response) => response.statusCode);
+    expect(statuses.filter((status) => status === 201)).toHaveLength(1);
+    expect(statuses.filter((status) => status !== 201 && status !== 409)).toEqual([]);
+    const registered = (await app.runtime.eventStore.readAll()).filter((event) => event.type === 'account.registered');
+    expect(registered).toHaveLength(1);
+  }, 120_000);
+
+  it('loses no update under 50 concurrent renames of one key: one event per success', async () => {
+    const client = accountsClient(app);
+    await client.register('renamer@example.com');
+    const { accessToken } = await client.signIn('renamer@example.com');
+    const created = await app.inject({
+      method: 'POST',
+      url: '/v1/api-keys',
+      token: accessToken,
+      payload: { name: 'start', scopes: ['chat'] },
+    });
+    expect(created.statusCode).toBe(201);
+    const keyId = created.json<{ id: string }>().id;
+    const responses = await Promise.all(
+      Array.from({ length: 50 }, (_, i) =>
+        app.inject({ method: 'PATCH', url: `/v1/api-keys/${keyId}`, token: accessToken, payload: { name: `name-${i}` } }),
+      ),
+    );
+    const statuses = responses.map((response) => response.statusCode);
+    expect(statuses.filter((status) => status !== 200 && status !== 409)).toEqual([]);
+    const succeeded = responses.filter((response) => response.statusCode === 200).length;
+    expect(succeeded).toBeGreaterThan(0);
+    const events = await app.runtime.eventStore.readStream(`api_key-${keyId}`);
+    expect(events.filter((event) => event.type !== events[0].type)).toHaveLength(succeeded);
+    const revisions = events.map((event) => event.revision);
+    expect(new Set(revisions).size).toBe(revisions.length);
+  }, 120_000);
+});
