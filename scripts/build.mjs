@@ -1,4 +1,5 @@
-// Compiles apps/, libs/ and projections/ with swc into dist/ (same tree), rewriting the @app/* aliases.
+// Compiles apps/, libs/ and projections/ with swc into dist/ (same tree), rewriting the @app/* aliases;
+// then the hub (apps/hub, a Preact single-page app) with vite into dist/hub, which the api serves at /hub/.
 import { execFileSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 
@@ -15,8 +16,9 @@ execFileSync(
     '--config-file',
     '.swcrc',
     '--ignore',
-    '**/*.spec.ts,**/*.e2e-spec.ts,**/test/**',
+    '**/*.spec.ts,**/*.e2e-spec.ts,**/test/**,apps/hub/**',
     '--quiet',
   ],
   { stdio: 'inherit' },
 );
+execFileSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--config', 'apps/hub/vite.config.mjs'], { stdio: 'inherit' });

@@ -6,6 +6,7 @@ import { ApiModule } from './api.module';
 import { serveApiReference } from './docs/reference-page';
 import { contexts } from './contexts';
 import { ReadSideHandle } from './health/read-side-status';
+import { serveHub } from './hub/serve-hub';
 import { collectReadSideMetrics, serveMetrics } from './metrics/metrics-endpoint';
 
 export interface ReadSideRoles {
@@ -37,6 +38,7 @@ export async function startApi(runtime: Runtime, options: { listen: boolean; rol
     logger,
     metrics: runtime.metrics,
   });
+  serveHub(app, config);
   serveApiReference(app, config.publicUrl);
   const metricsServer = await serveMetrics(runtime, app);
   await app.init();

@@ -135,6 +135,22 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/admin/accounts/{id}/erase': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post: operations['EraseAccountController_erase'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/admin/accounts/{id}/roles': {
     parameters: {
       query?: never;
@@ -305,6 +321,38 @@ export interface paths {
     get?: never;
     put?: never;
     post: operations['SignOutController_logout'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/auth/mfa': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post: operations['CompleteSecondStepController_complete'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/auth/mfa/webauthn/options': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post: operations['CompleteSecondStepController_options'];
     delete?: never;
     options?: never;
     head?: never;
@@ -1292,6 +1340,19 @@ export interface components {
        */
       period: string;
     };
+    CompleteSecondStepDto: {
+      /** @description From the sign-in answer `{mfaRequired: true, mfaToken, methods}` */
+      mfaToken: string;
+      /**
+       * @description Any case; hyphens and spaces optional
+       * @example 7KQM-3XHT-9WPD
+       */
+      recoveryCode?: string;
+      /** @example 123456 */
+      totpCode?: string;
+      /** @description The browser's PublicKeyCredential.toJSON() for the authentication options */
+      webauthn?: Record<string, never>;
+    };
     ConfirmedFactorDto: {
       /** Format: uuid */
       factorId: string;
@@ -1369,6 +1430,10 @@ export interface components {
     EnrolTotpDto: {
       /** @example Phone */
       nickname?: string;
+    };
+    EraseAccountDto: {
+      /** @description Why: recorded in clear with the erasure, with who did it and when (keep personal data out of it) */
+      reason: string;
     };
     /** @description An error answer with status 400 */
     Error400: components['schemas']['ErrorBody'] & {
@@ -1906,6 +1971,9 @@ export interface components {
       /** @example 86400 */
       gracePeriodSeconds: number;
     };
+    SecondStepOptionsDto: {
+      mfaToken: string;
+    };
     SessionItemDto: {
       /** Format: date-time */
       createdAt: string;
@@ -1919,6 +1987,16 @@ export interface components {
        * @description Kept to the minute
        */
       lastActiveAt: string;
+      /**
+       * @description The first factor of the sign-in that started the session: `password` or `oidc:<provider>`
+       * @example password
+       */
+      method: string;
+      /**
+       * @description The second factor it completed with
+       * @enum {string|null}
+       */
+      secondFactor: 'totp' | 'webauthn' | 'recovery_code' | null;
       userAgent: string | null;
     };
     SessionListDto: {
@@ -2730,6 +2808,180 @@ export interface operations {
            *     }
            */
           'application/json': components['schemas']['Error400'];
+        };
+      };
+      /** @description conflict: concurrent changes, retries ran out */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "conflict",
+           *       "message": "conflict"
+           *     }
+           */
+          'application/json': components['schemas']['Error409'];
+        };
+      };
+      /** @description payload_too_large: a body over BODY_LIMIT_BYTES */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "payload_too_large",
+           *       "message": "payload too large"
+           *     }
+           */
+          'application/json': components['schemas']['Error413'];
+        };
+      };
+      /** @description uri_too_long: a path plus query over 8 KiB, or an over-long path segment */
+      414: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "uri_too_long",
+           *       "message": "uri too long"
+           *     }
+           */
+          'application/json': components['schemas']['Error414'];
+        };
+      };
+      /** @description unsupported_media_type: a non-empty body not declared application/json */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "unsupported_media_type",
+           *       "message": "unsupported media type"
+           *     }
+           */
+          'application/json': components['schemas']['Error415'];
+        };
+      };
+      /** @description rate_limited, with Retry-After */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "rate_limited",
+           *       "message": "rate limited"
+           *     }
+           */
+          'application/json': components['schemas']['Error429'];
+        };
+      };
+      /** @description service_unavailable */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "service_unavailable",
+           *       "message": "service unavailable"
+           *     }
+           */
+          'application/json': components['schemas']['Error503'];
+        };
+      };
+    };
+  };
+  EraseAccountController_erase: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['EraseAccountDto'];
+      };
+    };
+    responses: {
+      /** @description Erased at once (or already was): personal fields read "[erased]", sessions ended, the email free */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description invalid_request: malformed JSON, wrong types, unknown or missing fields, a malformed path or query */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "invalid_request",
+           *       "message": "invalid request"
+           *     }
+           */
+          'application/json': components['schemas']['Error400'];
+        };
+      };
+      /** @description unauthorized: a missing, expired or ended access token (or a service token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "unauthorized",
+           *       "message": "unauthorized"
+           *     }
+           */
+          'application/json': components['schemas']['Error401'];
+        };
+      };
+      /** @description forbidden: not an admin */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "forbidden",
+           *       "message": "forbidden"
+           *     }
+           */
+          'application/json': components['schemas']['Error403'];
+        };
+      };
+      /** @description not_found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "not_found",
+           *       "message": "not found"
+           *     }
+           */
+          'application/json': components['schemas']['Error404'];
         };
       };
       /** @description conflict: concurrent changes, retries ran out */
@@ -4555,6 +4807,306 @@ export interface operations {
            * @example {
            *       "error": "unauthorized",
            *       "message": "unauthorized"
+           *     }
+           */
+          'application/json': components['schemas']['Error401'];
+        };
+      };
+      /** @description conflict: concurrent changes, retries ran out */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "conflict",
+           *       "message": "conflict"
+           *     }
+           */
+          'application/json': components['schemas']['Error409'];
+        };
+      };
+      /** @description payload_too_large: a body over BODY_LIMIT_BYTES */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "payload_too_large",
+           *       "message": "payload too large"
+           *     }
+           */
+          'application/json': components['schemas']['Error413'];
+        };
+      };
+      /** @description uri_too_long: a path plus query over 8 KiB, or an over-long path segment */
+      414: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "uri_too_long",
+           *       "message": "uri too long"
+           *     }
+           */
+          'application/json': components['schemas']['Error414'];
+        };
+      };
+      /** @description unsupported_media_type: a non-empty body not declared application/json */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "unsupported_media_type",
+           *       "message": "unsupported media type"
+           *     }
+           */
+          'application/json': components['schemas']['Error415'];
+        };
+      };
+      /** @description rate_limited, with Retry-After */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "rate_limited",
+           *       "message": "rate limited"
+           *     }
+           */
+          'application/json': components['schemas']['Error429'];
+        };
+      };
+      /** @description service_unavailable */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "service_unavailable",
+           *       "message": "service unavailable"
+           *     }
+           */
+          'application/json': components['schemas']['Error503'];
+        };
+      };
+    };
+  };
+  CompleteSecondStepController_complete: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CompleteSecondStepDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SessionTokensDto'];
+        };
+      };
+      /** @description invalid_request: not exactly one well-formed proof; nothing written */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "invalid_request",
+           *       "message": "invalid request"
+           *     }
+           */
+          'application/json': components['schemas']['Error400'];
+        };
+      };
+      /** @description invalid_mfa: wrong proof (counts toward the lockout), or an expired, spent or forged mfaToken */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "invalid_mfa",
+           *       "message": "invalid mfa"
+           *     }
+           */
+          'application/json': components['schemas']['Error401'];
+        };
+      };
+      /** @description conflict: concurrent changes, retries ran out */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "conflict",
+           *       "message": "conflict"
+           *     }
+           */
+          'application/json': components['schemas']['Error409'];
+        };
+      };
+      /** @description payload_too_large: a body over BODY_LIMIT_BYTES */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "payload_too_large",
+           *       "message": "payload too large"
+           *     }
+           */
+          'application/json': components['schemas']['Error413'];
+        };
+      };
+      /** @description uri_too_long: a path plus query over 8 KiB, or an over-long path segment */
+      414: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "uri_too_long",
+           *       "message": "uri too long"
+           *     }
+           */
+          'application/json': components['schemas']['Error414'];
+        };
+      };
+      /** @description unsupported_media_type: a non-empty body not declared application/json */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "unsupported_media_type",
+           *       "message": "unsupported media type"
+           *     }
+           */
+          'application/json': components['schemas']['Error415'];
+        };
+      };
+      /** @description account_locked, with retryAfter in seconds */
+      423: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "account_locked",
+           *       "message": "account locked"
+           *     }
+           */
+          'application/json': components['schemas']['Error423'];
+        };
+      };
+      /** @description rate_limited, with Retry-After */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "rate_limited",
+           *       "message": "rate limited"
+           *     }
+           */
+          'application/json': components['schemas']['Error429'];
+        };
+      };
+      /** @description service_unavailable */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "service_unavailable",
+           *       "message": "service unavailable"
+           *     }
+           */
+          'application/json': components['schemas']['Error503'];
+        };
+      };
+    };
+  };
+  CompleteSecondStepController_options: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['SecondStepOptionsDto'];
+      };
+    };
+    responses: {
+      /** @description PublicKeyCredentialRequestOptionsJSON for navigator.credentials.get(), listing the account's keys */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description invalid_request: malformed JSON, wrong types, unknown or missing fields, a malformed path or query */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "invalid_request",
+           *       "message": "invalid request"
+           *     }
+           */
+          'application/json': components['schemas']['Error400'];
+        };
+      };
+      /** @description invalid_mfa: an expired, spent or forged mfaToken, or an account without security keys */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "invalid_mfa",
+           *       "message": "invalid mfa"
            *     }
            */
           'application/json': components['schemas']['Error401'];

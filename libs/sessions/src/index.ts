@@ -20,6 +20,7 @@ export {
   SessionEventTypeName,
   sessionStream,
   SignInMethod,
+  oidcSignInMethod,
 } from './domain/session.events';
 export { AccountLockedError, InvalidCredentialsError, SessionErrorCode, SignInSuspendedError } from './domain/session.errors';
 export {

@@ -7,7 +7,13 @@ import { registeredErrorCodes, registeredRoutes } from '@app/http';
 import { createTestApp, TestApp } from '@app/test-app';
 
 /** Routes outside the reference: its own page assets. */
-const undocumented = (path: string) => path.startsWith('/docs/assets/') || path.startsWith('*');
+// The hub's HTML pages and assets are for browsers, not part of the API reference.
+const undocumented = (path: string) =>
+  path.startsWith('/docs/assets/') ||
+  path.startsWith('*') ||
+  /^\/hub(\/|$)/.test(path) ||
+  path === '/reset-password' ||
+  path === '/verify-email';
 
 /** The maintained validator is ESM-only: it runs as its own process, on the document written to a file. */
 async function validateWithOpenApiValidator(document: unknown): Promise<{ valid: boolean; errors?: unknown }> {

@@ -76,7 +76,13 @@ describe('social sign-in with OpenID Connect (a real provider on loopback)', () 
       ],
     ]);
     const [session] = await app.runtime.eventStore.readStream(`session-${sessionIdOf(tokens.accessToken)}`);
-    expect(session).toMatchObject({ type: 'session.started', data: expect.objectContaining({ method: 'oidc', accountId: me.accountId }) });
+    expect(session).toMatchObject({
+      type: 'session.started',
+      data: expect.objectContaining({ method: 'oidc:loopback', accountId: me.accountId }),
+    });
+    await app.settle();
+    const listing = await app.inject({ method: 'GET', url: '/v1/sessions', headers: { authorization: `Bearer ${tokens.accessToken}` } });
+    expect(listing.json().items).toEqual([expect.objectContaining({ current: true, method: 'oidc:loopback', secondFactor: null })]);
     // Verified by the provider: no verification mail.
     await app.settle();
     expect(app.mailer.to('ada@example.com')).toEqual([]);
@@ -99,7 +105,7 @@ describe('social sign-in with OpenID Connect (a real provider on loopback)', () 
     expect(sessionIdOf(first.accessToken)).not.toBe(sessionIdOf(second.json<Tokens>().accessToken));
     for (const tokens of [first, second.json<Tokens>()]) {
       const [session] = await app.runtime.eventStore.readStream(`session-${sessionIdOf(tokens.accessToken)}`);
-      expect(session).toMatchObject({ type: 'session.started', data: expect.objectContaining({ accountId, method: 'oidc' }) });
+      expect(session).toMatchObject({ type: 'session.started', data: expect.objectContaining({ accountId, method: 'oidc:loopback' }) });
     }
     process.stdout.write(`[oidc sign-in] returning sign-in, full round trip: ${roundTripMs} ms\n`);
   });

@@ -26,9 +26,11 @@ const summaries: Readonly<Record<string, (data: SummarisedEvent['data']) => Acti
   'account.registered': () => line('account', 'Account created'),
   'account.email_verified': () => line('account', 'Email address verified'),
   'account.password_changed': (data) => line('password', data.via === 'reset' ? 'Password set through a reset link' : 'Password changed'),
-  'session.started': (data) => line('sign_in', `Signed in (${data.method === 'oidc' ? 'social sign-in' : 'password'})`, 'success'),
+  'session.started': (data) =>
+    line('sign_in', `Signed in (${String(data.method).startsWith('oidc') ? 'social sign-in' : 'password'})`, 'success'),
   'session.ended': (data) => line('session', `Session ended (${text(data.reason).replace(/_/g, ' ')})`),
-  'account.session_started': (data) => line('sign_in', `Signed in (${data.method === 'oidc' ? 'social sign-in' : 'password'})`, 'success'),
+  'account.session_started': (data) =>
+    line('sign_in', `Signed in (${String(data.method).startsWith('oidc') ? 'social sign-in' : 'password'})`, 'success'),
   'account.session_ended': (data) => line('session', `Session ended (${text(data.reason).replace(/_/g, ' ')})`),
   'sign_in_guard.failure_recorded': () => line('sign_in', 'Sign-in failed', 'failure'),
   'sign_in_guard.locked': (data) => line('sign_in', `Sign-in locked until ${text(data.lockedUntil)}`, 'locked'),

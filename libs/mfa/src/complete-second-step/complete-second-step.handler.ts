@@ -12,6 +12,7 @@ import {
   SessionTokensDto,
   signInGuardDecider,
   signInGuardStream,
+  SignInMethod,
 } from '@app/sessions';
 import {
   isRefusal,
@@ -110,7 +111,7 @@ export class CompleteSecondStepHandler implements ICommandHandler<CompleteSecond
     await this.runner.run(guardStream, signInGuardDecider, { kind: 'ClearSignInFailures', reason: 'signed_in', now }, context, {
       occurredAt: now,
     });
-    return this.sessions.start(claims.accountId, claims.method as 'password' | 'oidc', context, {
+    return this.sessions.start(claims.accountId, claims.method as SignInMethod, context, {
       secondFactor: evidence.method satisfies SecondStepMethod,
     });
   }

@@ -6,8 +6,10 @@ export const SessionEventType = {
   Ended: 'session.ended',
 } as const;
 
-/** `oidc`: through a linked OpenID Connect provider identity (social sign-in). */
-export type SignInMethod = 'password' | 'oidc';
+/** `oidc:<provider>`: through an identity linked at that OpenID Connect provider (social sign-in). */
+export type SignInMethod = 'password' | `oidc:${string}`;
+
+export const oidcSignInMethod = (provider: string): SignInMethod => `oidc:${provider}`;
 
 export type SessionStarted = DomainEvent<
   typeof SessionEventType.Started,

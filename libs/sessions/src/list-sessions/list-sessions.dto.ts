@@ -37,7 +37,10 @@ export class SessionItemDto {
   @ApiProperty({ description: 'The session of the token making this request' })
   current: boolean;
 
-  @ApiProperty({ description: 'The first factor of the sign-in that started the session', example: 'password' })
+  @ApiProperty({
+    description: 'The first factor of the sign-in that started the session: `password` or `oidc:<provider>`',
+    example: 'password',
+  })
   method: string;
 
   @ApiProperty({

@@ -5,6 +5,7 @@ import { APP_CONFIG, CLOCK } from '@app/core';
 import { Clock, CommandRunner, RequestContext } from '@app/ddd';
 import { AccountStates, OidcFlowCookies, OidcProviders, planSocialSignIn, ProviderIdentities, ProviderIdentity } from '@app/identity';
 import { SignInSuspendedError } from '../domain/session.errors';
+import { oidcSignInMethod } from '../domain/session.events';
 import { assertSignInOpen, signInGuardDecider, signInGuardStream } from '../domain/sign-in-guard.decider';
 import { SecondFactorPort } from '../second-factor/second-factor.port';
 import { SessionStarter } from '../sessions/session-starter';
@@ -71,13 +72,13 @@ export class CompleteOidcSignInHandler implements ICommandHandler<CompleteOidcSi
         accountId = plan.account.accountId;
         break;
     }
-    const challenge = await this.secondFactor.afterFirstFactor(accountId, 'oidc', context);
+    const challenge = await this.secondFactor.afterFirstFactor(accountId, oidcSignInMethod(identity.provider), context);
     if (challenge) return challenge;
     // Only a complete sign-in clears the email's failures: with a second step pending, the failures of
     // that step keep counting, or a correct password would reset the lockout between guesses of a code.
     await this.runner.run(guardStream, signInGuardDecider, { kind: 'ClearSignInFailures', reason: 'signed_in', now }, context, {
       occurredAt: now,
     });
-    return this.sessions.start(accountId, 'oidc', context);
+    return this.sessions.start(accountId, oidcSignInMethod(identity.provider), context);
   }
 }
