@@ -4359,7 +4359,29 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': {
+            account: {
+              email: string | null;
+              emailVerified: boolean;
+              roles: string[];
+              status: string;
+            };
+            apiKeys: {
+              id: string;
+              name: string;
+              scopes: string[];
+              status: string;
+            }[];
+            /** Format: date-time */
+            asOf: string;
+            billing: Record<string, never>;
+            mfa: {
+              enabled: boolean;
+              factors: Record<string, never>[];
+            };
+          };
+        };
       };
       /** @description invalid_request: malformed JSON, wrong types, unknown or missing fields, a malformed path or query */
       400: {
@@ -4484,7 +4506,17 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': {
+            events: number;
+            firstBroken?: {
+              revision: number;
+              stream: string;
+            };
+            intact: boolean;
+            streams: number;
+          };
+        };
       };
       /** @description invalid_request: malformed JSON, wrong types, unknown or missing fields, a malformed path or query */
       400: {
@@ -5080,7 +5112,11 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': {
+            [key: string]: unknown;
+          };
+        };
       };
       /** @description invalid_request: malformed JSON, wrong types, unknown or missing fields, a malformed path or query */
       400: {

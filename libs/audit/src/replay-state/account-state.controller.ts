@@ -32,6 +32,42 @@ export class AccountStateController {
   @ApiOkResponse({
     description:
       '`{asOf, account: {status, email, emailVerified, roles}, mfa: {enabled, factors}, apiKeys: [{id, name, status, scopes}], ...}` rebuilt from the events up to asOf',
+    schema: {
+      type: 'object',
+      required: ['asOf', 'account', 'mfa', 'apiKeys', 'billing'],
+      properties: {
+        asOf: { type: 'string', format: 'date-time' },
+        account: {
+          type: 'object',
+          required: ['status', 'email', 'emailVerified', 'roles'],
+          properties: {
+            status: { type: 'string' },
+            email: { type: 'string', nullable: true },
+            emailVerified: { type: 'boolean' },
+            roles: { type: 'array', items: { type: 'string' } },
+          },
+        },
+        mfa: {
+          type: 'object',
+          required: ['enabled', 'factors'],
+          properties: { enabled: { type: 'boolean' }, factors: { type: 'array', items: { type: 'object' } } },
+        },
+        apiKeys: {
+          type: 'array',
+          items: {
+            type: 'object',
+            required: ['id', 'name', 'status', 'scopes'],
+            properties: {
+              id: { type: 'string' },
+              name: { type: 'string' },
+              status: { type: 'string' },
+              scopes: { type: 'array', items: { type: 'string' } },
+            },
+          },
+        },
+        billing: { type: 'object' },
+      },
+    },
   })
   @ApiNotFoundResponse({ description: 'not_found: no event concerns this account' })
   async state(@Param('id') accountId: string, @Query() query: AccountStateQueryDto): Promise<Record<string, unknown>> {

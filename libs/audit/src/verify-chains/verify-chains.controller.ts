@@ -19,7 +19,23 @@ export class VerifyAccountChainsController {
   ) {}
 
   @Get(':id/verify')
-  @ApiOkResponse({ description: '`{intact, events, streams, firstBroken?: {stream, revision}}` over every stream of the account' })
+  @ApiOkResponse({
+    description: '`{intact, events, streams, firstBroken?: {stream, revision}}` over every stream of the account',
+    schema: {
+      type: 'object',
+      required: ['intact', 'events', 'streams'],
+      properties: {
+        intact: { type: 'boolean' },
+        events: { type: 'integer' },
+        streams: { type: 'integer' },
+        firstBroken: {
+          type: 'object',
+          required: ['stream', 'revision'],
+          properties: { stream: { type: 'string' }, revision: { type: 'integer' } },
+        },
+      },
+    },
+  })
   @ApiNotFoundResponse({ description: 'not_found: no event concerns this account' })
   async verify(@Param('id') accountId: string): Promise<ChainReport> {
     if (!(await this.history.known(accountId))) throw new NotFoundError('account');

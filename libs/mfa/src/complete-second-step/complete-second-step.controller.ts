@@ -46,7 +46,10 @@ export class CompleteSecondStepController {
   @HttpCode(200)
   @NoStore()
   @RateLimited()
-  @ApiOkResponse({ description: "PublicKeyCredentialRequestOptionsJSON for navigator.credentials.get(), listing the account's keys" })
+  @ApiOkResponse({
+    description: "PublicKeyCredentialRequestOptionsJSON for navigator.credentials.get(), listing the account's keys",
+    schema: { type: 'object', required: ['challenge', 'allowCredentials'], additionalProperties: true },
+  })
   @ApiResponse({ status: 401, description: 'invalid_mfa: an expired, spent or forged mfaToken, or an account without security keys' })
   async options(@Body() body: SecondStepOptionsDto): Promise<PublicKeyCredentialRequestOptionsJSON> {
     const now = this.clock.now();
