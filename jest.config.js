@@ -40,6 +40,7 @@ module.exports = {
   moduleNameMapper,
   setupFiles: ['<rootDir>/test/support/jest.setup.ts'],
   reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
-  testTimeout: 30000,
+  // A test app (PGlite, migrations, every context) can take over 30 s to start on 2 busy cores.
+  testTimeout: 120000,
   maxWorkers: 2,
 };

@@ -37,6 +37,8 @@ const SECRETS = {
   JWT_SECRET: 'jwt-secret-that-must-not-print-0123456789',
   DATA_ENCRYPTION_KEY: 'data-key-that-must-not-print-0123456789ab',
 };
+/** The secrets the data was written with, which every process that reads it needs. */
+const STORE_SECRETS = { JWT_SECRET: SECRETS.JWT_SECRET, DATA_ENCRYPTION_KEY: SECRETS.DATA_ENCRYPTION_KEY };
 
 describe('the operators’ CLI (no store opened)', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'cli-config-'));
@@ -108,8 +110,9 @@ function accountCommands(env: () => Record<string, string>): void {
   const email = 'operator-target@example.com';
   let fullKey: string;
   beforeAll(async () => {
-    // The service, run and stopped before the CLI (one process per DATA_DIR on the embedded default).
-    const app = await createTestApp({ env: env() });
+    // The service, run and stopped before the CLI (one process per DATA_DIR on the embedded default), with
+    // the CLI's secrets: the account's data keys are wrapped by DATA_ENCRYPTION_KEY, so another key opens nothing.
+    const app = await createTestApp({ env: { ...env(), ...STORE_SECRETS } });
     try {
       const holder = await signUp(app, email);
       fullKey = (await createKey(app, holder, { name: 'ci-runner', scopes: ['chat'] })).key;
@@ -162,12 +165,12 @@ describe('the operators’ CLI on the embedded default (PGlite under DATA_DIR)',
   const dataDir = mkdtempSync(join(tmpdir(), 'cli-embedded-'));
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
   accountCommands(() => ({ DATA_DIR: dataDir }));
-  projectionCommands(cliWith({ DATA_DIR: dataDir }));
+  projectionCommands(cliWith({ DATA_DIR: dataDir, ...STORE_SECRETS }));
 });
 
 describeWithEnv('DATABASE_URL', 'the operators’ CLI against PostgreSQL', (serverUrl) => {
   let database: Awaited<ReturnType<typeof createTemporaryDatabase>>;
-  const env: Record<string, string> = { JWT_SECRET: SECRETS.JWT_SECRET, DATA_ENCRYPTION_KEY: SECRETS.DATA_ENCRYPTION_KEY };
+  const env: Record<string, string> = { ...STORE_SECRETS };
   beforeAll(async () => {
     database = await createTemporaryDatabase(serverUrl, 'cli');
     env.DATABASE_URL = database.url;

@@ -1950,6 +1950,12 @@ export interface components {
       /** @description The browser's PublicKeyCredential.toJSON() for the registration options */
       response: Record<string, never>;
     };
+    RejectedUsageRecordDto: {
+      /** @enum {string} */
+      error: 'period_closed';
+      /** @description Position of the record in the batch */
+      index: number;
+    };
     RequestPasswordResetDto: {
       /**
        * @description Compared case-insensitively
@@ -2094,7 +2100,7 @@ export interface components {
        *       }
        *     ]
        */
-      rejected: string[];
+      rejected: components['schemas']['RejectedUsageRecordDto'][];
     };
     UsageBatchDto: {
       records: components['schemas']['UsageRecordDto'][];

@@ -16,10 +16,15 @@ export class UsageBatchDto {
   @ApiProperty({ type: [UsageRecordDto], maxItems: 1000 }) records: UsageRecordDto[];
 }
 
+export class RejectedUsageRecordDto {
+  @ApiProperty({ description: 'Position of the record in the batch' }) index: number;
+  @ApiProperty({ enum: ['period_closed'] }) error: 'period_closed';
+}
+
 export class UsageAnswerDto {
   @ApiProperty() accepted: number;
   @ApiProperty() duplicates: number;
-  @ApiProperty({ example: [{ index: 3, error: 'period_closed' }] }) rejected: { index: number; error: 'period_closed' }[];
+  @ApiProperty({ type: [RejectedUsageRecordDto], example: [{ index: 3, error: 'period_closed' }] }) rejected: RejectedUsageRecordDto[];
 }
 
 /**
