@@ -24,10 +24,10 @@ export async function signUp(app: TestApp, email: string): Promise<Holder> {
 }
 
 /**
- * A support agent, the way an operator makes one: the bootstrap admin (BOOTSTRAP_ADMIN_EMAIL) verifies
- * its address from the mail it received, then grants itself the `support` role.
+ * A staff member the way an operator makes one: the bootstrap admin (BOOTSTRAP_ADMIN_EMAIL) verifies
+ * its address from the mail it received, then grants itself `roles`.
  */
-export async function supportAgent(app: TestApp, bootstrapEmail: string): Promise<Holder> {
+export async function staffMember(app: TestApp, bootstrapEmail: string, roles: string[]): Promise<Holder> {
   const admin = await signUp(app, bootstrapEmail);
   await app.settle();
   const mail = app.mailer
@@ -43,11 +43,14 @@ export async function supportAgent(app: TestApp, bootstrapEmail: string): Promis
     method: 'PUT',
     url: `/v1/admin/accounts/${admin.accountId}/roles`,
     token: admin.token,
-    payload: { roles: ['support'] },
+    payload: { roles },
   });
-  if (granted.statusCode !== 200) throw new Error(`grant support: ${granted.statusCode} ${granted.body}`);
+  if (granted.statusCode !== 200) throw new Error(`grant ${roles.join(', ')}: ${granted.statusCode} ${granted.body}`);
   return admin;
 }
+
+/** A support agent, made as every staff member is (`staffMember`). */
+export const supportAgent = (app: TestApp, bootstrapEmail: string): Promise<Holder> => staffMember(app, bootstrapEmail, ['support']);
 
 export type IssuedKeyBody = Schema<'IssuedApiKeyDto'>;
 
