@@ -13,7 +13,7 @@ export const contexts: readonly ContextDeclaration[] = [
   sessionsContext,
   apiKeysContext,
   mfaContext,
-  billingContext,
   auditContext,
+  billingContext,
   recoveryContext,
 ];

@@ -5,6 +5,7 @@ import { billingPeriodAccountsProjection } from '../../../projections/billing-pe
 import { billingUsageDailyProjection } from '../../../projections/billing-usage-daily/billing-usage-daily.projection';
 import { notificationsProjection } from '../../../projections/notifications/notifications.projection';
 import { BillingModule } from './billing.module';
+import { InvoicingModule } from './invoicing.module';
 import { CLOSE_PREVIOUS_PERIOD_JOB, periodCloseSchedule, ScheduledPeriodClose } from './close-period/scheduled-close';
 import {
   DisputeJobs,
@@ -44,6 +45,7 @@ export const billingContext = defineContext<
 >({
   name: 'billing',
   module: BillingModule,
+  moreModules: [InvoicingModule],
   errors: { ...billingErrorStatuses, ...invoicingErrorStatuses },
   events: {
     ...withoutPersonalFields(usageEventVersions),

@@ -55,6 +55,8 @@ export interface ContextDeclaration<EventType extends string = string, ErrorCode
   readonly name: string;
   /** The NestJS module with its controllers and providers (imported by every role). */
   readonly module: Type<unknown>;
+  /** The context's further modules, when it has more than one (imported by every role, after `module`). */
+  readonly moreModules?: readonly Type<unknown>[];
   /** Modules only processes that serve HTTP import (`api`, `embedded`): request-side caches and timers. */
   readonly httpModules?: readonly Type<unknown>[];
   readonly errors: { readonly [code in ErrorCode]: number };
@@ -75,7 +77,11 @@ export function defineContext<EventType extends string, ErrorCode extends string
 
 /** The NestJS modules of the contexts for a role. */
 export function contextModules(contexts: readonly ContextDeclaration[], role: ProcessRole): Type<unknown>[] {
-  return contexts.flatMap((context) => [context.module, ...(servesHttp(role) ? (context.httpModules ?? []) : [])]);
+  return contexts.flatMap((context) => [
+    context.module,
+    ...(context.moreModules ?? []),
+    ...(servesHttp(role) ? (context.httpModules ?? []) : []),
+  ]);
 }
 
 /**

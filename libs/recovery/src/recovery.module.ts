@@ -2,8 +2,11 @@ import { IdentityModule } from '@app/identity';
 import { Module } from '@nestjs/common';
 import { AuditModule } from '@app/audit';
 import { CheckClaimsController } from './check-claims/check-claims.controller';
+import { CheckRecoveryClaimsHandler } from './check-claims/check-claims.handler';
 import { DecideRecoveryCaseController } from './decide-case/decide-case.controller';
+import { ApproveRecoveryCaseHandler, DenyRecoveryCaseHandler } from './decide-case/decide-case.handlers';
 import { RecoveryEmailCodeController } from './email-code/email-code.controller';
+import { SendRecoveryEmailCodeHandler, VerifyRecoveryEmailCodeHandler } from './email-code/email-code.handlers';
 import { RecoveryEmailCodes } from './email-code/email-codes';
 import { ClaimComparison } from './evidence/compare-claims';
 import { PlatformActions } from './evidence/platform-actions';
@@ -27,6 +30,11 @@ import { RecoveryCases } from './recovery-cases';
   ],
   providers: [
     OpenRecoveryCaseHandler,
+    SendRecoveryEmailCodeHandler,
+    VerifyRecoveryEmailCodeHandler,
+    CheckRecoveryClaimsHandler,
+    ApproveRecoveryCaseHandler,
+    DenyRecoveryCaseHandler,
     RecoveryCases,
     RecoveryEmailCodes,
     ClaimComparison,
