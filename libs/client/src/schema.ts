@@ -391,6 +391,22 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/auth/oidc/exchange': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post: operations['ExchangeOidcCodeController_exchange'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/auth/password-reset': {
     parameters: {
       query?: never;
@@ -1659,6 +1675,10 @@ export interface components {
       field: string;
       /** @example email must be an email */
       message: string;
+    };
+    ExchangeOidcCodeDto: {
+      /** @description The `code` from the fragment of the page the callback redirected to (`returnTo#code=`) */
+      code: string;
     };
     FactorDto: {
       /** Format: date-time */
@@ -5296,7 +5316,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description The same answer as a password sign-in */
+      /** @description The same answer as a password sign-in (a round trip started without returnTo) */
       200: {
         headers: {
           [name: string]: unknown;
@@ -5304,6 +5324,13 @@ export interface operations {
         content: {
           'application/json': components['schemas']['SessionTokensDto'] | components['schemas']['MfaChallengeDto'];
         };
+      };
+      /** @description A round trip started with returnTo: to `returnTo#code=<one-time code>` (60 seconds, once, for POST /v1/auth/oidc/exchange), or, for a refusal once the flow cookie matched, to `returnTo#error=<code>` (with `&retryAfter=` for account_locked) */
+      302: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
       };
       /** @description invalid_oidc_state (no flow cookie, expired, or another state); oidc_email_missing */
       400: {
@@ -5459,7 +5486,10 @@ export interface operations {
   };
   OidcSignInController_start: {
     parameters: {
-      query?: never;
+      query?: {
+        /** @description A page of the hub on PUBLIC_URL (`/hub/oidc`, or the full URL): the callback then redirects there with `#code=<one-time code>` for POST /v1/auth/oidc/exchange instead of answering tokens */
+        returnTo?: string;
+      };
       header?: never;
       path: {
         /** @description A provider name from OIDC_PROVIDERS */
@@ -5476,7 +5506,7 @@ export interface operations {
         };
         content?: never;
       };
-      /** @description invalid_request: malformed JSON, wrong types, unknown or missing fields, a malformed path or query */
+      /** @description invalid_request: returnTo is not a page of the hub on PUBLIC_URL */
       400: {
         headers: {
           [name: string]: unknown;
@@ -5549,6 +5579,165 @@ export interface operations {
            *     }
            */
           'application/json': components['schemas']['Error502'];
+        };
+      };
+      /** @description service_unavailable */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "service_unavailable",
+           *       "message": "service unavailable"
+           *     }
+           */
+          'application/json': components['schemas']['Error503'];
+        };
+      };
+    };
+  };
+  ExchangeOidcCodeController_exchange: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['ExchangeOidcCodeDto'];
+      };
+    };
+    responses: {
+      /** @description The answer the callback would have given: tokens, or the second step of the sign-in */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SessionTokensDto'] | components['schemas']['MfaChallengeDto'];
+        };
+      };
+      /** @description invalid_token: the code is unknown, already used, or older than 60 seconds (one answer) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "invalid_token",
+           *       "message": "invalid token"
+           *     }
+           */
+          'application/json': components['schemas']['Error400'];
+        };
+      };
+      /** @description account_suspended */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "account_suspended",
+           *       "message": "account suspended"
+           *     }
+           */
+          'application/json': components['schemas']['Error403'];
+        };
+      };
+      /** @description conflict: concurrent changes, retries ran out */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "conflict",
+           *       "message": "conflict"
+           *     }
+           */
+          'application/json': components['schemas']['Error409'];
+        };
+      };
+      /** @description payload_too_large: a body over BODY_LIMIT_BYTES */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "payload_too_large",
+           *       "message": "payload too large"
+           *     }
+           */
+          'application/json': components['schemas']['Error413'];
+        };
+      };
+      /** @description uri_too_long: a path plus query over 8 KiB, or an over-long path segment */
+      414: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "uri_too_long",
+           *       "message": "uri too long"
+           *     }
+           */
+          'application/json': components['schemas']['Error414'];
+        };
+      };
+      /** @description unsupported_media_type: a non-empty body not declared application/json */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "unsupported_media_type",
+           *       "message": "unsupported media type"
+           *     }
+           */
+          'application/json': components['schemas']['Error415'];
+        };
+      };
+      /** @description account_locked, with retryAfter in seconds */
+      423: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "account_locked",
+           *       "message": "account locked"
+           *     }
+           */
+          'application/json': components['schemas']['Error423'];
+        };
+      };
+      /** @description rate_limited, with Retry-After */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "rate_limited",
+           *       "message": "rate limited"
+           *     }
+           */
+          'application/json': components['schemas']['Error429'];
         };
       };
       /** @description service_unavailable */
