@@ -20,6 +20,11 @@ export const StaffRoutes = (tag: string, ...roles: StaffRole[]) =>
     ApiForbiddenResponse({ description: `forbidden: not ${roles.join(' or ')} staff` }),
   );
 
+/** The roles `@RequireRoles` names on a handler or, failing that, on its controller (the API reference lists them). */
+export function requiredRolesOf(controller: object, handler: object): readonly StaffRole[] {
+  return Reflect.getMetadata(REQUIRED_ROLES, handler) ?? Reflect.getMetadata(REQUIRED_ROLES, controller) ?? [];
+}
+
 /**
  * Staff routes: authenticates like `AccountAuthGuard` when that has not run yet, then 403 `forbidden`
  * unless the account holds one of the `@RequireRoles(...)` roles. Events written by the request then

@@ -4,7 +4,7 @@ import { ClosePeriodController } from './close-period/close-period.controller';
 import { ClosePeriodHandler } from './close-period/close-period.handler';
 import { PeriodCloser } from './close-period/period-closer';
 import { ScheduledPeriodClose } from './close-period/scheduled-close';
-import { InvoicePdfController } from './invoice-pdf/invoice-pdf.controller';
+import { InvoicePdfController, InvoicePdfs, StaffInvoiceController } from './invoice-pdf/invoice-pdf.controller';
 import { AccountInvoice } from './invoicing/account-invoice';
 import { EnterpriseFeatures } from './invoicing/enterprise-features';
 import { ListInvoicesController } from './list-invoices/list-invoices.controller';
@@ -47,11 +47,13 @@ import { UpdatePaymentMethodHandler } from './update-payment-method/update-payme
     ClosePeriodController,
     ListInvoicesController,
     InvoicePdfController,
+    StaffInvoiceController,
     RecordInvoicePaymentController,
     SetInvoiceBillingController,
   ],
   providers: [
     InvoicingStates,
+    InvoicePdfs,
     AddPaymentMethodHandler,
     UpdatePaymentMethodHandler,
     RemovePaymentMethodHandler,
