@@ -75,6 +75,11 @@ export function defineContext<EventType extends string, ErrorCode extends string
   return declaration;
 }
 
+/** A worker's schedules under `config`. */
+export function workerSchedules(worker: JobWorkerDeclaration, config: ResolvedConfig): readonly WorkerSchedule[] {
+  return typeof worker.schedules === 'function' ? worker.schedules(config) : (worker.schedules ?? []);
+}
+
 /** The NestJS modules of the contexts for a role. */
 export function contextModules(contexts: readonly ContextDeclaration[], role: ProcessRole): Type<unknown>[] {
   return contexts.flatMap((context) => [
@@ -142,7 +147,7 @@ export function registerJobWorkers(
       readSide.addJobWorker({
         queue: worker.queue,
         handler: routeByJobName(handlers),
-        schedules: typeof worker.schedules === 'function' ? worker.schedules(config) : worker.schedules,
+        schedules: workerSchedules(worker, config),
         options: worker.options,
       });
     }

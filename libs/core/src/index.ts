@@ -16,4 +16,5 @@ export {
   registerContexts,
   registerJobWorkers,
   servesHttp,
+  workerSchedules,
 } from './context';
