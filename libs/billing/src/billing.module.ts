@@ -1,16 +1,11 @@
-import { Inject, Injectable, Module, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
-import { ApiKeysModule, KeyVerificationPolicies } from '@app/api-keys';
-import { IdentityModule, PlanReader } from '@app/identity';
+import { Injectable, Module, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { ApiKeysModule, KeyVerificationPolicy } from '@app/api-keys';
+import { AccountStates, IdentityModule, PlanReader } from '@app/identity';
 import { AppConfig } from '@app/config';
 import { APP_CONFIG, CLOCK, EVENT_STORE, LOGGER } from '@app/core';
 import { Clock, EventCatalog } from '@app/ddd';
 import { EventStore } from '@app/event-store';
-import { registerErrorStatuses } from '@app/http';
-import { routeByJobName } from '@app/messaging';
-import { ReadSideRegistry } from '@app/projections';
 import { Logger as PinoLogger } from 'pino';
-import { billingUsageDailyProjection } from '../../../projections/billing-usage-daily/billing-usage-daily.projection';
-import { notificationsProjection } from '../../../projections/notifications/notifications.projection';
 import { AssignPlanController } from './assign-plan/assign-plan.controller';
 import { AssignPlanHandler } from './assign-plan/assign-plan.handler';
 import { AccountDirectory } from './billing-account/account-directory';
@@ -18,26 +13,15 @@ import { BillingAccounts } from './billing-account/billing-accounts';
 import { BillingPlans } from './billing-account/billing-plans';
 import { ChangePlanController } from './change-plan/change-plan.controller';
 import { ChoosePlanHandler } from './change-plan/change-plan.handler';
-import { billingAccountEventVersions } from './domain/billing-account.events';
-import { billingErrorStatuses } from './domain/billing.errors';
-import { notificationEventVersions } from './domain/notification.events';
-import { usageEventVersions } from './domain/usage.events';
 import { SpendingCapTracker } from './enforce-spending-cap/spending-cap-tracker';
 import { GetOverviewController, OverviewReader } from './get-overview/get-overview.controller';
 import { InvoicingModule } from './invoicing.module';
 import { ListNotificationsController } from './list-notifications/list-notifications.controller';
 import { ListSpendingAlertsController } from './list-spending-alerts/list-spending-alerts.controller';
-import {
-  BILLING_QUEUE,
-  CREATE_SPENDING_ALERT_NOTIFICATION_JOB,
-  SEND_SPENDING_ALERT_EMAIL_JOB,
-  SpendingAlertJobs,
-  spendingAlertCrossings,
-  spendingAlertNotices,
-  TRIGGER_SPENDING_ALERT_JOB,
-} from './notify-spending-alerts/spending-alert-reactions';
+import { SpendingAlertCrossings, SpendingAlertJobs } from './notify-spending-alerts/spending-alert-reactions';
 import { ReadNotificationController } from './read-notification/read-notification.controller';
 import { MarkNotificationReadHandler } from './read-notification/read-notification.handler';
+import { ClosedAccounts } from './record-usage/closed-accounts';
 import { LedgerWriter } from './record-usage/ledger-writer';
 import { RecordUsageController } from './record-usage/record-usage.controller';
 import { RecordUsageEndpoint } from './record-usage/record-usage.endpoint';
@@ -52,19 +36,22 @@ import { SetSpendingCapController } from './set-spending-cap/set-spending-cap.co
 import { SetSpendingCapHandler } from './set-spending-cap/set-spending-cap.handler';
 import { UsageReportController } from './usage-report/usage-report.controller';
 
-registerErrorStatuses(billingErrorStatuses);
-
-/** Follows the log for the spending cap from start-up to shutdown, on every instance that verifies keys. */
+/** Follows the log for the spending cap and for closed accounts from start-up to shutdown, on every instance. */
 @Injectable()
 class SpendingCapLifecycle implements OnModuleInit, OnModuleDestroy {
-  constructor(private readonly tracker: SpendingCapTracker) {}
+  constructor(
+    private readonly tracker: SpendingCapTracker,
+    private readonly closedAccounts: ClosedAccounts,
+  ) {}
 
-  onModuleInit(): Promise<void> {
-    return this.tracker.start();
+  async onModuleInit(): Promise<void> {
+    await this.tracker.start();
+    await this.closedAccounts.start();
   }
 
-  onModuleDestroy(): Promise<void> {
-    return this.tracker.stop();
+  async onModuleDestroy(): Promise<void> {
+    await this.tracker.stop();
+    await this.closedAccounts.stop();
   }
 }
 
@@ -104,41 +91,24 @@ class SpendingCapLifecycle implements OnModuleInit, OnModuleDestroy {
     RemoveSpendingCapHandler,
     MarkNotificationReadHandler,
     SpendingAlertJobs,
+    SpendingAlertCrossings,
     {
       provide: SpendingCapTracker,
       inject: [EVENT_STORE, LOGGER],
       useFactory: (store: EventStore, logger: PinoLogger) =>
         new SpendingCapTracker(store, undefined, (message, error) => logger.error({ component: 'billing', err: error.message }, message)),
     },
+    {
+      provide: ClosedAccounts,
+      inject: [EVENT_STORE, AccountStates, LOGGER],
+      useFactory: (store: EventStore, accounts: AccountStates, logger: PinoLogger) =>
+        new ClosedAccounts(store, accounts, (message, error) => logger.error({ component: 'billing', err: error.message }, message)),
+    },
     SpendingCapLifecycle,
+    // The seams of the identity and api-keys contexts this one fills.
     { provide: PlanReader, useExisting: BillingPlans },
+    { provide: KeyVerificationPolicy, useExisting: SpendingCapTracker },
     BillingPlans,
   ],
 })
-export class BillingModule {
-  constructor(
-    catalog: EventCatalog,
-    readSide: ReadSideRegistry,
-    policies: KeyVerificationPolicies,
-    tracker: SpendingCapTracker,
-    alertJobs: SpendingAlertJobs,
-    @Inject(EVENT_STORE) store: EventStore,
-  ) {
-    catalog.register(usageEventVersions);
-    catalog.register(billingAccountEventVersions);
-    catalog.register(notificationEventVersions);
-    policies.add(tracker);
-    readSide.addProjection(billingUsageDailyProjection);
-    readSide.addProjection(notificationsProjection);
-    readSide.addReaction(spendingAlertCrossings(store));
-    readSide.addReaction(spendingAlertNotices);
-    readSide.addJobWorker({
-      queue: BILLING_QUEUE,
-      handler: routeByJobName({
-        [TRIGGER_SPENDING_ALERT_JOB]: alertJobs.trigger(),
-        [SEND_SPENDING_ALERT_EMAIL_JOB]: alertJobs.email(),
-        [CREATE_SPENDING_ALERT_NOTIFICATION_JOB]: alertJobs.inApp(),
-      }),
-    });
-  }
-}
+export class BillingModule {}

@@ -10,7 +10,6 @@ export {
   MfaState,
   PENDING_TOTP_SECONDS,
   recoveryCodesRemaining,
-  requireRecentSignIn,
   secondStepMethods,
   signInOpen,
   TotpFactor,
@@ -25,7 +24,7 @@ export {
   MfaEventTypeName,
   mfaStream,
 } from './domain/mfa.events';
-export { InvalidMfaError, MfaErrorCode, mfaErrorStatuses, ReauthenticationRequiredError } from './domain/mfa.errors';
+export { InvalidMfaError, MfaErrorCode, mfaErrorStatuses } from './domain/mfa.errors';
 export {
   formatRecoveryCode,
   isWellFormedRecoveryCode,
@@ -37,3 +36,4 @@ export {
 export { mfaContext } from './mfa.context';
 export { MfaModule } from './mfa.module';
 export { MfaStates } from './mfa-states';
+export { ResetMfaCommand } from './reset-mfa/reset-mfa.command';

@@ -1,12 +1,5 @@
-import { assertNever, Decider, Occurred } from '@app/ddd';
-import {
-  FactorNotFoundError,
-  FieldProblem,
-  InvalidMfaError,
-  MfaNotEnabledError,
-  MfaRequestInvalidError,
-  ReauthenticationRequiredError,
-} from './mfa.errors';
+import { assertNever, Decider, Occurred, Reauthentication, requireRecentSignIn } from '@app/ddd';
+import { FactorNotFoundError, FieldProblem, InvalidMfaError, MfaNotEnabledError, MfaRequestInvalidError } from './mfa.errors';
 import { MfaEvent, MfaEventType, SecondStepMethod } from './mfa.events';
 import { RECOVERY_CODES_PER_SET } from './recovery-code-format';
 
@@ -78,12 +71,6 @@ export interface SignInAttempt {
   readonly expiresAt: string;
 }
 
-/** When the session last signed in (password, social or second step), and the window a change needs. */
-export interface Reauthentication {
-  readonly authenticatedAt: string;
-  readonly windowSeconds: number;
-}
-
 /** Hashes of a fresh set, prepared by the caller (the codes are shown once and never reach the domain). */
 export interface NewRecoveryCodes {
   readonly setId: string;
@@ -129,6 +116,12 @@ export interface RemoveFactor {
   readonly now: Date;
 }
 
+/** Support's reset after an approved recovery case: no re-authentication, the case is the authority. */
+export interface ResetMfa {
+  readonly kind: 'ResetMfa';
+  readonly caseId: string;
+}
+
 export interface RegenerateRecoveryCodes {
   readonly kind: 'RegenerateRecoveryCodes';
   readonly recoveryCodes: NewRecoveryCodes;
@@ -166,6 +159,7 @@ export type MfaCommand =
   | ConfirmTotp
   | RegisterWebauthn
   | RemoveFactor
+  | ResetMfa
   | RegenerateRecoveryCodes
   | AcceptTotpCode
   | UseRecoveryCode
@@ -200,14 +194,6 @@ export function webauthnFactors(state: MfaState): WebauthnFactor[] {
 
 export function totpFactors(state: MfaState): TotpFactor[] {
   return state.factors.filter((factor): factor is TotpFactor => factor.type === 'totp');
-}
-
-/** MFA changes need a sign-in (or a completed second step) within the window; the clock decides. */
-export function requireRecentSignIn(reauth: Reauthentication, now: Date): void {
-  const signedInAt = Date.parse(reauth.authenticatedAt);
-  if (!Number.isFinite(signedInAt) || now.getTime() - signedInAt > reauth.windowSeconds * 1000) {
-    throw new ReauthenticationRequiredError(reauth.windowSeconds);
-  }
 }
 
 function withFactor(state: MfaState, factorId: string, change: (factor: Factor) => Factor): MfaState {
@@ -292,6 +278,8 @@ export function evolveMfa(state: MfaState, event: Occurred<MfaEvent>): MfaState 
     }
     case MfaEventType.RecoveryCodesVoided:
       return state.recoveryCodes?.setId === event.data.setId ? { ...state, recoveryCodes: null } : state;
+    case MfaEventType.Reset:
+      return { ...state, factors: [], pending: [], recoveryCodes: null };
     case MfaEventType.SecondStepCompleted: {
       const at = Date.parse(event.occurredAt);
       return {
@@ -401,6 +389,21 @@ function removeFactor(command: RemoveFactor, state: MfaState): MfaEvent[] {
   return events;
 }
 
+/** Nothing to reset (a retried job, an account without MFA) writes nothing. */
+function resetMfa(command: ResetMfa, state: MfaState): MfaEvent[] {
+  if (state.factors.length === 0 && state.pending.length === 0 && state.recoveryCodes === null) return [];
+  return [
+    {
+      type: MfaEventType.Reset,
+      data: {
+        caseId: command.caseId,
+        factorIds: state.factors.map((factor) => factor.factorId),
+        recoveryCodeSetId: state.recoveryCodes?.setId ?? null,
+      },
+    },
+  ];
+}
+
 function regenerateCodes(command: RegenerateRecoveryCodes, state: MfaState): MfaEvent[] {
   requireRecentSignIn(command.reauth, command.now);
   if (!mfaEnabled(state)) throw new MfaNotEnabledError();
@@ -497,6 +500,8 @@ export function decideMfa(command: MfaCommand, state: MfaState): MfaEvent[] {
       return registerWebauthn(command, state);
     case 'RemoveFactor':
       return removeFactor(command, state);
+    case 'ResetMfa':
+      return resetMfa(command, state);
     case 'RegenerateRecoveryCodes':
       return regenerateCodes(command, state);
     case 'AcceptTotpCode':
