@@ -101,6 +101,12 @@ async function readForm(request: IncomingMessage): Promise<URLSearchParams> {
   return new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
 }
 
+/** The provider's login page, for a real browser: a form that posts the subject back to the interaction URL. */
+const LOGIN_PAGE = `<!doctype html><html lang="en"><head><title>Loopback provider</title></head><body><main>
+<h1>Sign in at the loopback provider</h1>
+<form method="post"><label>Subject <input name="login" autocomplete="username"></label><button type="submit">Continue</button></form>
+</main></body></html>`;
+
 /** The provider's login and consent "pages": what the user submits there, finished through the provider's API. */
 async function interact(provider: Provider, request: IncomingMessage, response: ServerResponse): Promise<void> {
   try {
@@ -117,7 +123,7 @@ async function interact(provider: Provider, request: IncomingMessage, response: 
     }
     if (details.prompt.name === 'login') {
       const subject = form.get('login');
-      if (!subject) return void response.writeHead(200, { 'content-type': 'text/plain' }).end('login form');
+      if (!subject) return void response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(LOGIN_PAGE);
       await provider.interactionFinished(request, response, { login: { accountId: subject } }, { mergeWithLastSubmission: false });
       return;
     }
