@@ -43,6 +43,10 @@ export async function startLoopbackOidcProvider(options: LoopbackProviderOptions
     if (request.url?.startsWith('/interaction/')) return void interact(provider, request, response);
     return void provider.callback()(request, response);
   });
+  // The app's discovery and the test's browser share Node's fetch connection pool: with the default 5 s,
+  // a loaded machine lets the server close an idle connection just as the next request reuses it
+  // (ECONNRESET on the first round trip). Idle connections stay open for the length of a test instead.
+  server.keepAliveTimeout = 120_000;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const users = new Map<string, ProviderUser>();
