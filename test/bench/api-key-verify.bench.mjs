@@ -37,10 +37,15 @@ async function load(server, seconds = SECONDS) {
   const result = await autocannon({ url: server.base, connections: CONNECTIONS, duration: seconds, requests: server.requests });
   const cpuAfter = cpuSecondsOf(server.pid);
   const bad = result.non2xx + result.errors + result.timeouts;
-  if (bad > 0)
-    throw new Error(
-      `${server.base}: ${bad} failed answers (non-2xx ${result.non2xx}, errors ${result.errors}, timeouts ${result.timeouts})`,
+  if (bad > 0) {
+    const sample = server.requests[0];
+    const answer = await fetch(`${server.base}${sample.path}`, sample).then(
+      async (response) => `${response.status} ${await response.text()}`,
     );
+    throw new Error(
+      `${server.label}: ${bad} failed answers (non-2xx ${result.non2xx}, errors ${result.errors}, timeouts ${result.timeouts}); now: ${answer}`,
+    );
+  }
   return {
     rps: result.requests.average,
     p99: result.latency.p99,
@@ -184,9 +189,9 @@ async function httpComparison() {
   try {
     const servers = [];
     const add = async (key, label, starting) => {
-      const server = await starting;
+      const server = Object.assign(await starting, { key, label });
       started.push(server);
-      servers.push({ key, label, ...server });
+      servers.push(server);
       return server;
     };
     await add('bare', 'bare node:http', startReference('constant-json-server.mjs'));

@@ -32,8 +32,9 @@ export interface Projection {
   apply(event: RecordedEvent, tx: SqlExecutor, tables: TableNames): Promise<void>;
   /**
    * Optional: the same effect as `apply` on each event in turn (position order), in a few statements
-   * for the whole batch. Catch-up and rebuilds hand over hundreds of events at once, and one statement
-   * per event is what bounds them (about 1,000 events/s on PostgreSQL, where a batch reaches 50,000+).
+   * for the whole batch. Catch-up and rebuilds hand over up to 1,000 events at once, and one statement
+   * per event is what bounds them: the API key listing rebuilt at 1,100 events/s that way on PostgreSQL,
+   * 8,200 in batches (2 cores at load 25-30, `npm run bench -- projection-rebuild`).
    */
   applyBatch?(events: readonly RecordedEvent[], tx: SqlExecutor, tables: TableNames): Promise<void>;
 }

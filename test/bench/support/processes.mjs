@@ -40,9 +40,15 @@ export function freePort() {
   });
 }
 
+/** Server stores reach a child only when a benchmark names them: the embedded default stays embedded. */
+const SERVER_STORES = { DATABASE_URL: '', REDIS_URL: '', EVENTSTORE_CONNECTION_STRING: '' };
+
 /** Starts a Node.js script as a child process; resolves once `ready()` says it serves. */
 export async function startProcess(script, args, { env, ready, timeoutMs = 60_000 }) {
-  const child = spawn(process.execPath, [script, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+  const child = spawn(process.execPath, [script, ...args], {
+    env: { ...process.env, ...SERVER_STORES, ...env },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   let exited = false;
   child.once('exit', () => (exited = true));
   const deadline = Date.now() + timeoutMs;
