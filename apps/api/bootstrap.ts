@@ -3,6 +3,7 @@ import { closeRuntime, registerContexts, registerJobWorkers, Runtime } from '@ap
 import { createHttpApp } from '@app/http';
 import { ReadSide } from '@app/projections';
 import { ApiModule } from './api.module';
+import { openApiOptionsOf } from './docs/openapi';
 import { serveApiReference } from './docs/reference-page';
 import { contexts } from './contexts';
 import { ReadSideHandle } from './health/read-side-status';
@@ -39,7 +40,7 @@ export async function startApi(runtime: Runtime, options: { listen: boolean; rol
     metrics: runtime.metrics,
   });
   serveHub(app, config);
-  serveApiReference(app, config.publicUrl);
+  serveApiReference(app, config.publicUrl, openApiOptionsOf(config));
   const metricsServer = await serveMetrics(runtime, app);
   await app.init();
   registerJobWorkers(contexts, app, runtime.readSide);

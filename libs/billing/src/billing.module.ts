@@ -6,6 +6,7 @@ import { APP_CONFIG, CLOCK, EVENT_STORE, LOGGER } from '@app/core';
 import { Clock, EventCatalog } from '@app/ddd';
 import { EventStore } from '@app/event-store';
 import { registerErrorStatuses } from '@app/http';
+import { Metrics } from '@app/metrics';
 import { routeByJobName } from '@app/messaging';
 import { ReadSideRegistry } from '@app/projections';
 import { Logger as PinoLogger } from 'pino';
@@ -89,8 +90,8 @@ class SpendingCapLifecycle implements OnModuleInit, OnModuleDestroy {
     { provide: UsageRequestParser, inject: [APP_CONFIG], useFactory: (config: AppConfig) => new UsageRequestParser(config.apiScopes) },
     {
       provide: LedgerWriter,
-      inject: [EVENT_STORE, EventCatalog, CLOCK],
-      useFactory: (store: EventStore, catalog: EventCatalog, clock: Clock) => new LedgerWriter(store, catalog, clock),
+      inject: [EVENT_STORE, EventCatalog, CLOCK, Metrics],
+      useFactory: (store: EventStore, catalog: EventCatalog, clock: Clock, metrics: Metrics) => new LedgerWriter(store, catalog, clock, metrics),
     },
     RecordUsageEndpoint,
     AccountDirectory,

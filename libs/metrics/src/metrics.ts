@@ -105,8 +105,8 @@ export class Metrics {
 
   readonly signIns = new Counter({
     name: 'sign_ins_total',
-    help: 'Sign-in attempts by outcome: success, mfa_required, or the error code (invalid_credentials, account_locked, ...)',
-    labelNames: ['outcome'] as const,
+    help: 'Sign-in attempts by method (password, oidc, second_step) and outcome: success, mfa_required, or the error code (invalid_credentials, invalid_mfa, account_locked, ...)',
+    labelNames: ['method', 'outcome'] as const,
     registers: [this.registry],
   });
   readonly usageRecordsAccepted = new Counter({

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Clock, ConcurrencyConflictError, EventCatalog, fold, Occurred, toDomainEvent } from '@app/ddd';
 import { EventStore, NewEvent, WrongExpectedRevisionError } from '@app/event-store';
-import { UsageEvent, UsageRecord, usageLedgerStream } from '../domain/usage.events';
+import { Metrics } from '@app/metrics';
+import { UsageEvent, UsageEventType, UsageRecord, usageLedgerStream } from '../domain/usage.events';
 import {
   decideUsageLedger,
   evolveUsageLedger,
@@ -67,6 +68,7 @@ export class LedgerWriter {
     private readonly store: EventStore,
     private readonly catalog: EventCatalog,
     private readonly clock: Clock,
+    private readonly metrics: Metrics,
     private readonly options: LedgerWriterOptions = defaultLedgerWriterOptions,
   ) {}
 
@@ -160,6 +162,7 @@ export class LedgerWriter {
         );
         ledger.state = fold(evolveUsageLedger, state, events.map((event) => ({ ...event, occurredAt })) as Occurred<UsageEvent>[]);
         ledger.revision = result.nextExpectedRevision;
+        this.countAccepted(events);
         return outcomes;
       } catch (error) {
         if (!(error instanceof WrongExpectedRevisionError)) throw new UsageUnavailableError(error);
@@ -168,6 +171,16 @@ export class LedgerWriter {
         // Another instance appended: the next round reads what it wrote and decides again.
         if (attempt > 2) await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * attempt));
       }
+    }
+  }
+
+  /** `usage_records_accepted_total` by service: the records of an append that landed (duplicates never reach an event). */
+  private countAccepted(events: readonly UsageEvent[]): void {
+    for (const event of events) {
+      if (event.type !== UsageEventType.Recorded) continue;
+      const byService = new Map<string, number>();
+      for (const record of event.data.records) byService.set(record.service, (byService.get(record.service) ?? 0) + 1);
+      for (const [service, count] of byService) this.metrics.usageRecordsAccepted.inc({ service }, count);
     }
   }
 

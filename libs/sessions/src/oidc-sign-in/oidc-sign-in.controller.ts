@@ -6,7 +6,9 @@ import { RateLimited } from '@app/auth';
 import { RequestContext } from '@app/ddd';
 import { Context } from '@app/http';
 import { OidcRoundTrips, queryStringOf } from '@app/identity';
+import { Metrics } from '@app/metrics';
 import { SessionTokensDto } from '../sessions/session-starter';
+import { countedSignIn } from '../sign-in/counted-sign-in';
 import { SignInResult } from '../sign-in/sign-in.command';
 import { MfaChallengeDto } from '../sign-in/sign-in.dto';
 import { CompleteOidcSignInCommand } from './complete-oidc-sign-in.command';
@@ -19,6 +21,7 @@ export class OidcSignInController {
   constructor(
     private readonly commandBus: CommandBus,
     private readonly roundTrips: OidcRoundTrips,
+    private readonly metrics: Metrics,
   ) {}
 
   @Get(':provider/start')
@@ -60,6 +63,8 @@ export class OidcSignInController {
   ): Promise<SignInResult> {
     // Used once, whatever the outcome (set before anything can fail, so error answers carry it too).
     reply.header('cache-control', 'no-store').header('set-cookie', this.roundTrips.end('sign_in', provider));
-    return this.commandBus.execute(new CompleteOidcSignInCommand(provider, queryStringOf(request), request.headers.cookie, context));
+    return countedSignIn(this.metrics, 'oidc', () =>
+      this.commandBus.execute(new CompleteOidcSignInCommand(provider, queryStringOf(request), request.headers.cookie, context)),
+    );
   }
 }
