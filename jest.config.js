@@ -30,10 +30,16 @@ for (const [alias, [target]] of Object.entries(swcrc.jsc.paths)) {
   moduleNameMapper[`^${alias.replace(/[/\\^$*+?.()|[\]{}-]/g, '\\$&')}$`] = `<rootDir>/${target}`;
 }
 
+// scripts/test.mjs (`npm test`) runs two phases: `parallel` (every suite but `*.alone.e2e-spec.ts`) and
+// `serial` (only those, with --runInBand). Plain `jest` runs everything together.
+const alone = '\\.alone\\.e2e-spec\\.ts$';
+const phase = process.env.TEST_PHASE;
+
 module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/apps', '<rootDir>/libs', '<rootDir>/projections', '<rootDir>/test'],
-  testMatch: ['**/*.spec.ts', '**/*.e2e-spec.ts'],
+  testMatch: phase === 'serial' ? ['**/*.alone.e2e-spec.ts'] : ['**/*.spec.ts', '**/*.e2e-spec.ts'],
+  testPathIgnorePatterns: phase === 'parallel' ? ['/node_modules/', alone] : ['/node_modules/'],
   transform: { '^.+\\.(t|j|mj)s$': ['@swc/jest', { ...swcrc, swcrc: false, module: { type: 'commonjs' } }] },
   transformIgnorePatterns: [`/node_modules/(?!(${esmPackages.join('|')})/)`],
   moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],

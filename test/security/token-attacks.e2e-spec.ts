@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { createTestApp, TEST_SERVICE_TOKEN, TestApp } from '@app/test-app';
 import { accountsClient, Tokens } from '../e2e/auth/accounts-client';
+import { codeFor } from '../e2e/mfa/reference-totp';
 
 // The test app's JWT_SECRET (test/support/test-app.ts): forging with it proves the checks beyond the signature.
 const JWT_SECRET = 'test-jwt-secret-that-is-long-enough-0123456789';
@@ -88,5 +89,35 @@ describe('attacks on tokens', () => {
     expect((await app.inject({ method: 'POST', url: '/v1/auth/logout', token: mine.accessToken })).statusCode).toBe(204);
     expect((await client.me(mine.accessToken)).statusCode).toBe(401);
     expect((await client.refresh(mine.refreshToken)).statusCode).toBe(401);
+  });
+  it('refuses the mfaToken of a sign-in awaiting its second step, as an access or a refresh token (401, nothing written)', async () => {
+    await client.register('second-step@example.com');
+    const holder = await client.signIn('second-step@example.com');
+    const enrolled = await app.inject({ method: 'POST', url: '/v1/me/mfa/totp', token: holder.accessToken, payload: {} });
+    expect(enrolled.statusCode).toBe(201);
+    const { factorId, secret } = enrolled.json<{ factorId: string; secret: string }>();
+    const confirmed = await app.inject({
+      method: 'POST',
+      url: `/v1/me/mfa/totp/${factorId}/verify`,
+      token: holder.accessToken,
+      payload: { code: codeFor(secret, new Date()) },
+    });
+    expect(confirmed.statusCode).toBe(200);
+    const challenge = (await client.login('second-step@example.com')).json<{ mfaRequired?: boolean; mfaToken?: string }>();
+    expect(challenge.mfaRequired).toBe(true);
+    const mfaToken = challenge.mfaToken!;
+
+    const before = await app.runtime.eventStore.headPosition();
+    expect((await client.me(mfaToken)).statusCode).toBe(401);
+    const keyCreation = await app.inject({
+      method: 'POST',
+      url: '/v1/api-keys',
+      token: mfaToken,
+      payload: { name: 'x', scopes: ['chat'] },
+    });
+    expect(keyCreation.statusCode).toBe(401);
+    expect((await app.inject({ method: 'GET', url: '/v1/me/mfa', token: mfaToken })).statusCode).toBe(401);
+    expect((await client.refresh(mfaToken)).statusCode).toBe(401);
+    expect(await app.runtime.eventStore.headPosition()).toBe(before);
   });
 });

@@ -3,7 +3,7 @@ import { GUARDS_METADATA, HTTP_CODE_METADATA } from '@nestjs/common/constants';
 import { ModulesContainer } from '@nestjs/core';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
-import { AccountAuthGuard, ServiceTokenGuard, StaffGuard } from '@app/auth';
+import { AccountAuthGuard, requiredRolesOf, ServiceTokenGuard, StaffGuard } from '@app/auth';
 import { ResolvedConfig } from '@app/config';
 import { registeredErrorCodes } from '@app/http';
 import { metricsOnAppPort } from '../metrics/metrics-endpoint';
@@ -71,6 +71,7 @@ function controllersByName(app: NestFastifyApplication): Map<string, Type<unknow
 interface HandlerFacts {
   readonly guards: unknown[];
   readonly httpCode?: number;
+  readonly roles: readonly string[];
 }
 
 function handlerFacts(controllers: Map<string, Type<unknown>>, operationId: string | undefined): HandlerFacts | undefined {
@@ -80,7 +81,7 @@ function handlerFacts(controllers: Map<string, Type<unknown>>, operationId: stri
   const handler = controller?.prototype[operationId.slice(separator + 1)] as object | undefined;
   if (!controller || !handler) return undefined;
   const guards = [...(Reflect.getMetadata(GUARDS_METADATA, controller) ?? []), ...(Reflect.getMetadata(GUARDS_METADATA, handler) ?? [])];
-  return { guards, httpCode: Reflect.getMetadata(HTTP_CODE_METADATA, handler) };
+  return { guards, httpCode: Reflect.getMetadata(HTTP_CODE_METADATA, handler), roles: requiredRolesOf(controller, handler) };
 }
 
 function errorResponse(status: string, description: string, codesByStatus: Map<number, string[]>): Json {
@@ -126,9 +127,11 @@ function complete(document: OpenAPIObject, app: NestFastifyApplication, options:
       } else if (declared.includes(METRICS_TOKEN_SCHEME)) {
         extra['401'] = 'unauthorized: a missing or wrong METRICS_TOKEN';
       } else if (guards.includes(AccountAuthGuard) || guards.includes(StaffGuard) || declared.length > 0) {
-        operation.security = [{ [ACCOUNT_BEARER]: [] }];
+        // OpenAPI 3.1 lets a non-OAuth requirement list the role names it needs: a staff route's roles (any one).
+        const roles = guards.includes(StaffGuard) ? [...(facts?.roles ?? [])] : [];
+        operation.security = [{ [ACCOUNT_BEARER]: roles }];
         extra['401'] = 'unauthorized: a missing, expired or ended access token (or a service token)';
-        if (guards.includes(StaffGuard)) extra['403'] = 'forbidden: the account lacks the staff role this route needs';
+        if (guards.includes(StaffGuard)) extra['403'] = `forbidden: the account holds none of the staff roles ${roles.join(', ')}`;
       } else if (facts) {
         operation.security = [];
       }

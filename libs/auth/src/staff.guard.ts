@@ -9,6 +9,11 @@ const REQUIRED_ROLES = 'auth:required-staff-roles';
 /** The staff roles that may use a route (any one of them). Roles do not imply each other. */
 export const RequireRoles = (...roles: StaffRole[]) => SetMetadata(REQUIRED_ROLES, roles);
 
+/** The roles `@RequireRoles` names on a handler or, failing that, on its controller (the API reference lists them). */
+export function requiredRolesOf(controller: object, handler: object): readonly StaffRole[] {
+  return Reflect.getMetadata(REQUIRED_ROLES, handler) ?? Reflect.getMetadata(REQUIRED_ROLES, controller) ?? [];
+}
+
 /**
  * Staff routes: authenticates like `AccountAuthGuard` when that has not run yet, then 403 `forbidden`
  * unless the account holds one of the `@RequireRoles(...)` roles. Events written by the request then

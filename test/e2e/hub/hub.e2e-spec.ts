@@ -345,7 +345,8 @@ describeWithChromium(title, () => {
     await look('support-case');
     await click('Approve recovery');
     await status('Approved.');
-    expect(await page.getByTestId('case-status').textContent()).toBe('approved');
+    // The console reloads the case after the answer: wait for the reload rather than read it at once.
+    await visible(page.getByTestId('case-status').filter({ hasText: 'approved' }));
   });
 
   it('lets an auditor rebuild the state as of a time and verify the chain', async () => {

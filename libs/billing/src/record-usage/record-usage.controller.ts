@@ -33,7 +33,7 @@ export class UsageAnswerDto {
  * lane passes on (in-process `inject` in tests, a content type the fast lane does not take).
  */
 @ApiTags('billing')
-@ApiBearerAuth()
+@ApiBearerAuth('serviceToken')
 @Controller('v1/usage')
 export class RecordUsageController {
   constructor(private readonly endpoint: RecordUsageEndpoint) {}
