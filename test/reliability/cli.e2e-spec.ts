@@ -169,7 +169,7 @@ function accountCommands(env: () => Record<string, string>): void {
       return JSON.parse(run.stdout) as Record<string, unknown>;
     };
     expect(only(await cli('audit', 'verify', accountId, '--json'))).toMatchObject({ intact: true });
-    expect(only(await cli('audit', 'replay', accountId, '--json'))).toMatchObject({ email });
+    expect(only(await cli('audit', 'replay', accountId, '--json'))).toMatchObject({ account: { email } });
     const exportDir = mkdtempSync(join(tmpdir(), 'cli-export-'));
     try {
       const file = join(exportDir, 'events.ndjson');

@@ -91,7 +91,8 @@ class SpendingCapLifecycle implements OnModuleInit, OnModuleDestroy {
     {
       provide: LedgerWriter,
       inject: [EVENT_STORE, EventCatalog, CLOCK, Metrics],
-      useFactory: (store: EventStore, catalog: EventCatalog, clock: Clock, metrics: Metrics) => new LedgerWriter(store, catalog, clock, metrics),
+      useFactory: (store: EventStore, catalog: EventCatalog, clock: Clock, metrics: Metrics) =>
+        new LedgerWriter(store, catalog, clock, metrics),
     },
     RecordUsageEndpoint,
     AccountDirectory,

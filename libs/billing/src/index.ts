@@ -10,6 +10,7 @@ export {
   freshUsageLedgerState,
   monthToDateOf,
   outcomesOf,
+  receivingPeriods,
   RecordUsage,
   usageLedgerDecider,
   UsageLedgerCommand,

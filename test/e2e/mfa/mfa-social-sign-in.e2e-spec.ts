@@ -39,7 +39,11 @@ describe('social sign-in on an account with MFA', () => {
     expect(challenge).toEqual({ mfaRequired: true, mfaToken: expect.any(String), methods: ['totp', 'recovery_code'] });
 
     const wrongCode = codeFor(enrolled.secret, new Date(setup.clock.now().getTime() - 600_000));
-    const refused = await app.inject({ method: 'POST', url: '/v1/auth/mfa', payload: { mfaToken: challenge.mfaToken, totpCode: wrongCode } });
+    const refused = await app.inject({
+      method: 'POST',
+      url: '/v1/auth/mfa',
+      payload: { mfaToken: challenge.mfaToken, totpCode: wrongCode },
+    });
     expect(refused.statusCode).toBe(401);
     const completed = await app.inject({
       method: 'POST',
