@@ -1,6 +1,7 @@
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { closeRuntime, registerContexts, registerJobWorkers, Runtime } from '@app/core';
 import { createHttpApp } from '@app/http';
+import { metricsServed } from '@app/metrics';
 import { ReadSide } from '@app/projections';
 import { ApiModule } from './api.module';
 import { openApiOptionsOf } from './docs/openapi';
@@ -37,7 +38,7 @@ export async function startApi(runtime: Runtime, options: { listen: boolean; rol
     trustProxy: config.trustProxy,
     corsOrigins: config.corsOrigins,
     logger,
-    metrics: runtime.metrics,
+    metrics: metricsServed(config) ? runtime.metrics : undefined,
   });
   serveHub(app, config);
   serveApiReference(app, config.publicUrl, openApiOptionsOf(config));

@@ -135,6 +135,7 @@ export class PostgresEventStore implements EventStore {
   private readonly subscriptions = new Set<LogSubscription>();
   private stopListening?: Promise<(() => Promise<void>) | undefined>;
   private readonly notifier: AppendNotifier;
+  private readonly heads = new KnownHeads();
 
   constructor(
     private readonly db: SqlDatabase,
@@ -154,13 +155,14 @@ export class PostgresEventStore implements EventStore {
   async append(stream: string, events: readonly NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
     const stored = this.prepare(stream, events);
     for (let attempt = 1; ; attempt++) {
-      const head = await this.readHead(this.db, stream);
+      const head = (attempt === 1 ? this.heads.at(stream, expected) : undefined) ?? (await this.readHead(this.db, stream));
       try {
-        const result = await this.appendAt(this.db, stream, head, stored, expected);
+        const result = await this.appendAt(this.db, stream, head, stored, expected, this.heads);
         this.wakeSubscriptions();
         this.notifier.signal();
         return result;
       } catch (error) {
+        this.heads.forget(stream);
         if (!isUniqueViolation(error)) throw error;
         if (error.constraint === ID_CONSTRAINT) {
           const settled = await this.settleDuplicateIds(stream, head, stored, expected);
@@ -269,6 +271,7 @@ export class PostgresEventStore implements EventStore {
     head: StreamHead,
     events: readonly NewEvent[],
     expected: ExpectedRevision,
+    committed?: KnownHeads,
   ): Promise<AppendResult> {
     const expectedRevision = expected === 'no_stream' ? -1 : expected;
     if (typeof expectedRevision === 'number' && head.revision !== expectedRevision) {
@@ -296,6 +299,7 @@ export class PostgresEventStore implements EventStore {
       events.map((event) => JSON.stringify(event.data)),
       metadata.map((chained) => JSON.stringify(chained)),
     ]);
+    committed?.remember(stream, { revision: head.revision + events.length, position: rows[0].position, hash: prevHash });
     return { nextExpectedRevision: head.revision + events.length, position: rows[0].position };
   }
 
@@ -381,6 +385,34 @@ export class PostgresEventStore implements EventStore {
 
   private wakeSubscriptions(): void {
     for (const subscription of this.subscriptions) subscription.wake();
+  }
+}
+
+/**
+ * The heads of the streams this store appended to last (autocommitted, so they are stored), so a
+ * writer that appends again at the revision it got back (the usage ledgers, group commits) skips the
+ * read of the head: one round trip of two per append. Only an exact expected revision equal to the
+ * remembered one uses it. If another process appended meanwhile, the remembered head is behind, the
+ * insert at its next revision hits the (stream, revision) unique key, and the retry reads the real head:
+ * the same answer as without it.
+ */
+class KnownHeads {
+  private static readonly MAX = 10_000;
+  private readonly heads = new Map<string, StreamHead>();
+
+  at(stream: string, expected: ExpectedRevision): StreamHead | undefined {
+    const head = this.heads.get(stream);
+    return head !== undefined && head.revision === expected ? head : undefined;
+  }
+
+  remember(stream: string, head: StreamHead): void {
+    this.heads.delete(stream);
+    this.heads.set(stream, head);
+    if (this.heads.size > KnownHeads.MAX) this.heads.delete(this.heads.keys().next().value!);
+  }
+
+  forget(stream: string): void {
+    this.heads.delete(stream);
   }
 }
 

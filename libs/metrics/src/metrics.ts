@@ -77,6 +77,13 @@ class HotSeries {
   }
 }
 
+/**
+ * Metrics are served (METRICS_PORT or METRICS_TOKEN set). Only then are requests timed and counted per
+ * route: off, nobody can read them, so the hot paths skip the clock reads and the additions.
+ */
+export const metricsServed = (config: { readonly metricsPort?: number; readonly metricsToken?: string }): boolean =>
+  config.metricsPort !== undefined || config.metricsToken !== undefined;
+
 /** Something a scrape asks for its current values (projection checkpoints, queue depth). */
 export type ScrapeCollector = (metrics: Metrics) => Promise<void>;
 
