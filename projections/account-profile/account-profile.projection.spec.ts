@@ -58,6 +58,19 @@ describe('AccountProfile projection', () => {
     expect(await rows()).toEqual([expect.objectContaining({ status: 'active' })]);
   });
 
+  it('keeps when a closed account is due for erasure, until it is reopened or erased', async () => {
+    const due = () => testbed.rows(`SELECT erasure_due_at::text AS due FROM ${ACCOUNT_PROFILES_TABLE}`);
+    await testbed.feed([registered, recordedEvent(stream, 1, AccountEventType.Closed, { erasureDueAt: '2026-02-04T09:00:00.000Z' })]);
+    expect(await due()).toEqual([{ due: '2026-02-04 09:00:00+00' }]);
+    await testbed.feed([recordedEvent(stream, 2, AccountEventType.Reopened, { method: 'password' })]);
+    expect(await due()).toEqual([{ due: null }]);
+    await testbed.feed([
+      recordedEvent(stream, 3, AccountEventType.Closed, { erasureDueAt: '2026-03-04T09:00:00.000Z' }),
+      recordedEvent(stream, 4, AccountEventType.Erased, { reason: 'grace period over', erasedBy: 'schedule' }),
+    ]);
+    expect(await due()).toEqual([{ due: null }]);
+  });
+
   it('gives the same rows when the same events are fed twice', async () => {
     await testbed.feed([registered, ...later]);
     const once = await rows();

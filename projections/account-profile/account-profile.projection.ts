@@ -7,6 +7,8 @@ import { Projection, TableNames } from '@app/projections';
  * the staff roles granted by events, creation instant. Roles that come from configuration (the
  * bootstrap admin) are added when read, since configuration is not in the log. Version 2 drops the
  * `mfa_enabled` and `plan` columns nothing wrote: `GET /v1/me` asks the MFA and billing ports for them.
+ * Version 3 adds `erasure_due_at`: set while the account is closed, for the erasure schedule to find
+ * the closures whose grace period ran out (what reads as erased is decided from the log and the clock).
  *
  * The event types are the identity context's stored schema, declared here as this read model reads them.
  */
@@ -18,6 +20,9 @@ export const accountProfileEventTypes = [
   'account.staff_roles_changed',
   'account.suspended',
   'account.reinstated',
+  'account.closed',
+  'account.reopened',
+  'account.erased',
 ] as const;
 
 export interface AccountProfileRow {
@@ -27,11 +32,12 @@ export interface AccountProfileRow {
   created_at: Date | string;
   status: 'active' | 'suspended';
   staff_roles: string[];
+  erasure_due_at: Date | string | null;
 }
 
 export const accountProfileProjection: Projection = {
   name: 'account-profile',
-  version: 2,
+  version: 3,
   eventTypePrefixes: accountProfileEventTypes,
   tables: [
     {
@@ -43,9 +49,11 @@ export const accountProfileProjection: Projection = {
           email_verified boolean NOT NULL DEFAULT false,
           created_at timestamptz NOT NULL,
           status text NOT NULL DEFAULT 'active',
-          staff_roles jsonb NOT NULL DEFAULT '[]'::jsonb
+          staff_roles jsonb NOT NULL DEFAULT '[]'::jsonb,
+          erasure_due_at timestamptz
         );
-        CREATE INDEX {{table}}_email ON {{table}} (email);`,
+        CREATE INDEX {{table}}_email ON {{table}} (email);
+        CREATE INDEX {{table}}_erasure_due ON {{table}} (erasure_due_at) WHERE erasure_due_at IS NOT NULL;`,
     },
   ],
   async apply(event: RecordedEvent, tx: SqlExecutor, tables: TableNames): Promise<void> {
@@ -71,6 +79,13 @@ export const accountProfileProjection: Projection = {
         return;
       case 'account.reinstated':
         await tx.query(`UPDATE ${table} SET status = 'active' WHERE account_id = $1`, [accountId]);
+        return;
+      case 'account.closed':
+        await tx.query(`UPDATE ${table} SET erasure_due_at = $2 WHERE account_id = $1`, [accountId, data.erasureDueAt]);
+        return;
+      case 'account.reopened':
+      case 'account.erased':
+        await tx.query(`UPDATE ${table} SET erasure_due_at = NULL WHERE account_id = $1`, [accountId]);
         return;
       default:
         return;

@@ -3,6 +3,11 @@ import { apiKeyListingProjection } from '../../../projections/api-key-listing/ap
 import { ApiKeysHttpModule, ApiKeysModule } from './api-keys.module';
 import { ApiKeyErrorCode, apiKeyErrorStatuses } from './domain/api-key.errors';
 import { apiKeyEvents, ApiKeyEventTypeName } from './domain/api-key.events';
+import {
+  AccountKeyRevocations,
+  accountKeyRevocationsReaction,
+  REVOKE_ACCOUNT_KEYS_JOB,
+} from './revoke-account-keys/account-key-revocations';
 import { API_KEYS_QUEUE, KeyExpirySweep, keyExpirySchedule, RECORD_KEY_EXPIRIES_JOB } from './record-key-expiries/key-expiry-sweep';
 
 /** The API keys context as every process registers it (see `ContextDeclaration` in `@app/core`). */
@@ -13,5 +18,12 @@ export const apiKeysContext = defineContext<ApiKeyEventTypeName, ApiKeyErrorCode
   errors: apiKeyErrorStatuses,
   events: apiKeyEvents,
   projections: [apiKeyListingProjection],
-  jobWorkers: [{ queue: API_KEYS_QUEUE, jobs: { [RECORD_KEY_EXPIRIES_JOB]: KeyExpirySweep }, schedules: [keyExpirySchedule] }],
+  reactions: [accountKeyRevocationsReaction],
+  jobWorkers: [
+    {
+      queue: API_KEYS_QUEUE,
+      jobs: { [RECORD_KEY_EXPIRIES_JOB]: KeyExpirySweep, [REVOKE_ACCOUNT_KEYS_JOB]: AccountKeyRevocations },
+      schedules: [keyExpirySchedule],
+    },
+  ],
 });

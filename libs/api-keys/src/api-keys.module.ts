@@ -13,6 +13,7 @@ import { ListApiKeysController } from './list-api-keys/list-api-keys.controller'
 import { ListApiKeysHandler } from './list-api-keys/list-api-keys.handler';
 import { ApiKeyListingReader } from './read-model/api-key-listing.reader';
 import { KeyExpirySweep } from './record-key-expiries/key-expiry-sweep';
+import { AccountKeyRevocations } from './revoke-account-keys/account-key-revocations';
 import { RevokeApiKeyController } from './revoke-api-key/revoke-api-key.controller';
 import { RevokeApiKeyHandler } from './revoke-api-key/revoke-api-key.handler';
 import { RotateApiKeyController } from './rotate-api-key/rotate-api-key.controller';
@@ -66,6 +67,7 @@ class VerificationLifecycle implements OnModuleInit, OnModuleDestroy {
     RotateApiKeyHandler,
     ApiKeyListingReader,
     KeyExpirySweep,
+    AccountKeyRevocations,
     KeyVerificationPolicies,
     {
       provide: LastUsedBuffer,

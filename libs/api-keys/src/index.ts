@@ -35,5 +35,12 @@ export { ApiKeyView } from './read-model/api-key-view';
 export { issueApiKey, IssuedKey } from './key-issuance';
 export { CreateApiKeyCommand } from './create-api-key/create-api-key.command';
 export { IssuedApiKeyDto } from './create-api-key/create-api-key.dto';
-export { ACCOUNT_REINSTATED, ACCOUNT_SUSPENDED } from './domain/account-standing';
+export {
+  ACCOUNT_CLOSED,
+  ACCOUNT_ERASED,
+  ACCOUNT_REINSTATED,
+  ACCOUNT_SUSPENDED,
+  AccountStanding,
+  standingFromNewestFirst,
+} from './domain/account-standing';
 export { ListApiKeysQuery } from './list-api-keys/list-api-keys.query';

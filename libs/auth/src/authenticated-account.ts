@@ -9,4 +9,6 @@ export interface AuthenticatedAccount {
   readonly roles: readonly StaffRole[];
   /** When the session's last sign-in (password, OIDC or MFA) happened: re-authentication checks. */
   readonly authenticatedAt: string;
+  /** The second factor that sign-in completed (`totp`, `webauthn`, `recovery_code`), or null. */
+  readonly secondFactor: string | null;
 }

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Module, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { ApiKeysModule, KeyVerificationPolicies } from '@app/api-keys';
-import { IdentityModule, PlanReader } from '@app/identity';
+import { AccountStates, IdentityModule, PlanReader } from '@app/identity';
 import { AppConfig } from '@app/config';
 import { APP_CONFIG, CLOCK, EVENT_STORE, LOGGER } from '@app/core';
 import { Clock, EventCatalog } from '@app/ddd';
@@ -39,6 +39,7 @@ import {
 } from './notify-spending-alerts/spending-alert-reactions';
 import { ReadNotificationController } from './read-notification/read-notification.controller';
 import { MarkNotificationReadHandler } from './read-notification/read-notification.handler';
+import { ClosedAccounts } from './record-usage/closed-accounts';
 import { LedgerWriter } from './record-usage/ledger-writer';
 import { RecordUsageController } from './record-usage/record-usage.controller';
 import { RecordUsageEndpoint } from './record-usage/record-usage.endpoint';
@@ -55,17 +56,22 @@ import { UsageReportController } from './usage-report/usage-report.controller';
 
 registerErrorStatuses(billingErrorStatuses);
 
-/** Follows the log for the spending cap from start-up to shutdown, on every instance that verifies keys. */
+/** Follows the log for the spending cap and for closed accounts from start-up to shutdown, on every instance. */
 @Injectable()
 class SpendingCapLifecycle implements OnModuleInit, OnModuleDestroy {
-  constructor(private readonly tracker: SpendingCapTracker) {}
+  constructor(
+    private readonly tracker: SpendingCapTracker,
+    private readonly closedAccounts: ClosedAccounts,
+  ) {}
 
-  onModuleInit(): Promise<void> {
-    return this.tracker.start();
+  async onModuleInit(): Promise<void> {
+    await this.tracker.start();
+    await this.closedAccounts.start();
   }
 
-  onModuleDestroy(): Promise<void> {
-    return this.tracker.stop();
+  async onModuleDestroy(): Promise<void> {
+    await this.tracker.stop();
+    await this.closedAccounts.stop();
   }
 }
 
@@ -111,6 +117,12 @@ class SpendingCapLifecycle implements OnModuleInit, OnModuleDestroy {
       inject: [EVENT_STORE, LOGGER],
       useFactory: (store: EventStore, logger: PinoLogger) =>
         new SpendingCapTracker(store, undefined, (message, error) => logger.error({ component: 'billing', err: error.message }, message)),
+    },
+    {
+      provide: ClosedAccounts,
+      inject: [EVENT_STORE, AccountStates, LOGGER],
+      useFactory: (store: EventStore, accounts: AccountStates, logger: PinoLogger) =>
+        new ClosedAccounts(store, accounts, (message, error) => logger.error({ component: 'billing', err: error.message }, message)),
     },
     SpendingCapLifecycle,
     { provide: PlanReader, useExisting: BillingPlans },

@@ -12,7 +12,7 @@ import { ClosePeriodController } from './close-period/close-period.controller';
 import { ClosePeriodHandler } from './close-period/close-period.handler';
 import { PeriodCloser } from './close-period/period-closer';
 import { CLOSE_PREVIOUS_PERIOD_JOB, periodCloseSchedule, ScheduledPeriodClose } from './close-period/scheduled-close';
-import { InvoicePdfController } from './invoice-pdf/invoice-pdf.controller';
+import { InvoicePdfController, InvoicePdfs, StaffInvoiceController } from './invoice-pdf/invoice-pdf.controller';
 import { AccountInvoice } from './invoicing/account-invoice';
 import { EnterpriseFeatures } from './invoicing/enterprise-features';
 import { ListInvoicesController } from './list-invoices/list-invoices.controller';
@@ -65,11 +65,13 @@ registerErrorStatuses(invoicingErrorStatuses);
     ClosePeriodController,
     ListInvoicesController,
     InvoicePdfController,
+    StaffInvoiceController,
     RecordInvoicePaymentController,
     SetInvoiceBillingController,
   ],
   providers: [
     InvoicingStates,
+    InvoicePdfs,
     AddPaymentMethodHandler,
     UpdatePaymentMethodHandler,
     RemovePaymentMethodHandler,

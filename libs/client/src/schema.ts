@@ -374,6 +374,22 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/auth/oidc/exchange': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post: operations['ExchangeOidcCodeController_exchange'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/auth/password-reset': {
     parameters: {
       query?: never;
@@ -672,7 +688,7 @@ export interface paths {
     get: operations['GetProfileController_me'];
     put?: never;
     post?: never;
-    delete?: never;
+    delete: operations['CloseAccountController_close'];
     options?: never;
     head?: never;
     patch?: never;
@@ -998,6 +1014,38 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/staff/billing/invoices/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['StaffInvoiceController_get'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/staff/billing/invoices/{id}/pdf': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['StaffInvoiceController_pdf'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/support/accounts/{id}/activity': {
     parameters: {
       query?: never;
@@ -1312,6 +1360,10 @@ export interface components {
        */
       plan: 'basic' | 'professional';
     };
+    CloseAccountDto: {
+      /** @description The current password: required unless the session signed in with a second step, or the account has no password */
+      password?: string;
+    };
     ClosedPeriodDto: {
       /** @description Invoices issued by this call (0 when the period was already closed and invoiced) */
       invoicesIssued: number;
@@ -1460,6 +1512,7 @@ export interface components {
     Error409: components['schemas']['ErrorBody'] & {
       /** @enum {unknown} */
       error?:
+        | 'account_closed'
         | 'account_exists'
         | 'account_exists_unlinked'
         | 'api_key_already_rotated'
@@ -1567,6 +1620,7 @@ export interface components {
         | 'not_found'
         | 'method_not_allowed'
         | 'request_timeout'
+        | 'account_closed'
         | 'account_exists'
         | 'account_exists_unlinked'
         | 'api_key_already_rotated'
@@ -1604,6 +1658,10 @@ export interface components {
       field: string;
       /** @example email must be an email */
       message: string;
+    };
+    ExchangeOidcCodeDto: {
+      /** @description The `code` from the fragment of the page the callback redirected to (`returnTo#code=`) */
+      code: string;
     };
     FactorDto: {
       /** Format: date-time */
@@ -1935,7 +1993,7 @@ export interface components {
     };
     RejectedUsageRecordDto: {
       /** @enum {string} */
-      error: 'period_closed';
+      error: 'period_closed' | 'account_closed';
       /** @description Position of the record in the batch */
       index: number;
     };
@@ -5131,7 +5189,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description The same answer as a password sign-in */
+      /** @description The same answer as a password sign-in (a round trip started without returnTo) */
       200: {
         headers: {
           [name: string]: unknown;
@@ -5139,6 +5197,13 @@ export interface operations {
         content: {
           'application/json': components['schemas']['SessionTokensDto'] | components['schemas']['MfaChallengeDto'];
         };
+      };
+      /** @description A round trip started with returnTo: to `returnTo#code=<one-time code>` (60 seconds, once, for POST /v1/auth/oidc/exchange), or, for a refusal once the flow cookie matched, to `returnTo#error=<code>` (with `&retryAfter=` for account_locked) */
+      302: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
       };
       /** @description invalid_oidc_state (no flow cookie, expired, or another state); oidc_email_missing */
       400: {
@@ -5294,7 +5359,10 @@ export interface operations {
   };
   OidcSignInController_start: {
     parameters: {
-      query?: never;
+      query?: {
+        /** @description A page of the hub on PUBLIC_URL (`/hub/oidc`, or the full URL): the callback then redirects there with `#code=<one-time code>` for POST /v1/auth/oidc/exchange instead of answering tokens */
+        returnTo?: string;
+      };
       header?: never;
       path: {
         /** @description A provider name from OIDC_PROVIDERS */
@@ -5311,7 +5379,7 @@ export interface operations {
         };
         content?: never;
       };
-      /** @description invalid_request: malformed JSON, wrong types, unknown or missing fields, a malformed path or query */
+      /** @description invalid_request: returnTo is not a page of the hub on PUBLIC_URL */
       400: {
         headers: {
           [name: string]: unknown;
@@ -5384,6 +5452,165 @@ export interface operations {
            *     }
            */
           'application/json': components['schemas']['Error502'];
+        };
+      };
+      /** @description service_unavailable */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "service_unavailable",
+           *       "message": "service unavailable"
+           *     }
+           */
+          'application/json': components['schemas']['Error503'];
+        };
+      };
+    };
+  };
+  ExchangeOidcCodeController_exchange: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['ExchangeOidcCodeDto'];
+      };
+    };
+    responses: {
+      /** @description The answer the callback would have given: tokens, or the second step of the sign-in */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SessionTokensDto'] | components['schemas']['MfaChallengeDto'];
+        };
+      };
+      /** @description invalid_token: the code is unknown, already used, or older than 60 seconds (one answer) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "invalid_token",
+           *       "message": "invalid token"
+           *     }
+           */
+          'application/json': components['schemas']['Error400'];
+        };
+      };
+      /** @description account_suspended */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "account_suspended",
+           *       "message": "account suspended"
+           *     }
+           */
+          'application/json': components['schemas']['Error403'];
+        };
+      };
+      /** @description conflict: concurrent changes, retries ran out */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "conflict",
+           *       "message": "conflict"
+           *     }
+           */
+          'application/json': components['schemas']['Error409'];
+        };
+      };
+      /** @description payload_too_large: a body over BODY_LIMIT_BYTES */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "payload_too_large",
+           *       "message": "payload too large"
+           *     }
+           */
+          'application/json': components['schemas']['Error413'];
+        };
+      };
+      /** @description uri_too_long: a path plus query over 8 KiB, or an over-long path segment */
+      414: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "uri_too_long",
+           *       "message": "uri too long"
+           *     }
+           */
+          'application/json': components['schemas']['Error414'];
+        };
+      };
+      /** @description unsupported_media_type: a non-empty body not declared application/json */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "unsupported_media_type",
+           *       "message": "unsupported media type"
+           *     }
+           */
+          'application/json': components['schemas']['Error415'];
+        };
+      };
+      /** @description account_locked, with retryAfter in seconds */
+      423: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "account_locked",
+           *       "message": "account locked"
+           *     }
+           */
+          'application/json': components['schemas']['Error423'];
+        };
+      };
+      /** @description rate_limited, with Retry-After */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "rate_limited",
+           *       "message": "rate limited"
+           *     }
+           */
+          'application/json': components['schemas']['Error429'];
         };
       };
       /** @description service_unavailable */
@@ -8554,6 +8781,148 @@ export interface operations {
            *     }
            */
           'application/json': components['schemas']['Error414'];
+        };
+      };
+      /** @description rate_limited, with Retry-After */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "rate_limited",
+           *       "message": "rate limited"
+           *     }
+           */
+          'application/json': components['schemas']['Error429'];
+        };
+      };
+      /** @description service_unavailable */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "service_unavailable",
+           *       "message": "service unavailable"
+           *     }
+           */
+          'application/json': components['schemas']['Error503'];
+        };
+      };
+    };
+  };
+  CloseAccountController_close: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: {
+      content: {
+        'application/json': components['schemas']['CloseAccountDto'];
+      };
+    };
+    responses: {
+      /** @description Closed at once: every session ended, every key revoked, usage refused (account_closed). A completed sign-in within ERASURE_GRACE_SECONDS reopens it (keys stay revoked); after that it is erased */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description invalid_current_password: missing or wrong, when the sign-in completed no second step */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "invalid_current_password",
+           *       "message": "invalid current password"
+           *     }
+           */
+          'application/json': components['schemas']['Error400'];
+        };
+      };
+      /** @description reauthentication_required: no sign-in within REAUTH_WINDOW_SECONDS */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "reauthentication_required",
+           *       "message": "reauthentication required"
+           *     }
+           */
+          'application/json': components['schemas']['Error401'];
+        };
+      };
+      /** @description conflict: concurrent changes, retries ran out */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "conflict",
+           *       "message": "conflict"
+           *     }
+           */
+          'application/json': components['schemas']['Error409'];
+        };
+      };
+      /** @description payload_too_large: a body over BODY_LIMIT_BYTES */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "payload_too_large",
+           *       "message": "payload too large"
+           *     }
+           */
+          'application/json': components['schemas']['Error413'];
+        };
+      };
+      /** @description uri_too_long: a path plus query over 8 KiB, or an over-long path segment */
+      414: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "uri_too_long",
+           *       "message": "uri too long"
+           *     }
+           */
+          'application/json': components['schemas']['Error414'];
+        };
+      };
+      /** @description unsupported_media_type: a non-empty body not declared application/json */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "unsupported_media_type",
+           *       "message": "unsupported media type"
+           *     }
+           */
+          'application/json': components['schemas']['Error415'];
         };
       };
       /** @description rate_limited, with Retry-After */
@@ -11899,6 +12268,257 @@ export interface operations {
       };
     };
   };
+  StaffInvoiceController_get: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['InvoiceDto'];
+        };
+      };
+      /** @description invalid_request: malformed JSON, wrong types, unknown or missing fields, a malformed path or query */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "invalid_request",
+           *       "message": "invalid request"
+           *     }
+           */
+          'application/json': components['schemas']['Error400'];
+        };
+      };
+      /** @description unauthorized: a missing, expired or ended access token (or a service token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "unauthorized",
+           *       "message": "unauthorized"
+           *     }
+           */
+          'application/json': components['schemas']['Error401'];
+        };
+      };
+      /** @description forbidden: not billing staff */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "forbidden",
+           *       "message": "forbidden"
+           *     }
+           */
+          'application/json': components['schemas']['Error403'];
+        };
+      };
+      /** @description not_found: no such invoice */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "not_found",
+           *       "message": "not found"
+           *     }
+           */
+          'application/json': components['schemas']['Error404'];
+        };
+      };
+      /** @description uri_too_long: a path plus query over 8 KiB, or an over-long path segment */
+      414: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "uri_too_long",
+           *       "message": "uri too long"
+           *     }
+           */
+          'application/json': components['schemas']['Error414'];
+        };
+      };
+      /** @description rate_limited, with Retry-After */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "rate_limited",
+           *       "message": "rate limited"
+           *     }
+           */
+          'application/json': components['schemas']['Error429'];
+        };
+      };
+      /** @description service_unavailable */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "service_unavailable",
+           *       "message": "service unavailable"
+           *     }
+           */
+          'application/json': components['schemas']['Error503'];
+        };
+      };
+    };
+  };
+  StaffInvoiceController_pdf: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The invoice as a PDF, as its holder gets it (no email once the account is erased) */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description invalid_request: malformed JSON, wrong types, unknown or missing fields, a malformed path or query */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "invalid_request",
+           *       "message": "invalid request"
+           *     }
+           */
+          'application/json': components['schemas']['Error400'];
+        };
+      };
+      /** @description unauthorized: a missing, expired or ended access token (or a service token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "unauthorized",
+           *       "message": "unauthorized"
+           *     }
+           */
+          'application/json': components['schemas']['Error401'];
+        };
+      };
+      /** @description forbidden: not billing staff */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "forbidden",
+           *       "message": "forbidden"
+           *     }
+           */
+          'application/json': components['schemas']['Error403'];
+        };
+      };
+      /** @description not_found: no such invoice */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "not_found",
+           *       "message": "not found"
+           *     }
+           */
+          'application/json': components['schemas']['Error404'];
+        };
+      };
+      /** @description uri_too_long: a path plus query over 8 KiB, or an over-long path segment */
+      414: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "uri_too_long",
+           *       "message": "uri too long"
+           *     }
+           */
+          'application/json': components['schemas']['Error414'];
+        };
+      };
+      /** @description rate_limited, with Retry-After */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "rate_limited",
+           *       "message": "rate limited"
+           *     }
+           */
+          'application/json': components['schemas']['Error429'];
+        };
+      };
+      /** @description service_unavailable */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "service_unavailable",
+           *       "message": "service unavailable"
+           *     }
+           */
+          'application/json': components['schemas']['Error503'];
+        };
+      };
+    };
+  };
   AccountActivityController_activity: {
     parameters: {
       query?: {
@@ -13721,7 +14341,7 @@ export interface operations {
           'application/json': components['schemas']['Error401'];
         };
       };
-      /** @description period_closed (a single record for a closed period) */
+      /** @description period_closed (a single record for a closed period); account_closed (a single record of a closed account) */
       409: {
         headers: {
           [name: string]: unknown;
@@ -13729,8 +14349,8 @@ export interface operations {
         content: {
           /**
            * @example {
-           *       "error": "period_closed",
-           *       "message": "period closed"
+           *       "error": "account_closed",
+           *       "message": "account closed"
            *     }
            */
           'application/json': components['schemas']['Error409'];

@@ -34,6 +34,8 @@ export interface AppConfig {
   readonly accessTokenSeconds: number;
   readonly passwordResetTtlSeconds: number;
   readonly reauthWindowSeconds: number;
+  /** How long a closed account can be reopened by signing in; then it is erased. */
+  readonly erasureGraceSeconds: number;
   readonly apiKeyStaleSeconds: number;
   readonly apiScopes: readonly string[];
   readonly rateLimitPerMinute: number;
@@ -219,6 +221,7 @@ export function loadConfig(env: Environment = process.env): AppConfig {
     accessTokenSeconds: integer(env, 'ACCESS_TOKEN_SECONDS', 900, 1),
     passwordResetTtlSeconds: integer(env, 'PASSWORD_RESET_TTL_SECONDS', 900, 1),
     reauthWindowSeconds: integer(env, 'REAUTH_WINDOW_SECONDS', 900, 1),
+    erasureGraceSeconds: integer(env, 'ERASURE_GRACE_SECONDS', 2_592_000, 1),
     apiKeyStaleSeconds: integer(env, 'API_KEY_STALE_SECONDS', 7_776_000, 1),
     apiScopes,
     rateLimitPerMinute: integer(env, 'RATE_LIMIT_PER_MINUTE', 20, 1),

@@ -24,6 +24,7 @@ describe('configuration', () => {
       accessTokenSeconds: 900,
       passwordResetTtlSeconds: 900,
       reauthWindowSeconds: 900,
+      erasureGraceSeconds: 2_592_000,
       apiKeyStaleSeconds: 7_776_000,
       apiScopes: ['chat', 'video', 'models'],
       rateLimitPerMinute: 20,

@@ -15,3 +15,4 @@ export {
 } from './unique-value';
 export { declareEvents, EventTypeDeclaration } from '@app/event-store';
 export { StaffRole, STAFF_ROLES } from './staff-roles';
+export { Reauthentication, ReauthenticationRequiredError, requireRecentSignIn } from './reauthentication';

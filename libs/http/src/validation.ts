@@ -39,12 +39,25 @@ function unstorableTextFields(root: unknown, rootField: string): ErrorDetail[] {
   return found;
 }
 
+const BODY_OPTIONAL = Symbol('body optional');
+
+/**
+ * Marks a DTO whose every field is optional as one a request may leave out altogether (`DELETE /v1/me`
+ * with or without `{password}`): no body then reads as `{}`. Any other DTO needs a JSON object.
+ */
+export function BodyOptional(): ClassDecorator {
+  return (target) => {
+    Object.defineProperty(target, BODY_OPTIONAL, { value: true });
+  };
+}
+
 /**
  * A body that is not a JSON object (an array, a string from another content type) is refused first,
  * then any request text PostgreSQL could not store.
  */
 class BodyValidationPipe extends ValidationPipe {
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    if (metadata.type === 'body' && value === undefined && metadata.metatype && BODY_OPTIONAL in metadata.metatype) value = {};
     if (
       metadata.type === 'body' &&
       metadata.metatype &&

@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { EVENT_STORE } from '@app/core';
-import { fold, Occurred, reservationStream, toDomainEvent, UNIQUE_VALUE_RESERVED } from '@app/ddd';
+import { CLOCK, EVENT_STORE } from '@app/core';
+import { Clock, fold, Occurred, reservationStream, toDomainEvent, UNIQUE_VALUE_RESERVED } from '@app/ddd';
 import { EventStore } from '@app/event-store';
-import { AccountState, evolveAccount, ExistingAccount, initialAccountState } from './domain/account.decider';
+import { AccountState, evolveAccount, ExistingAccount, initialAccountState, readsAsErased } from './domain/account.decider';
 import { AccountEvent, accountStream } from './domain/account.events';
 
 const MAX_CACHED_ACCOUNTS = 10_000;
@@ -16,7 +16,10 @@ const MAX_CACHED_ACCOUNTS = 10_000;
 export class AccountStates {
   private readonly cache = new Map<string, { state: AccountState; revision: number }>();
 
-  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
 
   async load(accountId: string): Promise<AccountState> {
     const cached = this.cache.get(accountId);
@@ -28,12 +31,15 @@ export class AccountStates {
     return this.remember(accountId, { state, revision: events[events.length - 1].revision });
   }
 
-  /** The account that holds a normalised email, through the store-enforced reservation of that email. */
+  /**
+   * The account that holds a normalised email, through the store-enforced reservation of that email;
+   * none once it reads as erased (a closure past its grace period, before the erasure job ran too).
+   */
   async findByEmail(normalisedEmail: string): Promise<ExistingAccount | null> {
     const ownerId = await this.reservedEmailOwner(normalisedEmail);
     if (ownerId === null) return null;
     const state = await this.load(ownerId);
-    return state.exists && state.email === normalisedEmail ? state : null;
+    return state.exists && state.email === normalisedEmail && !readsAsErased(state, this.clock.now()) ? state : null;
   }
 
   /**

@@ -4,6 +4,7 @@ import { AccountErrorCode } from './domain/account.errors';
 import { AccountEventTypeName } from './domain/account.events';
 import { IdentityErrorCode } from './domain/identity.errors';
 import { UnknownEmailPasswordResetEventTypeName } from './domain/unknown-email-password-reset.decider';
+import { ERASE_DUE_ACCOUNTS_JOB, ErasureSchedule, erasureSchedule } from './erase-account/erasure-schedule';
 import { IdentityModule } from './identity.module';
 import { IDENTITY_QUEUE } from './identity.queue';
 import { OidcErrorCode } from './oidc/oidc.errors';
@@ -28,6 +29,7 @@ export const identityContext = defineContext<
     account_suspended: 403,
     invalid_token: 400,
     invalid_current_password: 400,
+    reauthentication_required: 401,
     account_exists_unlinked: 409,
     identity_provider_already_linked: 409,
     identity_in_use: 409,
@@ -50,6 +52,8 @@ export const identityContext = defineContext<
     'account.password_reset_requested': { version: 1 },
     'account.password_reset_completed': { version: 1 },
     'account.erased': { version: 1 },
+    'account.closed': { version: 1 },
+    'account.reopened': { version: 1 },
     'password_reset.unknown_email_requested': { version: 1 },
   },
   projections: [accountProfileProjection],
@@ -57,7 +61,12 @@ export const identityContext = defineContext<
   jobWorkers: [
     {
       queue: IDENTITY_QUEUE,
-      jobs: { [SEND_VERIFICATION_EMAIL_JOB]: VerificationEmails, [SEND_PASSWORD_RESET_EMAIL_JOB]: PasswordResetEmails },
+      jobs: {
+        [SEND_VERIFICATION_EMAIL_JOB]: VerificationEmails,
+        [SEND_PASSWORD_RESET_EMAIL_JOB]: PasswordResetEmails,
+        [ERASE_DUE_ACCOUNTS_JOB]: ErasureSchedule,
+      },
+      schedules: [erasureSchedule],
     },
   ],
 });

@@ -22,8 +22,11 @@ import { RequestPasswordResetController } from './request-password-reset/request
 import { RequestPasswordResetHandler } from './request-password-reset/request-password-reset.handler';
 import { SetStaffRolesController } from './set-staff-roles/set-staff-roles.controller';
 import { SetStaffRolesHandler } from './set-staff-roles/set-staff-roles.handler';
+import { CloseAccountController } from './close-account/close-account.controller';
+import { CloseAccountHandler, ReopenAccountHandler } from './close-account/close-account.handler';
 import { EraseAccountController } from './erase-account/erase-account.controller';
 import { EraseAccountHandler } from './erase-account/erase-account.handler';
+import { ErasureSchedule } from './erase-account/erasure-schedule';
 import { SuspendAccountController } from './suspend-account/suspend-account.controller';
 import { ReinstateAccountHandler, SuspendAccountHandler } from './suspend-account/suspend-account.handler';
 import { UnlinkIdentityController } from './unlink-identity/unlink-identity.controller';
@@ -47,6 +50,7 @@ import { VerifyEmailHandler } from './verify-email/verify-email.handler';
     SetStaffRolesController,
     SuspendAccountController,
     EraseAccountController,
+    CloseAccountController,
     RequestPasswordResetController,
     ConfirmPasswordResetController,
     ListIdentitiesController,
@@ -60,6 +64,9 @@ import { VerifyEmailHandler } from './verify-email/verify-email.handler';
     SetStaffRolesHandler,
     SuspendAccountHandler,
     EraseAccountHandler,
+    ErasureSchedule,
+    CloseAccountHandler,
+    ReopenAccountHandler,
     ReinstateAccountHandler,
     RequestPasswordResetHandler,
     ConfirmPasswordResetHandler,

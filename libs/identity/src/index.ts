@@ -9,6 +9,8 @@ export {
   evolveAccount,
   ExistingAccount,
   hasPassword,
+  readsAsErased,
+  AccountClosure,
   initialAccountState,
   LinkedIdentity,
   NewPassword,
@@ -49,4 +51,5 @@ export { Plan, PlanReader, STARTING_PLAN } from './ports/plan-reader.port';
 export { SecondFactorStatus } from './ports/second-factor-status.port';
 export { SignInLockReset } from './ports/sign-in-lock-reset.port';
 export { RequestPasswordResetCommand } from './request-password-reset/request-password-reset.command';
+export { ReopenAccountCommand } from './close-account/close-account.command';
 export { SetStaffRolesCommand } from './set-staff-roles/set-staff-roles.command';

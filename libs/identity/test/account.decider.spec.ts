@@ -1,4 +1,4 @@
-import { accountDecider, AccountEventType, effectiveRoles, ExistingAccount } from '@app/identity';
+import { accountDecider, AccountEventType, effectiveRoles, ExistingAccount, readsAsErased } from '@app/identity';
 import { deciderSpec } from '@app/testing';
 
 const spec = deciderSpec(accountDecider);
@@ -133,7 +133,7 @@ describe('account decider: history of the old layout', () => {
 });
 
 describe('account decider: erasure', () => {
-  const erase = { kind: 'EraseAccount', reason: 'the holder asked', erasedBy: 'admin' } as const;
+  const erase = { kind: 'EraseAccount', reason: 'the holder asked', erasedBy: 'admin', now: new Date('2026-03-01T10:00:00.000Z') } as const;
   const erasedEvent = {
     type: 'account.erased',
     data: { reason: 'the holder asked', erasedBy: 'admin' },
@@ -152,5 +152,47 @@ describe('account decider: erasure', () => {
 
   it('refuses to erase an account that does not exist', () => {
     spec.given([]).when(erase).thenThrows('not_found');
+  });
+});
+
+describe('account decider: closing, reopening and the scheduled erasure', () => {
+  const closedAt = '2026-03-01T10:00:00.000Z';
+  const close = { kind: 'CloseAccount', now: new Date(closedAt), graceSeconds: 86_400 } as const;
+  const closed = { type: 'account.closed', data: { erasureDueAt: '2026-03-02T10:00:00.000Z' }, occurredAt: closedAt } as const;
+  const reopened = { type: 'account.reopened', data: { method: 'password' }, occurredAt: '2026-03-01T12:00:00.000Z' } as const;
+  const reopen = (at: string) => ({ kind: 'ReopenAccount', method: 'password', now: new Date(at) }) as const;
+  const scheduled = (at: string) =>
+    ({ kind: 'EraseAccount', reason: 'grace period over', erasedBy: 'schedule', now: new Date(at) }) as const;
+
+  it('closes once, with the deadline of the grace period, ending every session', () => {
+    spec
+      .given([registered])
+      .when(close)
+      .then([{ type: 'account.closed', data: { erasureDueAt: '2026-03-02T10:00:00.000Z' } }]);
+    spec.given([registered, closed]).when(close).then([]);
+    expect(epochOf([registered, closed])).toBe(epochOf([registered]) + 1);
+  });
+
+  it('reopens a closed account before the deadline, and from the deadline it reads as erased', () => {
+    spec
+      .given([registered, closed])
+      .when(reopen('2026-03-02T09:59:59.999Z'))
+      .then([{ type: 'account.reopened', data: { method: 'password' } }]);
+    spec.given([registered]).when(reopen('2026-03-01T11:00:00.000Z')).then([]);
+    spec.given([registered, closed]).when(reopen('2026-03-02T10:00:00.000Z')).thenThrows('not_found');
+    const state = spec.given([registered, closed]).state as ExistingAccount;
+    expect(readsAsErased(state, new Date('2026-03-02T09:59:59.999Z'))).toBe(false);
+    expect(readsAsErased(state, new Date('2026-03-02T10:00:00.000Z'))).toBe(true);
+    expect((spec.given([registered, closed, reopened]).state as ExistingAccount).closure).toBeNull();
+  });
+
+  it('the schedule erases only a closure whose grace ran out, never a reopened or open account', () => {
+    spec.given([registered, closed]).when(scheduled('2026-03-02T09:00:00.000Z')).then([]);
+    spec.given([registered, closed, reopened]).when(scheduled('2026-03-09T00:00:00.000Z')).then([]);
+    spec.given([registered]).when(scheduled('2026-03-09T00:00:00.000Z')).then([]);
+    spec
+      .given([registered, closed])
+      .when(scheduled('2026-03-02T10:00:00.000Z'))
+      .then([{ type: 'account.erased', data: { reason: 'grace period over', erasedBy: 'schedule' } }]);
   });
 });

@@ -10,7 +10,6 @@ export {
   MfaState,
   PENDING_TOTP_SECONDS,
   recoveryCodesRemaining,
-  requireRecentSignIn,
   secondStepMethods,
   signInOpen,
   TotpFactor,
@@ -25,7 +24,7 @@ export {
   MfaEventTypeName,
   mfaStream,
 } from './domain/mfa.events';
-export { InvalidMfaError, MfaErrorCode, mfaErrorStatuses, ReauthenticationRequiredError } from './domain/mfa.errors';
+export { InvalidMfaError, MfaErrorCode, mfaErrorStatuses } from './domain/mfa.errors';
 export {
   formatRecoveryCode,
   isWellFormedRecoveryCode,

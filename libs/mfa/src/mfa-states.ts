@@ -1,9 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ResolvedConfig } from '@app/config';
 import { APP_CONFIG } from '@app/core';
-import { CommandRunner } from '@app/ddd';
+import { CommandRunner, Reauthentication } from '@app/ddd';
 import { AuthenticatedAccount } from '@app/auth';
-import { mfaDecider, MfaState, Reauthentication } from './domain/mfa.decider';
+import { mfaDecider, MfaState } from './domain/mfa.decider';
 import { mfaStream } from './domain/mfa.events';
 
 /** The MFA state of an account, folded from its stream: the consistent source every MFA decision reads. */

@@ -16,7 +16,7 @@ import { SessionsModule } from './sessions.module';
 export const sessionsContext = defineContext<SessionEventTypeName | SignInGuardEventTypeName, SessionErrorCode>({
   name: 'sessions',
   module: SessionsModule,
-  errors: { invalid_credentials: 401, account_locked: 423, account_suspended: 403 },
+  errors: { invalid_credentials: 401, account_locked: 423, account_suspended: 403, invalid_token: 400 },
   events: {
     'session.started': { version: 1, personal: ['ip', 'userAgent'] },
     'session.ended': { version: 1 },

@@ -8,7 +8,11 @@ import { EndSessionsController, SignOutController } from './end-sessions/end-ses
 import { EndSessionsHandler } from './end-sessions/end-sessions.handler';
 import { ListSessionsController } from './list-sessions/list-sessions.controller';
 import { SessionListing } from './list-sessions/session-listing';
+import { ExchangeOidcCodeController } from './oidc-exchange/exchange-oidc-code.controller';
+import { ExchangeOidcCodeHandler } from './oidc-exchange/exchange-oidc-code.handler';
 import { CompleteOidcSignInHandler } from './oidc-sign-in/complete-oidc-sign-in.handler';
+import { OidcSignInCodes } from './oidc-sign-in/oidc-sign-in-codes';
+import { OidcSignInCompletion } from './oidc-sign-in/oidc-sign-in-completion';
 import { OidcSignInController } from './oidc-sign-in/oidc-sign-in.controller';
 import { SessionEndSweep } from './record-session-ends/session-end-sweep';
 import { RefreshSessionController } from './refresh-session/refresh-session.controller';
@@ -33,6 +37,7 @@ import { SignInHandler } from './sign-in/sign-in.handler';
   controllers: [
     SignInController,
     OidcSignInController,
+    ExchangeOidcCodeController,
     RefreshSessionController,
     SignOutController,
     ListSessionsController,
@@ -41,6 +46,9 @@ import { SignInHandler } from './sign-in/sign-in.handler';
   providers: [
     SignInHandler,
     CompleteOidcSignInHandler,
+    ExchangeOidcCodeHandler,
+    OidcSignInCodes,
+    OidcSignInCompletion,
     RefreshSessionHandler,
     EndSessionsHandler,
     SessionStates,

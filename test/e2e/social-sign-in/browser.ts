@@ -94,9 +94,10 @@ export class Browser {
     throw new Error('too many redirects at the provider');
   }
 
-  /** The whole round trip: the app's start, the provider, the app's callback. */
-  async signIn(user: AtProvider, provider = 'loopback'): Promise<InjectResponse> {
-    const start = await this.visitApp(`/v1/auth/oidc/${provider}/start`);
+  /** The whole round trip: the app's start (`returnTo`: as the hub starts it), the provider, the app's callback. */
+  async signIn(user: AtProvider, provider = 'loopback', returnTo?: string): Promise<InjectResponse> {
+    const query = returnTo === undefined ? '' : `?${new URLSearchParams({ returnTo })}`;
+    const start = await this.visitApp(`/v1/auth/oidc/${provider}/start${query}`);
     if (start.statusCode !== 302) throw new Error(`start answered ${start.statusCode}: ${start.body}`);
     return this.visitApp(await this.atProvider(String(start.headers.location), user));
   }

@@ -2,7 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { accountStream } from '@app/identity';
 import { Clock, DomainError, fold, Occurred, toDomainEvent } from '@app/ddd';
 import { EventStore, RecordedEvent, Subscription } from '@app/event-store';
-import { ACCOUNT_REINSTATED, ACCOUNT_SUSPENDED, isStandingEvent, suspendedFromNewestFirst } from '../domain/account-standing';
+import { AccountStanding, ACCOUNT_STANDING_EVENT_TYPES, isStandingEvent, standingFromNewestFirst } from '../domain/account-standing';
 import { parseApiKey } from '../domain/api-key-format';
 import { ApiKeyEvent, API_KEY_EVENT_PREFIX, apiKeyStream } from '../domain/api-key.events';
 import { evolveApiKey, initialApiKeyState } from '../domain/api-key.decider';
@@ -49,10 +49,11 @@ const ACCOUNT_PAGE = 200;
  * Verification of API keys, served from memory in each api instance.
  *
  * - Keys are cached by id (the id is inside the key) with the SHA-256 to compare, loaded on a miss from
- *   the key's own stream; account suspension is cached per account, loaded from the account's stream.
+ *   the key's own stream; the account's standing (suspension, and the closure or erasure that revoked
+ *   its keys) is cached per account, loaded from the account's stream.
  *   Both sources are the event store itself, so a reload can never bring back a revoked key.
  * - Every instance follows the global log from its head at start-up, for `api_key.*` and
- *   suspension events, and drops what they touch: a change reaches every instance as fast as the
+ *   standing events, and drops what they touch: a change reaches every instance as fast as the
  *   store's subscription delivers (a notification, else a 300 ms poll on PostgreSQL).
  * - If that stream of invalidations stops (subscription failed, database away), entries still age out:
  *   none is served more than `maxAgeMs` (55 s) after it was loaded.
@@ -60,7 +61,7 @@ const ACCOUNT_PAGE = 200;
  */
 export class KeyVerifier {
   private readonly keys: RefreshingCache<CachedKey | null>;
-  private readonly suspended: RefreshingCache<boolean>;
+  private readonly standings: RefreshingCache<AccountStanding>;
   private subscription?: Subscription;
   private lastSeenPosition = 0n;
   private stopped = false;
@@ -71,7 +72,7 @@ export class KeyVerifier {
     private readonly options: KeyVerifierOptions = defaultKeyVerifierOptions,
   ) {
     this.keys = new RefreshingCache((keyId) => this.unavailableOnFailure(this.loadKey(keyId)), options.cache);
-    this.suspended = new RefreshingCache((accountId) => this.unavailableOnFailure(this.loadSuspension(accountId)), options.cache);
+    this.standings = new RefreshingCache((accountId) => this.unavailableOnFailure(this.loadStanding(accountId)), options.cache);
   }
 
   /** Follows the log from its current head; call before serving. */
@@ -102,15 +103,15 @@ export class KeyVerifier {
 
   private withKey(cached: CachedKey | null, digest: Buffer, endpoint: string): VerifiedKey | Promise<VerifiedKey> {
     if (cached === null || !timingSafeEqual(cached.hash, digest)) throw new InvalidApiKeyError();
-    const suspended = this.suspended.get(cached.record.accountId);
-    if (suspended instanceof Promise) return suspended.then((loaded) => this.decide(cached, loaded, endpoint));
-    return this.decide(cached, suspended, endpoint);
+    const standing = this.standings.get(cached.record.accountId);
+    if (standing instanceof Promise) return standing.then((loaded) => this.decide(cached, loaded, endpoint));
+    return this.decide(cached, standing, endpoint);
   }
 
-  private decide(cached: CachedKey, accountSuspended: boolean, endpoint: string): VerifiedKey | Promise<VerifiedKey> {
+  private decide(cached: CachedKey, standing: AccountStanding, endpoint: string): VerifiedKey | Promise<VerifiedKey> {
     const now = this.deps.clock.now();
     const nowMs = now.getTime();
-    const refusal = refusalOf(cached.record, accountSuspended, endpoint, nowMs);
+    const refusal = refusalOf(cached.record, standing, endpoint, nowMs);
     if (refusal !== null) throw this.errorFor(refusal, endpoint);
     return this.applyPolicies(cached, now, 0);
   }
@@ -162,26 +163,34 @@ export class KeyVerifier {
     };
   }
 
-  /** Reads the account's stream backwards until the latest suspension or reinstatement (or its start). */
-  private async loadSuspension(accountId: string): Promise<boolean> {
+  /**
+   * Reads the account's stream backwards until the latest suspension or reinstatement and the latest
+   * closure are found (an erasure settles both), or its start.
+   */
+  private async loadStanding(accountId: string): Promise<AccountStanding> {
     let fromRevision: number | undefined;
+    let suspended: boolean | undefined;
+    let keysRevokedAtMs: number | undefined;
     for (;;) {
       const page = await this.deps.store.readStream(accountStream(accountId), {
         direction: 'backwards',
         fromRevision,
         maxCount: ACCOUNT_PAGE,
       });
-      const found = suspendedFromNewestFirst(page);
-      if (found !== undefined) return found;
+      const found = standingFromNewestFirst(page);
+      suspended ??= found.suspended;
+      keysRevokedAtMs ??= found.keysRevokedAtMs;
       const oldest = page[page.length - 1];
-      if (page.length < ACCOUNT_PAGE || oldest.revision === 0) return false;
+      if ((suspended !== undefined && keysRevokedAtMs !== undefined) || page.length < ACCOUNT_PAGE || oldest.revision === 0) {
+        return { suspended: suspended ?? false, keysRevokedAtMs: keysRevokedAtMs ?? null };
+      }
       fromRevision = oldest.revision - 1;
     }
   }
 
   private follow(): void {
     const subscription = this.deps.store.subscribeToAll(
-      { after: this.lastSeenPosition, typePrefixes: [API_KEY_EVENT_PREFIX, ACCOUNT_SUSPENDED, ACCOUNT_REINSTATED] },
+      { after: this.lastSeenPosition, typePrefixes: [API_KEY_EVENT_PREFIX, ...ACCOUNT_STANDING_EVENT_TYPES] },
       async (event) => this.invalidateFor(event),
     );
     this.subscription = subscription;
@@ -190,7 +199,7 @@ export class KeyVerifier {
       this.deps.onError?.('key verification stopped following the event log; resubscribing', error);
       // What was missed is delivered again from the last position seen; meanwhile nothing old is trusted.
       this.keys.clear();
-      this.suspended.clear();
+      this.standings.clear();
       this.resubscribeTimer = setTimeout(() => {
         if (!this.stopped) this.follow();
       }, this.options.resubscribeDelayMs);
@@ -204,7 +213,7 @@ export class KeyVerifier {
       this.keys.invalidate(keyId);
     } else if (isStandingEvent(event.type)) {
       const accountId = event.metadata.accountId ?? event.stream.slice(accountStream('').length);
-      this.suspended.invalidate(accountId);
+      this.standings.invalidate(accountId);
     }
     this.lastSeenPosition = event.position;
   }

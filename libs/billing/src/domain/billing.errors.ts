@@ -1,10 +1,11 @@
 import { DomainError } from '@app/ddd';
 
-export type BillingErrorCode = 'period_closed' | 'plan_required' | 'spending_cap_reached' | 'plan_change_forbidden';
+export type BillingErrorCode = 'period_closed' | 'account_closed' | 'plan_required' | 'spending_cap_reached' | 'plan_change_forbidden';
 
 /** The HTTP status of each code of this context; `Record` makes a forgotten code a compile error. */
 export const billingErrorStatuses: Record<BillingErrorCode, number> = {
   period_closed: 409,
+  account_closed: 409,
   plan_required: 403,
   spending_cap_reached: 429,
   plan_change_forbidden: 403,
@@ -24,6 +25,13 @@ export class BillingRequestInvalidError extends DomainError<'invalid_request'> {
 export class PeriodClosedError extends DomainError<'period_closed'> {
   constructor(period: string) {
     super('period_closed', `The billing period ${period} is closed`);
+  }
+}
+
+/** The account was closed by its holder (or erased): no usage is recorded for it. */
+export class AccountClosedError extends DomainError<'account_closed'> {
+  constructor() {
+    super('account_closed', 'The account is closed');
   }
 }
 

@@ -1,7 +1,7 @@
 import { Body, Controller, Headers, HttpCode, Post, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiConflictResponse, ApiProperty, ApiResponse, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { AuthenticatedRequest } from '@app/http';
-import { RecordUsageEndpoint, UsageAnswer } from './record-usage.endpoint';
+import { RecordUsageEndpoint, UsageAnswer, UsageRejection } from './record-usage.endpoint';
 
 /** For the OpenAPI document only: the body is checked by the compiled JSON schema of `UsageRequestParser`. */
 export class UsageRecordDto {
@@ -18,7 +18,7 @@ export class UsageBatchDto {
 
 export class RejectedUsageRecordDto {
   @ApiProperty({ description: 'Position of the record in the batch' }) index: number;
-  @ApiProperty({ enum: ['period_closed'] }) error: 'period_closed';
+  @ApiProperty({ enum: ['period_closed', 'account_closed'] }) error: UsageRejection;
 }
 
 export class UsageAnswerDto {
@@ -43,7 +43,9 @@ export class RecordUsageController {
   @ApiBody({ description: 'One record, or {records: [...]} with up to 1,000', type: UsageBatchDto })
   @ApiResponse({ status: 202, type: UsageAnswerDto })
   @ApiUnauthorizedResponse({ description: 'invalid_service_token' })
-  @ApiConflictResponse({ description: 'period_closed (a single record for a closed period)' })
+  @ApiConflictResponse({
+    description: 'period_closed (a single record for a closed period); account_closed (a single record of a closed account)',
+  })
   record(
     @Headers() headers: Record<string, string | string[] | undefined>,
     @Body() body: unknown,

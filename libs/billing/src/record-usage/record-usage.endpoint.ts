@@ -4,19 +4,22 @@ import { ServiceTokens } from '@app/auth';
 import { CLOCK } from '@app/core';
 import { Clock } from '@app/ddd';
 import { FastLane, InvalidRequestError } from '@app/http';
-import { FieldProblem, PeriodClosedError } from '../domain/billing.errors';
+import { AccountClosedError, FieldProblem, PeriodClosedError } from '../domain/billing.errors';
 import { periodOf } from '../domain/billing-period';
 import { UsageRecord } from '../domain/usage.events';
 import { checkUsageRecord } from '../domain/usage-rules';
+import { ClosedAccounts } from './closed-accounts';
 import { LedgerWriter } from './ledger-writer';
 import { UsageRequestParser } from './record-usage.schema';
 
 export const USAGE_PATH = '/v1/usage';
 
+export type UsageRejection = 'period_closed' | 'account_closed';
+
 export interface UsageAnswer {
   readonly accepted: number;
   readonly duplicates: number;
-  readonly rejected: readonly { readonly index: number; readonly error: 'period_closed' }[];
+  readonly rejected: readonly { readonly index: number; readonly error: UsageRejection }[];
 }
 
 interface LedgerGroup {
@@ -38,6 +41,7 @@ export class RecordUsageEndpoint implements OnModuleInit {
     private readonly tokens: ServiceTokens,
     private readonly parser: UsageRequestParser,
     private readonly writer: LedgerWriter,
+    private readonly closedAccounts: ClosedAccounts,
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly fastLane: FastLane,
   ) {}
@@ -70,14 +74,20 @@ export class RecordUsageEndpoint implements OnModuleInit {
     // Anything malformed fails the whole request before a single record is written.
     if (problems.length > 0) throw new InvalidRequestError(problems.slice(0, 100));
     const ledgers = [...groups.values()];
-    const outcomes = await Promise.all(ledgers.map((group) => this.writer.submit(group.accountId, group.period, group.records, requestId)));
+    const closed = await Promise.all(ledgers.map((group) => this.closedAccounts.isClosed(group.accountId)));
+    if (single && closed[0]) throw new AccountClosedError();
+    const rejected: { index: number; error: UsageRejection }[] = [];
+    const open = ledgers.filter((group, i) => {
+      if (closed[i]) for (const index of group.indexes) rejected.push({ index, error: 'account_closed' });
+      return !closed[i];
+    });
+    const outcomes = await Promise.all(open.map((group) => this.writer.submit(group.accountId, group.period, group.records, requestId)));
     let accepted = 0;
     let duplicates = 0;
-    const rejected: { index: number; error: 'period_closed' }[] = [];
     outcomes.forEach((outcome, i) => {
       accepted += outcome.accepted;
       duplicates += outcome.duplicates;
-      if (outcome.periodClosed) for (const index of ledgers[i].indexes) rejected.push({ index, error: 'period_closed' });
+      if (outcome.periodClosed) for (const index of open[i].indexes) rejected.push({ index, error: 'period_closed' });
     });
     if (single && rejected.length === 1) throw new PeriodClosedError(ledgers[0].period);
     rejected.sort((a, b) => a.index - b.index);

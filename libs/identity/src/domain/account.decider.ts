@@ -48,6 +48,13 @@ export interface ExistingAccount {
   readonly pendingPasswordReset: PendingPasswordReset | null;
   /** When its personal data was erased (its sessions ended then, and it never signs in again). */
   readonly erasedAt: string | null;
+  /** While closed by its holder: when, and the instant from which it reads as erased. */
+  readonly closure: AccountClosure | null;
+}
+
+export interface AccountClosure {
+  readonly closedAt: string;
+  readonly erasureDueAt: string;
 }
 
 export type AccountState = { readonly exists: false } | ExistingAccount;
@@ -130,6 +137,21 @@ export interface EraseAccount {
   readonly kind: 'EraseAccount';
   readonly reason: string;
   readonly erasedBy: 'admin' | 'schedule';
+  readonly now: Date;
+}
+
+/** The holder closes the account; the handler has checked the recent sign-in and the password before. */
+export interface CloseAccount {
+  readonly kind: 'CloseAccount';
+  readonly now: Date;
+  readonly graceSeconds: number;
+}
+
+/** A completed sign-in of a closed account (the sessions context asks before starting the session). */
+export interface ReopenAccount {
+  readonly kind: 'ReopenAccount';
+  readonly method: string;
+  readonly now: Date;
 }
 
 export type AccountCommand =
@@ -141,7 +163,9 @@ export type AccountCommand =
   | ReinstateAccount
   | RequestPasswordReset
   | CompletePasswordReset
-  | EraseAccount;
+  | EraseAccount
+  | CloseAccount
+  | ReopenAccount;
 
 export const initialAccountState: AccountState = { exists: false };
 
@@ -158,6 +182,14 @@ function canonicalRoles(roles: readonly StaffRole[]): StaffRole[] {
  */
 export function hasPassword(account: ExistingAccount): boolean {
   return account.passwordHashSealed !== null;
+}
+
+/**
+ * Erased, or closed and past its grace period: from `erasureDueAt` the account reads as erased (no
+ * sign-in, no reopening) whether or not the scheduled erasure has run yet.
+ */
+export function readsAsErased(account: ExistingAccount, now: Date): boolean {
+  return account.erasedAt !== null || (account.closure !== null && now.getTime() >= Date.parse(account.closure.erasureDueAt));
 }
 
 /** Staff roles held through events, plus admin for the bootstrap address once it is verified. */
@@ -182,6 +214,7 @@ export function evolveAccount(state: AccountState, event: Occurred<AccountEvent>
       identities: [],
       pendingPasswordReset: null,
       erasedAt: null,
+      closure: null,
     };
   }
   if (!state.exists) return state;
@@ -222,6 +255,15 @@ export function evolveAccount(state: AccountState, event: Occurred<AccountEvent>
       return { ...state, pendingPasswordReset: null };
     case AccountEventType.Erased:
       return { ...state, erasedAt: event.occurredAt, pendingPasswordReset: null, sessionEpoch: state.sessionEpoch + 1 };
+    case AccountEventType.Closed:
+      return {
+        ...state,
+        closure: { closedAt: event.occurredAt, erasureDueAt: event.data.erasureDueAt },
+        pendingPasswordReset: null,
+        sessionEpoch: state.sessionEpoch + 1,
+      };
+    case AccountEventType.Reopened:
+      return { ...state, closure: null };
     default:
       return assertNever(event);
   }
@@ -298,7 +340,22 @@ export function decideAccount(command: AccountCommand, state: AccountState): Acc
     case 'EraseAccount': {
       const account = existing(state);
       if (account.erasedAt !== null) return [];
+      // The schedule erases only a closure whose grace ran out (a reopened account is not erased).
+      if (command.erasedBy === 'schedule' && !readsAsErased(account, command.now)) return [];
       return [{ type: AccountEventType.Erased, data: { reason: command.reason, erasedBy: command.erasedBy } }];
+    }
+    case 'CloseAccount': {
+      const account = existing(state);
+      if (account.erasedAt !== null) throw new AccountResourceNotFoundError('account');
+      if (account.closure !== null) return [];
+      const erasureDueAt = new Date(command.now.getTime() + command.graceSeconds * 1000).toISOString();
+      return [{ type: AccountEventType.Closed, data: { erasureDueAt } }];
+    }
+    case 'ReopenAccount': {
+      const account = existing(state);
+      if (readsAsErased(account, command.now)) throw new AccountResourceNotFoundError('account');
+      if (account.closure === null) return [];
+      return [{ type: AccountEventType.Reopened, data: { method: command.method } }];
     }
     default:
       return assertNever(command);

@@ -2,7 +2,13 @@ import { DomainError } from '@app/ddd';
 import { PasswordViolation } from './password-policy';
 
 export type AccountErrorCode =
-  'email_taken' | 'account_exists' | 'weak_password' | 'account_suspended' | 'invalid_token' | 'invalid_current_password';
+  | 'email_taken'
+  | 'account_exists'
+  | 'weak_password'
+  | 'account_suspended'
+  | 'invalid_token'
+  | 'invalid_current_password'
+  | 'reauthentication_required';
 
 /** The HTTP status of each account error code; `Record` makes a forgotten code a compile error. */
 export const accountErrorStatuses: Record<AccountErrorCode, number> = {
@@ -12,6 +18,7 @@ export const accountErrorStatuses: Record<AccountErrorCode, number> = {
   account_suspended: 403,
   invalid_token: 400,
   invalid_current_password: 400,
+  reauthentication_required: 401,
 };
 
 export class EmailTakenError extends DomainError<'email_taken'> {

@@ -13,6 +13,8 @@ export const AccountEventType = {
   PasswordResetRequested: 'account.password_reset_requested',
   PasswordResetCompleted: 'account.password_reset_completed',
   Erased: 'account.erased',
+  Closed: 'account.closed',
+  Reopened: 'account.reopened',
 } as const;
 
 /**
@@ -106,6 +108,17 @@ export type AccountErased = DomainEvent<
   { readonly reason: string; readonly erasedBy: 'admin' | 'schedule' }
 >;
 
+/**
+ * The holder closed the account (`DELETE /v1/me`): every session ends with it (the session epoch moves
+ * on), its keys stop verifying, usage is refused. A completed sign-in before `erasureDueAt`
+ * (ERASURE_GRACE_SECONDS after closing, as configured then) reopens it; from that instant it reads as
+ * erased and the erasure schedule erases it.
+ */
+export type AccountClosed = DomainEvent<typeof AccountEventType.Closed, { readonly erasureDueAt: string }>;
+
+/** A completed sign-in (both steps) within the grace period reopened a closed account; its keys stay revoked. */
+export type AccountReopened = DomainEvent<typeof AccountEventType.Reopened, { readonly method: string }>;
+
 export type AccountEvent =
   | AccountRegistered
   | AccountEmailVerified
@@ -117,7 +130,9 @@ export type AccountEvent =
   | AccountIdentityUnlinked
   | AccountPasswordResetRequested
   | AccountPasswordResetCompleted
-  | AccountErased;
+  | AccountErased
+  | AccountClosed
+  | AccountReopened;
 
 export type AccountEventTypeName = AccountEvent['type'];
 

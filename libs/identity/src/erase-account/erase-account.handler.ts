@@ -2,10 +2,10 @@ import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { CLOCK, DATA_KEY_STORE, EVENT_STORE, SQL_DATABASE } from '@app/core';
 import { SqlDatabase } from '@app/database';
-import { Clock, CommandRunner, releaseUniqueValue } from '@app/ddd';
+import { Clock, CommandRunner, EventCatalog, releaseUniqueValue } from '@app/ddd';
 import { DataKeyStore, ERASED, EventStore } from '@app/event-store';
 import { ReadSideRegistry } from '@app/projections';
-import { accountDecider } from '../domain/account.decider';
+import { accountDecider, readsAsErased } from '../domain/account.decider';
 import { AccountResourceNotFoundError } from '../domain/account.errors';
 import { accountStream } from '../domain/account.events';
 import { EraseAccountCommand } from './erase-account.command';
@@ -22,6 +22,7 @@ export class EraseAccountHandler implements ICommandHandler<EraseAccountCommand>
   constructor(
     private readonly runner: CommandRunner,
     private readonly readSide: ReadSideRegistry,
+    private readonly catalog: EventCatalog,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(DATA_KEY_STORE) private readonly keys: DataKeyStore,
     @Inject(SQL_DATABASE) private readonly db: SqlDatabase,
@@ -32,7 +33,9 @@ export class EraseAccountHandler implements ICommandHandler<EraseAccountCommand>
     const now = this.clock.now();
     const { state } = await this.runner.load(accountStream(accountId), accountDecider);
     if (!state.exists) throw new AccountResourceNotFoundError('account');
-    await this.runner.run(accountStream(accountId), accountDecider, { kind: 'EraseAccount', reason, erasedBy }, context, {
+    // Reopened meanwhile, or not due yet: nothing of it is erased.
+    if (erasedBy === 'schedule' && !readsAsErased(state, now)) return;
+    await this.runner.run(accountStream(accountId), accountDecider, { kind: 'EraseAccount', reason, erasedBy, now }, context, {
       accountId,
       occurredAt: now,
     });
@@ -40,6 +43,6 @@ export class EraseAccountHandler implements ICommandHandler<EraseAccountCommand>
       await releaseUniqueValue(this.store, { kind: 'email', normalisedValue: state.email, ownerId: accountId, context, now });
     }
     await this.keys.destroy(accountId);
-    await eraseReadModels(this.db, this.readSide, accountId);
+    await eraseReadModels(this.db, this.readSide, this.catalog, accountId);
   }
 }

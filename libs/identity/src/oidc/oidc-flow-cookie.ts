@@ -18,6 +18,8 @@ export interface OidcFlow extends OidcChecks {
   /** Linking from settings: the signed-in account and session that started it. */
   readonly accountId?: string;
   readonly sessionId?: string;
+  /** Sign-in from the hub: the page to send the browser back to with a one-time code instead of tokens. */
+  readonly returnTo?: string;
 }
 
 /**

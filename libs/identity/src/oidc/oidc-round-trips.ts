@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { OidcFlowCookies } from './oidc-flow-cookie';
+import { OidcFlow, OidcFlowCookies } from './oidc-flow-cookie';
 import { OidcProvider, OidcProviders, OidcPurpose } from './oidc-providers';
 
 /** A callback's raw query string (code, state, iss, or error): handed to openid-client as the provider sent it. */
@@ -23,11 +23,16 @@ export class OidcRoundTrips {
     private readonly flows: OidcFlowCookies,
   ) {}
 
-  async begin(purpose: OidcPurpose, providerName: string, owner?: { accountId: string; sessionId: string }): Promise<BegunRoundTrip> {
+  /** `bound`: what the callback must know about who started the round trip, sealed in the flow cookie with its checks. */
+  async begin(
+    purpose: OidcPurpose,
+    providerName: string,
+    bound: Pick<OidcFlow, 'accountId' | 'sessionId' | 'returnTo'> = {},
+  ): Promise<BegunRoundTrip> {
     const provider = this.providers.get(providerName);
     const checks = OidcProvider.newChecks();
     const authorizationUrl = await provider.authorizationUrl(purpose, checks);
-    return { authorizationUrl, flowCookie: this.flows.issue({ ...checks, purpose, provider: provider.name, ...owner }) };
+    return { authorizationUrl, flowCookie: this.flows.issue({ ...checks, purpose, provider: provider.name, ...bound }) };
   }
 
   /** The `Set-Cookie` value that ends the round trip of a configured provider (404 for any other name). */

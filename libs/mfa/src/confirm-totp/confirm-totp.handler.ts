@@ -1,9 +1,9 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { CLOCK } from '@app/core';
-import { Clock, CommandRunner } from '@app/ddd';
+import { Clock, CommandRunner, requireRecentSignIn } from '@app/ddd';
 import { SecretBox } from '@app/security';
-import { mfaDecider, pendingTotpAt, requireRecentSignIn } from '../domain/mfa.decider';
+import { mfaDecider, pendingTotpAt } from '../domain/mfa.decider';
 import { FactorNotFoundError } from '../domain/mfa.errors';
 import { MfaEventType, mfaStream } from '../domain/mfa.events';
 import { isFactorId } from '../factors/factor-ids';

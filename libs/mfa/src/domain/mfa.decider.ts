@@ -1,12 +1,5 @@
-import { assertNever, Decider, Occurred } from '@app/ddd';
-import {
-  FactorNotFoundError,
-  FieldProblem,
-  InvalidMfaError,
-  MfaNotEnabledError,
-  MfaRequestInvalidError,
-  ReauthenticationRequiredError,
-} from './mfa.errors';
+import { assertNever, Decider, Occurred, Reauthentication, requireRecentSignIn } from '@app/ddd';
+import { FactorNotFoundError, FieldProblem, InvalidMfaError, MfaNotEnabledError, MfaRequestInvalidError } from './mfa.errors';
 import { MfaEvent, MfaEventType, SecondStepMethod } from './mfa.events';
 import { RECOVERY_CODES_PER_SET } from './recovery-code-format';
 
@@ -76,12 +69,6 @@ export const initialMfaState: MfaState = { factors: [], pending: [], recoveryCod
 export interface SignInAttempt {
   readonly signInId: string;
   readonly expiresAt: string;
-}
-
-/** When the session last signed in (password, social or second step), and the window a change needs. */
-export interface Reauthentication {
-  readonly authenticatedAt: string;
-  readonly windowSeconds: number;
 }
 
 /** Hashes of a fresh set, prepared by the caller (the codes are shown once and never reach the domain). */
@@ -200,14 +187,6 @@ export function webauthnFactors(state: MfaState): WebauthnFactor[] {
 
 export function totpFactors(state: MfaState): TotpFactor[] {
   return state.factors.filter((factor): factor is TotpFactor => factor.type === 'totp');
-}
-
-/** MFA changes need a sign-in (or a completed second step) within the window; the clock decides. */
-export function requireRecentSignIn(reauth: Reauthentication, now: Date): void {
-  const signedInAt = Date.parse(reauth.authenticatedAt);
-  if (!Number.isFinite(signedInAt) || now.getTime() - signedInAt > reauth.windowSeconds * 1000) {
-    throw new ReauthenticationRequiredError(reauth.windowSeconds);
-  }
 }
 
 function withFactor(state: MfaState, factorId: string, change: (factor: Factor) => Factor): MfaState {

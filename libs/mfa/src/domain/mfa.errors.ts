@@ -19,15 +19,6 @@ export class InvalidMfaError extends DomainError<'invalid_mfa'> {
   }
 }
 
-export class ReauthenticationRequiredError extends DomainError<'reauthentication_required'> {
-  constructor(windowSeconds: number) {
-    super(
-      'reauthentication_required',
-      `This change needs a sign-in within the last ${Math.round(windowSeconds / 60)} minutes; sign in again`,
-    );
-  }
-}
-
 /** Unknown, another account's, pending when a confirmed one is meant, or expired: one answer. */
 export class FactorNotFoundError extends DomainError<'not_found'> {
   constructor(what = 'factor') {

@@ -1,8 +1,8 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { CLOCK } from '@app/core';
-import { Clock, CommandRunner } from '@app/ddd';
-import { mfaDecider, requireRecentSignIn } from '../domain/mfa.decider';
+import { Clock, CommandRunner, requireRecentSignIn } from '@app/ddd';
+import { mfaDecider } from '../domain/mfa.decider';
 import { mfaStream } from '../domain/mfa.events';
 import { RecoveryCodes } from '../factors/recovery-codes';
 import { MfaStates } from '../mfa-states';

@@ -4,9 +4,9 @@ import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags, ApiUnauthori
 import type { PublicKeyCredentialCreationOptionsJSON } from '@simplewebauthn/server';
 import { AccountAuthGuard, AuthenticatedAccount, CurrentAccount } from '@app/auth';
 import { CLOCK } from '@app/core';
-import { Clock, RequestContext } from '@app/ddd';
+import { Clock, RequestContext, requireRecentSignIn } from '@app/ddd';
 import { Context, NoStore, UnauthorizedError } from '@app/http';
-import { requireRecentSignIn, webauthnFactors } from '../domain/mfa.decider';
+import { webauthnFactors } from '../domain/mfa.decider';
 import { WebauthnCeremonies } from '../factors/webauthn-ceremonies';
 import { MfaAccountDirectory } from '../mfa-accounts';
 import { MfaStates } from '../mfa-states';

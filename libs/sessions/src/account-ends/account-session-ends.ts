@@ -12,24 +12,26 @@ export const RECORD_ACCOUNT_SESSION_ENDS_JOB = 'record-account-session-ends';
 
 export interface RecordAccountSessionEndsJob {
   readonly accountId: string;
-  readonly reason: 'password_changed' | 'suspended';
+  readonly reason: 'password_changed' | 'suspended' | 'account_closed' | 'account_erased';
 }
 
 function endReasonOf(type: string): RecordAccountSessionEndsJob['reason'] | null {
   if (type === AccountEventType.PasswordChanged) return 'password_changed';
   if (type === AccountEventType.Suspended) return 'suspended';
+  if (type === AccountEventType.Closed) return 'account_closed';
+  if (type === AccountEventType.Erased) return 'account_erased';
   return null;
 }
 
 /**
- * A password change (or reset) and a suspension end every session of the account the moment they are
+ * A password change (or reset), a suspension, a closure and an erasure end every session of the account the moment they are
  * appended to the account's stream (the session epoch moves on: see `sessionIsLive`). This reaction
  * writes the audit trail afterwards: `session.ended` in each such session's stream, and drops their
  * token rows.
  */
 export const accountSessionEndsReaction: Reaction = {
   name: 'sessions.account-session-ends',
-  eventTypePrefixes: [AccountEventType.PasswordChanged, AccountEventType.Suspended],
+  eventTypePrefixes: [AccountEventType.PasswordChanged, AccountEventType.Suspended, AccountEventType.Closed, AccountEventType.Erased],
   react(event: RecordedEvent): JobRequest[] {
     const accountId = event.metadata.accountId ?? event.stream.slice(ACCOUNT_STREAM_PREFIX.length);
     const reason = endReasonOf(event.type);

@@ -46,7 +46,7 @@ export interface EndSession {
 /** For the audit trail, after the account's event that already ended the session (see `sessionIsLive`). */
 export interface RecordAccountEnd {
   readonly kind: 'RecordAccountEnd';
-  readonly reason: Extract<SessionEndReason, 'password_changed' | 'suspended'>;
+  readonly reason: Extract<SessionEndReason, 'password_changed' | 'suspended' | 'account_closed' | 'account_erased'>;
   /** The account's epoch after its event: sessions of an older epoch are the ones it ended. */
   readonly accountEpoch: number;
 }

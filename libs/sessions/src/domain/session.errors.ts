@@ -1,6 +1,6 @@
 import { DomainError } from '@app/ddd';
 
-export type SessionErrorCode = 'invalid_credentials' | 'account_locked' | 'account_suspended';
+export type SessionErrorCode = 'invalid_credentials' | 'account_locked' | 'account_suspended' | 'invalid_token';
 
 /** One answer for an unknown email, a wrong password and an account without a password. */
 export class InvalidCredentialsError extends DomainError<'invalid_credentials'> {
@@ -26,5 +26,12 @@ export class SignInSuspendedError extends DomainError<'account_suspended'> {
 export class SessionNotFoundError extends DomainError<'not_found'> {
   constructor() {
     super('not_found', 'No such session');
+  }
+}
+
+/** A social sign-in's one-time code that is unknown, already exchanged or older than 60 seconds: one answer. */
+export class InvalidSignInCodeError extends DomainError<'invalid_token'> {
+  constructor() {
+    super('invalid_token', 'This sign-in code is unknown, expired or already used; sign in again.');
   }
 }

@@ -36,7 +36,15 @@ export type SessionStarted = DomainEvent<
  * instant time ended it. Either way the event is the audit trail, never what makes the session stop.
  */
 export type SessionEndReason =
-  'signed_out' | 'ended_by_owner' | 'password_changed' | 'suspended' | 'refresh_token_reused' | 'idle' | 'expired';
+  | 'signed_out'
+  | 'ended_by_owner'
+  | 'password_changed'
+  | 'suspended'
+  | 'account_closed'
+  | 'account_erased'
+  | 'refresh_token_reused'
+  | 'idle'
+  | 'expired';
 
 export type SessionEnded = DomainEvent<
   typeof SessionEventType.Ended,

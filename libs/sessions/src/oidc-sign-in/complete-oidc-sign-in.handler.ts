@@ -1,16 +1,12 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { ResolvedConfig } from '@app/config';
-import { APP_CONFIG, CLOCK } from '@app/core';
-import { Clock, CommandRunner, RequestContext } from '@app/ddd';
+import { CLOCK } from '@app/core';
+import { Clock, DomainError, RequestContext } from '@app/ddd';
 import { AccountStates, OidcFlowCookies, OidcProviders, planSocialSignIn, ProviderIdentities, ProviderIdentity } from '@app/identity';
-import { SignInSuspendedError } from '../domain/session.errors';
 import { oidcSignInMethod } from '../domain/session.events';
-import { assertSignInOpen, signInGuardDecider, signInGuardStream } from '../domain/sign-in-guard.decider';
-import { SecondFactorPort } from '../second-factor/second-factor.port';
-import { SessionStarter } from '../sessions/session-starter';
-import { SignInResult } from '../sign-in/sign-in.command';
-import { CompleteOidcSignInCommand } from './complete-oidc-sign-in.command';
+import { CompleteOidcSignInCommand, OidcCallbackAnswer } from './complete-oidc-sign-in.command';
+import { OidcSignInCodes } from './oidc-sign-in-codes';
+import { OidcSignInCompletion } from './oidc-sign-in-completion';
 
 /**
  * Social sign-in, after the provider's round trip. In order, each refusal writing nothing:
@@ -20,6 +16,10 @@ import { CompleteOidcSignInCommand } from './complete-oidc-sign-in.command';
  * account email's sign-in lock, as for passwords); 403 `account_suspended`. Then the account is created
  * or the identity linked if needed, the email's failure counter is cleared (as a correct password does),
  * and the answer is the password sign-in's: tokens, or the second step's challenge (`SecondFactorRequirement`).
+ *
+ * A round trip begun with `returnTo` (the hub) ends instead in a redirect to that page with a one-time
+ * code in the fragment (the tokens come from `POST /v1/auth/oidc/exchange`), or, once the flow cookie
+ * matched, with the refusal's `error` code there: a browser on a JSON error page could do nothing with it.
  */
 @CommandHandler(CompleteOidcSignInCommand)
 export class CompleteOidcSignInHandler implements ICommandHandler<CompleteOidcSignInCommand> {
@@ -28,57 +28,55 @@ export class CompleteOidcSignInHandler implements ICommandHandler<CompleteOidcSi
     private readonly flows: OidcFlowCookies,
     private readonly identities: ProviderIdentities,
     private readonly accounts: AccountStates,
-    private readonly runner: CommandRunner,
-    private readonly sessions: SessionStarter,
-    private readonly secondFactor: SecondFactorPort,
-    @Inject(APP_CONFIG) private readonly config: ResolvedConfig,
+    private readonly completion: OidcSignInCompletion,
+    private readonly codes: OidcSignInCodes,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  async execute({ provider: name, callbackQuery, cookieHeader, context }: CompleteOidcSignInCommand): Promise<SignInResult> {
+  async execute({ provider: name, callbackQuery, cookieHeader, context }: CompleteOidcSignInCommand): Promise<OidcCallbackAnswer> {
     const provider = this.providers.get(name);
     const flow = this.flows.open(cookieHeader, 'sign_in', provider.name, new URLSearchParams(callbackQuery).get('state'));
-    const identity = await provider.identify('sign_in', callbackQuery, flow);
-    return this.signIn(identity, context);
+    const { returnTo } = flow;
+    if (returnTo === undefined) {
+      const { accountId, email } = await this.firstFactor(await provider.identify('sign_in', callbackQuery, flow), context);
+      return { kind: 'signed_in', result: await this.completion.complete(accountId, email, oidcSignInMethod(provider.name), context) };
+    }
+    try {
+      const { accountId } = await this.firstFactor(await provider.identify('sign_in', callbackQuery, flow), context);
+      const code = await this.codes.issue(accountId, oidcSignInMethod(provider.name), this.clock.now());
+      return { kind: 'redirect', location: `${returnTo}#${new URLSearchParams({ code })}` };
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+      const fragment = new URLSearchParams({ error: error.code });
+      if (typeof error.extra.retryAfter === 'number') fragment.set('retryAfter', String(error.extra.retryAfter));
+      return { kind: 'redirect', location: `${returnTo}#${fragment}` };
+    }
   }
 
-  private async signIn(identity: ProviderIdentity, context: RequestContext): Promise<SignInResult> {
-    const now = this.clock.now();
+  /** The checks after the provider's answer, then the account created or the identity linked if needed. */
+  private async firstFactor(identity: ProviderIdentity, context: RequestContext): Promise<{ accountId: string; email: string }> {
     const owner = await this.identities.owner(identity);
     const accountWithEmail = !owner && identity.email !== null ? await this.accounts.findByEmail(identity.email) : null;
     const plan = planSocialSignIn(identity, owner, accountWithEmail);
 
     const email = plan.kind === 'create' ? plan.email : plan.account.email;
-    const guardStream = signInGuardStream(email);
-    assertSignInOpen((await this.runner.load(guardStream, signInGuardDecider)).state, now);
-    if (plan.kind !== 'create' && plan.account.status === 'suspended') throw new SignInSuspendedError(this.config.supportEmail);
+    await this.completion.assertOpen(email, plan.kind === 'create' ? 'active' : plan.account.status);
 
-    let accountId: string;
+    const now = this.clock.now();
     switch (plan.kind) {
       case 'create':
-        accountId = await this.identities.createAccount(identity, plan.email, context, now);
-        break;
+        return { accountId: await this.identities.createAccount(identity, plan.email, context, now), email };
       case 'link':
-        accountId = plan.account.accountId;
         await this.identities.link(
-          accountId,
+          plan.account.accountId,
           identity,
           'verified_email_match',
-          { ...context, actor: { kind: 'account', id: accountId } },
+          { ...context, actor: { kind: 'account', id: plan.account.accountId } },
           now,
         );
-        break;
+        return { accountId: plan.account.accountId, email };
       case 'sign_in':
-        accountId = plan.account.accountId;
-        break;
+        return { accountId: plan.account.accountId, email };
     }
-    const challenge = await this.secondFactor.afterFirstFactor(accountId, oidcSignInMethod(identity.provider), context);
-    if (challenge) return challenge;
-    // Only a complete sign-in clears the email's failures: with a second step pending, the failures of
-    // that step keep counting, or a correct password would reset the lockout between guesses of a code.
-    await this.runner.run(guardStream, signInGuardDecider, { kind: 'ClearSignInFailures', reason: 'signed_in', now }, context, {
-      occurredAt: now,
-    });
-    return this.sessions.start(accountId, oidcSignInMethod(identity.provider), context);
   }
 }

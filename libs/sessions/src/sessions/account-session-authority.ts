@@ -46,6 +46,7 @@ export class AccountSessionAuthority extends SessionAuthority {
       sessionId: live.session.sessionId,
       roles: effectiveRoles(live.account, this.config.bootstrapAdminEmail),
       authenticatedAt: live.session.startedAt,
+      secondFactor: live.session.secondFactor,
     };
   }
 

@@ -1,13 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
 import { ApiProperty } from '@nestjs/swagger';
 import { AccessTokens } from '@app/auth';
 import { ResolvedConfig } from '@app/config';
 import { APP_CONFIG, CLOCK } from '@app/core';
 import { Clock, CommandRunner, RequestContext } from '@app/ddd';
-import { AccountStates } from '@app/identity';
+import { AccountStates, readsAsErased, ReopenAccountCommand } from '@app/identity';
 import { sessionDecider } from '../domain/session.decider';
-import { SignInSuspendedError } from '../domain/session.errors';
+import { InvalidCredentialsError, SignInSuspendedError } from '../domain/session.errors';
 import { SignInMethod, sessionStream } from '../domain/session.events';
 import { SessionTokens } from './session-tokens';
 
@@ -31,6 +32,7 @@ export interface StartOptions {
  * Starts a session once sign-in is complete (password, provider, or the second step) and issues its
  * tokens. The session's stream records the account's session epoch as read here: an account event
  * appended after this read (password change, suspension) ends the session even if it lands first.
+ * Starting one for a closed account within its grace period reopens the account first.
  */
 @Injectable()
 export class SessionStarter {
@@ -39,6 +41,7 @@ export class SessionStarter {
     private readonly accounts: AccountStates,
     private readonly tokens: SessionTokens,
     private readonly accessTokens: AccessTokens,
+    private readonly commandBus: CommandBus,
     @Inject(APP_CONFIG) private readonly config: ResolvedConfig,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
@@ -46,8 +49,16 @@ export class SessionStarter {
   async start(accountId: string, method: SignInMethod, context: RequestContext, options: StartOptions = {}): Promise<SessionTokensDto> {
     const now = this.clock.now();
     const sessionId = randomUUID();
-    const account = await this.accounts.load(accountId);
+    let account = await this.accounts.load(accountId);
     if (!account.exists) throw new Error(`account ${accountId} does not exist`);
+    // Past its grace period a closed account reads as erased: like an unknown one.
+    if (readsAsErased(account, now)) throw new InvalidCredentialsError();
+    if (account.closure !== null) {
+      // A completed sign-in within the grace period reopens it (its keys stay revoked).
+      await this.commandBus.execute(new ReopenAccountCommand(accountId, method, { ...context, actor: { kind: 'account', id: accountId } }));
+      account = await this.accounts.load(accountId);
+      if (!account.exists) throw new Error(`account ${accountId} does not exist`);
+    }
     await this.runner
       .run(
         sessionStream(sessionId),

@@ -2,6 +2,7 @@ import { Migration } from '@app/database';
 
 export const SESSION_ACTIVITY_TABLE = 'account_session_activity';
 export const REFRESH_TOKENS_TABLE = 'account_session_refresh_tokens';
+export const OIDC_SIGN_IN_CODES_TABLE = 'oidc_sign_in_codes';
 
 /**
  * Operational session state that is deliberately not in the event log: when a session was last used
@@ -32,5 +33,19 @@ export const sessionMigrations: readonly Migration[] = [
     // account event (password change, suspension) already ended without reading every session stream.
     id: 'sessions/002-session-account-epoch',
     sql: `ALTER TABLE ${SESSION_ACTIVITY_TABLE} ADD COLUMN account_epoch integer NOT NULL DEFAULT 0;`,
+  },
+  {
+    // A social sign-in's one-time code (`returnTo#code=`) until the hub exchanges it: SHA-256 of the code,
+    // the account and first factor it stands for, and its 60-second end. Rows live a minute at most.
+    id: 'sessions/003-oidc-sign-in-codes',
+    sql: `
+      CREATE TABLE ${OIDC_SIGN_IN_CODES_TABLE} (
+        code_hash text PRIMARY KEY,
+        account_id text NOT NULL,
+        method text NOT NULL,
+        expires_at timestamptz NOT NULL
+      );
+      CREATE INDEX ${OIDC_SIGN_IN_CODES_TABLE}_expiry ON ${OIDC_SIGN_IN_CODES_TABLE} (expires_at);
+    `,
   },
 ];

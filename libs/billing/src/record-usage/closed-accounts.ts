@@ -1,0 +1,72 @@
+import { RefreshingCache, RefreshingCacheOptions } from '@app/api-keys';
+import { EventStore, RecordedEvent, Subscription } from '@app/event-store';
+import { AccountEventType, AccountStates } from '@app/identity';
+
+const CLOSURE_EVENT_TYPES = [AccountEventType.Closed, AccountEventType.Reopened, AccountEventType.Erased];
+
+/** As fresh as key verification: the log keeps entries current; the age bound backs it up. */
+export const closedAccountsCacheOptions: RefreshingCacheOptions = { freshMs: 30_000, maxAgeMs: 55_000, maxEntries: 200_000 };
+
+/**
+ * Whether an account is closed (or erased), for usage ingestion: usage of a closed account is refused
+ * (`account_closed`) from the instant its `account.closed` is appended. Answered from memory per
+ * account, loaded from the account's stream on a miss (`AccountStates`, a consistent read), and
+ * dropped on every closure, reopening or erasure this instance sees in the global log; if that
+ * subscription fails, everything is dropped and it resubscribes from the last position seen.
+ */
+export class ClosedAccounts {
+  private readonly closed: RefreshingCache<boolean>;
+  private subscription?: Subscription;
+  private lastSeenPosition = 0n;
+  private stopped = false;
+  private resubscribeTimer?: NodeJS.Timeout;
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly accounts: AccountStates,
+    private readonly onError?: (message: string, error: Error) => void,
+    options: RefreshingCacheOptions = closedAccountsCacheOptions,
+  ) {
+    this.closed = new RefreshingCache(async (accountId) => {
+      const state = await this.accounts.load(accountId);
+      return state.exists && (state.closure !== null || state.erasedAt !== null);
+    }, options);
+  }
+
+  /** Synchronous when the account is in memory. */
+  isClosed(accountId: string): boolean | Promise<boolean> {
+    return this.closed.get(accountId);
+  }
+
+  async start(): Promise<void> {
+    this.lastSeenPosition = await this.store.headPosition();
+    this.follow();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.resubscribeTimer) clearTimeout(this.resubscribeTimer);
+    await this.subscription?.stop();
+  }
+
+  private follow(): void {
+    const subscription = this.store.subscribeToAll({ after: this.lastSeenPosition, typePrefixes: CLOSURE_EVENT_TYPES }, async (event) =>
+      this.invalidateFor(event),
+    );
+    this.subscription = subscription;
+    void subscription.failed.then((error) => {
+      if (this.stopped || this.subscription !== subscription) return;
+      this.onError?.('closed accounts stopped following the event log; resubscribing', error);
+      this.closed.clear();
+      this.resubscribeTimer = setTimeout(() => {
+        if (!this.stopped) this.follow();
+      }, 1_000);
+      this.resubscribeTimer.unref();
+    });
+  }
+
+  private invalidateFor(event: RecordedEvent): void {
+    if (event.metadata.accountId) this.closed.invalidate(event.metadata.accountId);
+    this.lastSeenPosition = event.position;
+  }
+}
