@@ -3,15 +3,13 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { IncomingHttpHeaders } from 'node:http';
 import { AppConfig } from '@app/config';
 import { DomainError } from '@app/ddd';
-import { AuthenticatedRequest, registerErrorStatuses } from '@app/http';
+import { AuthenticatedRequest } from '@app/http';
 
 export class InvalidServiceTokenError extends DomainError<'invalid_service_token'> {
   constructor() {
     super('invalid_service_token', 'The service token is missing or not valid');
   }
 }
-
-registerErrorStatuses({ invalid_service_token: 401 });
 
 export function bearerToken(request: { headers: IncomingHttpHeaders | AuthenticatedRequest['headers'] }): string | undefined {
   const header = request.headers.authorization;

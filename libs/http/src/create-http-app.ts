@@ -17,6 +17,7 @@ import { BodyOutcome, readJsonBody } from './json-body';
 import { requestIdFrom } from './request-id';
 import { HELMET_OPTIONS, securityHeaderList } from './security-headers';
 import { createValidationPipe } from './validation';
+import { truncatedIp } from './truncated-ip';
 
 /** Path plus query: longer is 414 `uri_too_long`, wherever the router would have sent it. */
 export const MAX_URL_LENGTH = 8 * 1024;
@@ -32,9 +33,9 @@ export interface HttpAppOptions {
   readonly metrics?: Metrics;
 }
 
-/** Request lines without their query string: tokens and codes never reach a log line. */
+/** Request lines without their query string (tokens and codes never reach a log line), the address truncated. */
 function requestSerializer(request: FastifyRequest): Record<string, unknown> {
-  return { method: request.method, path: request.url.split('?')[0], ip: request.ip, requestId: request.id };
+  return { method: request.method, path: request.url.split('?')[0], ip: truncatedIp(request.ip), requestId: request.id };
 }
 
 /** A NestJS logger over pino, so framework messages are structured JSON lines too. */
