@@ -1,5 +1,5 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { hash, timingSafeEqual } from 'node:crypto';
 import { IncomingHttpHeaders } from 'node:http';
 import { AppConfig } from '@app/config';
 import { DomainError } from '@app/ddd';
@@ -18,7 +18,7 @@ export function bearerToken(request: { headers: IncomingHttpHeaders | Authentica
   return match?.[1];
 }
 
-const digest = (value: string): Buffer => createHash('sha256').update(value, 'utf8').digest();
+const digest = (value: string): Buffer => hash('sha256', value, 'buffer');
 
 /**
  * The platform backend's tokens (`PLATFORM_SERVICE_TOKENS`), hashed once. A presented token is hashed
