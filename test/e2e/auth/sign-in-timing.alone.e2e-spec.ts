@@ -1,5 +1,5 @@
-import { AddressInfo } from 'node:net';
 import { createTestApp, TestApp } from '@app/test-app';
+import { listenOnLoopback, median, timedPost } from '@app/testing';
 import { accountsClient } from './accounts-client';
 
 /**
@@ -7,37 +7,26 @@ import { accountsClient } from './accounts-client';
  * default (read side in the same process, on PGlite's one thread) and over HTTP. 8 registered emails
  * with 4 wrong passwords each against 32 unknown emails, interleaved one known then one unknown; the
  * medians must be within 2 ms (BCRYPT_COST=4). One retry, since a timing run can meet a noisy neighbour.
- * The same for a password reset request. It measures the machine as much as the service when other
+ * (Reset requests: test/security/reset-timing.alone.e2e-spec.ts.) It measures the machine as much as the service when other
  * suites run beside it (in a full parallel run it saw 4-7 ms, the known email slower), so `npm test`
  * runs it alone, after the parallel phase (`*.alone.e2e-spec.ts`).
  */
-describe('sign-in and reset timing over HTTP, known vs unknown email (run alone)', () => {
+describe('sign-in timing over HTTP, known vs unknown email (run alone)', () => {
   let app: TestApp;
   let base: string;
   beforeAll(async () => {
     app = await createTestApp();
-    await app.started.app.listen({ port: 0, host: '127.0.0.1' });
-    base = `http://127.0.0.1:${(app.started.app.getHttpServer().address() as AddressInfo).port}`;
+    base = await listenOnLoopback(app);
   });
   afterAll(() => app.close());
 
-  const median = (values: readonly number[]) => [...values].sort((a, b) => a - b)[Math.floor((values.length - 1) / 2)];
-
-  async function timed(path: string, body: object, status: number): Promise<number> {
-    const started = process.hrtime.bigint();
-    const response = await fetch(`${base}${path}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    });
-    await response.text();
-    const ms = Number(process.hrtime.bigint() - started) / 1e6;
-    expect(response.status).toBe(status);
+  async function timed(path: string, body: object, expected: number): Promise<number> {
+    const { status, ms } = await timedPost(`${base}${path}`, body);
+    expect(status).toBe(expected);
     return ms;
   }
 
   const failedSignIn = (email: string) => timed('/v1/auth/login', { email, password: 'Not-The-Password-1!' }, 401);
-  const resetRequest = (email: string) => timed('/v1/auth/password-reset', { email }, 202);
 
   async function run(round: number, attempt: (email: string) => Promise<number>): Promise<{ known: number; unknown: number }> {
     const client = accountsClient(app);
@@ -71,9 +60,5 @@ describe('sign-in and reset timing over HTTP, known vs unknown email (run alone)
 
   it('answers a wrong password for a known email as fast as an unknown email (medians within 2 ms)', async () => {
     expect(await compare('sign-in', failedSignIn)).toBeLessThan(2);
-  }, 240_000);
-
-  it('answers a reset request for a known email as fast as an unknown email (medians within 2 ms)', async () => {
-    expect(await compare('reset', resetRequest)).toBeLessThan(2);
   }, 240_000);
 });
