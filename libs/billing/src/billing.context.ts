@@ -4,7 +4,7 @@ import { billingDisputesProjection } from '../../../projections/billing-disputes
 import { billingPeriodAccountsProjection } from '../../../projections/billing-period-accounts/billing-period-accounts.projection';
 import { billingUsageDailyProjection } from '../../../projections/billing-usage-daily/billing-usage-daily.projection';
 import { notificationsProjection } from '../../../projections/notifications/notifications.projection';
-import { BillingModule } from './billing.module';
+import { BillingHttpModule, BillingModule } from './billing.module';
 import { InvoicingModule } from './invoicing.module';
 import { CLOSE_PREVIOUS_PERIOD_JOB, periodCloseSchedule, ScheduledPeriodClose } from './close-period/scheduled-close';
 import {
@@ -46,6 +46,7 @@ export const billingContext = defineContext<
   name: 'billing',
   module: BillingModule,
   moreModules: [InvoicingModule],
+  httpModules: [BillingHttpModule],
   errors: { ...billingErrorStatuses, ...invoicingErrorStatuses },
   events: {
     ...withoutPersonalFields(usageEventVersions),

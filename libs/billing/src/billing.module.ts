@@ -37,7 +37,10 @@ import { SetSpendingCapController } from './set-spending-cap/set-spending-cap.co
 import { SetSpendingCapHandler } from './set-spending-cap/set-spending-cap.handler';
 import { UsageReportController } from './usage-report/usage-report.controller';
 
-/** Follows the log for the spending cap and for closed accounts from start-up to shutdown, on every instance. */
+/**
+ * Follows the log for the spending cap and for closed accounts from start-up to shutdown, in every process
+ * that serves HTTP (`BillingHttpModule`): only key verification and usage recording read them, never a worker.
+ */
 @Injectable()
 class SpendingCapLifecycle implements OnModuleInit, OnModuleDestroy {
   constructor(
@@ -106,11 +109,15 @@ class SpendingCapLifecycle implements OnModuleInit, OnModuleDestroy {
       useFactory: (store: EventStore, accounts: AccountStates, logger: PinoLogger) =>
         new ClosedAccounts(store, accounts, (message, error) => logger.error({ component: 'billing', err: error.message }, message)),
     },
-    SpendingCapLifecycle,
     // The seams of the identity and api-keys contexts this one fills.
     { provide: PlanReader, useExisting: BillingPlans },
     { provide: KeyVerificationPolicy, useExisting: SpendingCapTracker },
     BillingPlans,
   ],
+  exports: [SpendingCapTracker, ClosedAccounts],
 })
 export class BillingModule {}
+
+/** What only an HTTP-serving process runs: the subscriptions behind the cap and the closed-account check. */
+@Module({ imports: [BillingModule], providers: [SpendingCapLifecycle] })
+export class BillingHttpModule {}
