@@ -2,7 +2,7 @@ import { DynamicModule, Module, Type } from '@nestjs/common';
 import { AuthModule } from '@app/auth';
 import { contextModules, CoreModule, ProcessRole, Runtime } from '@app/core';
 import { AccountSessionAuthority, SessionsModule } from '@app/sessions';
-import { contexts, modulesNotYetDeclared } from './contexts';
+import { contexts } from './contexts';
 import { HealthModule } from './health/health.module';
 
 /** The modules of a process: the runtime, authentication, and every context's modules for the role. */
@@ -12,7 +12,6 @@ export function processModules(runtime: Runtime, role: ProcessRole): Array<Dynam
     AuthModule.forRoot({ module: SessionsModule, provider: AccountSessionAuthority }),
     // The classes themselves: a module imported as `{ module }` too would be a second instance.
     ...contextModules(contexts, role),
-    ...modulesNotYetDeclared,
   ];
 }
 

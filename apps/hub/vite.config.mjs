@@ -9,6 +9,8 @@ const root = fileURLToPath(new URL('.', import.meta.url));
 export default defineConfig({
   root,
   base: '/hub/',
+  // The typed client generated from the API reference (npm run client:generate), as the hub's tsconfig maps it.
+  resolve: { alias: { '@app/client': fileURLToPath(new URL('../../libs/client/src/index.ts', import.meta.url)) } },
   logLevel: 'warn',
   oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
   build: {

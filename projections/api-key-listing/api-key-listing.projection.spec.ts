@@ -152,6 +152,58 @@ describe('api-key-listing projection', () => {
     expect(await rows()).toEqual(once);
   });
 
+  it('gives the same rows from one batch (catch-up, rebuild) as from the events one by one', async () => {
+    const at = (minute: number) => new Date(Date.UTC(2026, 0, 5, 9, minute)).toISOString();
+    const histories = ['key-1', 'key-2', 'key-3'].map((keyId, index) =>
+      new KeyHistory(keyId)
+        .decide(createCommand(keyId, { expiresAt: index === 2 ? new Date('2026-01-05T09:30:00Z') : null }), at(index))
+        .decide({ kind: 'UpdateApiKey', requestedBy: 'account-a', name: `first-${index}`, allowedScopes, now: new Date(at(10)) }, at(10))
+        .decide(
+          {
+            kind: 'UpdateApiKey',
+            requestedBy: 'account-a',
+            name: `second-${index}`,
+            scopes: ['chat', 'video'],
+            allowedScopes,
+            now: new Date(at(11)),
+          },
+          at(11),
+        ),
+    );
+    histories[0].decide(
+      { kind: 'RotateApiKey', requestedBy: 'account-a', newKeyId: 'key-4', gracePeriodSeconds: 60, now: new Date(at(12)) },
+      at(12),
+    );
+    histories[1].decide({ kind: 'RevokeApiKey', requestedBy: 'account-a', now: new Date(at(13)) }, at(13));
+    histories[2].decide({ kind: 'RecordApiKeyExpiry', now: new Date(at(40)) }, at(40));
+    // the streams interleaved in the log, each in its own order, on fresh positions
+    const queues = histories.map((history) => [...history.recorded]);
+    const log: RecordedEvent[] = [];
+    for (let turn = 0; queues.some((queue) => queue.length > 0); turn++) {
+      const next = queues[turn % queues.length].shift();
+      if (next) log.push({ ...next, position: BigInt(1_000 + log.length) });
+    }
+    expect(new Set(log.map((event) => event.type))).toEqual(new Set(apiKeyListingEventTypes));
+
+    await testbed.feed(log);
+    const oneByOne = await rows();
+    expect(oneByOne).toHaveLength(3);
+    await testbed.db.exec('DELETE FROM api_key_listing');
+    await testbed.feedBatch(log);
+    expect(await rows()).toEqual(oneByOne);
+    await testbed.feedBatch(log); // the same batch again: the same rows
+    expect(await rows()).toEqual(oneByOne);
+  });
+
+  it("applies a batch one event at a time where a change precedes its key's creation, as one by one would", async () => {
+    const key = new KeyHistory('key-1')
+      .decide(createCommand('key-1'), '2026-01-05T09:00:00.000Z')
+      .decide({ kind: 'RevokeApiKey', requestedBy: 'account-a', now: new Date('2026-01-05T10:00:00Z') }, '2026-01-05T10:00:00.000Z');
+    const [created, revoked] = key.recorded;
+    await testbed.feedBatch([revoked, created]);
+    expect(await rows()).toEqual([expect.objectContaining({ key_id: 'key-1', revoked_at: null })]);
+  });
+
   it('ignores event types it does not know', async () => {
     await testbed.feed([recordedEvent('api_key-x', 0, 'api_key.something_new', { keyId: 'x' })]);
     expect(await rows()).toEqual([]);

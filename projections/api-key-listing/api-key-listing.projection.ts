@@ -78,46 +78,110 @@ export const apiKeyListingProjection: Projection = {
     },
   ],
 
-  async apply(event: RecordedEvent, tx: SqlExecutor, tables: TableNames): Promise<void> {
-    if (!isListingEvent(event)) return;
-    const table = tables[API_KEY_LISTING_TABLE];
-    const at = event.metadata.occurredAt;
-    const listed = event as ListingEvent;
-    switch (listed.type) {
-      case 'api_key.created': {
-        const { keyId, accountId, name, prefix, scopes, expiresAt, rotatedFrom } = listed.data;
-        await tx.query(
-          `INSERT INTO ${table} (key_id, account_id, name, prefix, scopes, created_at, expires_at, rotated_from)
-           VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7, $8) ON CONFLICT (key_id) DO NOTHING`,
-          [keyId, accountId, name, prefix, JSON.stringify(scopes), at, expiresAt, rotatedFrom],
-        );
+  apply: (event, tx, tables) => foldEvents([event], tx, tables),
+  applyBatch: foldEvents,
+};
+
+type UpdateEvent = Exclude<ListingEvent, { type: 'api_key.created' }>;
+
+/** What a batch changes in one key's row: absent fields are left as they are. */
+interface KeyChanges {
+  name?: string;
+  scopes?: string;
+  replacedBy?: string;
+  graceUntil?: string;
+  revokedAt?: string;
+  expiredAt?: string;
+}
+
+/** Later events replace a name, scopes or rotation; a revocation's or an expiry's first instant stays. */
+function fold(changes: KeyChanges, event: UpdateEvent, at: string): void {
+  switch (event.type) {
+    case 'api_key.renamed':
+      changes.name = event.data.name;
+      return;
+    case 'api_key.scopes_changed':
+      changes.scopes = JSON.stringify(event.data.scopes);
+      return;
+    case 'api_key.rotated':
+      changes.replacedBy = event.data.replacedBy;
+      changes.graceUntil = event.data.graceUntil;
+      return;
+    case 'api_key.revoked':
+      changes.revokedAt ??= at;
+      return;
+    case 'api_key.expired':
+      // The status is computed from expires_at and grace_until; this event only completes the audit trail.
+      changes.expiredAt ??= at;
+      return;
+    default:
+      assertNever(event);
+  }
+}
+
+/**
+ * One INSERT for the keys created in the batch, then one UPDATE that gives every other key of the batch
+ * its changes at once. The same rows as applying the events one by one, since every change of a key
+ * comes after its creation in the log (its stream's revision 0); a batch where one does not is applied
+ * one event at a time.
+ */
+async function foldEvents(events: readonly RecordedEvent[], tx: SqlExecutor, tables: TableNames): Promise<void> {
+  const table = tables[API_KEY_LISTING_TABLE];
+  const created: Array<{ data: Extract<ListingEvent, { type: 'api_key.created' }>['data']; at: string }> = [];
+  const changes = new Map<string, KeyChanges>();
+  const listed = events.filter(isListingEvent);
+  for (const event of listed) {
+    const listing = event as ListingEvent;
+    if (listing.type === 'api_key.created') {
+      if (changes.has(listing.data.keyId)) {
+        for (const one of listed) await foldEvents([one], tx, tables);
         return;
       }
-      case 'api_key.renamed':
-        await tx.query(`UPDATE ${table} SET name = $2 WHERE key_id = $1`, [listed.data.keyId, listed.data.name]);
-        return;
-      case 'api_key.scopes_changed':
-        await tx.query(`UPDATE ${table} SET scopes = $2::jsonb WHERE key_id = $1`, [listed.data.keyId, JSON.stringify(listed.data.scopes)]);
-        return;
-      case 'api_key.rotated':
-        await tx.query(`UPDATE ${table} SET replaced_by = $2, grace_until = $3 WHERE key_id = $1`, [
-          listed.data.keyId,
-          listed.data.replacedBy,
-          listed.data.graceUntil,
-        ]);
-        return;
-      case 'api_key.revoked':
-        await tx.query(`UPDATE ${table} SET revoked_at = COALESCE(revoked_at, $2) WHERE key_id = $1`, [listed.data.keyId, at]);
-        return;
-      case 'api_key.expired':
-        // The status is computed from expires_at and grace_until; this event only completes the audit trail.
-        await tx.query(`UPDATE ${table} SET expiry_recorded_at = COALESCE(expiry_recorded_at, $2) WHERE key_id = $1`, [
-          listed.data.keyId,
-          at,
-        ]);
-        return;
-      default:
-        assertNever(listed);
+      created.push({ data: listing.data, at: event.metadata.occurredAt });
+      continue;
     }
-  },
-};
+    let keyChanges = changes.get(listing.data.keyId);
+    if (!keyChanges) changes.set(listing.data.keyId, (keyChanges = {}));
+    fold(keyChanges, listing, event.metadata.occurredAt);
+  }
+  if (created.length > 0) {
+    await tx.query(
+      `INSERT INTO ${table} (key_id, account_id, name, prefix, scopes, created_at, expires_at, rotated_from)
+       SELECT key_id, account_id, name, prefix, scopes::jsonb, created_at, expires_at, rotated_from
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::timestamptz[], $8::text[])
+         AS e(key_id, account_id, name, prefix, scopes, created_at, expires_at, rotated_from)
+       ON CONFLICT (key_id) DO NOTHING`,
+      [
+        created.map(({ data }) => data.keyId),
+        created.map(({ data }) => data.accountId),
+        created.map(({ data }) => data.name),
+        created.map(({ data }) => data.prefix),
+        created.map(({ data }) => JSON.stringify(data.scopes)),
+        created.map(({ at }) => at),
+        created.map(({ data }) => data.expiresAt),
+        created.map(({ data }) => data.rotatedFrom),
+      ],
+    );
+  }
+  if (changes.size > 0) {
+    const changed = [...changes.values()];
+    await tx.query(
+      `UPDATE ${table} AS t SET
+         name = COALESCE(u.name, t.name), scopes = COALESCE(u.scopes::jsonb, t.scopes),
+         replaced_by = COALESCE(u.replaced_by, t.replaced_by), grace_until = COALESCE(u.grace_until, t.grace_until),
+         revoked_at = COALESCE(t.revoked_at, u.revoked_at), expiry_recorded_at = COALESCE(t.expiry_recorded_at, u.expired_at)
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::timestamptz[], $7::timestamptz[])
+         AS u(key_id, name, scopes, replaced_by, grace_until, revoked_at, expired_at)
+       WHERE t.key_id = u.key_id`,
+      [
+        [...changes.keys()],
+        changed.map((change) => change.name ?? null),
+        changed.map((change) => change.scopes ?? null),
+        changed.map((change) => change.replacedBy ?? null),
+        changed.map((change) => change.graceUntil ?? null),
+        changed.map((change) => change.revokedAt ?? null),
+        changed.map((change) => change.expiredAt ?? null),
+      ],
+    );
+  }
+}

@@ -44,6 +44,22 @@ describe('audit-trail projection', () => {
     ]);
   });
 
+  it('gives the same rows from one batch (catch-up, rebuild) as from the events one by one', async () => {
+    const trail = () =>
+      testbed.rows(
+        `SELECT t.*, s.first_position, s.last_revision FROM audit_trail t JOIN audit_trail_streams s USING (account_id, stream) ORDER BY position`,
+      );
+    await testbed.db.exec('DELETE FROM audit_trail; DELETE FROM audit_trail_streams');
+    await testbed.feed(events);
+    const oneByOne = await trail();
+    expect(oneByOne).toHaveLength(4);
+    await testbed.db.exec('DELETE FROM audit_trail; DELETE FROM audit_trail_streams');
+    await testbed.feedBatch(events);
+    expect(await trail()).toEqual(oneByOne);
+    await testbed.feedBatch(events); // again: the same rows
+    expect(await trail()).toEqual(oneByOne);
+  });
+
   it('leaves out events that name no account', async () => {
     const rows = await testbed.rows(`SELECT * FROM audit_trail WHERE stream = 'signin_guard-x'`);
     expect(rows).toHaveLength(0);

@@ -1,21 +1,28 @@
-// API key verification, the platform's hot path: `POST /v1/keys/verify` on the built app (embedded
-// default: PGlite in a temporary DATA_DIR) next to a bare node:http server answering a constant JSON,
-// both over loopback with autocannon, in the same run; then the in-process verify rate with a warm cache.
+// API key verification, the platform's hot path: `POST /v1/keys/verify` on the built app next to a bare
+// node:http server answering a constant JSON (and plain Fastify, and the same verifier behind raw
+// node:http), all over loopback with autocannon, rounds interleaved in the same run; then the
+// in-process verify rate with a warm cache. The app runs twice: the api on PostgreSQL (the production
+// shape, dist/apps/api/main.js on a throwaway database) when DATABASE_URL (or BENCH_DATABASE_URL) is
+// set, and the embedded default (PGlite inside the process, in a temporary DATA_DIR). Besides the rates,
+// each server's CPU time per request (from /proc) is printed: on a shared machine it moves far less.
 //
 // Run with `npm run bench` (builds first). Each HTTP measurement is bounded (BENCH_SECONDS, default 5).
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
+import pg from 'pg';
 import { spawn } from 'node:child_process';
-import { freePort, startProcess } from './support/processes.mjs';
+import { cpuSecondsOf, freePort, rssOf, startProcess } from './support/processes.mjs';
 import { standaloneVerifier } from './support/standalone-verifier.mjs';
 import { figure, skippedFigure } from './support/report.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const require = createRequire(import.meta.url);
+const SERVER_URL = process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -25,12 +32,26 @@ const KEYS = 50;
 
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor((values.length - 1) / 2)];
 
-async function load(url, requests, seconds = SECONDS) {
-  const result = await autocannon({ url, connections: CONNECTIONS, duration: seconds, requests });
+async function load(server, seconds = SECONDS) {
+  const cpuBefore = cpuSecondsOf(server.pid);
+  const result = await autocannon({ url: server.base, connections: CONNECTIONS, duration: seconds, requests: server.requests });
+  const cpuAfter = cpuSecondsOf(server.pid);
   const bad = result.non2xx + result.errors + result.timeouts;
-  if (bad > 0)
-    throw new Error(`${url}: ${bad} failed answers (non-2xx ${result.non2xx}, errors ${result.errors}, timeouts ${result.timeouts})`);
-  return { rps: result.requests.average, p99: result.latency.p99, total: result.requests.total };
+  if (bad > 0) {
+    const sample = server.requests[0];
+    const answer = await fetch(`${server.base}${sample.path}`, sample).then(
+      async (response) => `${response.status} ${await response.text()}`,
+    );
+    throw new Error(
+      `${server.label}: ${bad} failed answers (non-2xx ${result.non2xx}, errors ${result.errors}, timeouts ${result.timeouts}); now: ${answer}`,
+    );
+  }
+  return {
+    rps: result.requests.average,
+    p99: result.latency.p99,
+    total: result.requests.total,
+    cpuMicros: cpuBefore === null || cpuAfter === null ? null : ((cpuAfter - cpuBefore) * 1e6) / result.requests.total,
+  };
 }
 
 async function json(url, init) {
@@ -47,7 +68,7 @@ async function startReference(script) {
     ready: async () =>
       (await fetch(`http://127.0.0.1:${port}/`, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } })).ok,
   });
-  return { ...process_, base: `http://127.0.0.1:${port}` };
+  return { ...process_, pid: process_.child.pid, base: `http://127.0.0.1:${port}` };
 }
 
 /** The same KeyVerifier behind raw node:http; resolves with the keys it issued itself. */
@@ -70,35 +91,50 @@ async function startRawVerify() {
   });
   return {
     base: `http://127.0.0.1:${port}`,
+    pid: child.pid,
     keys,
     stop: () => new Promise((resolve) => (child.exitCode !== null ? resolve() : (child.once('exit', resolve), child.kill('SIGTERM')))),
   };
 }
 
-/** Resident set size in MB from /proc (Linux); null where there is none. */
-function rssOf(pid) {
-  try {
-    const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return match ? Number(match[1]) / 1024 : null;
-  } catch {
-    return null;
-  }
-}
-
-async function startApp(dataDir, logLevel) {
+/** The embedded default on `dataDir`, or with `databaseUrl` the api on PostgreSQL. */
+async function startApp({ dataDir, databaseUrl }, logLevel) {
   const port = await freePort();
-  const process_ = await startProcess(join(root, 'dist/apps/embedded/main.js'), [], {
+  const process_ = await startProcess(join(root, databaseUrl ? 'dist/apps/api/main.js' : 'dist/apps/embedded/main.js'), [], {
     env: {
-      DATA_DIR: dataDir,
+      ...(databaseUrl
+        ? {
+            DATABASE_URL: databaseUrl,
+            JWT_SECRET: 'bench-jwt-secret-that-is-long-enough-0123456789',
+            DATA_ENCRYPTION_KEY: 'bench-data-encryption-key-long-enough-0123456789',
+          }
+        : { DATA_DIR: dataDir }),
       PORT: String(port),
       HOST: '127.0.0.1',
       PLATFORM_SERVICE_TOKENS: SERVICE_TOKEN,
       LOG_LEVEL: logLevel,
       BCRYPT_COST: '10',
     },
-    ready: async () => (await fetch(`http://127.0.0.1:${port}/health`)).status < 500,
+    ready: async () => (await fetch(`http://127.0.0.1:${port}/health/live`)).status < 500,
+    timeoutMs: 180_000,
   });
-  return { ...process_, base: `http://127.0.0.1:${port}` };
+  return { ...process_, pid: process_.child.pid, base: `http://127.0.0.1:${port}` };
+}
+
+/** A throwaway database on the server of SERVER_URL for the api; dropped by the returned function. */
+async function throwawayDatabase() {
+  const name = `bench_verify_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Pool({ connectionString: SERVER_URL, max: 1 });
+  await admin.query(`CREATE DATABASE ${name}`);
+  const url = new URL(SERVER_URL);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    drop: async () => {
+      await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await admin.end();
+    },
+  };
 }
 
 async function issueKeys(base) {
@@ -125,52 +161,74 @@ const verifyRequests = (keys) =>
     body: JSON.stringify({ key, endpoint: 'chat.completions' }),
   }));
 
-/** Alternates the reference servers and the app, so machine noise hits them all alike. */
+/** Peak RSS of each sampled process, every 200 ms while `run` runs. */
+async function sampleRss(servers, run) {
+  const peaks = Object.fromEntries(servers.map(({ key }) => [key, null]));
+  const sampler = setInterval(() => {
+    for (const { key, pid } of servers) {
+      const rss = rssOf(pid);
+      if (rss !== null && (peaks[key] === null || rss > peaks[key])) peaks[key] = rss;
+    }
+  }, 200);
+  try {
+    await run();
+  } finally {
+    clearInterval(sampler);
+  }
+  return peaks;
+}
+
+/** Alternates the reference servers and the apps, so machine noise hits them all alike. */
 async function httpComparison() {
   const dataDir = mkdtempSync(join(tmpdir(), 'api-key-bench-'));
+  const database = SERVER_URL ? await throwawayDatabase() : undefined;
   const rounds = [];
   let withRequestLogs;
-  let peakRss = null;
+  let peakRss;
+  const started = [];
   try {
-    const app = await startApp(dataDir, 'warn');
-    const bare = await startReference('constant-json-server.mjs');
-    const fastify = await startReference('plain-fastify-server.mjs');
-    const raw = await startRawVerify();
-    let requests;
-    try {
-      requests = verifyRequests(await issueKeys(app.base));
-      const rawRequests = verifyRequests(raw.keys);
-      // warm-up: JIT, and every key into the verification caches
-      for (const server of [bare, fastify, app]) await load(server.base, requests, 1);
-      await load(raw.base, rawRequests, 1);
-      const sampler = setInterval(() => {
-        const rss = rssOf(app.child.pid);
-        if (rss !== null && (peakRss === null || rss > peakRss)) peakRss = rss;
-      }, 200);
-      for (let round = 0; round < ROUNDS; round++) {
-        rounds.push({
-          bare: await load(bare.base, requests),
-          fastify: await load(fastify.base, requests),
-          raw: await load(raw.base, rawRequests),
-          app: await load(app.base, requests),
-        });
-      }
-      clearInterval(sampler);
-    } finally {
-      await Promise.all([app.stop(), bare.stop(), fastify.stop(), raw.stop()]);
+    const servers = [];
+    const add = async (key, label, starting) => {
+      const server = Object.assign(await starting, { key, label });
+      started.push(server);
+      servers.push(server);
+      return server;
+    };
+    await add('bare', 'bare node:http', startReference('constant-json-server.mjs'));
+    await add('fastify', 'plain Fastify', startReference('plain-fastify-server.mjs'));
+    const raw = await add('raw', 'raw-http verify', startRawVerify());
+    raw.requests = verifyRequests(raw.keys);
+    if (database) {
+      const api = await add('api', 'api on PostgreSQL', startApp({ databaseUrl: database.url }, 'warn'));
+      api.requests = verifyRequests(await issueKeys(api.base));
     }
+    const embedded = await add('embedded', 'embedded (PGlite)', startApp({ dataDir }, 'warn'));
+    embedded.requests = verifyRequests(await issueKeys(embedded.base));
+    for (const server of servers) server.requests ??= embedded.requests;
+    // warm-up: JIT, and every key into the verification caches
+    for (const server of servers) await load(server, 1);
+    peakRss = await sampleRss(
+      servers.filter(({ key }) => key === 'api' || key === 'embedded'),
+      async () => {
+        for (let round = 0; round < ROUNDS; round++) {
+          const result = {};
+          for (const server of servers) result[server.key] = await load(server);
+          rounds.push(result);
+        }
+      },
+    );
+    await Promise.all(started.splice(0).map((server) => server.stop()));
     // The same data directory again, with Fastify's two log lines per request (the default LOG_LEVEL).
-    const logging = await startApp(dataDir, 'info');
-    try {
-      await load(logging.base, requests, 1);
-      withRequestLogs = await load(logging.base, requests);
-    } finally {
-      await logging.stop();
-    }
+    const logging = await startApp({ dataDir }, 'info');
+    started.push(logging);
+    await load({ ...logging, requests: embedded.requests }, 1);
+    withRequestLogs = await load({ ...logging, requests: embedded.requests }, Math.min(SECONDS, 3));
+    return { rounds, withRequestLogs, peakRss, labels: Object.fromEntries(servers.map(({ key, label }) => [key, label])) };
   } finally {
+    await Promise.all(started.map((server) => server.stop()));
+    await database?.drop();
     rmSync(dataDir, { recursive: true, force: true });
   }
-  return { rounds, withRequestLogs, peakRss };
 }
 
 /** The verify route's input check: class-validator (as a DTO route would) against the hand-written one it uses. */
@@ -229,49 +287,83 @@ async function inProcessRate() {
 const fmt = (value) => Math.round(value).toLocaleString('en-US');
 
 console.log(`autocannon: ${CONNECTIONS} connections, ${SECONDS} s per measurement, ${KEYS} keys in rotation, loopback, ${ROUNDS} rounds`);
-console.log('app: the built embedded default (dist/apps/embedded/main.js, PGlite in a temporary DATA_DIR), LOG_LEVEL=warn');
-const { rounds, withRequestLogs, peakRss } = await httpComparison();
-console.log(`  app RSS during the verify rounds: peak ${peakRss === null ? 'unknown' : `${peakRss.toFixed(0)} MB`}`);
-if (peakRss === null) skippedFigure('memory: app RSS during the verify run', 'MB', 'no /proc on this system');
-else figure({ name: 'memory: app RSS during the verify run', value: peakRss, unit: 'MB', aim: { op: '<', value: 200 }, store: 'PGlite' });
-const line = (name, result, bare) =>
-  `${name} ${fmt(result.rps)} req/s (p99 ${result.p99} ms${bare ? `, ${(result.rps / bare.rps).toFixed(2)}x bare` : ''})`;
-rounds.forEach(({ bare, fastify, raw, app }, index) => {
+console.log(
+  `apps: ${SERVER_URL ? 'the api on PostgreSQL (dist/apps/api/main.js, a throwaway database) and ' : ''}the embedded default (dist/apps/embedded/main.js, PGlite in a temporary DATA_DIR), LOG_LEVEL=warn`,
+);
+const { rounds, withRequestLogs, peakRss, labels } = await httpComparison();
+const apps = SERVER_URL ? ['api', 'embedded'] : ['embedded'];
+const cpu = (result) => (result.cpuMicros === null ? '' : `, ${result.cpuMicros.toFixed(0)} µs CPU/req`);
+const line = (key, result, bare) =>
+  `${labels[key]} ${fmt(result.rps)} req/s (p99 ${result.p99} ms${cpu(result)}${bare ? `, ${(result.rps / bare.rps).toFixed(2)}x bare` : ''})`;
+rounds.forEach((round, index) => {
   console.log(
-    `  round ${index + 1}: ${line('bare node:http', bare)} | ${line('plain Fastify', fastify, bare)} | ${line('raw-http verify', raw, bare)} | ${line('POST /v1/keys/verify', app, bare)}`,
+    `  round ${index + 1}: ${Object.keys(labels)
+      .map((key) => line(key, round[key], key === 'bare' ? undefined : round.bare))
+      .join(' | ')}`,
   );
 });
-const ratioOf = (pick) => median(rounds.map((round) => pick(round).rps / round.bare.rps));
-console.log(
-  `  median: POST /v1/keys/verify ${fmt(median(rounds.map((r) => r.app.rps)))} req/s, p99 ${median(rounds.map((r) => r.app.p99))} ms`,
-);
-console.log(`  median ratio to bare node:http: POST /v1/keys/verify ${ratioOf((r) => r.app).toFixed(2)}x (aim >= 0.70x)`);
-{
+const ratioOf = (key) => median(rounds.map((round) => round[key].rps / round.bare.rps));
+/** Bare node:http's CPU per request over the app's: how much of the machine the app needs per answer, load aside. */
+const cpuRatioOf = (key) =>
+  rounds[0][key].cpuMicros === null ? null : median(rounds.map((round) => round.bare.cpuMicros / round[key].cpuMicros));
+const pidRss = (key) => (peakRss[key] === null ? 'unknown' : `${peakRss[key].toFixed(0)} MB`);
+for (const key of apps) {
+  const cpuRatio = cpuRatioOf(key);
+  console.log(
+    `  ${labels[key]}: median ${fmt(median(rounds.map((r) => r[key].rps)))} req/s, p99 ${median(rounds.map((r) => r[key].p99))} ms, ` +
+      `${ratioOf(key).toFixed(2)}x bare node:http (aim >= 0.70x)${cpuRatio === null ? '' : `, CPU per request ${cpuRatio.toFixed(2)}x bare's`}; peak RSS ${pidRss(key)}`,
+  );
   // the round whose ratio is the median, so value and baseline come from the same measurement
-  const sorted = [...rounds].sort((a, b) => a.app.rps / a.bare.rps - b.app.rps / b.bare.rps);
+  const sorted = [...rounds].sort((a, b) => a[key].rps / a.bare.rps - b[key].rps / b.bare.rps);
   const mid = sorted[Math.floor((sorted.length - 1) / 2)];
+  const store = key === 'api' ? 'PostgreSQL' : 'PGlite';
+  const suffix = key === 'api' ? '' : ' (embedded)';
   figure({
-    name: 'key verification over HTTP',
-    value: mid.app.rps,
+    name: `key verification over HTTP${suffix}`,
+    value: mid[key].rps,
     unit: 'req/s',
     baseline: 'bare node:http, constant JSON',
     baselineValue: mid.bare.rps,
     aim: { op: '>=', value: 0.7, of: 'ratio' },
-    store: 'PGlite',
-    note: `median of ${ROUNDS} rounds, ${CONNECTIONS} connections; same verifier behind raw node:http ${ratioOf((r) => r.raw).toFixed(2)}x`,
+    store,
+    note:
+      `median of ${ROUNDS} rounds, ${CONNECTIONS} connections; same verifier behind raw node:http ${ratioOf('raw').toFixed(2)}x` +
+      (cpuRatio === null
+        ? ''
+        : `; CPU per request: bare ${mid.bare.cpuMicros.toFixed(0)} µs, app ${mid[key].cpuMicros.toFixed(0)} µs (${cpuRatio.toFixed(2)}x)`),
   });
   figure({
-    name: 'key verification over HTTP, p99',
-    value: median(rounds.map((r) => r.app.p99)),
+    name: `key verification over HTTP, p99${suffix}`,
+    value: median(rounds.map((r) => r[key].p99)),
     unit: 'ms',
     aim: { op: '<', value: 10 },
-    store: 'PGlite',
+    store,
   });
 }
+if (!SERVER_URL) skippedFigure('memory: api RSS during the verify run', 'MB', 'DATABASE_URL is not set (the api runs on PostgreSQL)');
+else if (peakRss.api === null) skippedFigure('memory: api RSS during the verify run', 'MB', 'no /proc on this system');
+else
+  figure({
+    name: 'memory: api RSS during the verify run',
+    value: peakRss.api,
+    unit: 'MB',
+    aim: { op: '<', value: 200 },
+    store: 'PostgreSQL',
+  });
+if (peakRss.embedded !== null)
+  figure({
+    name: 'memory: embedded app RSS during the verify run',
+    value: peakRss.embedded,
+    unit: 'MB',
+    store: 'PGlite',
+    note: 'PGlite (the whole database) runs inside this process',
+  });
 console.log(
-  `    for reference: plain Fastify ${ratioOf((r) => r.fastify).toFixed(2)}x, the same verifier behind raw node:http ${ratioOf((r) => r.raw).toFixed(2)}x`,
+  `    for reference: plain Fastify ${ratioOf('fastify').toFixed(2)}x, the same verifier behind raw node:http ${ratioOf('raw').toFixed(2)}x`,
 );
-console.log(`  with request logs (LOG_LEVEL=info): POST /v1/keys/verify ${fmt(withRequestLogs.rps)} req/s, p99 ${withRequestLogs.p99} ms`);
+console.log(
+  `  with request logs (LOG_LEVEL=info, embedded): POST /v1/keys/verify ${fmt(withRequestLogs.rps)} req/s, p99 ${withRequestLogs.p99} ms${cpu(withRequestLogs)}`,
+);
 const { rate, asynchronous } = await inProcessRate();
 console.log(`in-process KeyVerifier.verify, warm cache: ${fmt(rate)} calls/s (${asynchronous} of them had to wait for a load)`);
 figure({ name: 'key verification in-process, warm cache', value: rate, unit: 'calls/s', store: 'PGlite' });

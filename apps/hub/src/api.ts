@@ -1,32 +1,15 @@
+import { createAccountServiceClient, Schema } from '@app/client';
+
 /**
- * The hub's only way to the service: the public HTTP contract (design.md section 4), same origin.
- * Tokens: the access token lives in memory only; the refresh token in sessionStorage (this tab, gone
- * when it closes; never localStorage), so a reload can start again without a new sign-in.
+ * The hub's only way to the service: the generated typed client (`@app/client`, openapi-fetch over the
+ * API reference), same origin, so every path, body and answer is checked against the public contract
+ * at compile time. Tokens: the access token lives in memory only; the refresh token in sessionStorage
+ * (this tab, gone when it closes; never localStorage), so a reload can start again without a new sign-in.
  */
-export interface Tokens {
-  readonly accessToken: string;
-  readonly refreshToken: string;
-  readonly expiresIn: number;
-}
-
-export interface MfaChallenge {
-  readonly mfaRequired: true;
-  readonly mfaToken: string;
-  readonly methods: readonly ('totp' | 'webauthn' | 'recovery_code')[];
-}
-
+export type Tokens = Schema<'SessionTokensDto'>;
+export type MfaChallenge = Schema<'MfaChallengeDto'>;
 export type SignInAnswer = Tokens | MfaChallenge;
-
-/** `GET /v1/me`. */
-export interface Me {
-  readonly accountId: string;
-  readonly email: string;
-  readonly emailVerified: boolean;
-  readonly createdAt: string;
-  readonly mfaEnabled: boolean;
-  readonly roles: readonly string[];
-  readonly plan: string;
-}
+export type Me = Schema<'ProfileDto'>;
 
 export interface ErrorDetail {
   readonly field: string;
@@ -80,13 +63,51 @@ export function isMfaChallenge(answer: SignInAnswer): answer is MfaChallenge {
   return (answer as MfaChallenge).mfaRequired === true;
 }
 
+/** Sends with the access token; an answer of 401 to a request that carried one refreshes once and sends again. */
+async function withSession(request: Request): Promise<Response> {
+  const sentToken = accessToken;
+  const again = sentToken === null ? null : request.clone();
+  if (sentToken !== null) request.headers.set('authorization', `Bearer ${sentToken}`);
+  const response = await fetch(request);
+  if (response.status !== 401 || again === null || !(await refreshSession())) return response;
+  again.headers.set('authorization', `Bearer ${accessToken}`);
+  return fetch(again);
+}
+
+const clientOptions = { baseUrl: location.origin, credentials: 'same-origin' as const, headers: { accept: 'application/json' } };
+/** The typed client every page uses. */
+export const api = createAccountServiceClient({ ...clientOptions, fetch: withSession });
+/** Without the session: the refresh itself (its 401 must not start another refresh). */
+const anonymous = createAccountServiceClient(clientOptions);
+
+interface Answer<T> {
+  readonly data?: T;
+  readonly error?: unknown;
+  readonly response: Response;
+}
+
+/** The answer's body, or its refusal thrown as an `ApiError` in the contract's terms. */
+export async function call<T>(pending: Promise<Answer<T>>): Promise<T> {
+  const { data, error, response } = await pending;
+  if (response.ok) return data as T;
+  const body = (typeof error === 'object' && error !== null ? error : {}) as Record<string, unknown>;
+  const { error: code, message, details, ...extra } = body;
+  throw new ApiError(
+    response.status,
+    typeof code === 'string' ? code : `http_${response.status}`,
+    typeof message === 'string' ? message : response.statusText,
+    Array.isArray(details) ? (details as ErrorDetail[]) : [],
+    extra,
+  );
+}
+
 /** Trades the kept refresh token for new tokens (once at a time); false when the session is over. */
 export function refreshSession(): Promise<boolean> {
   const refreshToken = sessionStorage.getItem(REFRESH_KEY);
   if (refreshToken === null) return Promise.resolve(false);
   refreshing ??= (async () => {
     try {
-      keepTokens(await request<Tokens>('POST', '/v1/auth/refresh', { refreshToken }, { auth: false }));
+      keepTokens(await call(anonymous.POST('/v1/auth/refresh', { body: { refreshToken } })));
       return true;
     } catch {
       forgetTokens();
@@ -98,66 +119,9 @@ export function refreshSession(): Promise<boolean> {
   return refreshing;
 }
 
-async function errorOf(response: Response): Promise<ApiError> {
-  let body: Record<string, unknown> = {};
-  try {
-    body = (await response.json()) as Record<string, unknown>;
-  } catch {
-    // Not the contract's JSON (a proxy's page): the status alone speaks.
-  }
-  const { error, message, details, ...extra } = body;
-  return new ApiError(
-    response.status,
-    typeof error === 'string' ? error : `http_${response.status}`,
-    typeof message === 'string' ? message : response.statusText,
-    Array.isArray(details) ? (details as ErrorDetail[]) : [],
-    extra,
-  );
-}
-
-interface RequestOptions {
-  /** Send the access token (default true). */
-  readonly auth?: boolean;
-  readonly accept?: string;
-}
-
-async function send(method: string, path: string, body: unknown, options: RequestOptions): Promise<Response> {
-  const headers: Record<string, string> = { accept: options.accept ?? 'application/json' };
-  if (body !== undefined) headers['content-type'] = 'application/json';
-  if (options.auth !== false && accessToken !== null) headers.authorization = `Bearer ${accessToken}`;
-  return fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), credentials: 'same-origin' });
-}
-
-/** Sends a request; an expired access token is refreshed once and the request sent again. */
-export async function raw(method: string, path: string, body?: unknown, options: RequestOptions = {}): Promise<Response> {
-  let response = await send(method, path, body, options);
-  if (response.status === 401 && options.auth !== false && (await refreshSession())) response = await send(method, path, body, options);
-  if (!response.ok) throw await errorOf(response);
-  return response;
-}
-
-export async function request<T>(method: string, path: string, body?: unknown, options: RequestOptions = {}): Promise<T> {
-  const response = await raw(method, path, body, options);
-  if (response.status === 204 || response.headers.get('content-length') === '0') return undefined as T;
-  const text = await response.text();
-  return (text === '' ? undefined : JSON.parse(text)) as T;
-}
-
-export const get = <T>(path: string) => request<T>('GET', path);
-export const post = <T>(path: string, body?: unknown) => request<T>('POST', path, body ?? {});
-export const put = <T>(path: string, body: unknown) => request<T>('PUT', path, body);
-export const patch = <T>(path: string, body: unknown) => request<T>('PATCH', path, body);
-export const del = <T>(path: string, body?: unknown) => request<T>('DELETE', path, body);
-
-export interface Page<T> {
-  readonly items: T[];
-  readonly nextCursor: string | null;
-}
-
-/** Saves an answer (a PDF, an export) as a file, through a link the page clicks itself. */
-export async function download(path: string, fileName: string, accept: string): Promise<void> {
-  const response = await raw('GET', path, undefined, { accept });
-  const url = URL.createObjectURL(await response.blob());
+/** Saves a file answer (a PDF, an export) through a link the page clicks itself. */
+export function saveFile(blob: Blob, fileName: string): void {
+  const url = URL.createObjectURL(blob);
   const link = document.createElement('a');
   link.href = url;
   link.download = fileName;

@@ -29,7 +29,7 @@ export function describeError(error: unknown): string {
     case 'account_locked':
       return `Too many failed sign-in attempts. Try again in ${minutes(error.extra.retryAfter ?? 900)}.`;
     case 'account_suspended':
-      return error.message;
+      return error.message || 'This account is suspended. Contact support to restore access.';
     case 'invalid_mfa':
       return 'That code was not accepted. Check the time on your device and enter the current code.';
     case 'weak_password': {
@@ -40,7 +40,21 @@ export function describeError(error: unknown): string {
     case 'email_taken':
       return 'An account with this email already exists. Sign in, or use Forgot Password.';
     case 'invalid_token':
-      return 'This link has expired or was already used. Links are valid for 15 minutes and work once; ask for a new one.';
+      return error.message.includes('sign-in code')
+        ? 'This sign-in took too long or was already completed. Sign in again.'
+        : 'This link has expired or was already used. Links are valid for 15 minutes and work once; ask for a new one.';
+    case 'invalid_oidc_state':
+      return 'This sign-in attempt expired or was started in another browser. Start again from the sign-in page.';
+    case 'invalid_oidc_response':
+      return 'The sign-in provider did not confirm who you are (perhaps the request was declined there). Try again.';
+    case 'oidc_provider_unavailable':
+      return 'The sign-in provider cannot be reached right now. Try again later, or sign in with your password.';
+    case 'oidc_email_missing':
+      return 'The sign-in provider did not share an email address. Allow it to share your email, or sign up with a password.';
+    case 'account_exists_unlinked':
+      return 'An account with this email already exists. Sign in with your password, then link this provider in Account Settings.';
+    case 'identity_in_use':
+      return 'This provider account is already linked to another account here.';
     case 'invalid_current_password':
       return 'Your current password is not correct.';
     case 'reauthentication_required':

@@ -1,6 +1,6 @@
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { forgetTokens, get, hasStoredSession, isSignedIn, Me, onSessionChange, post, refreshSession } from './api';
+import { api, call, forgetTokens, hasStoredSession, isSignedIn, Me, onSessionChange, refreshSession } from './api';
 import { linkHandler, navigate, usePath } from './router';
 import { ForgotPasswordPage, OidcReturnPage, ResetPasswordPage, SignInPage, SignUpPage, VerifyEmailPage } from './pages/auth';
 import { ApiKeysPage } from './pages/api-keys';
@@ -30,11 +30,11 @@ function SignedIn(props: { readonly path: string }) {
   const [me, setMe] = useState<Me | null>(null);
   const [menuOpen, setMenuOpen] = useState(false);
   useEffect(() => {
-    get<Me>('/v1/me').then(setMe, () => undefined);
+    call(api.GET('/v1/me')).then(setMe, () => undefined);
   }, []);
   useEffect(() => setMenuOpen(false), [props.path]);
   const signOut = async () => {
-    await post('/v1/auth/logout').catch(() => undefined);
+    await call(api.POST('/v1/auth/logout')).catch(() => undefined);
     forgetTokens();
     navigate('/hub/');
   };

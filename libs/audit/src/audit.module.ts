@@ -1,6 +1,4 @@
 import { Module } from '@nestjs/common';
-import { ReadSideRegistry } from '@app/projections';
-import { auditTrailProjection } from '../../../projections/audit-trail/audit-trail.projection';
 import { ExportAccountEventsController } from './export-events/export-events.controller';
 import { ListAccountEventsController } from './list-events/list-events.controller';
 import { AccountStateController } from './replay-state/account-state.controller';
@@ -22,8 +20,4 @@ import { VerifyAccountChainsController } from './verify-chains/verify-chains.con
   providers: [AccountHistory, AccountStateReplay, AccountChains],
   exports: [AccountHistory, AccountStateReplay, AccountChains],
 })
-export class AuditModule {
-  constructor(readSide: ReadSideRegistry) {
-    readSide.addProjection(auditTrailProjection);
-  }
-}
+export class AuditModule {}

@@ -1,3 +1,4 @@
+export { auditContext } from './audit.context';
 export { AuditModule } from './audit.module';
 export { AccountHistory, AccountStream, readEventsAt, TrailEntry, TrailQuery } from './trail/account-history';
 export { AccountStateReplay } from './replay-state/account-state-replay';

@@ -13,7 +13,7 @@ export { AccessTokenClaims, SessionAuthority } from './session-authority';
 export { AccessTokens, IssuedAccessToken } from './access-tokens';
 export { AccessTokenStrategy, ACCESS_TOKEN_STRATEGY } from './access-token.strategy';
 export { AccountAuthGuard, AccountRequest } from './account-auth.guard';
-export { RequireRoles, requiredRolesOf, StaffGuard } from './staff.guard';
+export { RequireRoles, requiredRolesOf, StaffGuard, StaffRoutes } from './staff.guard';
 export { CurrentAccount } from './current-account.decorator';
 export { deriveKey, hmacBase64Url } from './derived-keys';
 export { RateLimitStorage, RedisThrottlerStorage, RedisThrottlerStorageOptions } from './rate-limit.storage';

@@ -1,17 +1,15 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { hash, timingSafeEqual } from 'node:crypto';
 import { IncomingHttpHeaders } from 'node:http';
 import { AppConfig } from '@app/config';
 import { DomainError } from '@app/ddd';
-import { AuthenticatedRequest, registerErrorStatuses } from '@app/http';
+import { AuthenticatedRequest } from '@app/http';
 
 export class InvalidServiceTokenError extends DomainError<'invalid_service_token'> {
   constructor() {
     super('invalid_service_token', 'The service token is missing or not valid');
   }
 }
-
-registerErrorStatuses({ invalid_service_token: 401 });
 
 export function bearerToken(request: { headers: IncomingHttpHeaders | AuthenticatedRequest['headers'] }): string | undefined {
   const header = request.headers.authorization;
@@ -20,7 +18,7 @@ export function bearerToken(request: { headers: IncomingHttpHeaders | Authentica
   return match?.[1];
 }
 
-const digest = (value: string): Buffer => createHash('sha256').update(value, 'utf8').digest();
+const digest = (value: string): Buffer => hash('sha256', value, 'buffer');
 
 /**
  * The platform backend's tokens (`PLATFORM_SERVICE_TOKENS`), hashed once. A presented token is hashed

@@ -1,5 +1,6 @@
-import { CanActivate, ExecutionContext, Injectable, SetMetadata } from '@nestjs/common';
+import { applyDecorators, CanActivate, ExecutionContext, Injectable, SetMetadata, UseGuards } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
+import { ApiBearerAuth, ApiForbiddenResponse, ApiTags } from '@nestjs/swagger';
 import { ForbiddenError } from '@app/http';
 import { AccountAuthGuard, AccountRequest } from './account-auth.guard';
 import { StaffRole } from './authenticated-account';
@@ -8,6 +9,16 @@ const REQUIRED_ROLES = 'auth:required-staff-roles';
 
 /** The staff roles that may use a route (any one of them). Roles do not imply each other. */
 export const RequireRoles = (...roles: StaffRole[]) => SetMetadata(REQUIRED_ROLES, roles);
+
+/** A staff controller's class decorators: its tag, bearer auth, the guard with its roles and the documented 403. */
+export const StaffRoutes = (tag: string, ...roles: StaffRole[]) =>
+  applyDecorators(
+    ApiTags(tag),
+    ApiBearerAuth(),
+    UseGuards(StaffGuard),
+    RequireRoles(...roles),
+    ApiForbiddenResponse({ description: `forbidden: not ${roles.join(' or ')} staff` }),
+  );
 
 /** The roles `@RequireRoles` names on a handler or, failing that, on its controller (the API reference lists them). */
 export function requiredRolesOf(controller: object, handler: object): readonly StaffRole[] {

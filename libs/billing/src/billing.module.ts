@@ -1,16 +1,11 @@
-import { Inject, Injectable, Module, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
-import { ApiKeysModule, KeyVerificationPolicies } from '@app/api-keys';
+import { Injectable, Module, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { ApiKeysModule, KeyVerificationPolicy } from '@app/api-keys';
 import { AccountStates, IdentityModule, PlanReader } from '@app/identity';
 import { AppConfig } from '@app/config';
 import { APP_CONFIG, CLOCK, EVENT_STORE, LOGGER } from '@app/core';
 import { Clock, EventCatalog } from '@app/ddd';
 import { EventStore } from '@app/event-store';
-import { registerErrorStatuses } from '@app/http';
-import { routeByJobName } from '@app/messaging';
-import { ReadSideRegistry } from '@app/projections';
 import { Logger as PinoLogger } from 'pino';
-import { billingUsageDailyProjection } from '../../../projections/billing-usage-daily/billing-usage-daily.projection';
-import { notificationsProjection } from '../../../projections/notifications/notifications.projection';
 import { AssignPlanController } from './assign-plan/assign-plan.controller';
 import { AssignPlanHandler } from './assign-plan/assign-plan.handler';
 import { AccountDirectory } from './billing-account/account-directory';
@@ -18,24 +13,12 @@ import { BillingAccounts } from './billing-account/billing-accounts';
 import { BillingPlans } from './billing-account/billing-plans';
 import { ChangePlanController } from './change-plan/change-plan.controller';
 import { ChoosePlanHandler } from './change-plan/change-plan.handler';
-import { billingAccountEventVersions } from './domain/billing-account.events';
-import { billingErrorStatuses } from './domain/billing.errors';
-import { notificationEventVersions } from './domain/notification.events';
-import { usageEventVersions } from './domain/usage.events';
 import { SpendingCapTracker } from './enforce-spending-cap/spending-cap-tracker';
 import { GetOverviewController, OverviewReader } from './get-overview/get-overview.controller';
 import { InvoicingModule } from './invoicing.module';
 import { ListNotificationsController } from './list-notifications/list-notifications.controller';
 import { ListSpendingAlertsController } from './list-spending-alerts/list-spending-alerts.controller';
-import {
-  BILLING_QUEUE,
-  CREATE_SPENDING_ALERT_NOTIFICATION_JOB,
-  SEND_SPENDING_ALERT_EMAIL_JOB,
-  SpendingAlertJobs,
-  spendingAlertCrossings,
-  spendingAlertNotices,
-  TRIGGER_SPENDING_ALERT_JOB,
-} from './notify-spending-alerts/spending-alert-reactions';
+import { SpendingAlertCrossings, SpendingAlertJobs } from './notify-spending-alerts/spending-alert-reactions';
 import { ReadNotificationController } from './read-notification/read-notification.controller';
 import { MarkNotificationReadHandler } from './read-notification/read-notification.handler';
 import { ClosedAccounts } from './record-usage/closed-accounts';
@@ -52,8 +35,6 @@ import { SetSpendingAlertHandler } from './set-spending-alert/set-spending-alert
 import { SetSpendingCapController } from './set-spending-cap/set-spending-cap.controller';
 import { SetSpendingCapHandler } from './set-spending-cap/set-spending-cap.handler';
 import { UsageReportController } from './usage-report/usage-report.controller';
-
-registerErrorStatuses(billingErrorStatuses);
 
 /** Follows the log for the spending cap and for closed accounts from start-up to shutdown, on every instance. */
 @Injectable()
@@ -110,6 +91,7 @@ class SpendingCapLifecycle implements OnModuleInit, OnModuleDestroy {
     RemoveSpendingCapHandler,
     MarkNotificationReadHandler,
     SpendingAlertJobs,
+    SpendingAlertCrossings,
     {
       provide: SpendingCapTracker,
       inject: [EVENT_STORE, LOGGER],
@@ -123,34 +105,10 @@ class SpendingCapLifecycle implements OnModuleInit, OnModuleDestroy {
         new ClosedAccounts(store, accounts, (message, error) => logger.error({ component: 'billing', err: error.message }, message)),
     },
     SpendingCapLifecycle,
+    // The seams of the identity and api-keys contexts this one fills.
     { provide: PlanReader, useExisting: BillingPlans },
+    { provide: KeyVerificationPolicy, useExisting: SpendingCapTracker },
     BillingPlans,
   ],
 })
-export class BillingModule {
-  constructor(
-    catalog: EventCatalog,
-    readSide: ReadSideRegistry,
-    policies: KeyVerificationPolicies,
-    tracker: SpendingCapTracker,
-    alertJobs: SpendingAlertJobs,
-    @Inject(EVENT_STORE) store: EventStore,
-  ) {
-    catalog.register(usageEventVersions);
-    catalog.register(billingAccountEventVersions);
-    catalog.register(notificationEventVersions);
-    policies.add(tracker);
-    readSide.addProjection(billingUsageDailyProjection);
-    readSide.addProjection(notificationsProjection);
-    readSide.addReaction(spendingAlertCrossings(store));
-    readSide.addReaction(spendingAlertNotices);
-    readSide.addJobWorker({
-      queue: BILLING_QUEUE,
-      handler: routeByJobName({
-        [TRIGGER_SPENDING_ALERT_JOB]: alertJobs.trigger(),
-        [SEND_SPENDING_ALERT_EMAIL_JOB]: alertJobs.email(),
-        [CREATE_SPENDING_ALERT_NOTIFICATION_JOB]: alertJobs.inApp(),
-      }),
-    });
-  }
-}
+export class BillingModule {}

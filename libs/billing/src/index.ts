@@ -1,3 +1,4 @@
+export { billingContext } from './billing.context';
 export { BillingModule } from './billing.module';
 export { isPeriod, periodBounds, periodOf, PeriodBounds, secondsToPeriodEnd } from './domain/billing-period';
 export { addMicros, MAX_LIMIT_MICROS, MAX_RECORD_MICROS, MICROS_PER_UNIT, mulDivCeil, mulDivFloor } from './domain/money';

@@ -1,17 +1,9 @@
-import { Inject, Module } from '@nestjs/common';
-import { AppConfig } from '@app/config';
-import { APP_CONFIG } from '@app/core';
+import { Module } from '@nestjs/common';
 import { IdentityModule } from '@app/identity';
-import { EventCatalog } from '@app/ddd';
-import { registerErrorStatuses } from '@app/http';
-import { routeByJobName } from '@app/messaging';
-import { ReadSideRegistry } from '@app/projections';
-import { billingDisputesProjection } from '../../../projections/billing-disputes/billing-disputes.projection';
-import { billingPeriodAccountsProjection } from '../../../projections/billing-period-accounts/billing-period-accounts.projection';
 import { ClosePeriodController } from './close-period/close-period.controller';
 import { ClosePeriodHandler } from './close-period/close-period.handler';
 import { PeriodCloser } from './close-period/period-closer';
-import { CLOSE_PREVIOUS_PERIOD_JOB, periodCloseSchedule, ScheduledPeriodClose } from './close-period/scheduled-close';
+import { ScheduledPeriodClose } from './close-period/scheduled-close';
 import { InvoicePdfController, InvoicePdfs, StaffInvoiceController } from './invoice-pdf/invoice-pdf.controller';
 import { AccountInvoice } from './invoicing/account-invoice';
 import { EnterpriseFeatures } from './invoicing/enterprise-features';
@@ -22,15 +14,7 @@ import { SetInvoiceBillingController } from './set-invoice-billing/set-invoice-b
 import { SetInvoiceBillingHandler } from './set-invoice-billing/set-invoice-billing.handler';
 import { AddPaymentMethodController } from './add-payment-method/add-payment-method.controller';
 import { AddPaymentMethodHandler } from './add-payment-method/add-payment-method.handler';
-import {
-  DisputeJobs,
-  disputeReaction,
-  GRANT_DISPUTE_CREDIT_JOB,
-  INVOICING_QUEUE,
-  SEND_DISPUTE_MAIL_JOB,
-} from './dispute-reactions/dispute-reactions';
-import { invoicingErrorStatuses } from './domain/invoicing.errors';
-import { invoicingEventDeclarations } from './domain/invoicing.events';
+import { DisputeJobs } from './dispute-reactions/dispute-reactions';
 import { InvoicingStates } from './invoicing/invoicing-states';
 import { DisputeListingReader } from './list-disputes/dispute-listing.reader';
 import { ListDisputeQueueController, ListDisputesController } from './list-disputes/list-disputes.controller';
@@ -45,8 +29,6 @@ import { RespondToDisputeController } from './respond-to-dispute/respond-to-disp
 import { RespondToDisputeHandler } from './respond-to-dispute/respond-to-dispute.handler';
 import { UpdatePaymentMethodController } from './update-payment-method/update-payment-method.controller';
 import { UpdatePaymentMethodHandler } from './update-payment-method/update-payment-method.handler';
-
-registerErrorStatuses(invoicingErrorStatuses);
 
 /** Billing, invoicing side: payment methods, disputes, invoice billing, period close, invoices and PDFs. */
 @Module({
@@ -90,26 +72,4 @@ registerErrorStatuses(invoicingErrorStatuses);
   ],
   exports: [EnterpriseFeatures],
 })
-export class InvoicingModule {
-  constructor(
-    catalog: EventCatalog,
-    readSide: ReadSideRegistry,
-    disputeJobs: DisputeJobs,
-    scheduledClose: ScheduledPeriodClose,
-    @Inject(APP_CONFIG) config: AppConfig,
-  ) {
-    catalog.register(invoicingEventDeclarations);
-    readSide.addProjection(billingDisputesProjection);
-    readSide.addProjection(billingPeriodAccountsProjection);
-    readSide.addReaction(disputeReaction);
-    readSide.addJobWorker({
-      queue: INVOICING_QUEUE,
-      handler: routeByJobName({
-        [SEND_DISPUTE_MAIL_JOB]: disputeJobs.mail(),
-        [GRANT_DISPUTE_CREDIT_JOB]: disputeJobs.credit(),
-        [CLOSE_PREVIOUS_PERIOD_JOB]: scheduledClose.handler(),
-      }),
-      schedules: [periodCloseSchedule(config.billingCloseDay)],
-    });
-  }
-}
+export class InvoicingModule {}

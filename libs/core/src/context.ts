@@ -1,8 +1,10 @@
 import { INestApplicationContext, Type } from '@nestjs/common';
+import { ResolvedConfig } from '@app/config';
 import { EventCatalog, EventDeclaration, EventDeclarations } from '@app/ddd';
 import { registerErrorStatuses } from '@app/http';
 import { JobHandler, routeByJobName, WorkerOptions } from '@app/messaging';
 import { Projection, Reaction, ReadSideRegistry, WorkerSchedule } from '@app/projections';
+import { APP_CONFIG } from './tokens';
 
 /** What a process is for: `api` serves HTTP, `worker` runs the read side, `embedded` does both. */
 export type ProcessRole = 'api' | 'worker' | 'embedded';
@@ -15,11 +17,30 @@ export interface JobSource {
   handler(): JobHandler<any>;
 }
 
+/** A service of the context that makes a reaction needing its providers (the event store, say). */
+export interface ReactionSource {
+  reaction(): Reaction;
+}
+
+/** One of several handlers a provider makes (`jobOf(DisputeJobs, (jobs) => jobs.mail())`). */
+export interface JobMethod<Provider = unknown> {
+  readonly provider: Type<Provider>;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each job handler reads its own payload type
+  handler(provider: Provider): JobHandler<any>;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- each job handler reads its own payload type
+export function jobOf<Provider>(provider: Type<Provider>, handler: (provider: Provider) => JobHandler<any>): JobMethod<Provider> {
+  return { provider, handler };
+}
+
 export interface JobWorkerDeclaration {
   readonly queue: string;
-  /** Job name -> the provider that handles it. */
-  readonly jobs: Readonly<Record<string, Type<JobSource>>>;
-  readonly schedules?: readonly WorkerSchedule[];
+  /** Job name -> the provider that handles it (its `handler()`), or one method of a provider. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a declaration lists methods of different providers
+  readonly jobs: Readonly<Record<string, Type<JobSource> | JobMethod<any>>>;
+  /** Upserted only by processes that run this worker; a function when they depend on the configuration. */
+  readonly schedules?: readonly WorkerSchedule[] | ((config: ResolvedConfig) => readonly WorkerSchedule[]);
   readonly options?: WorkerOptions;
 }
 
@@ -34,12 +55,16 @@ export interface ContextDeclaration<EventType extends string = string, ErrorCode
   readonly name: string;
   /** The NestJS module with its controllers and providers (imported by every role). */
   readonly module: Type<unknown>;
+  /** The context's further modules, when it has more than one (imported by every role, after `module`). */
+  readonly moreModules?: readonly Type<unknown>[];
   /** Modules only processes that serve HTTP import (`api`, `embedded`): request-side caches and timers. */
   readonly httpModules?: readonly Type<unknown>[];
   readonly errors: { readonly [code in ErrorCode]: number };
   readonly events: EventDeclarations<EventType>;
   readonly projections?: readonly Projection[];
   readonly reactions?: readonly Reaction[];
+  /** Reactions made by a provider of the context (resolved from the started app's providers). */
+  readonly reactionSources?: readonly Type<ReactionSource>[];
   readonly jobWorkers?: readonly JobWorkerDeclaration[];
 }
 
@@ -50,9 +75,18 @@ export function defineContext<EventType extends string, ErrorCode extends string
   return declaration;
 }
 
+/** A worker's schedules under `config`. */
+export function workerSchedules(worker: JobWorkerDeclaration, config: ResolvedConfig): readonly WorkerSchedule[] {
+  return typeof worker.schedules === 'function' ? worker.schedules(config) : (worker.schedules ?? []);
+}
+
 /** The NestJS modules of the contexts for a role. */
 export function contextModules(contexts: readonly ContextDeclaration[], role: ProcessRole): Type<unknown>[] {
-  return contexts.flatMap((context) => [context.module, ...(servesHttp(role) ? (context.httpModules ?? []) : [])]);
+  return contexts.flatMap((context) => [
+    context.module,
+    ...(context.moreModules ?? []),
+    ...(servesHttp(role) ? (context.httpModules ?? []) : []),
+  ]);
 }
 
 /**
@@ -89,21 +123,31 @@ export function registerContexts(
   }
 }
 
-/** The job workers of the contexts, their handlers resolved from the started app's providers. */
+/**
+ * The job workers of the contexts and the reactions their providers make, resolved from the started
+ * app's providers.
+ */
 export function registerJobWorkers(
   contexts: readonly ContextDeclaration[],
   app: INestApplicationContext,
   readSide: ReadSideRegistry,
 ): void {
+  const config = app.get<ResolvedConfig>(APP_CONFIG, { strict: false });
   for (const context of contexts) {
+    for (const source of context.reactionSources ?? []) readSide.addReaction(app.get(source, { strict: false }).reaction());
     for (const worker of context.jobWorkers ?? []) {
       // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each job handler reads its own payload type
       const handlers: Record<string, JobHandler<any>> = {};
-      for (const [job, source] of Object.entries(worker.jobs)) handlers[job] = app.get(source, { strict: false }).handler();
+      for (const [job, source] of Object.entries(worker.jobs)) {
+        handlers[job] =
+          typeof source === 'function'
+            ? app.get(source, { strict: false }).handler()
+            : source.handler(app.get(source.provider, { strict: false }));
+      }
       readSide.addJobWorker({
         queue: worker.queue,
         handler: routeByJobName(handlers),
-        schedules: worker.schedules,
+        schedules: workerSchedules(worker, config),
         options: worker.options,
       });
     }

@@ -5,6 +5,10 @@ import { ReadSideRegistry } from '@app/projections';
 import { apiKeysContext, ApiKeysHttpModule, ApiKeysModule } from '@app/api-keys';
 import { identityContext } from '@app/identity';
 import { sessionsContext } from '@app/sessions';
+import { auditContext } from '@app/audit';
+import { billingContext, BillingModule, InvoicingModule } from '@app/billing';
+import { mfaContext } from '@app/mfa';
+import { recoveryContext } from '@app/recovery';
 
 class ProbeModule {}
 
@@ -34,8 +38,28 @@ describe('context declarations', () => {
     expect(readSide.reactions.map((reaction) => reaction.name).sort()).toEqual([
       'accounts.password-reset-email',
       'accounts.verification-email',
+      'api-keys.account-key-revocations',
       'sessions.account-session-ends',
     ]);
+  });
+
+  it('registers audit, billing and recovery from their declarations, not from their modules', () => {
+    const { catalog, readSide } = registries();
+    registerContexts([mfaContext, billingContext, auditContext, recoveryContext], { catalog, readSide });
+    expect(statusOfErrorCode('spending_cap_reached')).toBe(429);
+    expect(statusOfErrorCode('dispute_resolved')).toBe(409);
+    expect(statusOfErrorCode('evidence_insufficient')).toBe(409);
+    expect(catalog.schemaVersion('billing.usage_recorded')).toBe(1);
+    expect(catalog.schemaVersion('recovery.case_opened')).toBe(1);
+    expect(catalog.schemaVersion('mfa.reset')).toBe(1);
+    expect(readSide.projections.map((projection) => projection.name)).toEqual(
+      expect.arrayContaining(['audit-trail', 'recovery-cases', 'billing-disputes', 'notifications']),
+    );
+    expect(readSide.reactions.map((reaction) => reaction.name)).toEqual(
+      expect.arrayContaining(['billing.spending-alert-notices', 'mfa.security-notices']),
+    );
+    // Invoicing is billing's second module: every role imports it after billing's own.
+    expect(contextModules([billingContext], 'worker')).toEqual([BillingModule, InvoicingModule]);
   });
 
   it('declares the personal fields of identity and sessions events', () => {

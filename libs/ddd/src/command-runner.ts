@@ -19,6 +19,14 @@ export interface RunOptions {
 }
 
 const MAX_ATTEMPTS = 4;
+/** Folds of `remembered` streams kept per process (least recently used dropped first). */
+const MAX_REMEMBERED_STREAMS = 10_000;
+
+interface RememberedFold {
+  readonly evolve: unknown;
+  readonly state: unknown;
+  readonly revision: number;
+}
 
 /**
  * The write path of every command: load the stream, fold it, decide, append with the expected
@@ -26,6 +34,8 @@ const MAX_ATTEMPTS = 4;
  * state, a bounded number of times, before answering `conflict`.
  */
 export class CommandRunner {
+  private readonly folds = new Map<string, RememberedFold>();
+
   constructor(
     private readonly store: EventStore,
     private readonly catalog: EventCatalog,
@@ -47,7 +57,9 @@ export class CommandRunner {
         const result = await this.store.append(stream, this.toNewEvents(events, context, options), expected);
         const occurredAt = options.occurredAt.toISOString();
         const occurred = events.map((event) => ({ ...event, occurredAt }));
-        return { state: fold(decider.evolve, state, occurred), events, revision: result.nextExpectedRevision };
+        const after = fold(decider.evolve, state, occurred);
+        if (decider.remembered) this.remember(stream, { evolve: decider.evolve, state: after, revision: result.nextExpectedRevision });
+        return { state: after, events, revision: result.nextExpectedRevision };
       } catch (error) {
         if (!(error instanceof WrongExpectedRevisionError)) throw error;
         if (attempt >= MAX_ATTEMPTS) throw new ConcurrencyConflictError(stream);
@@ -55,14 +67,40 @@ export class CommandRunner {
     }
   }
 
+  /** `events` are the events read: for a `remembered` stream, only those after the fold kept in memory. */
   async load<State, Event extends DomainEvent>(
     stream: string,
-    decider: Pick<Decider<unknown, State, Event>, 'evolve' | 'initialState' | 'tail'>,
+    decider: Pick<Decider<unknown, State, Event>, 'evolve' | 'initialState' | 'tail' | 'remembered'>,
   ): Promise<{ state: State; revision: number; events: RecordedEvent[] }> {
+    if (decider.remembered) return this.loadRemembered(stream, decider);
     const recorded = decider.tail ? await this.readTail(stream, decider.tail) : await this.store.readStream(stream);
     const state = fold(decider.evolve, decider.initialState, recorded.map(toDomainEvent) as Occurred<Event>[]);
     const revision = recorded.length === 0 ? -1 : recorded[recorded.length - 1].revision;
     return { state, revision, events: recorded };
+  }
+
+  /**
+   * From the fold kept for this stream (made with the same `evolve`), reading only the events after it:
+   * always from the store, so another process's appends are seen at once.
+   */
+  private async loadRemembered<State, Event extends DomainEvent>(
+    stream: string,
+    decider: Pick<Decider<unknown, State, Event>, 'evolve' | 'initialState'>,
+  ): Promise<{ state: State; revision: number; events: RecordedEvent[] }> {
+    const kept = this.folds.get(stream);
+    const from = kept !== undefined && kept.evolve === decider.evolve ? kept : undefined;
+    const recorded = await this.store.readStream(stream, from ? { fromRevision: from.revision + 1 } : undefined);
+    const initial = from ? (from.state as State) : decider.initialState;
+    const state = fold(decider.evolve, initial, recorded.map(toDomainEvent) as Occurred<Event>[]);
+    const revision = recorded.length > 0 ? recorded[recorded.length - 1].revision : (from?.revision ?? -1);
+    if (revision >= 0) this.remember(stream, { evolve: decider.evolve, state, revision });
+    return { state, revision, events: recorded };
+  }
+
+  private remember(stream: string, fold: RememberedFold): void {
+    this.folds.delete(stream);
+    this.folds.set(stream, fold);
+    if (this.folds.size > MAX_REMEMBERED_STREAMS) this.folds.delete(this.folds.keys().next().value as string);
   }
 
   /** The stream's events from the newest one that starts afresh (or the last `maxEvents`), oldest first. */

@@ -14,6 +14,11 @@ export interface Decider<Command, State, Event extends DomainEvent> {
   decide(command: Command, state: State): Event[];
   /** For a stream that grows without end: its state is decided by a bounded tail (see `StreamTail`). */
   readonly tail?: StreamTail<Event>;
+  /**
+   * For a long-lived stream whose state needs every event: `CommandRunner` keeps its fold in memory
+   * and reads only the events after it, so a command costs the same on an old stream as on a new one.
+   */
+  readonly remembered?: boolean;
 }
 
 /**

@@ -88,4 +88,32 @@ describe('command runner', () => {
       'not in the catalog',
     );
   });
+  it('folds a remembered stream once: later loads read only the events after the kept fold, and see another writer at once', async () => {
+    const remembered: Decider<Increment, number, Deposited> = { ...counter, remembered: true };
+    const appendDirectly = (by: number, previous: number) =>
+      store.append(
+        'counter-old',
+        runner.toNewEvents([{ type: 'counter.incremented', data: { by } }], context, { occurredAt: now }),
+        previous < 0 ? 'no_stream' : previous,
+      );
+    for (let revision = 0; revision < 200; revision++) await appendDirectly(1, revision - 1);
+    const reads: Array<number | undefined> = [];
+    const readStream = store.readStream.bind(store);
+    const spy = jest.spyOn(store, 'readStream').mockImplementation(async (stream, options) => {
+      const events = await readStream(stream, options);
+      if (stream === 'counter-old') reads.push(events.length);
+      return events;
+    });
+    try {
+      expect((await runner.load('counter-old', remembered)).state).toBe(200);
+      await runner.run('counter-old', remembered, { by: 5, max: 1_000 }, context, { occurredAt: now });
+      // Another process appends: the next load reads that one event and folds it onto the kept state.
+      await appendDirectly(2, 200);
+      const { state, revision } = await runner.load('counter-old', remembered);
+      expect({ state, revision }).toEqual({ state: 207, revision: 201 });
+      expect(reads).toEqual([200, 0, 1]);
+    } finally {
+      spy.mockRestore();
+    }
+  });
 });

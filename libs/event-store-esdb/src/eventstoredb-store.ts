@@ -57,6 +57,9 @@ function ourEventOrNothing(recorded: Parameters<typeof deserialiseEvent>[0], pos
   }
 }
 
+/** Marks the end of the history in a `$all` subscription that `readAll` reads (see there). */
+const CAUGHT_UP = Symbol('caught up');
+
 /** The part of the client this adapter uses. */
 export type EsdbClient = Pick<EventStoreDBClient, 'appendToStream' | 'readStream' | 'readAll' | 'subscribeToAll' | 'dispose'>;
 
@@ -84,7 +87,7 @@ export const defaultEsdbSubscriptionSettings: EsdbSubscriptionSettings = {
 export interface EventStoreDbStoreOptions {
   readonly upcasters?: UpcasterRegistry;
   readonly subscriptions?: Partial<EsdbSubscriptionSettings>;
-  /** Events per `$all` read request (reads of `$all` are filtered client side: see `readAll`). */
+  /** Events per backwards `$all` read request (`headPosition`). */
   readonly allPageSize?: number;
   /** Attempts of an `any`/`stream_exists` append that loses a race with another writer. */
   readonly maxAppendAttempts?: number;
@@ -258,41 +261,46 @@ export class EventStoreDbStore implements EventStore {
   }
 
   /**
-   * Reads `$all` forwards, without the server's events. The client's `readAll` has no filter option (it
-   * always sends "no filter"), so type prefixes are applied here, page by page; subscriptions filter on
-   * the server.
+   * Reads `$all` forwards after a position, without the server's events or another application's, filtered
+   * by type on the server: the 6.2.1 client's `readAll` cannot send a filter (it always asks for none), so
+   * this is a filtered catch-up subscription ended when the server reports it caught up. A read costs
+   * what it returns, not the whole log.
    */
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
     const limit = options.maxCount ?? Number.POSITIVE_INFINITY;
     const events: RecordedEvent[] = [];
     if (limit <= 0) return events;
-    let lastSeen = options.after ?? -1n;
-    let from = toReadPosition(options.after);
-    for (;;) {
-      const page = await this.readAllPage(from, 'forwards');
-      const seenBefore = lastSeen;
-      for (const resolved of page) {
-        const recorded = resolved.event;
-        if (!recorded) continue;
-        const position = positionOfResolved(resolved);
-        // A read from a position includes the event at that position; `after` is exclusive.
-        if (position <= lastSeen) continue;
-        lastSeen = position;
-        from = recorded.position;
-        if (!matchesTypePrefixes(recorded.type, options.typePrefixes)) continue;
+    const subscription = this.client.subscribeToAll({
+      fromPosition: toReadPosition(options.after),
+      filter: subscriptionFilter(options.typePrefixes),
+    });
+    // Emitted while the server's caught-up message is transformed, so after every event before it was
+    // pushed: a marker pushed then comes after them in the stream.
+    subscription.once('caughtUp', () => subscription.push(CAUGHT_UP));
+    try {
+      for await (const item of subscription as AsyncIterable<AllStreamResolvedEvent | typeof CAUGHT_UP>) {
+        if (item === CAUGHT_UP) break;
+        const recorded = item.event;
+        if (!recorded || !matchesTypePrefixes(recorded.type, options.typePrefixes)) continue;
+        const position = positionOfResolved(item);
+        // The subscription starts after `fromPosition` already; this guards a server that repeats it.
+        if (options.after !== undefined && position <= options.after) continue;
         const ours = ourEventOrNothing(recorded, position);
         if (!ours) continue;
         events.push(this.upcasters.apply(ours));
-        if (events.length >= limit) return events;
+        if (events.length >= limit) break;
       }
-      if (page.length < this.allPageSize || lastSeen === seenBefore) return events;
+    } finally {
+      await subscription.unsubscribe().catch(() => undefined);
+      subscription.destroy();
     }
+    return events;
   }
 
   async headPosition(): Promise<bigint> {
     let from: ReadPosition = END;
     for (;;) {
-      const page = await this.readAllPage(from, 'backwards');
+      const page = await this.readAllBackwards(from);
       for (const resolved of page) {
         if (resolved.event && !isSystemEventType(resolved.event.type)) return positionOfResolved(resolved);
       }
@@ -303,10 +311,10 @@ export class EventStoreDbStore implements EventStore {
     }
   }
 
-  private async readAllPage(from: ReadPosition, direction: 'forwards' | 'backwards'): Promise<AllStreamResolvedEvent[]> {
+  private async readAllBackwards(from: ReadPosition): Promise<AllStreamResolvedEvent[]> {
     const read = this.client.readAll({
       fromPosition: from,
-      direction: direction === 'backwards' ? BACKWARDS : FORWARDS,
+      direction: BACKWARDS,
       maxCount: this.allPageSize,
     });
     const page: AllStreamResolvedEvent[] = [];

@@ -149,6 +149,24 @@ describe('EventStoreDB adapter over an in-memory stand-in for the client', () =>
       expect(await store.readAll({ typePrefixes: [] })).toEqual([]);
     });
 
+    it('filters $all reads by type on the server: a read receives what it returns, not the whole log', async () => {
+      await store.append('a', [event('account.registered')], 'no_stream');
+      for (let i = 0; i < 20; i++) server.writeForeignEvent(`orders-${i}`);
+      await store.append(
+        'billing-1',
+        Array.from({ length: 20 }, () => event('billing.charged')),
+        'no_stream',
+      );
+      await store.append('b', [event('account.locked')], 'no_stream');
+      const sentBefore = server.allEventsSent;
+      const read = await store.readAll({ typePrefixes: ['account.'] });
+      expect(read.map((e) => e.type)).toEqual(['account.registered', 'account.locked']);
+      expect(server.allEventsSent - sentBefore).toBe(2);
+      const after = server.allEventsSent;
+      expect((await store.readAll({ typePrefixes: ['account.'], after: read[0].position })).map((e) => e.type)).toEqual(['account.locked']);
+      expect(server.allEventsSent - after).toBe(1);
+    });
+
     it('skips events another application wrote to the same server', async () => {
       await store.append('a', [event('account.registered')], 'no_stream');
       server.writeForeignEvent();

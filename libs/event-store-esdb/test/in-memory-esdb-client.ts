@@ -22,7 +22,8 @@ import type { EsdbClient } from '@app/event-store-esdb';
  * revisions and positions as bigint, positions above 2^53 with gaps, `$all` holding system events,
  * appends checked against the expected revision (idempotent when the same ids sit at the expected place),
  * missing streams failing stream reads with StreamNotFoundError, reads of `$all` inclusive of their start
- * position, subscriptions exclusive of it, server-side subscription filters. It lets the adapter's own
+ * position, subscriptions exclusive of it, server-side subscription filters, `caughtUp` once a subscription
+ * has delivered the history. Like the 6.2.1 client, `readAll` takes no filter. It lets the adapter's own
  * logic (chain links, retries, paging, reconnection) run here; the server's real behaviour is checked by
  * the contract suite when EVENTSTORE_CONNECTION_STRING is set.
  */
@@ -34,6 +35,8 @@ export class InMemoryEsdbClient {
   private available = true;
   /** Subscriptions opened so far (reconnections included). */
   subscriptionsOpened = 0;
+  /** Events sent to the client so far, by `$all` reads and subscriptions: what a read costs the server. */
+  allEventsSent = 0;
 
   constructor() {
     this.writeSystemEvent('$metadata');
@@ -135,7 +138,10 @@ export class InMemoryEsdbClient {
         const selected = backwards
           ? self.log.filter((event) => event.position.commit <= from).reverse()
           : self.log.filter((event) => event.position.commit >= from);
-        for (const event of selected.slice(0, Number(maxCount))) yield { event, commitPosition: event.position.commit };
+        for (const event of selected.slice(0, Number(maxCount))) {
+          self.allEventsSent++;
+          yield { event, commitPosition: event.position.commit };
+        }
       })(),
     );
   }
@@ -160,6 +166,8 @@ export class InMemoryEsdbClient {
     }
     for (const event of this.log) this.deliver(subscription, event);
     this.live.add(subscription);
+    // The client emits it as the server's message arrives, after the events before it (never synchronously).
+    process.nextTick(() => readable.emit('caughtUp'));
     return readable;
   }
 
@@ -192,6 +200,7 @@ export class InMemoryEsdbClient {
 
   private deliver(subscription: { readable: Readable; from: bigint; filter?: Filter }, event: AllStreamRecordedEvent): void {
     if (event.position.commit <= subscription.from || !passes(subscription.filter, event)) return;
+    this.allEventsSent++;
     subscription.readable.push({ event, commitPosition: event.position.commit });
   }
 

@@ -62,15 +62,24 @@ const UNIQUE_VIOLATION = '23505';
 /** Only `any` and `stream_exists` retry a lost race at the new head; other modes settle on the next read. */
 const MAX_APPEND_ATTEMPTS = 20;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const NO_HEAD: StreamHead = Object.freeze({ revision: -1, position: 0n, hash: null });
 
 const HEAD_SQL = `
   SELECT revision, position, metadata->>'hash' AS hash FROM ${EVENTS_TABLE}
   WHERE stream = $1 ORDER BY revision DESC LIMIT 1`;
 
-/** The positions come from the allocation function, evaluated once before any row is written. */
+/**
+ * The positions come from the allocation function, evaluated once before any row is written, and only
+ * when the stream's head is the one the events were chained to: revision $3 - 1 holding hash $8 (the
+ * unique (stream, revision) constraint refuses anything already at $3 and after). Otherwise nothing is
+ * written and the position is null: the caller then reads the head and tries again. That check is what
+ * lets an append trust a cached head and skip the read (one round trip instead of two).
+ */
 const INSERT_SQL = `
   WITH allocation AS MATERIALIZED (
     SELECT event_store_allocate_positions(cardinality($2::uuid[])) AS last_position
+    WHERE $3::integer = 0 OR EXISTS (
+      SELECT 1 FROM ${EVENTS_TABLE} WHERE stream = $1 AND revision = $3::integer - 1 AND metadata->>'hash' = $8::text)
   ), inserted AS (
     INSERT INTO ${EVENTS_TABLE} (position, id, stream, revision, type, schema_version, data, metadata)
     SELECT allocation.last_position - cardinality($2::uuid[]) + e.ordinal, e.id, $1, $3::integer + e.ordinal - 1,
@@ -81,6 +90,9 @@ const INSERT_SQL = `
     RETURNING position
   )
   SELECT max(position) AS position FROM inserted`;
+
+/** Stream heads this store wrote or read last, for appends that expect exactly them. */
+const HEAD_CACHE_ENTRIES = 10_000;
 
 const NOTIFY_SQL = `SELECT pg_notify('${APPENDED_CHANNEL}', '')`;
 
@@ -110,16 +122,22 @@ function isUniqueViolation(error: unknown): error is { code: string; constraint?
   return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === UNIQUE_VIOLATION;
 }
 
-/** The event exactly as it will be stored and read back, so the hash is computed over that form. */
-function storedForm(event: NewEvent): NewEvent {
+/** An event as it will be stored and read back (the hash is computed over that form), with its data as JSON. */
+interface StoredEvent extends NewEvent {
+  readonly dataJson: string;
+}
+
+function storedForm(event: NewEvent): StoredEvent {
   const id = event.id.toLowerCase();
   if (!UUID.test(id)) throw new TypeError(`event id must be a UUID: ${event.id}`);
+  const dataJson = JSON.stringify(event.data);
   return {
     id,
     type: event.type,
     schemaVersion: event.schemaVersion,
-    data: JSON.parse(JSON.stringify(event.data)) as EventData,
+    data: JSON.parse(dataJson) as EventData,
     metadata: JSON.parse(JSON.stringify(event.metadata)) as NewEvent['metadata'],
+    dataJson,
   };
 }
 
@@ -135,6 +153,8 @@ export class PostgresEventStore implements EventStore {
   private readonly subscriptions = new Set<LogSubscription>();
   private stopListening?: Promise<(() => Promise<void>) | undefined>;
   private readonly notifier: AppendNotifier;
+  /** Map order is insertion order: the first entry is the one written longest ago. */
+  private readonly heads = new Map<string, StreamHead>();
 
   constructor(
     private readonly db: SqlDatabase,
@@ -154,13 +174,20 @@ export class PostgresEventStore implements EventStore {
   async append(stream: string, events: readonly NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
     const stored = this.prepare(stream, events);
     for (let attempt = 1; ; attempt++) {
-      const head = await this.readHead(this.db, stream);
+      // The first attempt trusts the head this store saw last when it is the expected one (the insert
+      // checks it); no_stream needs no head at all. Every later attempt reads it.
+      const head = (attempt === 1 && this.assumedHead(stream, expected)) || (await this.readHead(this.db, stream));
       try {
         const result = await this.appendAt(this.db, stream, head, stored, expected);
+        if (result === undefined) {
+          this.heads.delete(stream);
+          continue; // the head moved from the one assumed: read it
+        }
         this.wakeSubscriptions();
         this.notifier.signal();
         return result;
       } catch (error) {
+        this.heads.delete(stream);
         if (!isUniqueViolation(error)) throw error;
         if (error.constraint === ID_CONSTRAINT) {
           const settled = await this.settleDuplicateIds(stream, head, stored, expected);
@@ -186,7 +213,10 @@ export class PostgresEventStore implements EventStore {
     expected: ExpectedRevision,
   ): Promise<AppendResult> {
     const stored = this.prepare(stream, events);
-    const result = await this.appendAt(tx, stream, await this.readHead(tx, stream), stored, expected);
+    // The caller may still roll back: its head is neither trusted nor remembered.
+    this.heads.delete(stream);
+    const result = await this.appendAt(tx, stream, await this.readHead(tx, stream, false), stored, expected);
+    if (result === undefined) throw new Error(`the head of ${stream} changed within the transaction`);
     await tx.query(NOTIFY_SQL); // delivered when the caller commits
     return result;
   }
@@ -247,7 +277,7 @@ export class PostgresEventStore implements EventStore {
     await stopListening?.();
   }
 
-  private prepare(stream: string, events: readonly NewEvent[]): NewEvent[] {
+  private prepare(stream: string, events: readonly NewEvent[]): StoredEvent[] {
     const stored = events.map(storedForm);
     const seen = new Set<string>();
     for (const event of stored) {
@@ -257,19 +287,38 @@ export class PostgresEventStore implements EventStore {
     return stored;
   }
 
-  private async readHead(executor: SqlExecutor, stream: string): Promise<StreamHead> {
+  private async readHead(executor: SqlExecutor, stream: string, remember = true): Promise<StreamHead> {
     const { rows } = await executor.query<StreamHead>(HEAD_SQL, [stream]);
-    return rows[0] ?? { revision: -1, position: 0n, hash: null };
+    const head = rows[0] ?? NO_HEAD;
+    if (remember && head !== NO_HEAD) this.remember(stream, head);
+    return head;
   }
 
-  /** Checks the expected revision against `head`, then writes the events after it (one statement). */
+  /** A head the insert can be tried at without reading it: the remembered one if it is the expected revision. */
+  private assumedHead(stream: string, expected: ExpectedRevision): StreamHead | undefined {
+    if (expected === 'no_stream') return NO_HEAD;
+    if (typeof expected !== 'number') return undefined;
+    const head = this.heads.get(stream);
+    return head?.revision === expected ? head : undefined;
+  }
+
+  private remember(stream: string, head: StreamHead): void {
+    this.heads.delete(stream);
+    this.heads.set(stream, head);
+    if (this.heads.size > HEAD_CACHE_ENTRIES) this.heads.delete(this.heads.keys().next().value!);
+  }
+
+  /**
+   * Checks the expected revision against `head`, then writes the events after it (one statement).
+   * Undefined when the stream's head is not `head` any more (nothing written).
+   */
   private async appendAt(
     executor: SqlExecutor,
     stream: string,
     head: StreamHead,
-    events: readonly NewEvent[],
+    events: readonly StoredEvent[],
     expected: ExpectedRevision,
-  ): Promise<AppendResult> {
+  ): Promise<AppendResult | undefined> {
     const expectedRevision = expected === 'no_stream' ? -1 : expected;
     if (typeof expectedRevision === 'number' && head.revision !== expectedRevision) {
       const original = await this.findAt(executor, stream, expectedRevision, events);
@@ -287,16 +336,21 @@ export class PostgresEventStore implements EventStore {
       prevHash = chained.hash;
       return chained;
     });
-    const { rows } = await executor.query<{ position: bigint }>(INSERT_SQL, [
+    const { rows } = await executor.query<{ position: bigint | null }>(INSERT_SQL, [
       stream,
       events.map((event) => event.id),
       head.revision + 1,
       events.map((event) => event.type),
       events.map((event) => event.schemaVersion),
-      events.map((event) => JSON.stringify(event.data)),
+      events.map((event) => event.dataJson),
       metadata.map((chained) => JSON.stringify(chained)),
+      head.hash,
     ]);
-    return { nextExpectedRevision: head.revision + events.length, position: rows[0].position };
+    const position = rows[0].position;
+    if (position === null) return undefined;
+    const nextExpectedRevision = head.revision + events.length;
+    if (executor === this.db) this.remember(stream, { revision: nextExpectedRevision, position, hash: prevHash });
+    return { nextExpectedRevision, position };
   }
 
   /** The original result when the stream holds exactly these ids right after `afterRevision`. */

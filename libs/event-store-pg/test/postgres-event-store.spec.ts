@@ -150,6 +150,48 @@ function adapterBehaviour(open: () => Promise<Opened>): void {
     }
   });
 
+  describe('appends at the head this store remembers (one round trip)', () => {
+    it('still refuses a revision another writer took meanwhile, and appends after it once expected', async () => {
+      const other = new PostgresEventStore(opened.openSecond?.() ?? opened.db);
+      const target = stream();
+      await store.append(target, [event()], 'no_stream'); // this store remembers revision 0
+      await other.append(target, [event()], 0);
+
+      await expect(store.append(target, [event()], 0)).rejects.toMatchObject({ code: 'wrong_expected_revision', actual: 1 });
+      await store.append(target, [event()], 1);
+
+      expect((await store.readStream(target)).map((e) => e.revision)).toEqual([0, 1, 2]);
+      expect(await verifyStreamIntegrity(store, target)).toEqual({ intact: true, events: 3 });
+      await other.close();
+    });
+
+    it('chains to the hash stored at the head, not to the one remembered, when they differ', async () => {
+      const target = stream();
+      await store.append(target, [event()], 'no_stream');
+      await opened.db.query(
+        `UPDATE event_store_events SET metadata = jsonb_set(metadata, '{hash}', '"${'0'.repeat(64)}"') WHERE stream = $1`,
+        [target],
+      );
+
+      await store.append(target, [event()], 0);
+
+      const [, second] = await store.readStream(target, { raw: true });
+      expect(second.metadata.prevHash).toBe('0'.repeat(64));
+    });
+
+    it('returns the original result of a retried append whose answer was lost', async () => {
+      const target = stream();
+      await store.append(target, [event()], 'no_stream');
+      const retried = [event(), event()];
+      const other = new PostgresEventStore(opened.openSecond?.() ?? opened.db);
+      const original = await other.append(target, retried, 0); // as if this store's first attempt had committed
+
+      expect(await store.append(target, retried, 0)).toEqual(original);
+      expect(await store.readStream(target)).toHaveLength(3);
+      await other.close();
+    });
+  });
+
   it('keeps positions beyond 2^53 exact, as bigint', async () => {
     const beyond = 2n ** 53n + 10n;
     await opened.db.query(`SELECT setval('event_store_position', $1)`, [beyond.toString()]);

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { ChainedMetadata, EventData, EventMetadata } from './event-store.port';
 
 /**
@@ -42,7 +42,7 @@ export function eventHash(event: HashableEvent, prevHash: string | null): string
     metadata,
     prevHash,
   });
-  return createHash('sha256').update(encoded).digest('hex');
+  return hash('sha256', encoded, 'hex');
 }
 
 /** Metadata as stored: the writer's metadata plus the chain links. */

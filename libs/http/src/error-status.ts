@@ -1,10 +1,12 @@
 /**
- * The one table from error codes to HTTP statuses. Each bounded context adds its codes with
- * `registerErrorStatuses` at module load; a code without a status is a bug and answers 500.
+ * The one table from error codes to HTTP statuses: the codes of the HTTP layer and of authentication
+ * here, each bounded context's from its declaration's `errors` (`registerContexts` in `@app/core`, when
+ * the process starts).
  */
 const statusByCode = new Map<string, number>([
   ['invalid_request', 400],
   ['unauthorized', 401],
+  ['invalid_service_token', 401],
   ['forbidden', 403],
   ['not_found', 404],
   ['method_not_allowed', 405],

@@ -36,3 +36,4 @@ export {
 export { mfaContext } from './mfa.context';
 export { MfaModule } from './mfa.module';
 export { MfaStates } from './mfa-states';
+export { ResetMfaCommand } from './reset-mfa/reset-mfa.command';

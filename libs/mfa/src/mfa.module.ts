@@ -20,6 +20,7 @@ import { RegisterWebauthnController } from './register-webauthn/register-webauth
 import { RegisterWebauthnHandler } from './register-webauthn/register-webauthn.handler';
 import { RemoveFactorController } from './remove-factor/remove-factor.controller';
 import { RemoveFactorHandler } from './remove-factor/remove-factor.handler';
+import { ResetMfaHandler } from './reset-mfa/reset-mfa.handler';
 import { MfaSecondFactorRequirement, MfaSecondFactorStatus } from './second-step/second-factor-requirement';
 import { MfaTokens } from './second-step/mfa-tokens';
 import { MfaNoticeEmails } from './security-notices/security-notice-email';
@@ -40,6 +41,7 @@ import { MfaNoticeEmails } from './security-notices/security-notice-email';
     ConfirmTotpHandler,
     RegisterWebauthnHandler,
     RemoveFactorHandler,
+    ResetMfaHandler,
     RegenerateRecoveryCodesHandler,
     CompleteSecondStepHandler,
     MfaStates,

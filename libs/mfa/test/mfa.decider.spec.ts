@@ -118,6 +118,28 @@ describe('MFA decider', () => {
       ]);
   });
 
+  it('resets MFA for an approved recovery case in one event, and a second reset writes nothing', () => {
+    const reset: MfaEvent = { type: MfaEventType.Reset, data: { caseId: 'case-1', factorIds: ['f-1', 'k-1'], recoveryCodeSetId: 'set-1' } };
+    const pendingSecond: MfaEvent = { ...started, data: { ...started.data, factorId: 'f-2' } } as MfaEvent;
+    spec
+      .given([started, confirmed, firstCodes, key(0), pendingSecond])
+      .when({ kind: 'ResetMfa', caseId: 'case-1' })
+      .then([reset]);
+    spec
+      .given([started, confirmed, firstCodes, key(0), pendingSecond, reset])
+      .when({ kind: 'ResetMfa', caseId: 'case-1' })
+      .then([]);
+    // After the reset, the old pending enrolment is gone and the old recovery codes do not work.
+    spec
+      .given([started, confirmed, firstCodes, key(0), pendingSecond, reset])
+      .when({ kind: 'ConfirmTotp', factorId: 'f-2', matchingSteps: [100], recoveryCodes: codes, reauth, now })
+      .thenThrows('not_found');
+    spec
+      .given([started, confirmed, firstCodes, key(0), pendingSecond, reset])
+      .when({ kind: 'UseRecoveryCode', signIn, hash: 'h1-0', now })
+      .thenThrows('invalid_mfa');
+  });
+
   it('refuses every change outside the re-authentication window', () => {
     const stale = { authenticatedAt: '2026-03-02T08:44:59.000Z', windowSeconds: 900 };
     spec

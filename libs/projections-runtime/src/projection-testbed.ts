@@ -1,6 +1,6 @@
 import { PGliteDatabase, SqlDatabase } from '@app/database';
 import { RecordedEvent } from '@app/event-store';
-import { physicalTableName, Projection, renderDdl, TableNames } from './projection';
+import { applyEvents, physicalTableName, Projection, renderDdl, TableNames } from './projection';
 
 /**
  * Runs one projection over an in-memory PGlite with no store: feed events, read rows by logical name.
@@ -26,10 +26,16 @@ export class ProjectionTestbed {
     return new ProjectionTestbed(database, projection, tables);
   }
 
+  /** One event per transaction, through `apply`, as live following does. */
   async feed(events: readonly RecordedEvent[]): Promise<void> {
     for (const event of events) {
       await this.db.transaction((tx) => this.projection.apply(event, tx, this.tables));
     }
+  }
+
+  /** All events in one transaction, as catch-up and rebuilds do (through `applyBatch` when there is one). */
+  async feedBatch(events: readonly RecordedEvent[]): Promise<void> {
+    await this.db.transaction((tx) => applyEvents(this.projection, events, tx, this.tables));
   }
 
   async rows<Row = Record<string, unknown>>(sql: string, params: readonly unknown[] = []): Promise<Row[]> {

@@ -1,3 +1,4 @@
+export { recoveryContext } from './recovery.context';
 export { RecoveryModule } from './recovery.module';
 export {
   ATTEMPTS_PER_CHECK,

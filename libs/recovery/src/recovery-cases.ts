@@ -30,6 +30,16 @@ export class RecoveryCases {
     return state;
   }
 
+  /** Loads the case (404 when there is none) and runs the command on it, made from the case if need be. */
+  async runOn(
+    caseId: string,
+    command: RecoveryCommand | ((recoveryCase: RecoveryCase) => RecoveryCommand),
+    context: RequestContext,
+  ): Promise<{ state: RecoveryCase; events: readonly RecoveryEvent[] }> {
+    const recoveryCase = await this.load(caseId);
+    return this.run(recoveryCase, typeof command === 'function' ? command(recoveryCase) : command, context);
+  }
+
   /** Runs `command` on the case (exact expected revision), its events naming the case's account. */
   async run(
     recoveryCase: RecoveryCase,

@@ -1,28 +1,22 @@
 import { IdentityModule } from '@app/identity';
 import { Module } from '@nestjs/common';
 import { AuditModule } from '@app/audit';
-import { EventCatalog } from '@app/ddd';
-import { registerErrorStatuses } from '@app/http';
-import { routeByJobName } from '@app/messaging';
-import { ReadSideRegistry } from '@app/projections';
-import { recoveryCasesProjection } from '../../../projections/recovery-cases/recovery-cases.projection';
 import { CheckClaimsController } from './check-claims/check-claims.controller';
+import { CheckRecoveryClaimsHandler } from './check-claims/check-claims.handler';
 import { DecideRecoveryCaseController } from './decide-case/decide-case.controller';
-import { recoveryErrorStatuses } from './domain/recovery.errors';
-import { recoveryEventDeclarations } from './domain/recovery-case.events';
+import { ApproveRecoveryCaseHandler, DenyRecoveryCaseHandler } from './decide-case/decide-case.handlers';
 import { RecoveryEmailCodeController } from './email-code/email-code.controller';
+import { SendRecoveryEmailCodeHandler, VerifyRecoveryEmailCodeHandler } from './email-code/email-code.handlers';
 import { RecoveryEmailCodes } from './email-code/email-codes';
 import { ClaimComparison } from './evidence/compare-claims';
 import { PlatformActions } from './evidence/platform-actions';
 import { PlatformEvidence } from './evidence/platform-evidence';
 import { RECOVERY_ACTIONS, RECOVERY_EVIDENCE } from './evidence/recovery-evidence';
 import { ListRecoveryCasesController } from './list-cases/list-cases.controller';
-import { RECOVERY_QUEUE, RecoveryMail, recoveryMailReaction } from './mail/recovery-mail';
+import { RecoveryMail } from './mail/recovery-mail';
 import { OpenRecoveryCaseController } from './open-case/open-recovery-case.controller';
 import { OpenRecoveryCaseHandler } from './open-case/open-recovery-case.handler';
 import { RecoveryCases } from './recovery-cases';
-
-registerErrorStatuses(recoveryErrorStatuses);
 
 /** Manual account recovery by support: cases, evidence, decisions, and the mail they set off. */
 @Module({
@@ -36,6 +30,11 @@ registerErrorStatuses(recoveryErrorStatuses);
   ],
   providers: [
     OpenRecoveryCaseHandler,
+    SendRecoveryEmailCodeHandler,
+    VerifyRecoveryEmailCodeHandler,
+    CheckRecoveryClaimsHandler,
+    ApproveRecoveryCaseHandler,
+    DenyRecoveryCaseHandler,
     RecoveryCases,
     RecoveryEmailCodes,
     ClaimComparison,
@@ -44,11 +43,4 @@ registerErrorStatuses(recoveryErrorStatuses);
     { provide: RECOVERY_ACTIONS, useClass: PlatformActions },
   ],
 })
-export class RecoveryModule {
-  constructor(catalog: EventCatalog, readSide: ReadSideRegistry, mail: RecoveryMail) {
-    catalog.register(recoveryEventDeclarations);
-    readSide.addProjection(recoveryCasesProjection);
-    readSide.addReaction(recoveryMailReaction);
-    readSide.addJobWorker({ queue: RECOVERY_QUEUE, handler: routeByJobName(mail.handlers()) });
-  }
-}
+export class RecoveryModule {}

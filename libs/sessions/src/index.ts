@@ -22,6 +22,7 @@ export {
   SignInMethod,
   oidcSignInMethod,
 } from './domain/session.events';
+export { HUB_PATH, hubReturnUrl } from './domain/oidc-return-to';
 export { AccountLockedError, InvalidCredentialsError, SessionErrorCode, SignInSuspendedError } from './domain/session.errors';
 export {
   SIGN_IN_GUARD_STREAM_PREFIX,

@@ -1,5 +1,33 @@
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+
+let ticksPerSecond;
+
+/**
+ * CPU seconds (user + system) a process has used so far, from /proc (Linux), else null. Per request it
+ * is steadier than a rate on a shared machine: other work takes wall time, not this process's CPU.
+ */
+export function cpuSecondsOf(pid) {
+  try {
+    ticksPerSecond ??= Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+    // the fields after the command name, which is in parentheses and may hold spaces
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / ticksPerSecond;
+  } catch {
+    return null;
+  }
+}
+
+/** Resident set size in MB from /proc (Linux); null where there is none. */
+export function rssOf(pid) {
+  try {
+    const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match ? Number(match[1]) / 1024 : null;
+  } catch {
+    return null;
+  }
+}
 
 export function freePort() {
   return new Promise((resolve, reject) => {
@@ -12,9 +40,15 @@ export function freePort() {
   });
 }
 
+/** Server stores reach a child only when a benchmark names them: the embedded default stays embedded. */
+const SERVER_STORES = { DATABASE_URL: '', REDIS_URL: '', EVENTSTORE_CONNECTION_STRING: '' };
+
 /** Starts a Node.js script as a child process; resolves once `ready()` says it serves. */
 export async function startProcess(script, args, { env, ready, timeoutMs = 60_000 }) {
-  const child = spawn(process.execPath, [script, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+  const child = spawn(process.execPath, [script, ...args], {
+    env: { ...process.env, ...SERVER_STORES, ...env },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   let exited = false;
   child.once('exit', () => (exited = true));
   const deadline = Date.now() + timeoutMs;

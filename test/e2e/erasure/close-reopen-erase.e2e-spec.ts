@@ -1,3 +1,4 @@
+import { workerSchedules } from '@app/core';
 import { ManualClock } from '@app/ddd';
 import { identityContext } from '@app/identity';
 import { createTestApp, TestApp, TEST_SERVICE_TOKEN } from '@app/test-app';
@@ -55,7 +56,7 @@ describe('closing an account, reopening it, closing it again and the scheduled e
   }
 
   it('runs the erasure where job workers run, on a schedule like the other sweeps', () => {
-    const schedules = identityContext.jobWorkers!.flatMap((worker) => worker.schedules ?? []);
+    const schedules = identityContext.jobWorkers!.flatMap((worker) => workerSchedules(worker, app.runtime.config));
     expect(schedules).toEqual([expect.objectContaining({ job: expect.objectContaining({ name: 'erase-due-accounts' }) })]);
   });
 

@@ -107,7 +107,50 @@ export async function seriousViolations(page: Page): Promise<AxeViolation[]> {
   });
 }
 
-/** Screenshots at desktop and phone sizes, with axe-core run at both; answers the serious findings. */
+/**
+ * On a phone-sized screen the page itself must not scroll sideways (a wide table scrolls inside its own
+ * region instead): a finding naming the elements that stick out past the viewport's right edge.
+ */
+export async function sidewaysScroll(page: Page): Promise<AxeViolation[]> {
+  // A string, run in the page: the test's TypeScript has no DOM types. Text nodes count too (a long word
+  // overflows its box without moving the box); what is inside a region that scrolls on its own is clipped.
+  const overflow = await page.evaluate<{ width: number; scrollWidth: number; outside: string[] }>(`(() => {
+    const width = innerWidth;
+    const scrolls = (node) => node.closest('.table-wrap, pre');
+    const label = (element) => element.tagName.toLowerCase() + (element.className && typeof element.className === 'string' ? '.' + element.className.split(' ')[0] : '');
+    const path = (element) => [element, element.parentElement, element.parentElement && element.parentElement.parentElement].filter(Boolean).map(label).join(' < ');
+    const outside = [];
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_ELEMENT | NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const element = node.nodeType === Node.TEXT_NODE ? node.parentElement : node;
+      if (!element) continue;
+      const escapes = ['absolute', 'fixed'].includes(getComputedStyle(element).position);
+      if (element.parentElement && scrolls(element.parentElement) && !escapes) continue;
+      let right;
+      if (node.nodeType === Node.TEXT_NODE) {
+        const range = document.createRange();
+        range.selectNodeContents(node);
+        right = range.getBoundingClientRect().right;
+      } else right = node.getBoundingClientRect().right;
+      if (right > width + 1) outside.push(path(element) + (node.nodeType === Node.TEXT_NODE ? ' text' : '') + ' (' + Math.round(right) + 'px)');
+    }
+    return { width, scrollWidth: document.scrollingElement.scrollWidth, outside: [...new Set(outside)].slice(0, 8) };
+  })()`);
+  if (overflow.scrollWidth <= overflow.width) return [];
+  return [
+    {
+      id: 'page-scrolls-sideways',
+      impact: 'serious',
+      help: `the page is ${overflow.scrollWidth}px wide on a ${overflow.width}px screen: ${overflow.outside.join(', ')}`,
+      nodes: overflow.outside.length,
+    },
+  ];
+}
+
+/**
+ * Screenshots at desktop and phone sizes, with axe-core run at both and the phone layout checked for
+ * sideways scrolling; answers the serious findings.
+ */
 export async function inspect(page: Page, name: string): Promise<Record<string, AxeViolation[]>> {
   mkdirSync(SCREENSHOTS, { recursive: true });
   const found: Record<string, AxeViolation[]> = {};
@@ -117,7 +160,7 @@ export async function inspect(page: Page, name: string): Promise<Record<string, 
   ] as const) {
     await page.setViewportSize(viewport);
     await page.screenshot({ path: join(SCREENSHOTS, `${name}-${size}.png`), fullPage: true });
-    const violations = await seriousViolations(page);
+    const violations = [...(await seriousViolations(page)), ...(size === 'phone' ? await sidewaysScroll(page) : [])];
     if (violations.length > 0) found[`${name} (${size})`] = violations;
   }
   await page.setViewportSize(DESKTOP);

@@ -6,6 +6,7 @@ import { CDPSession, Locator, Page } from 'playwright-core';
 import { PASSWORD } from '../api-keys/api-keys.helpers';
 import { staffMember } from '../audit/staff.helpers';
 import { base32Decode, totpAt } from '../mfa/reference-totp';
+import { LoopbackOidcProvider, startLoopbackOidcProvider } from '../social-sign-in/loopback-oidc-provider';
 import {
   AxeViolation,
   buildHub,
@@ -47,6 +48,7 @@ describeWithChromium(title, () => {
   let browser: HubBrowser;
   let page: Page;
   let cdp: CDPSession;
+  let provider: LoopbackOidcProvider;
   let holderId: string;
   let totpSecret: Buffer;
   let recoveryCode: string;
@@ -100,7 +102,13 @@ describeWithChromium(title, () => {
     buildHub();
     const port = await freePort();
     origin = `http://localhost:${port}`;
-    app = await createTestApp({ clock, env: { PUBLIC_URL: origin, BOOTSTRAP_ADMIN_EMAIL: STAFF } });
+    // A real OpenID provider on loopback for the social sign-in button (its login page is a plain form).
+    provider = await startLoopbackOidcProvider({ redirectUris: [`${origin}/v1/auth/oidc/loopback/callback`] });
+    const oidcProviders = [{ name: 'loopback', issuer: provider.issuer, clientId: provider.clientId, clientSecret: provider.clientSecret }];
+    app = await createTestApp({
+      clock,
+      env: { PUBLIC_URL: origin, BOOTSTRAP_ADMIN_EMAIL: STAFF, OIDC_PROVIDERS: JSON.stringify(oidcProviders) },
+    });
     await app.started.app.listen({ port, host: '127.0.0.1' });
     await staffMember(app, STAFF, ['support', 'auditor']);
     browser = await openBrowser(origin);
@@ -112,6 +120,7 @@ describeWithChromium(title, () => {
   afterAll(async () => {
     await browser?.close();
     await app?.close();
+    await provider?.close();
   });
 
   it('serves the page shell under the strict CSP, at /hub/ and at the mailed links', async () => {
@@ -363,6 +372,44 @@ describeWithChromium(title, () => {
     await click('Show events');
     await visible(page.getByRole('rowheader', { name: 'api_key.revoked' }));
     await look('audit');
+  });
+
+  it('signs in through the social sign-in button: the provider’s page, then back to the hub with a one-time code', async () => {
+    provider.users.set('social-sub', { email: 'social@example.com', email_verified: true });
+    await signOut();
+    const exchanges: string[] = [];
+    const urls: string[] = [];
+    const record = (request: { url(): string; postData(): string | null }) => {
+      urls.push(request.url());
+      if (request.url().endsWith('/v1/auth/oidc/exchange')) exchanges.push(JSON.parse(request.postData() ?? '{}').code);
+    };
+    page.on('request', record);
+    await page.getByRole('link', { name: 'Continue with Loopback' }).click();
+    await page.getByLabel('Subject').fill('social-sub');
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await heading('API Keys');
+    page.off('request', record);
+    expect(page.url()).toBe(`${origin}/hub/keys`);
+    await visible(page.getByText('social@example.com'));
+    // The code came in the fragment: sent once in the exchange's body, never in a URL.
+    expect(exchanges).toEqual([expect.stringMatching(/^[A-Za-z0-9_-]{43}$/)]);
+    expect(urls.filter((url) => url.includes(exchanges[0]))).toEqual([]);
+    const stored = await page.evaluate(() => {
+      const storage = globalThis as unknown as { sessionStorage: { length: number }; localStorage: { length: number } };
+      return { session: storage.sessionStorage.length, local: storage.localStorage.length };
+    });
+    expect(stored).toEqual({ session: 1, local: 0 });
+
+    await signOut();
+    await page.goto(`${origin}/hub/oidc#code=${exchanges[0]}`);
+    await alert('This sign-in took too long or was already completed.');
+    // Another page first: a second visit to /hub/oidc that differs only by its fragment would not load the page again.
+    await page.goto(`${origin}/hub/`);
+    await heading('Sign in');
+    await page.goto(`${origin}/hub/oidc#error=account_exists_unlinked`);
+    await alert('Sign in with your password, then link this provider in Account Settings.');
+    expect(page.url()).toBe(`${origin}/hub/oidc`);
+    await look('social-sign-in-refused');
   });
 
   it('found no serious accessibility violation and no CSP refusal on any page', () => {

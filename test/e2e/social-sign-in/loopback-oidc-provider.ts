@@ -43,6 +43,10 @@ export async function startLoopbackOidcProvider(options: LoopbackProviderOptions
     if (request.url?.startsWith('/interaction/')) return void interact(provider, request, response);
     return void provider.callback()(request, response);
   });
+  // The app's discovery and the test's browser share Node's fetch connection pool: with the default 5 s,
+  // a loaded machine lets the server close an idle connection just as the next request reuses it
+  // (ECONNRESET on the first round trip). Idle connections stay open for the length of a test instead.
+  server.keepAliveTimeout = 120_000;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const users = new Map<string, ProviderUser>();
@@ -101,6 +105,12 @@ async function readForm(request: IncomingMessage): Promise<URLSearchParams> {
   return new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
 }
 
+/** The provider's login page, for a real browser: a form that posts the subject back to the interaction URL. */
+const LOGIN_PAGE = `<!doctype html><html lang="en"><head><title>Loopback provider</title></head><body><main>
+<h1>Sign in at the loopback provider</h1>
+<form method="post"><label>Subject <input name="login" autocomplete="username"></label><button type="submit">Continue</button></form>
+</main></body></html>`;
+
 /** The provider's login and consent "pages": what the user submits there, finished through the provider's API. */
 async function interact(provider: Provider, request: IncomingMessage, response: ServerResponse): Promise<void> {
   try {
@@ -117,7 +127,7 @@ async function interact(provider: Provider, request: IncomingMessage, response: 
     }
     if (details.prompt.name === 'login') {
       const subject = form.get('login');
-      if (!subject) return void response.writeHead(200, { 'content-type': 'text/plain' }).end('login form');
+      if (!subject) return void response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(LOGIN_PAGE);
       await provider.interactionFinished(request, response, { login: { accountId: subject } }, { mergeWithLastSubmission: false });
       return;
     }

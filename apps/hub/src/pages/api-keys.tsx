@@ -1,25 +1,10 @@
 import { useEffect, useState } from 'preact/hooks';
-import { get, Page, pageSetting, patch, post } from '../api';
+import { Schema } from '@app/client';
+import { api, call, pageSetting } from '../api';
 import { ActionNotice, Field, Loading, Notice, Select, formatDate, formatInstant, useAction, useLoad } from '../ui';
 
-interface ApiKey {
-  readonly id: string;
-  readonly name: string;
-  readonly prefix: string;
-  readonly createdAt: string;
-  readonly lastUsedAt: string | null;
-  readonly expiresAt: string | null;
-  readonly scopes: readonly string[];
-  readonly status: 'active' | 'revoked' | 'expired';
-  readonly stale: boolean;
-  readonly rotationDue: boolean;
-}
-
-interface IssuedKey {
-  readonly id: string;
-  readonly name: string;
-  readonly key: string;
-}
+type ApiKey = Schema<'ApiKeyView'>;
+type IssuedKey = Schema<'IssuedApiKeyDto'>;
 
 function ScopePicker(props: {
   readonly scopes: readonly string[];
@@ -89,9 +74,8 @@ function GenerateKey(props: { readonly scopes: readonly string[]; readonly onIss
   const submit = (event: Event) => {
     event.preventDefault();
     void action.run(async () => {
-      const body: Record<string, unknown> = { name: name.trim(), scopes: chosen };
-      if (expiresOn) body.expiresAt = new Date(`${expiresOn}T00:00:00Z`).toISOString();
-      props.onIssued(await post<IssuedKey>('/v1/api-keys', body));
+      const expiresAt = expiresOn ? new Date(`${expiresOn}T00:00:00Z`).toISOString() : undefined;
+      props.onIssued(await call(api.POST('/v1/api-keys', { body: { name: name.trim(), scopes: chosen, expiresAt } })));
       setName('');
       setChosen([]);
       setExpiresOn('');
@@ -144,19 +128,21 @@ function KeyDetails(props: {
   const save = (event: Event) => {
     event.preventDefault();
     void action.run(async () => {
-      await patch(`/v1/api-keys/${key.id}`, { name: name.trim(), scopes: chosen });
+      await call(api.PATCH('/v1/api-keys/{id}', { params: { path: { id: key.id } }, body: { name: name.trim(), scopes: chosen } }));
       props.onChanged();
       return 'Saved.';
     });
   };
   const rotate = () =>
     action.run(async () => {
-      props.onIssued(await post<IssuedKey>(`/v1/api-keys/${key.id}/rotate`, { gracePeriodSeconds: Number(grace) }));
+      props.onIssued(
+        await call(api.POST('/v1/api-keys/{id}/rotate', { params: { path: { id: key.id } }, body: { gracePeriodSeconds: Number(grace) } })),
+      );
       props.onChanged();
     });
   const revoke = () =>
     action.run(async () => {
-      await post(`/v1/api-keys/${key.id}/revoke`);
+      await call(api.POST('/v1/api-keys/{id}/revoke', { params: { path: { id: key.id } } }));
       props.onChanged();
       return `The key “${key.name}” is revoked: requests with it are refused from now on.`;
     });
@@ -218,7 +204,7 @@ function KeyDetails(props: {
 
 export function ApiKeysPage() {
   const scopes = pageSetting('hub-api-scopes');
-  const keys = useLoad(() => get<Page<ApiKey>>('/v1/api-keys?limit=100'));
+  const keys = useLoad(() => call(api.GET('/v1/api-keys', { params: { query: { limit: '100' } } })));
   const [issued, setIssued] = useState<IssuedKey | null>(null);
   const [selected, setSelected] = useState<string | null>(null);
   const onIssued = (key: IssuedKey) => {

@@ -1,22 +1,14 @@
 import { useState } from 'preact/hooks';
-import { download, get, Page } from '../api';
+import { Schema } from '@app/client';
+import { api, call, saveFile } from '../api';
 import { ActionNotice, Field, Notice, formatInstant, useAction } from '../ui';
 
-interface AuditEvent {
-  readonly position: string;
-  readonly stream: string;
-  readonly revision: number;
-  readonly type: string;
-  readonly occurredAt: string;
-  readonly actor: unknown;
-  readonly data: unknown;
-}
+type AuditEventPage = Schema<'AuditEventPageDto'>;
 
-interface Verification {
-  readonly intact: boolean;
-  readonly events: number;
-  readonly streams: number;
-  readonly firstBroken?: { stream: string; revision: number };
+type Verification = Awaited<ReturnType<typeof verifyAccount>>;
+
+function verifyAccount(accountId: string) {
+  return call(api.GET('/v1/audit/accounts/{id}/verify', { params: { path: { id: accountId } } }));
 }
 
 function actorOf(actor: unknown): string {
@@ -30,14 +22,12 @@ function actorOf(actor: unknown): string {
 
 function History(props: { readonly accountId: string }) {
   const [type, setType] = useState('');
-  const [pages, setPages] = useState<Page<AuditEvent>[]>([]);
+  const [pages, setPages] = useState<AuditEventPage[]>([]);
   const action = useAction();
   const load = (cursor: string | null) =>
     action.run(async () => {
-      const query = new URLSearchParams({ limit: '50' });
-      if (cursor) query.set('cursor', cursor);
-      if (type.trim()) query.set('type', type.trim());
-      const page = await get<Page<AuditEvent>>(`/v1/audit/accounts/${encodeURIComponent(props.accountId)}/events?${query}`);
+      const query = { limit: '50', ...(cursor ? { cursor } : {}), ...(type.trim() ? { type: type.trim() } : {}) };
+      const page = await call(api.GET('/v1/audit/accounts/{id}/events', { params: { path: { id: props.accountId }, query } }));
       setPages((previous) => (cursor ? [...previous, page] : [page]));
     });
   const events = pages.flatMap((page) => page.items);
@@ -114,7 +104,9 @@ function StateAsOf(props: { readonly accountId: string }) {
     event.preventDefault();
     void action.run(async () => {
       const instant = new Date(`${asOf}:00Z`).toISOString();
-      setState(await get(`/v1/audit/accounts/${encodeURIComponent(props.accountId)}/state?asOf=${encodeURIComponent(instant)}`));
+      setState(
+        await call(api.GET('/v1/audit/accounts/{id}/state', { params: { path: { id: props.accountId }, query: { asOf: instant } } })),
+      );
     });
   };
   return (
@@ -139,15 +131,16 @@ function StateAsOf(props: { readonly accountId: string }) {
 function Verify(props: { readonly accountId: string }) {
   const [result, setResult] = useState<Verification | null>(null);
   const action = useAction();
-  const verify = () =>
-    action.run(async () => setResult(await get<Verification>(`/v1/audit/accounts/${encodeURIComponent(props.accountId)}/verify`)));
+  const verify = () => action.run(async () => setResult(await verifyAccount(props.accountId)));
   const exportAll = () =>
     action.run(() =>
-      download(
-        `/v1/audit/accounts/${encodeURIComponent(props.accountId)}/export`,
-        `account-${props.accountId}.ndjson`,
-        'application/x-ndjson',
-      ),
+      call(
+        api.GET('/v1/audit/accounts/{id}/export', {
+          params: { path: { id: props.accountId } },
+          headers: { accept: 'application/x-ndjson' },
+          parseAs: 'blob',
+        }),
+      ).then((blob) => saveFile(blob, `account-${props.accountId}.ndjson`)),
     );
   return (
     <section class="panel" aria-labelledby="verify-heading">

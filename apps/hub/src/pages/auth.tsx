@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { startAuthentication } from '@simplewebauthn/browser';
-import { isMfaChallenge, keepTokens, MfaChallenge, pageSetting, post, SignInAnswer } from '../api';
+import { api, ApiError, call, isMfaChallenge, keepTokens, MfaChallenge, pageSetting, SignInAnswer } from '../api';
 import { navigate } from '../router';
 import { ActionNotice, Field, Notice, useAction } from '../ui';
 
@@ -18,6 +18,8 @@ function Card(props: { readonly title: string; readonly children: preact.Compone
     </main>
   );
 }
+
+type WebAuthnSignInOptions = Parameters<typeof startAuthentication>[0]['optionsJSON'];
 
 const PROVIDER_NAMES: Record<string, string> = { google: 'Google', github: 'GitHub', microsoft: 'Microsoft', apple: 'Apple' };
 
@@ -42,16 +44,17 @@ function SecondStep(props: { readonly challenge: MfaChallenge; readonly onDone: 
     event.preventDefault();
     void action.run(async () => {
       const body = method === 'totp' ? { mfaToken, totpCode: code.trim() } : { mfaToken, recoveryCode: code.trim() };
-      finish(await post<SignInAnswer>('/v1/auth/mfa', body));
+      finish(await call(api.POST('/v1/auth/mfa', { body })));
     });
   };
   const useKey = () =>
     action.run(async () => {
-      const optionsJSON = await post<Parameters<typeof startAuthentication>[0]['optionsJSON']>('/v1/auth/mfa/webauthn/options', {
-        mfaToken,
-      });
+      // The reference documents the options and the response loosely (SimpleWebAuthn's JSON): the library's types are exact.
+      const optionsJSON = (await call(
+        api.POST('/v1/auth/mfa/webauthn/options', { body: { mfaToken } }),
+      )) as unknown as WebAuthnSignInOptions;
       const response = await startAuthentication({ optionsJSON });
-      finish(await post<SignInAnswer>('/v1/auth/mfa', { mfaToken, webauthn: response }));
+      finish(await call(api.POST('/v1/auth/mfa', { body: { mfaToken, webauthn: response as unknown as Record<string, never> } })));
     });
   return (
     <section aria-labelledby="second-step">
@@ -101,7 +104,7 @@ export function SignInPage() {
   const submit = (event: Event) => {
     event.preventDefault();
     void action.run(async () => {
-      const answer = await post<SignInAnswer>('/v1/auth/login', { email, password });
+      const answer = await call(api.POST('/v1/auth/login', { body: { email, password } }));
       if (isMfaChallenge(answer)) return setChallenge(answer);
       keepTokens(answer);
       enter();
@@ -158,7 +161,7 @@ export function SignUpPage() {
   const submit = (event: Event) => {
     event.preventDefault();
     void action.run(async () => {
-      await post('/v1/accounts', { email, password });
+      await call(api.POST('/v1/accounts', { body: { email, password } }));
       setPassword('');
       return 'Your account is ready. We sent a link to verify your email address. You can sign in now.';
     });
@@ -194,7 +197,7 @@ export function ForgotPasswordPage() {
   const submit = (event: Event) => {
     event.preventDefault();
     void action.run(async () => {
-      await post('/v1/auth/password-reset', { email });
+      await call(api.POST('/v1/auth/password-reset', { body: { email } }));
       return 'If the email matches an active account, a reset link is on its way (within two minutes). The link works once, for 15 minutes. Check your spam folder too.';
     });
   };
@@ -225,7 +228,7 @@ export function ResetPasswordPage() {
     event.preventDefault();
     void action.run(async () => {
       if (password !== again) throw new Error('mismatch');
-      await post('/v1/auth/password-reset/confirm', { token, newPassword: password });
+      await call(api.POST('/v1/auth/password-reset/confirm', { body: { token, newPassword: password } }));
       setChanged(true);
     });
   };
@@ -271,7 +274,7 @@ export function VerifyEmailPage() {
   const action = useAction();
   useEffect(() => {
     void action.run(async () => {
-      await post('/v1/accounts/verify-email', { token });
+      await call(api.POST('/v1/accounts/verify-email', { body: { token } }));
       return 'Your email address is verified. Thank you.';
     });
   }, []);
@@ -291,11 +294,15 @@ export function OidcReturnPage() {
   const [challenge, setChallenge] = useState<MfaChallenge | null>(null);
   const action = useAction();
   useEffect(() => {
-    const code = new URLSearchParams(location.hash.slice(1)).get('code');
+    const fragment = new URLSearchParams(location.hash.slice(1));
+    const code = fragment.get('code');
+    // The one-time code leaves the address bar (and so the history) before anything else happens.
     history.replaceState(null, '', location.pathname);
     void action.run(async () => {
-      if (!code) throw new Error('no code');
-      const answer = await post<SignInAnswer>('/v1/auth/oidc/exchange', { code });
+      const refused = fragment.get('error');
+      if (refused) throw new ApiError(400, refused, '', [], { retryAfter: Number(fragment.get('retryAfter') ?? 900) });
+      if (!code) throw new ApiError(400, 'invalid_oidc_state', 'This page needs the answer of a sign-in provider.');
+      const answer = await call(api.POST('/v1/auth/oidc/exchange', { body: { code } }));
       if (isMfaChallenge(answer)) return setChallenge(answer);
       keepTokens(answer);
       navigate('/hub/keys');

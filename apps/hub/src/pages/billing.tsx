@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
-import { del, download, get, Page, patch, post, put, raw } from '../api';
+import { Schema } from '@app/client';
+import { api, call, saveFile } from '../api';
 import {
   ActionNotice,
   Field,
@@ -16,66 +17,16 @@ import {
 
 const SERVICES = ['chat', 'video', 'models'] as const;
 type Service = (typeof SERVICES)[number];
+type CardBrand = NonNullable<Schema<'AddPaymentMethodDto'>['brand']>;
+const CARD_BRANDS: readonly CardBrand[] = ['visa', 'mastercard', 'amex', 'discover', 'diners', 'jcb', 'unionpay'];
 const SERVICE_CLASS: Record<string, string> = { chat: 'series-chat', video: 'series-video', models: 'series-models' };
 
-interface Overview {
-  readonly plan: string;
-  readonly period: string;
-  readonly periodStart: string;
-  readonly periodEnd: string;
-  readonly monthToDateMicros: number;
-  readonly projectedMicros: number;
-  readonly byService: Record<Service, number>;
-  readonly spendingCapMicros: number | null;
-  readonly capReached: boolean;
-}
-
-interface Alert {
-  readonly service: Service;
-  readonly budgetMicros: number;
-  readonly thresholdPercent: number;
-  readonly notify: 'email' | 'in_app' | 'both';
-}
-
-interface Invoice {
-  readonly id: string;
-  readonly number: string;
-  readonly period: string;
-  readonly issuedAt: string;
-  readonly dueAt: string;
-  readonly status: 'open' | 'paid' | 'overdue';
-  readonly paymentTerms: 'upfront' | 'net_30';
-  readonly totalMicros: number;
-}
-
-interface PaymentMethod {
-  readonly id: string;
-  readonly type: 'card' | 'ach';
-  readonly brand?: string;
-  readonly last4: string;
-  readonly expMonth?: number;
-  readonly expYear?: number;
-  readonly isDefault: boolean;
-}
-
-interface Dispute {
-  readonly id: string;
-  readonly invoiceNumber: string | null;
-  readonly chargeRef: string | null;
-  readonly description: string;
-  readonly status: string;
-  readonly respondBy: string;
-  readonly createdAt: string;
-}
-
-interface Notification {
-  readonly id: string;
-  readonly kind: string;
-  readonly title: string;
-  readonly body: string;
-  readonly createdAt: string;
-  readonly readAt: string | null;
-}
+/** `byService` is documented as an object without its keys: the contract names them (chat, video, models). */
+type Overview = Omit<Schema<'OverviewDto'>, 'byService'> & { readonly byService: Record<Service, number> };
+type Alert = Schema<'SpendingAlertDto'>;
+type Invoice = Schema<'InvoiceDto'>;
+type PaymentMethod = Schema<'PaymentMethodDto'>;
+type Notification = Schema<'NotificationDto'>;
 
 interface DaySpend {
   readonly date: string;
@@ -98,7 +49,15 @@ export function parseUsageCsv(csv: string): DaySpend[] {
 function SpendChart(props: { readonly period: string }) {
   const usage = useLoad(
     async () =>
-      parseUsageCsv(await (await raw('GET', `/v1/billing/usage.csv?period=${props.period}`, undefined, { accept: 'text/csv' })).text()),
+      parseUsageCsv(
+        await call(
+          api.GET('/v1/billing/usage.csv', {
+            params: { query: { period: props.period } },
+            headers: { accept: 'text/csv' },
+            parseAs: 'text',
+          }),
+        ),
+      ),
     [props.period],
   );
   if (!usage.data) return <Loading error={usage.error} what="daily spend" />;
@@ -184,7 +143,7 @@ function SpendChart(props: { readonly period: string }) {
 
 function PlanAndLimits(props: { readonly overview: Overview; readonly onChanged: () => void }) {
   const { overview } = props;
-  const alerts = useLoad(() => get<Page<Alert>>('/v1/billing/alerts'));
+  const alerts = useLoad(() => call(api.GET('/v1/billing/alerts')));
   const [service, setService] = useState<Service>('chat');
   const [budget, setBudget] = useState('');
   const [threshold, setThreshold] = useState('80');
@@ -192,9 +151,9 @@ function PlanAndLimits(props: { readonly overview: Overview; readonly onChanged:
   const [cap, setCap] = useState('');
   const action = useAction();
   const paidPlan = overview.plan !== 'basic';
-  const switchPlan = (plan: string) =>
+  const switchPlan = (plan: 'basic' | 'professional') =>
     action.run(async () => {
-      const answer = await put<{ plan: string; switchedOff: string[] }>('/v1/billing/plan', { plan });
+      const answer = await call(api.PUT('/v1/billing/plan', { body: { plan } }));
       props.onChanged();
       alerts.reload();
       const off = answer.switchedOff.map((what) => (what === 'spending_cap' ? 'the spending cap' : 'spending alerts'));
@@ -203,28 +162,33 @@ function PlanAndLimits(props: { readonly overview: Overview; readonly onChanged:
   const saveAlert = (event: Event) => {
     event.preventDefault();
     void action.run(async () => {
-      await put(`/v1/billing/alerts/${service}`, { budgetMicros: dollarsToMicros(budget), thresholdPercent: Number(threshold), notify });
+      await call(
+        api.PUT('/v1/billing/alerts/{service}', {
+          params: { path: { service } },
+          body: { budgetMicros: dollarsToMicros(budget), thresholdPercent: Number(threshold), notify },
+        }),
+      );
       alerts.reload();
       return `Alert for ${service} saved: you are told at ${threshold}% of ${formatMoney(dollarsToMicros(budget))}.`;
     });
   };
   const removeAlert = (alert: Alert) =>
     action.run(async () => {
-      await del(`/v1/billing/alerts/${alert.service}`);
+      await call(api.DELETE('/v1/billing/alerts/{service}', { params: { path: { service: alert.service } } }));
       alerts.reload();
       return `Alert for ${alert.service} removed.`;
     });
   const saveCap = (event: Event) => {
     event.preventDefault();
     void action.run(async () => {
-      const answer = await put<{ capMicros: number }>('/v1/billing/spending-cap', { capMicros: dollarsToMicros(cap) });
+      const answer = await call(api.PUT('/v1/billing/spending-cap', { body: { capMicros: dollarsToMicros(cap) } }));
       props.onChanged();
       return `Spending cap set to ${formatMoney(answer.capMicros)}. Past it, API requests answer 429 until the period ends or you raise it.`;
     });
   };
   const removeCap = () =>
     action.run(async () => {
-      await del('/v1/billing/spending-cap');
+      await call(api.DELETE('/v1/billing/spending-cap'));
       props.onChanged();
       return 'Spending cap removed.';
     });
@@ -302,10 +266,17 @@ function PlanAndLimits(props: { readonly overview: Overview; readonly onChanged:
 }
 
 function Invoices() {
-  const invoices = useLoad(() => get<Page<Invoice>>('/v1/billing/invoices?limit=100'));
+  const invoices = useLoad(() => call(api.GET('/v1/billing/invoices', { params: { query: { limit: '100' } } })));
   const action = useAction();
   const pdf = (invoice: Invoice) =>
-    action.run(() => download(`/v1/billing/invoices/${invoice.id}/pdf`, `${invoice.number}.pdf`, 'application/pdf'));
+    action.run(async () => {
+      const pdf = api.GET('/v1/billing/invoices/{id}/pdf', {
+        params: { path: { id: invoice.id } },
+        headers: { accept: 'application/pdf' },
+        parseAs: 'blob',
+      });
+      saveFile(await call(pdf), `${invoice.number}.pdf`);
+    });
   return (
     <section aria-labelledby="invoices-heading">
       <h2 id="invoices-heading">Invoices</h2>
@@ -359,8 +330,8 @@ function Invoices() {
 }
 
 function PaymentMethods(props: { readonly plan: string }) {
-  const methods = useLoad(() => get<Page<PaymentMethod>>('/v1/billing/payment-methods'));
-  const [brand, setBrand] = useState('');
+  const methods = useLoad(() => call(api.GET('/v1/billing/payment-methods')));
+  const [brand, setBrand] = useState<CardBrand>('visa');
   const [last4, setLast4] = useState('');
   const [expiry, setExpiry] = useState('');
   const [token, setToken] = useState('');
@@ -369,16 +340,13 @@ function PaymentMethods(props: { readonly plan: string }) {
     event.preventDefault();
     void action.run(async () => {
       const [year, month] = expiry.split('-').map(Number);
-      await post('/v1/billing/payment-methods', {
-        type: 'card',
-        brand: brand.trim(),
-        last4: last4.trim(),
-        expMonth: month,
-        expYear: year,
-        token: token.trim(),
-      });
+      await call(
+        api.POST('/v1/billing/payment-methods', {
+          body: { type: 'card', brand, last4: last4.trim(), expMonth: month, expYear: year, token: token.trim() },
+        }),
+      );
       methods.reload();
-      setBrand('');
+      setBrand('visa');
       setLast4('');
       setExpiry('');
       setToken('');
@@ -387,13 +355,13 @@ function PaymentMethods(props: { readonly plan: string }) {
   };
   const makeDefault = (method: PaymentMethod) =>
     action.run(async () => {
-      await patch(`/v1/billing/payment-methods/${method.id}`, { isDefault: true });
+      await call(api.PATCH('/v1/billing/payment-methods/{id}', { params: { path: { id: method.id } }, body: { isDefault: true } }));
       methods.reload();
       return 'Default payment method changed.';
     });
   const remove = (method: PaymentMethod) =>
     action.run(async () => {
-      await del(`/v1/billing/payment-methods/${method.id}`);
+      await call(api.DELETE('/v1/billing/payment-methods/{id}', { params: { path: { id: method.id } } }));
       methods.reload();
       return 'Payment method removed.';
     });
@@ -431,7 +399,15 @@ function PaymentMethods(props: { readonly plan: string }) {
           Card numbers never reach this service: your payment processor gives a token for the card.
           {props.plan === 'enterprise' ? ' Enterprise accounts can also pay by ACH through their account representative.' : ''}
         </p>
-        <Field label="Card brand" value={brand} onInput={setBrand} required />
+        <Select
+          label="Card brand"
+          value={brand}
+          onChange={(value) => setBrand(value as CardBrand)}
+          options={CARD_BRANDS.map((value) => ({
+            value,
+            label: value === 'amex' ? 'American Express' : value[0].toUpperCase() + value.slice(1),
+          }))}
+        />
         <Field label="Last four digits" value={last4} onInput={setLast4} inputMode="numeric" required />
         <Field label="Expiry (month)" type="month" value={expiry} onInput={setExpiry} required />
         <Field label="Payment processor token" value={token} onInput={setToken} required />
@@ -445,7 +421,7 @@ function PaymentMethods(props: { readonly plan: string }) {
 }
 
 function Disputes() {
-  const disputes = useLoad(() => get<Page<Dispute>>('/v1/billing/disputes'));
+  const disputes = useLoad(() => call(api.GET('/v1/billing/disputes')));
   const [reference, setReference] = useState('');
   const [description, setDescription] = useState('');
   const action = useAction();
@@ -453,10 +429,8 @@ function Disputes() {
     event.preventDefault();
     void action.run(async () => {
       const ref = reference.trim();
-      const answer = await post<{ respondBy: string }>('/v1/billing/disputes', {
-        ...(/^INV-/i.test(ref) ? { invoiceNumber: ref.toUpperCase() } : { chargeRef: ref }),
-        description: description.trim(),
-      });
+      const body = { ...(/^INV-/i.test(ref) ? { invoiceNumber: ref.toUpperCase() } : { chargeRef: ref }), description: description.trim() };
+      const answer = await call(api.POST('/v1/billing/disputes', { body }));
       disputes.reload();
       setReference('');
       setDescription('');
@@ -505,11 +479,11 @@ function Disputes() {
 }
 
 function Notifications() {
-  const notifications = useLoad(() => get<Page<Notification>>('/v1/notifications'));
+  const notifications = useLoad(() => call(api.GET('/v1/notifications')));
   const unread = notifications.data?.items.filter((item) => item.readAt === null) ?? [];
   if (unread.length === 0) return null;
   const markRead = async (item: Notification) => {
-    await post(`/v1/notifications/${item.id}/read`).catch(() => undefined);
+    await call(api.POST('/v1/notifications/{id}/read', { params: { path: { id: item.id } } })).catch(() => undefined);
     notifications.reload();
   };
   return (
@@ -530,7 +504,7 @@ function Notifications() {
 }
 
 export function BillingPage() {
-  const overview = useLoad(() => get<Overview>('/v1/billing/overview'));
+  const overview = useLoad(() => call(api.GET('/v1/billing/overview')) as Promise<Overview>);
   if (!overview.data)
     return (
       <>

@@ -1,40 +1,14 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { startRegistration } from '@simplewebauthn/browser';
-import { del, forgetTokens, get, Me, Page, post } from '../api';
+import { Schema } from '@app/client';
+import { api, call, forgetTokens, Me } from '../api';
 import { navigate } from '../router';
 import { ActionNotice, Field, Loading, Notice, formatInstant, useAction, useLoad } from '../ui';
 
-interface Factor {
-  readonly id: string;
-  readonly type: 'totp' | 'webauthn';
-  readonly nickname: string | null;
-  readonly createdAt: string;
-  readonly lastUsedAt: string | null;
-}
-
-interface MfaStatus {
-  readonly enabled: boolean;
-  readonly factors: readonly Factor[];
-  readonly recoveryCodesRemaining: number;
-}
-
-interface TotpEnrollment {
-  readonly factorId: string;
-  readonly secret: string;
-  readonly otpauthUrl: string;
-  readonly qrCodeSvg: string;
-}
-
-interface Session {
-  readonly id: string;
-  readonly createdAt: string;
-  readonly lastActiveAt: string;
-  readonly ip: string | null;
-  readonly userAgent: string | null;
-  readonly current: boolean;
-  readonly method?: string;
-  readonly secondFactor?: string | null;
-}
+type Factor = Schema<'FactorDto'>;
+type TotpEnrollment = Schema<'TotpEnrolmentDto'>;
+type Session = Schema<'SessionItemDto'>;
+type WebAuthnRegistrationOptions = Parameters<typeof startRegistration>[0]['optionsJSON'];
 
 /** The API's QR code, drawn from its SVG with anything active stripped (CSP: no inline script or style). */
 function QrCode(props: { readonly svg: string; readonly label: string }) {
@@ -86,12 +60,17 @@ function EnableMfa(props: { readonly onEnabled: (codes: readonly string[] | unde
   const startTotp = () =>
     action.run(async () => {
       setChoice('totp');
-      setEnrollment(await post<TotpEnrollment>('/v1/me/mfa/totp', nickname.trim() ? { nickname: nickname.trim() } : {}));
+      setEnrollment(await call(api.POST('/v1/me/mfa/totp', { body: nickname.trim() ? { nickname: nickname.trim() } : {} })));
     });
   const verifyTotp = (event: Event) => {
     event.preventDefault();
     void action.run(async () => {
-      const answer = await post<{ recoveryCodes?: string[] }>(`/v1/me/mfa/totp/${enrollment!.factorId}/verify`, { code: code.trim() });
+      const answer = await call(
+        api.POST('/v1/me/mfa/totp/{factorId}/verify', {
+          params: { path: { factorId: enrollment!.factorId } },
+          body: { code: code.trim() },
+        }),
+      );
       setEnrollment(null);
       setChoice(null);
       setCode('');
@@ -101,12 +80,14 @@ function EnableMfa(props: { readonly onEnabled: (codes: readonly string[] | unde
   const registerKey = () =>
     action.run(async () => {
       setChoice('webauthn');
-      const optionsJSON = await post<Parameters<typeof startRegistration>[0]['optionsJSON']>('/v1/me/mfa/webauthn/options');
+      // The reference documents the options and the response loosely (SimpleWebAuthn's JSON): the library's types are exact.
+      const optionsJSON = (await call(api.POST('/v1/me/mfa/webauthn/options'))) as unknown as WebAuthnRegistrationOptions;
       const response = await startRegistration({ optionsJSON });
-      const answer = await post<{ recoveryCodes?: string[] }>('/v1/me/mfa/webauthn', {
-        response,
-        nickname: nickname.trim() || 'Security key',
-      });
+      const answer = await call(
+        api.POST('/v1/me/mfa/webauthn', {
+          body: { response: response as unknown as Record<string, never>, nickname: nickname.trim() || 'Security key' },
+        }),
+      );
       setChoice(null);
       props.onEnabled(answer.recoveryCodes);
     });
@@ -145,7 +126,7 @@ function EnableMfa(props: { readonly onEnabled: (codes: readonly string[] | unde
 }
 
 function Mfa() {
-  const status = useLoad(() => get<MfaStatus>('/v1/me/mfa'));
+  const status = useLoad(() => call(api.GET('/v1/me/mfa')));
   const [codes, setCodes] = useState<readonly string[] | null>(null);
   const action = useAction();
   const onEnabled = (recoveryCodes: readonly string[] | undefined) => {
@@ -154,13 +135,13 @@ function Mfa() {
   };
   const remove = (factor: Factor) =>
     action.run(async () => {
-      await del(`/v1/me/mfa/${factor.id}`);
+      await call(api.DELETE('/v1/me/mfa/{factorId}', { params: { path: { factorId: factor.id } } }));
       status.reload();
       return `Removed ${factor.nickname ?? 'the factor'}.`;
     });
   const newCodes = () =>
     action.run(async () => {
-      setCodes((await post<{ recoveryCodes: string[] }>('/v1/me/mfa/recovery-codes')).recoveryCodes);
+      setCodes((await call(api.POST('/v1/me/mfa/recovery-codes'))).recoveryCodes);
       status.reload();
       return 'New recovery codes made; the old ones no longer work.';
     });
@@ -221,11 +202,11 @@ function Mfa() {
 }
 
 function Sessions() {
-  const sessions = useLoad(() => get<Page<Session>>('/v1/sessions?limit=100'));
+  const sessions = useLoad(() => call(api.GET('/v1/sessions', { params: { query: { limit: 100 } } })));
   const action = useAction();
   const end = (session: Session) =>
     action.run(async () => {
-      await del(`/v1/sessions/${session.id}`);
+      await call(api.DELETE('/v1/sessions/{id}', { params: { path: { id: session.id } } }));
       if (session.current) {
         forgetTokens();
         return navigate('/hub/');
@@ -235,7 +216,7 @@ function Sessions() {
     });
   const endOthers = () =>
     action.run(async () => {
-      await del('/v1/sessions');
+      await call(api.DELETE('/v1/sessions'));
       sessions.reload();
       return 'Every other session has ended.';
     });
@@ -303,7 +284,7 @@ function Profile(props: { readonly me: Me }) {
   const submit = (event: Event) => {
     event.preventDefault();
     void action.run(async () => {
-      await post('/v1/me/password', { currentPassword: current, newPassword: next });
+      await call(api.POST('/v1/me/password', { body: { currentPassword: current, newPassword: next } }));
       setCurrent('');
       setNext('');
       return 'Your password is changed.';

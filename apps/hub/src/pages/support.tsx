@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
-import { get, Page, post } from '../api';
+import { Schema } from '@app/client';
+import { api, call } from '../api';
 import { ActionNotice, Field, Loading, Notice, Select, formatInstant, useAction, useLoad } from '../ui';
 
 interface CaseRow {
@@ -27,15 +28,6 @@ interface CaseView extends CaseRow {
   readonly denialReason: string | null;
 }
 
-interface Activity {
-  readonly at: string;
-  readonly kind: string;
-  readonly summary: string;
-  readonly ip: string | null;
-  readonly userAgent: string | null;
-  readonly outcome: string | null;
-}
-
 const LOST = [
   { value: 'password', label: 'Password' },
   { value: 'mfa', label: 'MFA device' },
@@ -47,12 +39,12 @@ function OpenCase(props: { readonly onOpened: (id: string) => void }) {
   const [accountEmail, setAccountEmail] = useState('');
   const [subject, setSubject] = useState('Account Recovery Request');
   const [body, setBody] = useState('');
-  const [lost, setLost] = useState('both');
+  const [lost, setLost] = useState<'password' | 'mfa' | 'both'>('both');
   const action = useAction();
   const submit = (event: Event) => {
     event.preventDefault();
     void action.run(async () => {
-      const opened = await post<{ id: string }>('/v1/support/recovery-cases', { fromEmail, accountEmail, subject, body, lost });
+      const opened = await call(api.POST('/v1/support/recovery-cases', { body: { fromEmail, accountEmail, subject, body, lost } }));
       props.onOpened(opened.id);
       return 'Case opened; the sender was emailed the verification steps.';
     });
@@ -67,7 +59,7 @@ function OpenCase(props: { readonly onOpened: (id: string) => void }) {
         <label for="case-body">Message</label>
         <textarea id="case-body" value={body} required onInput={(event) => setBody((event.target as HTMLTextAreaElement).value)} />
       </div>
-      <Select label="Access lost" value={lost} onChange={setLost} options={LOST} />
+      <Select label="Access lost" value={lost} onChange={(value) => setLost(value as typeof lost)} options={LOST} />
       <button type="submit" disabled={action.busy}>
         Open case
       </button>
@@ -77,9 +69,14 @@ function OpenCase(props: { readonly onOpened: (id: string) => void }) {
 }
 
 function CaseConsole(props: { readonly caseId: string; readonly onChanged: () => void }) {
-  const view = useLoad(() => get<CaseView>(`/v1/support/recovery-cases/${props.caseId}`), [props.caseId]);
+  // The case is documented loosely (`additionalProperties`): its fields are the support context's case view.
+  const view = useLoad(
+    () =>
+      call(api.GET('/v1/support/recovery-cases/{id}', { params: { path: { id: props.caseId } } })) as Promise<unknown> as Promise<CaseView>,
+    [props.caseId],
+  );
   const [code, setCode] = useState('');
-  const [claimKind, setClaimKind] = useState('api_key_name');
+  const [claimKind, setClaimKind] = useState<Schema<'RecentActivityClaimDto'>['kind']>('api_key_name');
   const [claimValue, setClaimValue] = useState('');
   const [last4, setLast4] = useState('');
   const [createdOn, setCreatedOn] = useState('');
@@ -96,14 +93,16 @@ function CaseConsole(props: { readonly caseId: string; readonly onChanged: () =>
   const open = item.status === 'open';
   const sendCode = () =>
     action.run(async () => {
-      await post(`/v1/support/recovery-cases/${item.id}/email-code`);
+      await call(api.POST('/v1/support/recovery-cases/{id}/email-code', { params: { path: { id: item.id } } }));
       refresh();
       return 'A code was sent to the account’s own address. Ask the person to read it back.';
     });
   const verifyCode = (event: Event) => {
     event.preventDefault();
     void action.run(async () => {
-      const answer = await post<{ result: string }>(`/v1/support/recovery-cases/${item.id}/email-code/verify`, { code: code.trim() });
+      const answer = await call(
+        api.POST('/v1/support/recovery-cases/{id}/email-code/verify', { params: { path: { id: item.id } }, body: { code: code.trim() } }),
+      );
       setCode('');
       refresh();
       return answer.result === 'match' ? 'The code matches: the person controls the account’s email.' : 'The code does not match.';
@@ -112,14 +111,12 @@ function CaseConsole(props: { readonly caseId: string; readonly onChanged: () =>
   const check = (event: Event) => {
     event.preventDefault();
     void action.run(async () => {
-      const body: Record<string, unknown> = {};
-      if (claimValue.trim()) body.recentActivity = { kind: claimKind, value: claimValue.trim() };
-      if (last4.trim()) body.paymentLast4 = last4.trim();
-      if (createdOn) body.accountCreatedOn = createdOn;
-      const answer = await post<{ results: Record<string, string>; attemptsLeft: Record<string, number> }>(
-        `/v1/support/recovery-cases/${item.id}/checks`,
-        body,
-      );
+      const body: Schema<'CheckClaimsDto'> = {
+        ...(claimValue.trim() ? { recentActivity: { kind: claimKind, value: claimValue.trim() } } : {}),
+        ...(last4.trim() ? { paymentLast4: last4.trim() } : {}),
+        ...(createdOn ? { accountCreatedOn: createdOn } : {}),
+      };
+      const answer = await call(api.POST('/v1/support/recovery-cases/{id}/checks', { params: { path: { id: item.id } }, body }));
       refresh();
       return Object.entries(answer.results)
         .map(([name, result]) => `${name}: ${result} (${answer.attemptsLeft[name]} attempts left)`)
@@ -128,14 +125,16 @@ function CaseConsole(props: { readonly caseId: string; readonly onChanged: () =>
   };
   const approve = () =>
     action.run(async () => {
-      await post(`/v1/support/recovery-cases/${item.id}/approve`, { resetPassword, resetMfa });
+      await call(
+        api.POST('/v1/support/recovery-cases/{id}/approve', { params: { path: { id: item.id } }, body: { resetPassword, resetMfa } }),
+      );
       refresh();
       return 'Approved. The account’s own address receives the next steps.';
     });
   const deny = (event: Event) => {
     event.preventDefault();
     void action.run(async () => {
-      await post(`/v1/support/recovery-cases/${item.id}/deny`, { reason: reason.trim() });
+      await call(api.POST('/v1/support/recovery-cases/{id}/deny', { params: { path: { id: item.id } }, body: { reason: reason.trim() } }));
       refresh();
       return 'Denied. The account’s own address is told why.';
     });
@@ -189,7 +188,7 @@ function CaseConsole(props: { readonly caseId: string; readonly onChanged: () =>
             <Select
               label="Recent activity the person names"
               value={claimKind}
-              onChange={setClaimKind}
+              onChange={(value) => setClaimKind(value as typeof claimKind)}
               options={[
                 { value: 'api_key_name', label: 'Name of one of their API keys' },
                 { value: 'sign_in_ip', label: 'An address they signed in from (30 days)' },
@@ -240,8 +239,10 @@ function ActivityView(props: { readonly accountId: string }) {
   const [since, setSince] = useState('');
   const activity = useLoad(
     () =>
-      get<Page<Activity>>(
-        `/v1/support/accounts/${props.accountId}/activity${since ? `?since=${encodeURIComponent(new Date(since).toISOString())}` : ''}`,
+      call(
+        api.GET('/v1/support/accounts/{id}/activity', {
+          params: { path: { id: props.accountId }, query: since ? { since: new Date(since).toISOString() } : {} },
+        }),
       ),
     [props.accountId, since],
   );
@@ -286,8 +287,14 @@ function ActivityView(props: { readonly accountId: string }) {
 }
 
 export function SupportPage() {
-  const [status, setStatus] = useState('open');
-  const cases = useLoad(() => get<Page<CaseRow>>(`/v1/support/recovery-cases?limit=100${status ? `&status=${status}` : ''}`), [status]);
+  const [status, setStatus] = useState<'' | CaseRow['status']>('open');
+  const cases = useLoad(
+    () =>
+      call(
+        api.GET('/v1/support/recovery-cases', { params: { query: { limit: '100', ...(status ? { status } : {}) } } }),
+      ) as Promise<unknown> as Promise<{ items: CaseRow[] }>,
+    [status],
+  );
   const [selected, setSelected] = useState<string | null>(null);
   return (
     <>
@@ -296,7 +303,7 @@ export function SupportPage() {
       <Select
         label="Show"
         value={status}
-        onChange={setStatus}
+        onChange={(value) => setStatus(value as typeof status)}
         options={[
           { value: 'open', label: 'Open cases' },
           { value: 'approved', label: 'Approved' },

@@ -1,3 +1,5 @@
+import { Injectable, OnApplicationBootstrap, Optional } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
 import { DomainError } from '@app/ddd';
 
 /** What verify answers for a key that passed every rule. */
@@ -10,27 +12,37 @@ export interface VerifiedKey {
 
 /**
  * A rule another context adds to verification, checked after the key's own rules (format, existence,
- * status, expiry, suspension, scope) passed. Billing's spending cap (429 `spending_cap_reached`) is
- * meant to be one: it registers its error code's status and adds the policy from its module's
- * constructor. It runs on every platform request, so it answers from memory (synchronously), keeping
- * its own state fresh the way the verification cache does; like that cache, it may load on a miss.
+ * status, expiry, suspension, scope) passed: a port another context provides
+ * (`{ provide: KeyVerificationPolicy, useExisting: ... }`), as billing does with its spending cap (429
+ * `spending_cap_reached`). It runs on every platform request, so it answers from memory
+ * (synchronously), keeping its own state fresh the way the verification cache does; like that cache,
+ * it may load on a miss.
  */
-export interface KeyVerificationPolicy {
-  readonly name: string;
+export abstract class KeyVerificationPolicy {
+  abstract readonly name: string;
   /**
    * A domain error refuses the key; undefined lets it through to the next policy. A promise only while
    * the policy loads what it keeps in memory (a miss), never per call.
    */
-  refusal(key: VerifiedKey, now: Date): DomainError | undefined | Promise<DomainError | undefined>;
+  abstract refusal(key: VerifiedKey, now: Date): DomainError | undefined | Promise<DomainError | undefined>;
 }
 
-export class KeyVerificationPolicies {
-  private readonly policies: KeyVerificationPolicy[] = [];
+/**
+ * The policies verification applies, resolved from the whole app once it is built (the providing
+ * module depends on this one, so it cannot be injected here). Without a provider: none.
+ */
+@Injectable()
+export class KeyVerificationPolicies implements OnApplicationBootstrap {
+  private policies: readonly KeyVerificationPolicy[] = [];
 
-  add(policy: KeyVerificationPolicy): void {
-    if (this.policies.some((existing) => existing.name === policy.name))
-      throw new Error(`key verification policy ${policy.name} added twice`);
-    this.policies.push(policy);
+  constructor(@Optional() private readonly moduleRef?: ModuleRef) {}
+
+  onApplicationBootstrap(): void {
+    try {
+      this.policies = this.moduleRef ? [this.moduleRef.get(KeyVerificationPolicy, { strict: false })] : [];
+    } catch {
+      this.policies = [];
+    }
   }
 
   get all(): readonly KeyVerificationPolicy[] {

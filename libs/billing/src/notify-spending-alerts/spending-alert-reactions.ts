@@ -1,5 +1,5 @@
 import { Injectable, Inject, Optional } from '@nestjs/common';
-import { CLOCK, MAILER } from '@app/core';
+import { CLOCK, EVENT_STORE, MAILER } from '@app/core';
 import { Clock, CommandRunner, fold, Occurred, systemContext, toDomainEvent } from '@app/ddd';
 import { EventStore, RecordedEvent } from '@app/event-store';
 import { html, JobHandler, Mailer, mailTemplate } from '@app/messaging';
@@ -179,5 +179,15 @@ export class SpendingAlertJobs {
         occurredAt: this.clock.now(),
       });
     };
+  }
+}
+
+/** Makes `spendingAlertCrossings` over the app's event store (listed in the context's `reactionSources`). */
+@Injectable()
+export class SpendingAlertCrossings {
+  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+
+  reaction(): Reaction {
+    return spendingAlertCrossings(this.store);
   }
 }

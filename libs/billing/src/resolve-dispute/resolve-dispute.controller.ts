@@ -1,24 +1,15 @@
-import { Body, Controller, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import {
-  ApiBearerAuth,
-  ApiConflictResponse,
-  ApiForbiddenResponse,
-  ApiNoContentResponse,
-  ApiNotFoundResponse,
-  ApiTags,
-} from '@nestjs/swagger';
-import { RequireRoles, StaffGuard } from '@app/auth';
+import { ApiConflictResponse, ApiNoContentResponse, ApiNotFoundResponse } from '@nestjs/swagger';
+import { StaffRoutes } from '@app/auth';
 import { RequestContext } from '@app/ddd';
 import { Context } from '@app/http';
 import { ResolveDisputeCommand } from './resolve-dispute.command';
 import { ResolveDisputeDto } from './resolve-dispute.dto';
 
-@ApiTags('billing staff')
-@ApiBearerAuth()
-@UseGuards(StaffGuard)
-@RequireRoles('billing')
-@ApiForbiddenResponse({ description: 'forbidden: not billing staff' })
+@StaffRoutes('billing staff', 'billing')
+@ApiNotFoundResponse({ description: 'not_found' })
+@ApiConflictResponse({ description: 'dispute_resolved' })
 @Controller('v1/staff/billing/disputes')
 export class ResolveDisputeController {
   constructor(private readonly commandBus: CommandBus) {}
@@ -26,8 +17,6 @@ export class ResolveDisputeController {
   @Post(':id/resolve')
   @HttpCode(204)
   @ApiNoContentResponse({ description: 'Resolved; the holder is emailed the outcome, and a credit reaches the next invoice' })
-  @ApiNotFoundResponse({ description: 'not_found' })
-  @ApiConflictResponse({ description: 'dispute_resolved' })
   async resolve(@Param('id') id: string, @Body() body: ResolveDisputeDto, @Context() context: RequestContext): Promise<void> {
     await this.commandBus.execute(new ResolveDisputeCommand(id, body.outcome, body.creditMicros ?? 0, context));
   }

@@ -152,4 +152,5 @@ export const accountIdentityDecider: Decider<AccountIdentityCommand, AccountStat
   initialState: initialAccountState,
   evolve: evolveAccount,
   decide: decideAccountIdentity,
+  remembered: true,
 };

@@ -366,6 +366,8 @@ export const accountDecider: Decider<AccountCommand, AccountState, AccountEvent>
   initialState: initialAccountState,
   evolve: evolveAccount,
   decide: decideAccount,
+  // Every reset request stays in the stream: a command reads only what came after its last fold.
+  remembered: true,
 };
 
 /**

@@ -116,6 +116,12 @@ export interface RemoveFactor {
   readonly now: Date;
 }
 
+/** Support's reset after an approved recovery case: no re-authentication, the case is the authority. */
+export interface ResetMfa {
+  readonly kind: 'ResetMfa';
+  readonly caseId: string;
+}
+
 export interface RegenerateRecoveryCodes {
   readonly kind: 'RegenerateRecoveryCodes';
   readonly recoveryCodes: NewRecoveryCodes;
@@ -153,6 +159,7 @@ export type MfaCommand =
   | ConfirmTotp
   | RegisterWebauthn
   | RemoveFactor
+  | ResetMfa
   | RegenerateRecoveryCodes
   | AcceptTotpCode
   | UseRecoveryCode
@@ -271,6 +278,8 @@ export function evolveMfa(state: MfaState, event: Occurred<MfaEvent>): MfaState 
     }
     case MfaEventType.RecoveryCodesVoided:
       return state.recoveryCodes?.setId === event.data.setId ? { ...state, recoveryCodes: null } : state;
+    case MfaEventType.Reset:
+      return { ...state, factors: [], pending: [], recoveryCodes: null };
     case MfaEventType.SecondStepCompleted: {
       const at = Date.parse(event.occurredAt);
       return {
@@ -380,6 +389,21 @@ function removeFactor(command: RemoveFactor, state: MfaState): MfaEvent[] {
   return events;
 }
 
+/** Nothing to reset (a retried job, an account without MFA) writes nothing. */
+function resetMfa(command: ResetMfa, state: MfaState): MfaEvent[] {
+  if (state.factors.length === 0 && state.pending.length === 0 && state.recoveryCodes === null) return [];
+  return [
+    {
+      type: MfaEventType.Reset,
+      data: {
+        caseId: command.caseId,
+        factorIds: state.factors.map((factor) => factor.factorId),
+        recoveryCodeSetId: state.recoveryCodes?.setId ?? null,
+      },
+    },
+  ];
+}
+
 function regenerateCodes(command: RegenerateRecoveryCodes, state: MfaState): MfaEvent[] {
   requireRecentSignIn(command.reauth, command.now);
   if (!mfaEnabled(state)) throw new MfaNotEnabledError();
@@ -476,6 +500,8 @@ export function decideMfa(command: MfaCommand, state: MfaState): MfaEvent[] {
       return registerWebauthn(command, state);
     case 'RemoveFactor':
       return removeFactor(command, state);
+    case 'ResetMfa':
+      return resetMfa(command, state);
     case 'RegenerateRecoveryCodes':
       return regenerateCodes(command, state);
     case 'AcceptTotpCode':

@@ -13,6 +13,7 @@ export const MfaEventType = {
   RecoveryCodeUsed: 'mfa.recovery_code_used',
   RecoveryCodesVoided: 'mfa.recovery_codes_voided',
   SecondStepCompleted: 'mfa.second_step_completed',
+  Reset: 'mfa.reset',
 } as const;
 
 export type MfaEventTypeName = (typeof MfaEventType)[keyof typeof MfaEventType];
@@ -30,6 +31,7 @@ export const mfaEventDeclarations: EventDeclarations<MfaEventTypeName> = {
   [MfaEventType.RecoveryCodeUsed]: { version: 1 },
   [MfaEventType.RecoveryCodesVoided]: { version: 1 },
   [MfaEventType.SecondStepCompleted]: { version: 1 },
+  [MfaEventType.Reset]: { version: 1 },
 };
 
 /** Every event type of this context starts with this (log subscriptions filter on it). */
@@ -111,6 +113,15 @@ export type SecondStepCompleted = DomainEvent<
   { readonly signInId: string; readonly method: SecondStepMethod; readonly factorId: string | null; readonly signInExpiresAt: string }
 >;
 
+/**
+ * Every factor, pending enrolment and recovery code of the account gone at once, on the authority of an
+ * approved recovery case (`caseId`): MFA is off. Used challenges and completed sign-ins stay spent.
+ */
+export type MfaReset = DomainEvent<
+  typeof MfaEventType.Reset,
+  { readonly caseId: string; readonly factorIds: readonly string[]; readonly recoveryCodeSetId: string | null }
+>;
+
 export type MfaEvent =
   | TotpEnrolmentStarted
   | TotpConfirmed
@@ -122,7 +133,8 @@ export type MfaEvent =
   | RecoveryCodesGenerated
   | RecoveryCodeUsed
   | RecoveryCodesVoided
-  | SecondStepCompleted;
+  | SecondStepCompleted
+  | MfaReset;
 
 /** One stream per account: every factor, the recovery codes and their uses. */
 export const mfaStream = (accountId: string): string => `mfa-${accountId}`;

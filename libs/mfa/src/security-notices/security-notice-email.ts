@@ -10,7 +10,8 @@ import { MfaAccountDirectory } from '../mfa-accounts';
 export const MFA_QUEUE = 'mfa';
 export const SEND_MFA_NOTICE_JOB = 'send-mfa-notice';
 
-export type MfaNotice = 'factor_added' | 'factor_removed' | 'recovery_codes_regenerated' | 'recovery_code_used' | 'possible_clone';
+export type MfaNotice =
+  'factor_added' | 'factor_removed' | 'recovery_codes_regenerated' | 'recovery_code_used' | 'possible_clone' | 'mfa_reset';
 
 /** Ids and kinds only: no nickname, no code, no secret. */
 export interface MfaNoticeJob {
@@ -35,6 +36,8 @@ function noticeOf(event: RecordedEvent): { notice: MfaNotice; factorType: Factor
       return { notice: 'recovery_code_used', factorType: null };
     case MfaEventType.WebauthnCloneSuspected:
       return { notice: 'possible_clone', factorType: 'webauthn' };
+    case MfaEventType.Reset:
+      return { notice: 'mfa_reset', factorType: null };
     default:
       return null;
   }
@@ -81,6 +84,10 @@ export const mfaNoticeTemplate = mailTemplate((params: { notice: MfaNotice; fact
     case 'possible_clone':
       subject = 'A security key of your account may have been copied';
       line = `At ${when} a sign-in with a security key of your MiniMax account was refused: its signature counter went backwards, which happens when a key has been copied. The key is still registered; consider removing it.`;
+      break;
+    case 'mfa_reset':
+      subject = 'Two-step verification was turned off for your account';
+      line = `After an approved account recovery request, support turned off two-step verification for your MiniMax account at ${when}: every second factor and recovery code was removed.`;
       break;
     default:
       return assertNever(params.notice);

@@ -1,19 +1,11 @@
-import { Body, Controller, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
-import {
-  ApiBearerAuth,
-  ApiConflictResponse,
-  ApiForbiddenResponse,
-  ApiNoContentResponse,
-  ApiNotFoundResponse,
-  ApiProperty,
-  ApiTags,
-} from '@nestjs/swagger';
+import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { ApiConflictResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiProperty } from '@nestjs/swagger';
 import { IsBoolean, IsString, MaxLength, MinLength } from 'class-validator';
-import { RequireRoles, StaffGuard } from '@app/auth';
+import { StaffRoutes } from '@app/auth';
 import { RequestContext } from '@app/ddd';
 import { Context, InvalidRequestError } from '@app/http';
-import { defaultEvidenceRule } from '../domain/recovery-case.decider';
-import { RecoveryCases } from '../recovery-cases';
+import { ApproveRecoveryCaseCommand, DenyRecoveryCaseCommand } from './decide-case.commands';
 
 export class ApproveRecoveryCaseDto {
   @ApiProperty({ description: "Mail a password reset link to the account's own address" })
@@ -33,15 +25,11 @@ export class DenyRecoveryCaseDto {
   reason: string;
 }
 
-@ApiTags('support')
-@ApiBearerAuth()
-@UseGuards(StaffGuard)
-@RequireRoles('support')
-@ApiForbiddenResponse({ description: 'forbidden: not support staff' })
+@StaffRoutes('support', 'support')
 @ApiNotFoundResponse({ description: 'not_found: no such case' })
 @Controller('v1/support/recovery-cases')
 export class DecideRecoveryCaseController {
-  constructor(private readonly cases: RecoveryCases) {}
+  constructor(private readonly commandBus: CommandBus) {}
 
   @Post(':id/approve')
   @HttpCode(204)
@@ -51,12 +39,7 @@ export class DecideRecoveryCaseController {
     if (!body.resetPassword && !body.resetMfa) {
       throw new InvalidRequestError([{ field: 'resetPassword', message: 'approve at least one of resetPassword and resetMfa' }]);
     }
-    const recoveryCase = await this.cases.load(caseId);
-    await this.cases.run(
-      recoveryCase,
-      { kind: 'ApproveCase', resetPassword: body.resetPassword, resetMfa: body.resetMfa, rule: defaultEvidenceRule },
-      context,
-    );
+    await this.commandBus.execute(new ApproveRecoveryCaseCommand(caseId, body.resetPassword, body.resetMfa, context));
   }
 
   @Post(':id/deny')
@@ -64,7 +47,6 @@ export class DecideRecoveryCaseController {
   @ApiNoContentResponse({ description: 'Denied: the outcome is mailed to the account' })
   @ApiConflictResponse({ description: 'case_closed' })
   async deny(@Param('id') caseId: string, @Body() body: DenyRecoveryCaseDto, @Context() context: RequestContext): Promise<void> {
-    const recoveryCase = await this.cases.load(caseId);
-    await this.cases.run(recoveryCase, { kind: 'DenyCase', reason: body.reason }, context);
+    await this.commandBus.execute(new DenyRecoveryCaseCommand(caseId, body.reason, context));
   }
 }

@@ -30,7 +30,7 @@ export interface RecoveryActions {
   /** Mails a password reset link to the account's own address. */
   sendPasswordReset(accountId: string, context: RequestContext): Promise<void>;
   /** Removes every second factor of the account, so it signs in with its password alone. */
-  resetMfa(accountId: string, context: RequestContext): Promise<void>;
+  resetMfa(accountId: string, caseId: string, context: RequestContext): Promise<void>;
 }
 
 export const RECOVERY_EVIDENCE = Symbol('RECOVERY_EVIDENCE');

@@ -1,7 +1,7 @@
-import { Controller, Get, Inject, Param, Query, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiForbiddenResponse, ApiNotFoundResponse, ApiOkResponse, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
+import { ApiNotFoundResponse, ApiOkResponse, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, Matches } from 'class-validator';
-import { RequireRoles, StaffGuard } from '@app/auth';
+import { StaffRoutes } from '@app/auth';
 import { CLOCK, SQL_DATABASE } from '@app/core';
 import { SqlDatabase } from '@app/database';
 import { Clock } from '@app/ddd';
@@ -41,11 +41,7 @@ interface QueueRow {
 
 const iso = (value: Date | string | null) => (value === null ? null : new Date(value).toISOString());
 
-@ApiTags('support')
-@ApiBearerAuth()
-@UseGuards(StaffGuard)
-@RequireRoles('support')
-@ApiForbiddenResponse({ description: 'forbidden: not support staff' })
+@StaffRoutes('support', 'support')
 @Controller('v1/support/recovery-cases')
 export class ListRecoveryCasesController {
   constructor(

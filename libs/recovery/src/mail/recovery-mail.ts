@@ -142,7 +142,7 @@ export class RecoveryMail {
         const approval = recoveryCase.approval;
         if (!approval) return;
         const context = systemContext(payload.correlationId, payload.eventId);
-        if (approval.resetMfa) await this.actions.resetMfa(recoveryCase.accountId, context);
+        if (approval.resetMfa) await this.actions.resetMfa(recoveryCase.accountId, recoveryCase.caseId, context);
         if (approval.resetPassword) await this.actions.sendPasswordReset(recoveryCase.accountId, context);
         const account = await this.evidence.account(recoveryCase.accountId);
         if (account) await this.send(account.email, approvedTemplate(approval), `recovery-approved:${payload.eventId}`);

@@ -1,17 +1,13 @@
-import { Body, Controller, HttpCode, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiCreatedResponse, ApiForbiddenResponse, ApiNotFoundResponse, ApiTags } from '@nestjs/swagger';
-import { RequireRoles, StaffGuard } from '@app/auth';
+import { ApiCreatedResponse, ApiNotFoundResponse } from '@nestjs/swagger';
+import { StaffRoutes } from '@app/auth';
 import { RequestContext } from '@app/ddd';
 import { Context } from '@app/http';
 import { OpenedRecoveryCaseDto, OpenRecoveryCaseDto } from './open-recovery-case.dto';
 import { OpenRecoveryCaseCommand } from './open-recovery-case.command';
 
-@ApiTags('support')
-@ApiBearerAuth()
-@UseGuards(StaffGuard)
-@RequireRoles('support')
-@ApiForbiddenResponse({ description: 'forbidden: not support staff' })
+@StaffRoutes('support', 'support')
 @Controller('v1/support/recovery-cases')
 export class OpenRecoveryCaseController {
   constructor(private readonly commandBus: CommandBus) {}
