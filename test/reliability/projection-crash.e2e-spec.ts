@@ -6,7 +6,7 @@ import { NewEvent } from '@app/event-store';
 import { PostgresEventStore } from '@app/event-store-pg';
 import { InProcessJobQueue } from '@app/messaging';
 import { ReadSide, ReadSideRegistry } from '@app/projections';
-import { createTemporaryDatabase, describeWithEnv, TemporaryDatabase } from '@app/testing';
+import { createTemporaryDatabase, describeWithEnv, TemporaryDatabase, until } from '@app/testing';
 import { ledgerProjection } from './fixtures/ledger-projection';
 
 const LEDGERS = 100;
@@ -28,16 +28,6 @@ function startWorker(databaseUrl: string): ChildProcess {
     env: { ...process.env, DATABASE_URL: databaseUrl },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
-}
-
-async function until<T>(probe: () => Promise<T | undefined>, timeoutMs: number, what: string): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
 }
 
 describeWithEnv('DATABASE_URL', 'a projection killed with SIGKILL mid catch-up (PostgreSQL)', (serverUrl) => {
@@ -85,6 +75,7 @@ describeWithEnv('DATABASE_URL', 'a projection killed with SIGKILL mid catch-up (
       },
       30_000,
       'the worker to be mid catch-up',
+      5,
     );
     first.kill('SIGKILL');
     await new Promise((resolve) => first.once('exit', resolve));

@@ -1,5 +1,6 @@
 import { createTestApp, TestApp } from '@app/test-app';
 import { accountsClient, STRONG_PASSWORD } from '../e2e/auth/accounts-client';
+import { codeFor } from '../e2e/mfa/reference-totp';
 
 const text = (value: unknown) => JSON.stringify(value, (_key, item: unknown) => (typeof item === 'bigint' ? item.toString() : item));
 
@@ -40,6 +41,52 @@ describe('no secret is stored or logged', () => {
     expect(reset).not.toBeNull();
     secrets.resetToken = decodeURIComponent(reset![1]);
     await client.login(email, 'Wrong-Password-123!');
+
+    const rotated = await app.inject({
+      method: 'POST',
+      url: `/v1/api-keys/${key.json<{ id: string }>().id}/rotate`,
+      token: secrets.accessToken,
+      payload: { gracePeriodSeconds: 0 },
+    });
+    expect(rotated.statusCode).toBe(201);
+    secrets.rotatedApiKey = rotated.json<{ key: string }>().key;
+
+    // A second factor: the TOTP secret, its recovery codes, the mfaToken of the challenge and a code typed.
+    const enrolled = await app.inject({ method: 'POST', url: '/v1/me/mfa/totp', token: secrets.accessToken, payload: {} });
+    expect(enrolled.statusCode).toBe(201);
+    const { factorId, secret } = enrolled.json<{ factorId: string; secret: string }>();
+    secrets.totpSecret = secret;
+    const confirmed = await app.inject({
+      method: 'POST',
+      url: `/v1/me/mfa/totp/${factorId}/verify`,
+      token: secrets.accessToken,
+      payload: { code: codeFor(secret, new Date()) },
+    });
+    expect(confirmed.statusCode).toBe(200);
+    confirmed.json<{ recoveryCodes: string[] }>().recoveryCodes.forEach((code, i) => (secrets[`recoveryCode${i}`] = code));
+    const challenge = (await client.login(email)).json<{ mfaToken: string }>();
+    secrets.mfaToken = challenge.mfaToken;
+    const second = await app.inject({
+      method: 'POST',
+      url: '/v1/auth/mfa',
+      payload: { mfaToken: challenge.mfaToken, recoveryCode: secrets.recoveryCode0 },
+    });
+    expect(second.statusCode).toBe(200);
+    secrets.mfaAccessToken = second.json<{ accessToken: string }>().accessToken;
+
+    // A card: the processor's token is kept by the processor's side only; a full card number is refused.
+    secrets.processorToken = 'tok_scan_4f9c2e7a1b3d5f60';
+    const card = { type: 'card', brand: 'visa', last4: '4242', expMonth: 12, expYear: 2031, token: secrets.processorToken };
+    const added = await app.inject({ method: 'POST', url: '/v1/billing/payment-methods', token: secrets.accessToken, payload: card });
+    expect(added.statusCode).toBe(201);
+    secrets.cardNumber = '4242424242424242';
+    const refused = await app.inject({
+      method: 'POST',
+      url: '/v1/billing/payment-methods',
+      token: secrets.accessToken,
+      payload: { ...card, token: `tok_${secrets.cardNumber}` },
+    });
+    expect(refused.statusCode).toBe(400);
     await app.settle();
   }, 180_000);
 

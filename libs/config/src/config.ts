@@ -17,6 +17,8 @@ export interface AppConfig {
   readonly databaseUrl?: string;
   readonly eventStoreConnectionString?: string;
   readonly redisUrl?: string;
+  /** First retry delay of a failed job (doubling after each attempt) unless the job names its own backoff. */
+  readonly jobRetryDelayMs: number;
   readonly mailUrl?: string;
   readonly mailFrom: string;
   readonly supportEmail: string;
@@ -205,6 +207,7 @@ export function loadConfig(env: Environment = process.env): AppConfig {
     databaseUrl,
     eventStoreConnectionString,
     redisUrl: url(env, 'REDIS_URL', ['redis:', 'rediss:']),
+    jobRetryDelayMs: integer(env, 'JOB_RETRY_DELAY_MS', 1000, 1),
     mailUrl: url(env, 'MAIL_URL', ['smtp:', 'smtps:']),
     mailFrom: email(env, 'MAIL_FROM', 'no-reply@minimax.gr.com')!,
     supportEmail: email(env, 'SUPPORT_EMAIL', 'support@minimax.gr.com')!,

@@ -78,7 +78,13 @@ export async function openRuntime(config: ResolvedConfig, logger: PinoLogger, ov
     await ReadSide.migrate(db);
     // After the database: on the embedded default the jobs live in it (and the queue closes before it).
     const queue =
-      overrides.queue ?? (await createJobQueue({ redisUrl: config.redisUrl, db, logger: logger.child({ component: 'queue' }) }));
+      overrides.queue ??
+      (await createJobQueue({
+        redisUrl: config.redisUrl,
+        db,
+        logger: logger.child({ component: 'queue' }),
+        defaultBackoff: { type: 'exponential', delayMs: config.jobRetryDelayMs },
+      }));
     openedQueue = queue;
     const mailer = overrides.mailer ?? createMailer({ mailUrl: config.mailUrl, mailFrom: config.mailFrom, dataDir: config.dataDir });
     closers.push(

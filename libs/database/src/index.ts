@@ -1,5 +1,5 @@
 export * from './sql-database';
-export { PgDatabase, quoteIdentifier } from './pg-database';
+export { DatabaseUnavailableError, PgDatabase, quoteIdentifier } from './pg-database';
 export { PGliteDatabase } from './pglite-database';
 export { DataDirLock, DataDirInUseError } from './data-dir-lock';
 export { migrate, Migration } from './migrations';

@@ -1,5 +1,37 @@
 import { Pool, PoolClient, types as pgTypes } from 'pg';
+import { DomainError } from '@app/ddd';
 import { NotificationHandler, QueryResult, SqlDatabase, SqlExecutor } from './sql-database';
+
+/**
+ * The server cannot be reached or dropped the connection (refused, reset, cut, restarted): answered 503
+ * with `Retry-After`, since the same request may succeed a moment later. Its message names no SQL and no
+ * parameter; the driver's error is the `cause`.
+ */
+export class DatabaseUnavailableError extends DomainError<'service_unavailable'> {
+  constructor(override readonly cause: unknown) {
+    super('service_unavailable', 'The database is unavailable; try again shortly', { retryAfter: 1 });
+  }
+}
+
+// Class 08 (connection exception) and 57P01-57P03 (the server shutting down or starting up).
+const UNAVAILABLE_SQLSTATES = /^(08|57P0[123])/;
+const UNAVAILABLE_SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH']);
+// What pg throws without a code when the socket closes under a query or a connect.
+const UNAVAILABLE_MESSAGES = /Connection terminated|not queryable|Client was closed|timeout exceeded when trying to connect/i;
+
+function isUnavailable(error: unknown): boolean {
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+  if (typeof code === 'string' && (UNAVAILABLE_SOCKET_CODES.has(code) || UNAVAILABLE_SQLSTATES.test(code))) return true;
+  return typeof message === 'string' && UNAVAILABLE_MESSAGES.test(message);
+}
+
+async function reachable<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    throw isUnavailable(error) ? new DatabaseUnavailableError(error) : error;
+  }
+}
 
 const INT8_OID = 20;
 
@@ -40,26 +72,35 @@ export class PgDatabase implements SqlDatabase {
   }
 
   async query<Row>(sql: string, params: readonly unknown[] = []): Promise<QueryResult<Row>> {
-    const result = await this.pool.query(sql, params as unknown[]);
+    const result = await reachable(() => this.pool.query(sql, params as unknown[]));
     return { rows: result.rows as Row[], rowCount: result.rowCount ?? 0 };
   }
 
   async exec(script: string): Promise<void> {
-    await this.pool.query(script);
+    await reachable(() => this.pool.query(script));
   }
 
   async transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
+    const client = await reachable(() => this.pool.connect());
+    let broken = false;
+    // A checked-out client has no listener of the pool's: a connection dropped between two statements of
+    // the transaction would otherwise be an unhandled 'error' event, which ends the process.
+    const onError = () => void (broken = true);
+    client.on('error', onError);
     try {
       await client.query('BEGIN');
       const result = await work(new PgExecutor(client));
       await client.query('COMMIT');
       return result;
     } catch (error) {
+      broken ||= isUnavailable(error) || error instanceof DatabaseUnavailableError;
       await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
+      throw broken && !(error instanceof DatabaseUnavailableError) ? new DatabaseUnavailableError(error) : error;
     } finally {
-      client.release();
+      // A client whose connection died must not go back to the pool: the next request would get it. It
+      // keeps its listener, for the errors it may still emit while it closes.
+      if (!broken) client.removeListener('error', onError);
+      client.release(broken);
     }
   }
 

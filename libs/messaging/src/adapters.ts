@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { SqlDatabase } from '@app/database';
 import { BullMqJobQueue } from './bullmq-job-queue';
 import { InProcessJobQueue } from './in-process-job-queue';
-import { JobQueue, MessagingLogger } from './job-queue';
+import { Backoff, JobQueue, MessagingLogger } from './job-queue';
 import { Mailer } from './mailer';
 import { OutboxMailer } from './outbox-mailer';
 import { SmtpMailer } from './smtp-mailer';
@@ -12,10 +12,16 @@ import { SqlJobQueue } from './sql-job-queue';
  * `REDIS_URL` set: BullMQ on Redis; otherwise the durable SQL queue in `db` (the embedded default, also
  * on PostgreSQL without Redis). Without either, the in-process queue (memory only: tests).
  */
-export async function createJobQueue(options: { redisUrl?: string; db?: SqlDatabase; logger?: MessagingLogger }): Promise<JobQueue> {
-  if (options.redisUrl) return new BullMqJobQueue({ redisUrl: options.redisUrl, logger: options.logger });
-  if (options.db) return SqlJobQueue.create(options.db, { logger: options.logger });
-  return new InProcessJobQueue({ logger: options.logger });
+export async function createJobQueue(options: {
+  redisUrl?: string;
+  db?: SqlDatabase;
+  logger?: MessagingLogger;
+  defaultBackoff?: Backoff;
+}): Promise<JobQueue> {
+  const { logger, defaultBackoff } = options;
+  if (options.redisUrl) return new BullMqJobQueue({ redisUrl: options.redisUrl, logger, defaultBackoff });
+  if (options.db) return SqlJobQueue.create(options.db, { logger, defaultBackoff });
+  return new InProcessJobQueue({ logger, defaultBackoff });
 }
 
 /** `MAIL_URL` set: SMTP; otherwise `.eml` files under `DATA_DIR/outbox` (embedded default). */

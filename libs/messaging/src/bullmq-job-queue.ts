@@ -27,6 +27,8 @@ export interface BullMqJobQueueOptions {
   completedRetentionSeconds?: number;
   /** How long `close` waits for running jobs before it closes the workers by force (default 10 s). */
   closeTimeoutMs?: number;
+  /** Retries of a job that names no backoff (default DEFAULT_BACKOFF). */
+  defaultBackoff?: Backoff;
   logger?: MessagingLogger;
 }
 
@@ -49,6 +51,7 @@ export class BullMqJobQueue implements JobQueue {
   private readonly retentionSeconds: number;
   private readonly logger: MessagingLogger;
   private readonly closeTimeoutMs: number;
+  private readonly defaultBackoff: Backoff;
   private runningHandlers = 0;
   private closed = false;
 
@@ -57,6 +60,7 @@ export class BullMqJobQueue implements JobQueue {
     this.retentionSeconds = options.completedRetentionSeconds ?? DEFAULT_COMPLETED_RETENTION_SECONDS;
     this.logger = options.logger ?? silentLogger;
     this.closeTimeoutMs = options.closeTimeoutMs ?? 10_000;
+    this.defaultBackoff = options.defaultBackoff ?? DEFAULT_BACKOFF;
     this.connection = this.tracked(new Redis(options.redisUrl, { maxRetriesPerRequest: null }));
     this.connection.on('error', (error: Error) => this.logger.warn({ err: error }, 'redis connection error'));
   }
@@ -200,7 +204,7 @@ export class BullMqJobQueue implements JobQueue {
   }
 
   private retryOptions(attempts?: number, backoff?: Backoff) {
-    const { type, delayMs } = backoff ?? DEFAULT_BACKOFF;
+    const { type, delayMs } = backoff ?? this.defaultBackoff;
     return { attempts: attempts ?? DEFAULT_ATTEMPTS, backoff: { type, delay: delayMs } };
   }
 }

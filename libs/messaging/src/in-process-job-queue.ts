@@ -47,6 +47,8 @@ interface QueueState {
 
 export interface InProcessJobQueueOptions {
   completedRetentionSeconds?: number;
+  /** Retries of a job that names no backoff (default DEFAULT_BACKOFF). */
+  defaultBackoff?: Backoff;
   logger?: MessagingLogger;
 }
 
@@ -65,11 +67,13 @@ export class InProcessJobQueue implements JobQueue {
   private readonly idleWaiters: Array<() => void> = [];
   private readonly retentionMs: number;
   private readonly logger: MessagingLogger;
+  private readonly defaultBackoff: Backoff;
   private closed = false;
 
   constructor(options: InProcessJobQueueOptions = {}) {
     this.retentionMs = (options.completedRetentionSeconds ?? DEFAULT_COMPLETED_RETENTION_SECONDS) * 1000;
     this.logger = options.logger ?? silentLogger;
+    this.defaultBackoff = options.defaultBackoff ?? DEFAULT_BACKOFF;
   }
 
   async enqueue<P>(queueName: string, jobName: string, payload: P, options: EnqueueOptions): Promise<void> {
@@ -178,7 +182,7 @@ export class InProcessJobQueue implements JobQueue {
       state: 'waiting',
       attemptsMade: 0,
       maxAttempts: options.attempts ?? DEFAULT_ATTEMPTS,
-      backoff: options.backoff ?? DEFAULT_BACKOFF,
+      backoff: options.backoff ?? this.defaultBackoff,
     };
     queue.jobs.set(job.id, job);
     if (options.delayMs) this.delay(queue, job, options.delayMs);

@@ -42,6 +42,8 @@ export interface SqlJobQueueOptions {
    * job active in the table: it runs again once its lock has expired (at least once).
    */
   closeTimeoutMs?: number;
+  /** Retries of a job that names no backoff (default DEFAULT_BACKOFF). */
+  defaultBackoff?: Backoff;
   logger?: MessagingLogger;
 }
 
@@ -99,6 +101,7 @@ export class SqlJobQueue implements JobQueue {
   private readonly pollIntervalMs: number;
   private readonly lockDurationMs: number;
   private readonly closeTimeoutMs: number;
+  private readonly defaultBackoff: Backoff;
   private readonly logger: MessagingLogger;
   private readonly heartbeat: NodeJS.Timeout;
   private readonly retentionSweep: NodeJS.Timeout;
@@ -114,6 +117,7 @@ export class SqlJobQueue implements JobQueue {
     this.pollIntervalMs = options.pollIntervalMs ?? 200;
     this.lockDurationMs = options.lockDurationMs ?? 30_000;
     this.closeTimeoutMs = options.closeTimeoutMs ?? 10_000;
+    this.defaultBackoff = options.defaultBackoff ?? DEFAULT_BACKOFF;
     this.logger = options.logger ?? silentLogger;
     this.heartbeat = setInterval(() => this.track(this.renewLocks()), Math.max(10, Math.floor(this.lockDurationMs / 3)));
     this.heartbeat.unref();
@@ -268,7 +272,7 @@ export class SqlJobQueue implements JobQueue {
     attempts: number | undefined,
     backoff: Backoff | undefined,
   ): Promise<boolean> {
-    const { type, delayMs: backoffDelay } = backoff ?? DEFAULT_BACKOFF;
+    const { type, delayMs: backoffDelay } = backoff ?? this.defaultBackoff;
     try {
       // A completed job past the retention window no longer holds its id: the new job takes its row.
       const { rowCount } = await this.db.query(

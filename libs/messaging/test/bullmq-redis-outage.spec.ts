@@ -1,7 +1,6 @@
 import { BullMqJobQueue, QueuedJob } from '@app/messaging';
 import { eventually, sleep, uniqueName } from './eventually';
-import { freePort } from '@app/testing';
-import { findOnPath, RedisProcess } from './redis-process';
+import { findOnPath, freePort, RedisProcess } from '@app/testing';
 
 const redisServer = findOnPath('redis-server');
 const describeWithRedisServer = redisServer ? describe : describe.skip;

@@ -15,9 +15,7 @@ import {
   SmtpMailer,
 } from '@app/messaging';
 import { eventually, sleep } from './eventually';
-import { parseMessage } from './parse-message';
-import { freePort } from '@app/testing';
-import { SmtpTestServer } from './smtp-test-server';
+import { freePort, parseMessage, SmtpTestServer } from '@app/testing';
 
 const resetMail = mailTemplate((p: { name: string; link: string }) => ({
   subject: `Reset your password,\r\n${p.name}`,

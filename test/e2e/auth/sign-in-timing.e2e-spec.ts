@@ -1,6 +1,5 @@
-import { AddressInfo } from 'node:net';
 import { createTestApp, TestApp } from '@app/test-app';
-import { describeWithEnv } from '@app/testing';
+import { describeWithEnv, listenOnLoopback, median, timedPost } from '@app/testing';
 import { accountsClient } from './accounts-client';
 
 /**
@@ -17,23 +16,13 @@ describeWithEnv('SIGN_IN_TIMING', 'sign-in timing over HTTP, known vs unknown em
   let base: string;
   beforeAll(async () => {
     app = await createTestApp();
-    await app.started.app.listen({ port: 0, host: '127.0.0.1' });
-    base = `http://127.0.0.1:${(app.started.app.getHttpServer().address() as AddressInfo).port}`;
+    base = await listenOnLoopback(app);
   });
   afterAll(() => app.close());
 
-  const median = (values: readonly number[]) => [...values].sort((a, b) => a - b)[Math.floor((values.length - 1) / 2)];
-
   async function failedSignIn(email: string): Promise<number> {
-    const started = process.hrtime.bigint();
-    const response = await fetch(`${base}/v1/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ email, password: 'Not-The-Password-1!' }),
-    });
-    await response.text();
-    const ms = Number(process.hrtime.bigint() - started) / 1e6;
-    expect(response.status).toBe(401);
+    const { status, ms } = await timedPost(`${base}/v1/auth/login`, { email, password: 'Not-The-Password-1!' });
+    expect(status).toBe(401);
     return ms;
   }
 
