@@ -45,7 +45,6 @@ module.exports = {
   moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],
   moduleNameMapper,
   globalSetup: '<rootDir>/test/support/global-setup.js',
-  globalTeardown: '<rootDir>/test/support/global-teardown.js',
   setupFiles: ['<rootDir>/test/support/jest.setup.ts'],
   reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
   // A test app (PGlite, migrations, every context) can take over 30 s to start on 2 busy cores.

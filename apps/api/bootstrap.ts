@@ -1,8 +1,10 @@
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { closeRuntime, registerContexts, registerJobWorkers, Runtime } from '@app/core';
 import { createHttpApp } from '@app/http';
+import { metricsServed } from '@app/metrics';
 import { ReadSide } from '@app/projections';
 import { ApiModule } from './api.module';
+import { openApiOptionsOf } from './docs/openapi';
 import { serveApiReference } from './docs/reference-page';
 import { contexts } from './contexts';
 import { ReadSideHandle } from './health/read-side-status';
@@ -36,10 +38,10 @@ export async function startApi(runtime: Runtime, options: { listen: boolean; rol
     trustProxy: config.trustProxy,
     corsOrigins: config.corsOrigins,
     logger,
-    metrics: runtime.metrics,
+    metrics: metricsServed(config) ? runtime.metrics : undefined,
   });
   serveHub(app, config);
-  serveApiReference(app, config.publicUrl);
+  serveApiReference(app, config.publicUrl, openApiOptionsOf(config));
   const metricsServer = await serveMetrics(runtime, app);
   await app.init();
   registerJobWorkers(contexts, app, runtime.readSide);

@@ -3,11 +3,12 @@ import { once } from 'node:events';
 import { AccountChains, AccountHistory, AccountStateReplay, exportLine } from '@app/audit';
 import { Runtime } from '@app/core';
 import { ReadSide } from '@app/projections';
+import { CliResult } from './cli-command';
 
-type Command = (runtime: Runtime, readSide: ReadSide, args: string[]) => Promise<number>;
+type Command = (runtime: Runtime, readSide: ReadSide, args: string[]) => Promise<CliResult>;
 
 export const AUDIT_USAGE = `  audit replay <accountId> [asOf]   the account's state as of an instant (ISO 8601; now when left out), as JSON
-  audit export <accountId> <file>   every stored event of the account as NDJSON (hashes included), verifiable offline
+  audit export <accountId> <file>   every stored event of the account as NDJSON into <file> (hashes included), verifiable offline
   audit verify <accountId>          check every hash chain of the account; exit 3 when one is broken`;
 
 /** The audit trail is a projection: bring it up to the end of the log before reading it. */
@@ -33,8 +34,7 @@ export const auditCommands: Record<string, Command> = {
     const instant = asOf ? new Date(asOf) : runtime.clock.now();
     if (Number.isNaN(instant.getTime())) throw new Error(`not an instant: ${asOf}`);
     const state = await new AccountStateReplay(trail, runtime.config).stateAt(accountId, instant);
-    process.stdout.write(`${JSON.stringify(state, null, 2)}\n`);
-    return 0;
+    return { data: state, text: JSON.stringify(state, null, 2) };
   },
   'audit export': async (runtime, readSide, [accountId, file]) => {
     if (!file) throw new Error('name the file to write');
@@ -47,12 +47,10 @@ export const auditCommands: Record<string, Command> = {
     }
     out.end();
     await once(out, 'finish');
-    process.stdout.write(`${file}: ${lines} events\n`);
-    return 0;
+    return { data: { file, events: lines }, text: `${file}: ${lines} events` };
   },
   'audit verify': async (runtime, readSide, [accountId]) => {
     const report = await new AccountChains(await history(runtime, readSide, accountId)).verify(accountId);
-    process.stdout.write(`${JSON.stringify(report)}\n`);
-    return report.intact ? 0 : 3;
+    return { data: report, text: JSON.stringify(report), exitCode: report.intact ? 0 : 3 };
   },
 };

@@ -12,10 +12,14 @@ export interface CliContext {
   progress(line: string): void;
 }
 
-/** The outcome of a command: `data` is printed with `--json`, `text` otherwise. */
+/**
+ * The outcome of a command: `data` is printed with `--json` (one JSON document, nothing else on stdout),
+ * `text` otherwise; `exitCode` for an outcome that is printed and still not a success (a broken chain: 3).
+ */
 export interface CliResult {
   readonly data: unknown;
   readonly text: string;
+  readonly exitCode?: number;
 }
 
 /** A refusal a person can act on (bad argument, unknown account): exit code 1 with this message. */

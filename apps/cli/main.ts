@@ -6,7 +6,7 @@ import { createLogger, nestLoggerOver } from '@app/http';
 import { ReadSide } from '@app/projections';
 import { contexts } from '../api/contexts';
 import { WorkerModule } from '../worker/worker.module';
-import { CliCommand, CliContext, CliError } from './cli-command';
+import { CliCommand, CliContext, CliError, CliResult } from './cli-command';
 import { cliCommands } from './commands';
 
 function usage(commands: readonly CliCommand[]): string {
@@ -31,7 +31,7 @@ function find(words: readonly string[]): { command: CliCommand; args: string[] }
   return command ? { command, args: words.slice(command.name.length) } : undefined;
 }
 
-async function execute(command: CliCommand, args: string[], json: boolean): Promise<unknown> {
+async function execute(command: CliCommand, args: string[], json: boolean): Promise<CliResult> {
   const progress = (line: string) => {
     if (!json) process.stdout.write(`${line}\n`);
   };
@@ -72,9 +72,9 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   try {
-    const result = (await execute(found.command, found.args, json)) as { data: unknown; text: string };
+    const result = await execute(found.command, found.args, json);
     process.stdout.write(json ? `${JSON.stringify(result.data, null, 2)}\n` : `${result.text}\n`);
-    return 0;
+    return result.exitCode ?? 0;
   } catch (error) {
     const message = (error as Error).message;
     const code = error instanceof CliError ? error.exitCode : 1;

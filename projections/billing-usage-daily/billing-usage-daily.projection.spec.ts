@@ -18,6 +18,7 @@ const [first] = decideUsageLedger(
     kind: 'RecordUsage',
     accountId,
     period: '2026-01',
+    heldElsewhere: [],
     submissions: [
       [
         record('k1', 'chat', 10, '2026-01-02T01:00:00.000Z'),

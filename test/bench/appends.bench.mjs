@@ -6,7 +6,8 @@
 // CPU per event of this process (process.cpuUsage) is printed too: under a shared machine it is the
 // steadier figure.
 //
-// Run with `npm run bench -- appends` (builds first). BENCH_SECONDS per measurement (default 5),
+// Run with `npm run bench -- appends` (builds first). BENCH_SECONDS per measurement (default 4, after 1 s of warm-up;
+// 18 measurements, under two minutes),
 // BENCH_ROUNDS (default 3), BENCH_WRITERS (16), BENCH_STREAMS (1000).
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
@@ -19,7 +20,9 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const dist = process.env.BENCH_DIST ?? join(root, 'dist');
 const require = createRequire(import.meta.url);
 const SERVER_URL = process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL;
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
+/** Pools, JIT and the first append of each stream, before each measurement. */
+const WARM_UP_SECONDS = 1;
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const WRITERS = Number(process.env.BENCH_WRITERS ?? 16);
 const STREAMS = Number(process.env.BENCH_STREAMS ?? 1000);
@@ -54,9 +57,9 @@ async function withDatabase(prefix, run) {
  * WRITERS loops for SECONDS; writer w owns streams w, w+WRITERS, ... (so every expected revision is
  * exact and no append loses a race) and appends `size` events per call, round-robin over its streams.
  */
-async function drive(appendTo, size, revisions) {
+async function drive(appendTo, size, revisions, duration = SECONDS) {
   let events = 0;
-  const until = performance.now() + SECONDS * 1000;
+  const until = performance.now() + duration * 1000;
   const cpu = process.cpuUsage();
   const started = performance.now();
   await Promise.all(
@@ -170,7 +173,7 @@ async function measure(size) {
         const store = await open(url);
         try {
           const revisions = new Array(STREAMS).fill(-1);
-          await drive(store.append, size, revisions); // warm-up: pools, JIT, the first append of each stream
+          await drive(store.append, size, revisions, WARM_UP_SECONDS);
           return await drive(store.append, size, revisions);
         } finally {
           await store.close();

@@ -1,11 +1,13 @@
-// Does a command cost more on an old account? Sign-in and API key creation through HTTP on the built
-// app (embedded default, PGlite in a temporary DATA_DIR, BCRYPT_COST=4), on a new account and on one
-// with 10,000 prior sign-ins, interleaved, medians and their ratio.
+// Does a command cost more on an old account? Sign-in, API key creation and a password reset request
+// through HTTP on the built app (embedded default, PGlite in a temporary DATA_DIR, BCRYPT_COST=4), on a
+// new account and on one with 10,000 prior sign-ins and 10,000 prior reset requests, interleaved,
+// medians and their ratio.
 //
 // Setting up the history: the app registers both accounts and signs the old one in once; then, with
 // the app stopped, 10,000 sessions of the old account (`session.started` + `session.ended`, one stream
-// each, as 10,000 sign-ins and sign-outs would leave them) and 10,000 guard events of its email
-// (`sign_in_guard.failure_recorded`, then a `cleared` every 4) are appended directly to its store; the
+// each, as 10,000 sign-ins and sign-outs would leave them), 10,000 guard events of its email
+// (`sign_in_guard.failure_recorded`, then a `cleared` every 4) and 10,000 `account.password_reset_requested`
+// in its account stream (the one per-request event that stream holds) are appended directly to its store; the
 // app is started again and the read side left to catch up before anything is measured.
 //
 // Run with `npm run bench` (builds first), or `node test/bench/sign-in-history.bench.mjs` after a build.
@@ -129,6 +131,21 @@ async function appendHistory(dataDir, accountId, email) {
       ],
       revision,
     );
+    const account = `account-${accountId}`;
+    let accountRevision = (await store.readStream(account)).at(-1).revision;
+    for (let i = 0; i < PRIOR_SIGN_INS; i += 100) {
+      const batch = [];
+      for (let j = i; j < Math.min(i + 100, PRIOR_SIGN_INS); j++) {
+        batch.push({
+          id: randomUUID(),
+          type: 'account.password_reset_requested',
+          schemaVersion: 1,
+          data: { requestId: randomUUID(), expiresAt: at(j + 3_600_000) },
+          metadata: metadata(at(j)),
+        });
+      }
+      accountRevision = (await store.append(account, batch, accountRevision)).nextExpectedRevision;
+    }
   } finally {
     await store.close();
     await db.close();
@@ -155,7 +172,9 @@ async function main() {
     }
     await app.stop();
     const setupMs = await appendHistory(dataDir, ids.old, accounts.old);
-    process.stdout.write(`history: ${PRIOR_SIGN_INS} sessions and ${PRIOR_SIGN_INS} guard events appended in ${setupMs} ms\n`);
+    process.stdout.write(
+      `history: ${PRIOR_SIGN_INS} sessions, ${PRIOR_SIGN_INS} guard events and ${PRIOR_SIGN_INS} reset requests appended in ${setupMs} ms\n`,
+    );
 
     app = await startApp(dataDir);
     await caughtUp(app.base);
@@ -169,13 +188,18 @@ async function main() {
         body: JSON.stringify({ name: `bench-${randomUUID().slice(0, 8)}`, scopes: ['chat'] }),
       });
 
-    const samples = { signIn: { fresh: [], old: [] }, createKey: { fresh: [], old: [] } };
+    const requestReset = (which) => () =>
+      json(app.base, '/v1/auth/password-reset', { method: 'POST', body: JSON.stringify({ email: accounts[which] }) });
+
+    const samples = { signIn: { fresh: [], old: [] }, createKey: { fresh: [], old: [] }, requestReset: { fresh: [], old: [] } };
     // Warm-up, then interleaved so machine noise hits both accounts alike.
     for (let i = 0; i < 5; i++) for (const which of ['fresh', 'old']) await signIn(which)();
+    for (const which of ['fresh', 'old']) await requestReset(which)();
     for (let i = 0; i < SAMPLES; i++) {
       for (const which of i % 2 === 0 ? ['fresh', 'old'] : ['old', 'fresh']) {
         samples.signIn[which].push(await timed(signIn(which)));
         samples.createKey[which].push(await timed(createKey(which)));
+        samples.requestReset[which].push(await timed(requestReset(which)));
       }
     }
     await app.stop();
@@ -184,18 +208,19 @@ async function main() {
     for (const [name, label] of [
       ['signIn', 'sign-in (POST /v1/auth/login)'],
       ['createKey', 'key creation (POST /v1/api-keys)'],
+      ['requestReset', 'reset request (POST /v1/auth/password-reset)'],
     ]) {
       const fresh = median(samples[name].fresh);
       const old = median(samples[name].old);
       figure({
-        name: `command cost on an old account: ${name === 'signIn' ? 'sign-in' : 'key creation'}`,
+        name: `command cost on an old account: ${{ signIn: 'sign-in', createKey: 'key creation', requestReset: 'reset request' }[name]}`,
         value: old,
         unit: 'ms',
         baseline: 'the same on a new account',
         baselineValue: fresh,
         aim: { op: '<=', value: 1.1, of: 'ratio' },
         store: 'PGlite',
-        note: `${PRIOR_SIGN_INS} prior sign-ins, BCRYPT_COST=4, median of ${SAMPLES}`,
+        note: `${PRIOR_SIGN_INS} prior sign-ins and reset requests, BCRYPT_COST=4, median of ${SAMPLES}`,
       });
       process.stdout.write(
         `${label.padEnd(34)} new account ${fresh.toFixed(2)} ms | ${PRIOR_SIGN_INS} prior sign-ins ${old.toFixed(2)} ms | ratio ${(old / fresh).toFixed(2)}x (aim <= 1.1x)\n`,

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTemporaryDatabase, describeWithEnv } from '@app/testing';
@@ -109,12 +109,14 @@ function projectionCommands(cli: (...args: string[]) => Promise<Run>): void {
 function accountCommands(env: () => Record<string, string>): void {
   const email = 'operator-target@example.com';
   let fullKey: string;
+  let accountId: string;
   beforeAll(async () => {
     // The service, run and stopped before the CLI (one process per DATA_DIR on the embedded default), with
     // the CLI's secrets: the account's data keys are wrapped by DATA_ENCRYPTION_KEY, so another key opens nothing.
     const app = await createTestApp({ env: { ...env(), ...STORE_SECRETS } });
     try {
       const holder = await signUp(app, email);
+      accountId = holder.accountId;
       fullKey = (await createKey(app, holder, { name: 'ci-runner', scopes: ['chat'] })).key;
       await app.settle();
     } finally {
@@ -158,6 +160,30 @@ function accountCommands(env: () => Record<string, string>): void {
     const badRole = await cli('roles', 'grant', email, 'superuser', '--json');
     expect(badRole.status).toBe(2);
     expect(JSON.parse(badRole.stderr).error).toContain('name a staff role');
+  }, 240_000);
+
+  it('audit replay, export and verify with --json print exactly one JSON document on stdout', async () => {
+    const cli = (...args: string[]) => cliWith({ ...env(), ...SECRETS })(...args);
+    const only = (run: Run) => {
+      expect({ status: run.status, stderr: run.stderr }).toEqual({ status: 0, stderr: '' });
+      return JSON.parse(run.stdout) as Record<string, unknown>;
+    };
+    expect(only(await cli('audit', 'verify', accountId, '--json'))).toMatchObject({ intact: true });
+    expect(only(await cli('audit', 'replay', accountId, '--json'))).toMatchObject({ account: { email } });
+    const exportDir = mkdtempSync(join(tmpdir(), 'cli-export-'));
+    try {
+      const file = join(exportDir, 'events.ndjson');
+      const exported = only(await cli('audit', 'export', accountId, file, '--json'));
+      const lines = readFileSync(file, 'utf8').trimEnd().split('\n');
+      expect(exported).toEqual({ file, events: lines.length });
+      expect(lines.length).toBeGreaterThan(2);
+      for (const line of lines) expect(JSON.parse(line)).toMatchObject({ stream: expect.any(String), type: expect.any(String) });
+    } finally {
+      rmSync(exportDir, { recursive: true, force: true });
+    }
+    const unknown = await cli('audit', 'verify', '00000000-0000-4000-8000-000000000000', '--json');
+    expect({ status: unknown.status, stdout: unknown.stdout }).toEqual({ status: 1, stdout: '' });
+    expect(JSON.parse(unknown.stderr).error).toContain('no event concerns account');
   }, 240_000);
 }
 

@@ -9,7 +9,7 @@ import { createLogger } from '@app/http';
 import { InProcessJobQueue, JobQueue } from '@app/messaging';
 import pino from 'pino';
 import { startApi, StartedApi } from '../../apps/api/bootstrap';
-import { buildOpenApiDocument } from '../../apps/api/docs/openapi';
+import { buildOpenApiDocument, openApiOptionsOf } from '../../apps/api/docs/openapi';
 import { RecordingMailer } from './recording-mailer';
 import { ResponseContract } from './response-contract';
 
@@ -135,7 +135,9 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
             : { payload: request.payload as object }),
       });
       // Every answer an e2e test receives is checked against what the API reference documents for it.
-      contract ??= new ResponseContract(buildOpenApiDocument(started.app, config.publicUrl) as unknown as Record<string, unknown>);
+      contract ??= new ResponseContract(
+        buildOpenApiDocument(started.app, config.publicUrl, openApiOptionsOf(config)) as unknown as Record<string, unknown>,
+      );
       const problems = contract.check({ method: request.method, url: request.url, ...response });
       if (problems.length > 0) throw new Error(`The answer breaks the API reference:\n${problems.join('\n')}`);
       return { statusCode: response.statusCode, headers: response.headers, body: response.body, json: () => JSON.parse(response.body) };

@@ -4,7 +4,9 @@ import { ModulesContainer } from '@nestjs/core';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { AccountAuthGuard, requiredRolesOf, ServiceTokenGuard, StaffGuard } from '@app/auth';
+import { ResolvedConfig } from '@app/config';
 import { registeredErrorCodes } from '@app/http';
+import { metricsOnAppPort } from '../metrics/metrics-endpoint';
 
 type Json = Record<string, unknown>;
 type Operation = {
@@ -99,7 +101,7 @@ function errorResponse(status: string, description: string, codesByStatus: Map<n
 }
 
 /** Security, the answers every route may give, the error schema on each error answer, OpenAPI 3.1. */
-function complete(document: OpenAPIObject, app: NestFastifyApplication): OpenAPIObject {
+function complete(document: OpenAPIObject, app: NestFastifyApplication, options: OpenApiOptions): OpenAPIObject {
   const controllers = controllersByName(app);
   const codes = registeredErrorCodes();
   const codesByStatus = new Map<number, string[]>();
@@ -122,6 +124,8 @@ function complete(document: OpenAPIObject, app: NestFastifyApplication): OpenAPI
       if (guards.includes(ServiceTokenGuard) || declared.includes(SERVICE_TOKEN)) {
         operation.security = [{ [SERVICE_TOKEN]: [] }];
         extra['401'] = 'invalid_service_token: a missing or unknown platform service token, or an access token';
+      } else if (declared.includes(METRICS_TOKEN_SCHEME)) {
+        extra['401'] = 'unauthorized: a missing or wrong METRICS_TOKEN';
       } else if (guards.includes(AccountAuthGuard) || guards.includes(StaffGuard) || declared.length > 0) {
         // OpenAPI 3.1 lets a non-OAuth requirement list the role names it needs: a staff route's roles (any one).
         const roles = guards.includes(StaffGuard) ? [...(facts?.roles ?? [])] : [];
@@ -156,7 +160,9 @@ function complete(document: OpenAPIObject, app: NestFastifyApplication): OpenAPI
       scheme: 'bearer',
       description: 'A platform service token from `PLATFORM_SERVICE_TOKENS` (the platform backend only).',
     },
-    [METRICS_TOKEN_SCHEME]: { type: 'http', scheme: 'bearer', description: '`METRICS_TOKEN` (when `METRICS_PORT` is not set).' },
+    ...(options.metricsOnThisPort
+      ? { [METRICS_TOKEN_SCHEME]: { type: 'http', scheme: 'bearer', description: '`METRICS_TOKEN` (when `METRICS_PORT` is not set).' } }
+      : {}),
   };
   components.schemas = {
     ...components.schemas,
@@ -195,7 +201,7 @@ function complete(document: OpenAPIObject, app: NestFastifyApplication): OpenAPI
   return toJsonSchema2020(document) as OpenAPIObject;
 }
 
-export function buildOpenApiDocument(app: NestFastifyApplication, publicUrl: string): OpenAPIObject {
+export function buildOpenApiDocument(app: NestFastifyApplication, publicUrl: string, options: OpenApiOptions): OpenAPIObject {
   const config = new DocumentBuilder()
     .setOpenAPIVersion('3.1.0')
     .setTitle('Account service')
@@ -230,18 +236,26 @@ export function buildOpenApiDocument(app: NestFastifyApplication, publicUrl: str
       },
     },
   };
-  document.paths['/metrics'] = {
-    get: {
-      tags: ['operations'],
-      summary: 'Prometheus metrics: on METRICS_PORT when set (no token), else here with METRICS_TOKEN; off without either',
-      operationId: 'metrics_scrape',
-      security: [{ [METRICS_TOKEN_SCHEME]: [] }],
-      responses: {
-        '200': { description: 'The Prometheus text format', content: { 'text/plain': { schema: { type: 'string' } } } },
-        '401': { description: 'unauthorized: a missing or wrong METRICS_TOKEN' },
-        '404': { description: 'not_found: metrics are off, or served on METRICS_PORT' },
+  if (options.metricsOnThisPort) {
+    document.paths['/metrics'] = {
+      get: {
+        tags: ['operations'],
+        summary: 'Prometheus metrics (listed here because METRICS_TOKEN is set and METRICS_PORT is not)',
+        operationId: 'metrics_scrape',
+        security: [{ [METRICS_TOKEN_SCHEME]: [] }],
+        responses: {
+          '200': { description: 'The Prometheus text format', content: { 'text/plain': { schema: { type: 'string' } } } },
+          '401': { description: 'unauthorized: a missing or wrong METRICS_TOKEN' },
+        },
       },
-    },
-  };
-  return complete(document, app);
+    };
+  }
+  return complete(document, app, options);
 }
+
+export interface OpenApiOptions {
+  /** `GET /metrics` is served on the app's port (behind METRICS_TOKEN): listed only then, never when off or on METRICS_PORT. */
+  readonly metricsOnThisPort: boolean;
+}
+
+export const openApiOptionsOf = (config: ResolvedConfig): OpenApiOptions => ({ metricsOnThisPort: metricsOnAppPort(config) });

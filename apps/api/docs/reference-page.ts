@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { OpenAPIObject } from '@nestjs/swagger';
-import { buildOpenApiDocument } from './openapi';
+import { buildOpenApiDocument, OpenApiOptions } from './openapi';
 
 /** Served with every HTML page; scripts and styles are files of this service, nothing inline. */
 export const HTML_CSP = "default-src 'self'; frame-ancestors 'none'";
@@ -117,9 +117,9 @@ export function prefersHtml(accept: string | undefined): boolean {
  * `GET /docs` (the reference in a browser, else the document), `GET /docs/openapi.json` (OpenAPI 3.1,
  * built from the controllers and DTOs on first request) and the reference's assets from swagger-ui-dist.
  */
-export function serveApiReference(app: NestFastifyApplication, publicUrl: string): void {
+export function serveApiReference(app: NestFastifyApplication, publicUrl: string, options: OpenApiOptions): void {
   let document: OpenAPIObject | undefined;
-  const documentOf = () => (document ??= buildOpenApiDocument(app, publicUrl));
+  const documentOf = () => (document ??= buildOpenApiDocument(app, publicUrl, options));
   let assets: Map<string, Asset> | undefined;
   const fastify = app.getHttpAdapter().getInstance();
   fastify.get('/docs', async (request, reply) => {

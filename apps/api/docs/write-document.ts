@@ -6,7 +6,7 @@ import { loadConfig, resolveSecrets } from '@app/config';
 import { openRuntime } from '@app/core';
 import pino from 'pino';
 import { startApi } from '../bootstrap';
-import { buildOpenApiDocument } from './openapi';
+import { buildOpenApiDocument, openApiOptionsOf } from './openapi';
 
 /**
  * Writes the OpenAPI document of the code as it is to the file named by the first argument, from an app
@@ -25,7 +25,7 @@ async function main(file: string): Promise<void> {
   const runtime = await openRuntime(config, pino({ level: 'silent' }), { inMemory: true });
   const started = await startApi(runtime, { listen: false });
   try {
-    writeFileSync(file, `${JSON.stringify(buildOpenApiDocument(started.app, config.publicUrl), null, 2)}\n`);
+    writeFileSync(file, `${JSON.stringify(buildOpenApiDocument(started.app, config.publicUrl, openApiOptionsOf(config)), null, 2)}\n`);
   } finally {
     await started.close();
     rmSync(dataDir, { recursive: true, force: true });

@@ -1,4 +1,5 @@
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { ResolvedConfig } from '@app/config';
 import { Runtime } from '@app/core';
 import { Metrics, metricsTokenMatches, MetricsServer, startMetricsServer } from '@app/metrics';
 import { ReadSide } from '@app/projections';
@@ -27,6 +28,10 @@ export function collectReadSideMetrics(metrics: Metrics, readSide: ReadSide, run
     );
   });
 }
+
+/** `/metrics` is served on the app's port: METRICS_TOKEN set and METRICS_PORT not (the API reference lists it only then). */
+export const metricsOnAppPort = (config: Pick<ResolvedConfig, 'metricsPort' | 'metricsToken'>): boolean =>
+  config.metricsPort === undefined && config.metricsToken !== undefined;
 
 /**
  * `GET /metrics`: on METRICS_PORT (its own server, no token) when set; else on the app's port with

@@ -5,6 +5,7 @@ import { AppConfig } from '@app/config';
 import { APP_CONFIG, CLOCK, EVENT_STORE, LOGGER } from '@app/core';
 import { Clock, EventCatalog } from '@app/ddd';
 import { EventStore } from '@app/event-store';
+import { Metrics } from '@app/metrics';
 import { Logger as PinoLogger } from 'pino';
 import { AssignPlanController } from './assign-plan/assign-plan.controller';
 import { AssignPlanHandler } from './assign-plan/assign-plan.handler';
@@ -76,8 +77,9 @@ class SpendingCapLifecycle implements OnModuleInit, OnModuleDestroy {
     { provide: UsageRequestParser, inject: [APP_CONFIG], useFactory: (config: AppConfig) => new UsageRequestParser(config.apiScopes) },
     {
       provide: LedgerWriter,
-      inject: [EVENT_STORE, EventCatalog, CLOCK],
-      useFactory: (store: EventStore, catalog: EventCatalog, clock: Clock) => new LedgerWriter(store, catalog, clock),
+      inject: [EVENT_STORE, EventCatalog, CLOCK, Metrics],
+      useFactory: (store: EventStore, catalog: EventCatalog, clock: Clock, metrics: Metrics) =>
+        new LedgerWriter(store, catalog, clock, metrics),
     },
     RecordUsageEndpoint,
     AccountDirectory,

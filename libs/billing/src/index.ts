@@ -11,6 +11,7 @@ export {
   freshUsageLedgerState,
   monthToDateOf,
   outcomesOf,
+  receivingPeriods,
   RecordUsage,
   usageLedgerDecider,
   UsageLedgerCommand,

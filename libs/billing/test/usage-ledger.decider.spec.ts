@@ -1,4 +1,13 @@
-import { freshUsageLedgerState, outcomesOf, RecordUsage, usageLedgerDecider, UsageEvent, UsageEventType, UsageRecord } from '@app/billing';
+import {
+  freshUsageLedgerState,
+  outcomesOf,
+  receivingPeriods,
+  RecordUsage,
+  usageLedgerDecider,
+  UsageEvent,
+  UsageEventType,
+  UsageRecord,
+} from '@app/billing';
 import { deciderSpec } from '@app/testing';
 
 const spec = deciderSpec(usageLedgerDecider);
@@ -14,7 +23,13 @@ const recorded = (records: UsageRecord[], totals: Record<string, number>): Usage
   type: UsageEventType.Recorded,
   data: { accountId, period, records, totals },
 });
-const recordUsage = (...submissions: UsageRecord[][]): RecordUsage => ({ kind: 'RecordUsage', accountId, period, submissions });
+const recordUsage = (...submissions: UsageRecord[][]): RecordUsage => ({
+  kind: 'RecordUsage',
+  accountId,
+  period,
+  submissions,
+  heldElsewhere: [],
+});
 
 describe('usage ledger decider', () => {
   it('records new keys with the totals they make', () => {
@@ -33,6 +48,23 @@ describe('usage ledger decider', () => {
       { accepted: 1, duplicates: 1, periodClosed: false },
       { accepted: 1, duplicates: 1, periodClosed: false },
     ]);
+  });
+
+  it('counts a key once per account: one held by another ledger of the account is a duplicate here', () => {
+    const command: RecordUsage = {
+      ...recordUsage([record('moved'), record('k2')]),
+      heldElsewhere: [new Set(['other']), new Set(['moved'])],
+    };
+    const given = spec.given([]);
+    given.when(command).then([recorded([record('k2')], { chat: 100 })]);
+    expect(outcomesOf(command, given.state)).toEqual([{ accepted: 1, duplicates: 1, periodClosed: false }]);
+  });
+
+  it('names the periods that can receive records: 35 days back to 60 s ahead, at most three months', () => {
+    const day = 86_400_000;
+    expect(receivingPeriods(new Date('2026-03-02T00:00:00.000Z'), 35 * day, 60_000)).toEqual(['2026-01', '2026-02', '2026-03']);
+    expect(receivingPeriods(new Date('2026-03-20T00:00:00.000Z'), 35 * day, 60_000)).toEqual(['2026-02', '2026-03']);
+    expect(receivingPeriods(new Date('2026-12-31T23:59:30.000Z'), 35 * day, 60_000)).toEqual(['2026-11', '2026-12', '2027-01']);
   });
 
   it('writes nothing when every key is known', () => {

@@ -6,7 +6,7 @@ import { EventStoreDbStore, selectEventStoreKind } from '@app/event-store-esdb';
 import { PostgresEventStore, SqlDataKeyStore, sealStoredHistory } from '@app/event-store-pg';
 import { FastLane } from '@app/http';
 import { createJobQueue, createMailer, JobQueue, MAIL_QUEUE, Mailer, sendMailJob } from '@app/messaging';
-import { Metrics } from '@app/metrics';
+import { Metrics, metricsServed } from '@app/metrics';
 import { ReadSide, ReadSideRegistry } from '@app/projections';
 import { PasswordHasher, SecretBox } from '@app/security';
 import { Logger as PinoLogger } from 'pino';
@@ -111,7 +111,7 @@ export async function openRuntime(config: ResolvedConfig, logger: PinoLogger, ov
       queue,
       mailer,
       readSide,
-      fastLane: new FastLane({ bodyLimitBytes: config.bodyLimitBytes, logger, metrics }),
+      fastLane: new FastLane({ bodyLimitBytes: config.bodyLimitBytes, logger, metrics: metricsServed(config) ? metrics : undefined }),
       metrics,
       closers,
     };

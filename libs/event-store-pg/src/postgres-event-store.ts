@@ -83,9 +83,10 @@ const INSERT_SQL = `
   ), inserted AS (
     INSERT INTO ${EVENTS_TABLE} (position, id, stream, revision, type, schema_version, data, metadata)
     SELECT allocation.last_position - cardinality($2::uuid[]) + e.ordinal, e.id, $1, $3::integer + e.ordinal - 1,
-           e.type, e.schema_version, e.data::jsonb, e.metadata::jsonb
+           e.type, e.schema_version, e.data, e.metadata
     FROM allocation,
-         unnest($2::uuid[], $4::text[], $5::integer[], $6::text[], $7::text[])
+         ROWS FROM (unnest($2::uuid[]), unnest($4::text[]), unnest($5::integer[]),
+                    jsonb_array_elements($6::jsonb), jsonb_array_elements($7::jsonb))
            WITH ORDINALITY AS e(id, type, schema_version, data, metadata, ordinal)
     RETURNING position
   )
@@ -342,8 +343,10 @@ export class PostgresEventStore implements EventStore {
       head.revision + 1,
       events.map((event) => event.type),
       events.map((event) => event.schemaVersion),
-      events.map((event) => event.dataJson),
-      metadata.map((chained) => JSON.stringify(chained)),
+      // Data and metadata as one JSON array each, joined from texts already made: as text[] parameters
+      // the driver escapes every quote of every event (about 10 µs per event here, a third of the rest).
+      `[${events.map((event) => event.dataJson).join(',')}]`,
+      `[${metadata.map((chained) => JSON.stringify(chained)).join(',')}]`,
       head.hash,
     ]);
     const position = rows[0].position;

@@ -1,2 +1,2 @@
-export { Metrics, ScrapeCollector } from './metrics';
+export { Metrics, metricsServed, ScrapeCollector } from './metrics';
 export { metricsTokenMatches, MetricsServer, startMetricsServer } from './metrics-server';

@@ -35,4 +35,5 @@ export {
 export { SecondFactorRequirement } from './second-factor/second-factor.port';
 export { SessionStarter, SessionTokensDto, StartOptions } from './sessions/session-starter';
 export { MfaChallengeDto } from './sign-in/sign-in.dto';
+export { countedSignIn, CountedSignInMethod } from './sign-in/counted-sign-in';
 export { AccountSessionAuthority } from './sessions/account-session-authority';

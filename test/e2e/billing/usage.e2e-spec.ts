@@ -52,6 +52,38 @@ describe('POST /v1/usage (platform backend)', () => {
     expect(await recordedKeys(accountId, '2025-12')).toEqual([late.idempotencyKey]);
   });
 
+  it('counts a key once per account: a retry whose occurredAt moved to another month is a duplicate', async () => {
+    const accountId = randomUUID();
+    const december = usageRecord(accountId, { occurredAt: '2025-12-31T23:59:59.000Z', amountMicros: 7_000 });
+    const moved = { ...december, occurredAt: '2026-01-01T00:00:01.000Z' };
+    expect((await postUsage(app, december)).json()).toEqual({ accepted: 1, duplicates: 0, rejected: [] });
+    expect((await postUsage(app, moved)).json()).toEqual({ accepted: 0, duplicates: 1, rejected: [] });
+
+    // The other way round, in one batch, and under concurrent retries that alternate the month.
+    const key = randomUUID();
+    const january = usageRecord(accountId, { idempotencyKey: key, occurredAt: '2026-01-02T10:00:00.000Z' });
+    const inDecember = { ...january, occurredAt: '2025-12-28T10:00:00.000Z' };
+    expect((await postUsage(app, { records: [january, inDecember] })).json()).toEqual({ accepted: 1, duplicates: 1, rejected: [] });
+    const racing = randomUUID();
+    const answers = await Promise.all(
+      Array.from({ length: 8 }, (_, i) =>
+        postUsage(
+          app,
+          usageRecord(accountId, { idempotencyKey: racing, occurredAt: i % 2 ? '2025-12-29T10:00:00.000Z' : '2026-01-03T10:00:00.000Z' }),
+        ),
+      ),
+    );
+    expect(answers.reduce((sum, answer) => sum + answer.json<{ accepted: number }>().accepted, 0)).toBe(1);
+
+    const keys = [...(await recordedKeys(accountId, '2025-12')), ...(await recordedKeys(accountId))];
+    expect(keys.sort()).toEqual([december.idempotencyKey, key, racing].sort());
+    const totalOf = async (period: string) => {
+      const [last] = await app.runtime.eventStore.readStream(usageLedgerStream(accountId, period), { direction: 'backwards', maxCount: 1 });
+      return (last.data.totals as { chat: number }).chat;
+    };
+    expect((await totalOf('2025-12')) + (await totalOf('2026-01'))).toBe(7_000 + 1_500 + 1_500);
+  });
+
   it('refuses a malformed batch with details naming the record and field, and records nothing of it', async () => {
     const accountId = randomUUID();
     const good = usageRecord(accountId);

@@ -1,4 +1,5 @@
 import { TestApp } from '@app/test-app';
+import { METRICS_TOKEN, sample } from '../operations/metrics.helpers';
 import { Browser } from '../social-sign-in/browser';
 import { LoopbackOidcProvider } from '../social-sign-in/loopback-oidc-provider';
 import { SocialSignInSetup, startSocialSignInSetup } from '../social-sign-in/social-sign-in-setup';
@@ -10,7 +11,7 @@ describe('social sign-in on an account with MFA', () => {
   let provider: LoopbackOidcProvider;
 
   beforeAll(async () => {
-    setup = await startSocialSignInSetup();
+    setup = await startSocialSignInSetup({ METRICS_TOKEN });
     ({ app, provider } = setup);
     // Starting PGlite takes over 30 s when the machine's two cores are shared by many test runs.
   }, 120_000);
@@ -37,6 +38,13 @@ describe('social sign-in on an account with MFA', () => {
     const challenge = again.json();
     expect(challenge).toEqual({ mfaRequired: true, mfaToken: expect.any(String), methods: ['totp', 'recovery_code'] });
 
+    const wrongCode = codeFor(enrolled.secret, new Date(setup.clock.now().getTime() - 600_000));
+    const refused = await app.inject({
+      method: 'POST',
+      url: '/v1/auth/mfa',
+      payload: { mfaToken: challenge.mfaToken, totpCode: wrongCode },
+    });
+    expect(refused.statusCode).toBe(401);
     const completed = await app.inject({
       method: 'POST',
       url: '/v1/auth/mfa',
@@ -46,5 +54,16 @@ describe('social sign-in on an account with MFA', () => {
     const sessions = (await app.inject({ method: 'GET', url: '/v1/sessions', token: completed.json().accessToken })).json();
     const current = sessions.items.find((item: { current: boolean }) => item.current);
     expect(current).toMatchObject({ method: expect.stringMatching(/^oidc/), secondFactor: 'totp' });
+
+    // Both steps are sign-in attempts in sign_ins_total: the provider's round trips and the second step.
+    const scrape = await app.inject({ method: 'GET', url: '/metrics', token: METRICS_TOKEN });
+    expect(scrape.statusCode).toBe(200);
+    const counts = (method: string, outcome: string) => sample(scrape.body, 'sign_ins_total', { method, outcome });
+    expect({
+      oidcSuccess: counts('oidc', 'success'),
+      oidcMfaRequired: counts('oidc', 'mfa_required'),
+      secondStepRefused: counts('second_step', 'invalid_mfa'),
+      secondStepSuccess: counts('second_step', 'success'),
+    }).toEqual({ oidcSuccess: 1, oidcMfaRequired: 1, secondStepRefused: 1, secondStepSuccess: 1 });
   });
 });

@@ -1,21 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import { AddressInfo } from 'node:net';
 import { freePort } from '@app/testing';
 import { createTestApp, TEST_SERVICE_TOKEN, TestApp } from '@app/test-app';
 import { createKey, PASSWORD, signUp } from '../api-keys/api-keys.helpers';
-
-const METRICS_TOKEN = 'metrics-token-for-the-e2e-run';
-
-/** The value of one series in a Prometheus text exposition (undefined when absent). */
-function sample(text: string, name: string, labels: Record<string, string> = {}): number | undefined {
-  for (const line of text.split('\n')) {
-    if (line.startsWith('#')) continue;
-    const match = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{(.*)\})? (\S+)$/.exec(line);
-    if (!match || match[1] !== name) continue;
-    const found = Object.fromEntries([...(match[3] ?? '').matchAll(/([a-zA-Z_]+)="([^"]*)"/g)].map((m) => [m[1], m[2]]));
-    if (Object.entries(labels).every(([key, value]) => found[key] === value)) return Number(match[4]);
-  }
-  return undefined;
-}
+import { METRICS_TOKEN, sample } from './metrics.helpers';
 
 describe('GET /metrics behind METRICS_TOKEN', () => {
   let app: TestApp;
@@ -69,8 +57,8 @@ describe('GET /metrics behind METRICS_TOKEN', () => {
     expect(sample(text, 'api_key_verifications_total', { outcome: 'valid' })).toBe(2);
     expect(sample(text, 'api_key_verifications_total', { outcome: 'scope_denied' })).toBe(1);
     expect(sample(text, 'api_key_verifications_total', { outcome: 'invalid_key' })).toBe(1);
-    expect(sample(text, 'sign_ins_total', { outcome: 'success' })).toBe(1);
-    expect(sample(text, 'sign_ins_total', { outcome: 'invalid_credentials' })).toBe(1);
+    expect(sample(text, 'sign_ins_total', { method: 'password', outcome: 'success' })).toBe(1);
+    expect(sample(text, 'sign_ins_total', { method: 'password', outcome: 'invalid_credentials' })).toBe(1);
     expect(sample(text, 'event_store_append_duration_seconds_count', { adapter: 'pglite', result: 'ok' })).toBeGreaterThan(2);
     expect(sample(text, 'usage_records_accepted_total')).toBeUndefined();
     for (const projection of app.runtime.readSide.projections) {
@@ -84,6 +72,37 @@ describe('GET /metrics behind METRICS_TOKEN', () => {
     expect(sample(text, 'nodejs_eventloop_lag_seconds')).toBeGreaterThanOrEqual(0);
   });
 
+  it('counts usage records accepted by service, through the fast lane, and not a duplicate', async () => {
+    const accountId = randomUUID();
+    const occurredAt = new Date().toISOString();
+    const record = (service: string, idempotencyKey: string) => ({ accountId, service, amountMicros: 1_000, idempotencyKey, occurredAt });
+    const post = (body: unknown) =>
+      fetch(`${base}/v1/usage`, {
+        method: 'POST',
+        body: JSON.stringify(body),
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${TEST_SERVICE_TOKEN}` },
+      });
+    const first = await post({ records: [record('chat', 'k1'), record('chat', 'k2'), record('video', 'k3')] });
+    expect(await first.json()).toEqual({ accepted: 3, duplicates: 0, rejected: [] });
+    const retry = await post({ records: [record('chat', 'k1'), record('models', 'k4')] });
+    expect(await retry.json()).toEqual({ accepted: 1, duplicates: 1, rejected: [] });
+    expect((await post({ records: [{ ...record('chat', 'k5'), amountMicros: -1 }] })).status).toBe(400);
+
+    const text = await scrape();
+    expect(sample(text, 'http_requests_total', { method: 'POST', route: '/v1/usage', status: '202' })).toBe(2);
+    expect({
+      chat: sample(text, 'usage_records_accepted_total', { service: 'chat' }),
+      video: sample(text, 'usage_records_accepted_total', { service: 'video' }),
+      models: sample(text, 'usage_records_accepted_total', { service: 'models' }),
+    }).toEqual({ chat: 2, video: 1, models: 1 });
+  });
+
+  it('is listed in the API reference, with its security scheme, since it is served on this port', async () => {
+    const document = (await app.inject({ method: 'GET', url: '/docs/openapi.json' })).json();
+    expect(document.paths['/metrics'].get.security).toEqual([{ metricsToken: [] }]);
+    expect(document.components.securitySchemes.metricsToken).toBeDefined();
+  });
+
   it('labels an unknown path as unmatched, not by its path', async () => {
     await app.inject({ method: 'GET', url: '/no/such/path/12345' });
     const text = await scrape();
@@ -91,6 +110,16 @@ describe('GET /metrics behind METRICS_TOKEN', () => {
     expect(text).not.toContain('/no/such/path');
   });
 });
+
+/** Neither the document nor the reference page's source (the same document) names a route this port does not serve. */
+async function expectUnlisted(app: TestApp): Promise<void> {
+  for (const url of ['/docs/openapi.json', '/docs']) {
+    const document = (await app.inject({ method: 'GET', url, headers: { accept: 'application/json' } })).json();
+    expect(Object.keys(document.paths)).toContain('/v1/keys/verify');
+    expect(document.paths['/metrics']).toBeUndefined();
+    expect(document.components.securitySchemes.metricsToken).toBeUndefined();
+  }
+}
 
 describe('GET /metrics on METRICS_PORT', () => {
   it('is served on its own port without a token, and not on the app’s port', async () => {
@@ -102,6 +131,7 @@ describe('GET /metrics on METRICS_PORT', () => {
       expect(await response.text()).toContain('# TYPE http_requests_total counter');
       const onAppPort = await app.inject({ method: 'GET', url: '/metrics', token: METRICS_TOKEN });
       expect(onAppPort.statusCode).toBe(404);
+      await expectUnlisted(app);
     } finally {
       await app.close();
     }
@@ -113,6 +143,7 @@ describe('GET /metrics on METRICS_PORT', () => {
     try {
       const response = await app.inject({ method: 'GET', url: '/metrics' });
       expect(response.statusCode).toBe(404);
+      await expectUnlisted(app);
     } finally {
       await app.close();
     }

@@ -29,7 +29,7 @@ async function closedLoopbackPort(): Promise<number> {
  * Two real providers on loopback and the app configured with them (plus `unreachable`, an issuer on a
  * closed port), PUBLIC_URL http://localhost:3000, the bootstrap admin boss@example.com.
  */
-export async function startSocialSignInSetup(): Promise<SocialSignInSetup> {
+export async function startSocialSignInSetup(env: Record<string, string> = {}): Promise<SocialSignInSetup> {
   const redirectUris = (name: string) => [`${PUBLIC_URL}/v1/auth/oidc/${name}/callback`, `${PUBLIC_URL}/v1/me/identities/${name}/callback`];
   const provider = await startLoopbackOidcProvider({ redirectUris: redirectUris('loopback') });
   const inline = await startLoopbackOidcProvider({ redirectUris: redirectUris('inline'), conformIdTokenClaims: false });
@@ -40,6 +40,7 @@ export async function startSocialSignInSetup(): Promise<SocialSignInSetup> {
     clock,
     logLines,
     env: {
+      ...env,
       PUBLIC_URL,
       BOOTSTRAP_ADMIN_EMAIL: 'boss@example.com',
       OIDC_PROVIDERS: JSON.stringify([

@@ -1,4 +1,5 @@
 import { assertNever, Decider, Occurred } from '@app/ddd';
+import { periodBounds, periodOf } from './billing-period';
 import { addMicros } from './money';
 import { ServiceTotals, UsageEvent, UsageEventType, UsageRecord } from './usage.events';
 
@@ -13,13 +14,16 @@ export interface UsageLedgerState {
 /**
  * Records for this ledger's account and period, already valid (the edge checked fields, services,
  * amounts and instants). Several submissions may be decided together (group commit): each gets its
- * own outcome.
+ * own outcome. A key counts once per account: `heldElsewhere` are the keys of the account's other
+ * ledgers that can still receive records (`receivingPeriods`), so a retry whose `occurredAt` moved to
+ * another month is a duplicate too.
  */
 export interface RecordUsage {
   readonly kind: 'RecordUsage';
   readonly accountId: string;
   readonly period: string;
   readonly submissions: readonly (readonly UsageRecord[])[];
+  readonly heldElsewhere: readonly ReadonlySet<string>[];
 }
 
 export interface CloseUsageLedger {
@@ -56,17 +60,34 @@ export function evolveUsageLedger(state: UsageLedgerState, event: Occurred<Usage
   }
 }
 
+/**
+ * The periods whose ledgers can receive a record at `now`: from the period of the oldest accepted
+ * `occurredAt` to the period of the latest (clock drift ahead); at most three months.
+ */
+export function receivingPeriods(now: Date, maxAgeMs: number, aheadMs: number): string[] {
+  const periods: string[] = [];
+  const last = periodOf(new Date(now.getTime() + aheadMs));
+  for (let period = periodOf(new Date(now.getTime() - maxAgeMs)); period <= last; period = periodOf(periodBounds(period).end)) {
+    periods.push(period);
+  }
+  return periods;
+}
+
+/** True for a key that counts: in no ledger of the account yet, and not earlier in this decision (`seen`, then added). */
+function isNew(key: string, command: RecordUsage, state: UsageLedgerState, seen: Set<string>): boolean {
+  if (state.keys.has(key) || seen.has(key)) return false;
+  for (const keys of command.heldElsewhere) if (keys.has(key)) return false;
+  seen.add(key);
+  return true;
+}
+
 /** The outcome of each submission for a decision on `state` (no I/O, same answer as `decide`). */
 export function outcomesOf(command: RecordUsage, state: UsageLedgerState): SubmissionOutcome[] {
   if (state.closed) return command.submissions.map(() => ({ accepted: 0, duplicates: 0, periodClosed: true }));
   const seen = new Set<string>();
   return command.submissions.map((records) => {
     let accepted = 0;
-    for (const record of records) {
-      if (state.keys.has(record.idempotencyKey) || seen.has(record.idempotencyKey)) continue;
-      seen.add(record.idempotencyKey);
-      accepted++;
-    }
+    for (const record of records) if (isNew(record.idempotencyKey, command, state, seen)) accepted++;
     return { accepted, duplicates: records.length - accepted, periodClosed: false };
   });
 }
@@ -78,9 +99,7 @@ function recordUsage(command: RecordUsage, state: UsageLedgerState): UsageEvent[
   const totals: Record<string, number> = { ...state.totals };
   for (const records of command.submissions) {
     for (const record of records) {
-      // A key counts once: already in the ledger, or earlier in this decision.
-      if (state.keys.has(record.idempotencyKey) || seen.has(record.idempotencyKey)) continue;
-      seen.add(record.idempotencyKey);
+      if (!isNew(record.idempotencyKey, command, state, seen)) continue;
       fresh.push(record);
       totals[record.service] = addMicros(totals[record.service] ?? 0, record.amountMicros);
     }

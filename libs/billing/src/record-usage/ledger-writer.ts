@@ -1,24 +1,27 @@
 import { randomUUID } from 'node:crypto';
 import { Clock, ConcurrencyConflictError, EventCatalog, fold, Occurred, toDomainEvent } from '@app/ddd';
 import { EventStore, NewEvent, WrongExpectedRevisionError } from '@app/event-store';
-import { UsageEvent, UsageRecord, usageLedgerStream } from '../domain/usage.events';
+import { Metrics } from '@app/metrics';
+import { UsageEvent, UsageEventType, UsageRecord, usageLedgerStream } from '../domain/usage.events';
 import {
   decideUsageLedger,
   evolveUsageLedger,
   freshUsageLedgerState,
   outcomesOf,
+  receivingPeriods,
   RecordUsage,
   SubmissionOutcome,
   UsageLedgerState,
 } from '../domain/usage-ledger.decider';
 import { UsageUnavailableError } from '../domain/billing.errors';
 import { periodOf } from '../domain/billing-period';
+import { FUTURE_TOLERANCE_MS, MAX_RECORD_AGE_MS } from '../domain/usage-rules';
 import { billingPeriodStream } from '../domain/invoicing.events';
 
 export interface LedgerWriterOptions {
   /** Ledgers whose fold stays in memory (the least recently written are dropped first). */
   readonly maxCachedLedgers: number;
-  /** Records of several requests decided together go into one event of at most this many records. */
+  /** Records of several requests for one account decided together: at most this many per drain. */
   readonly maxRecordsPerAppend: number;
   /** Attempts when another instance appended to the same ledger meanwhile (each one catches up first). */
   readonly maxAttempts: number;
@@ -27,6 +30,7 @@ export interface LedgerWriterOptions {
 export const defaultLedgerWriterOptions: LedgerWriterOptions = { maxCachedLedgers: 20_000, maxRecordsPerAppend: 5_000, maxAttempts: 20 };
 
 interface Submission {
+  readonly period: string;
   readonly records: readonly UsageRecord[];
   readonly correlationId: string;
   resolve(outcome: SubmissionOutcome): void;
@@ -40,42 +44,53 @@ interface Ledger {
   /** Undefined until read from the store (and again after a failure whose outcome is unknown). */
   state?: UsageLedgerState;
   revision: number;
+}
+
+/** The submissions of one account waiting for its writer; one drain per account at a time. */
+interface AccountQueue {
+  readonly accountId: string;
   pending: Submission[];
-  pendingRecords: number;
   busy: boolean;
 }
 
 /**
- * Appends usage to the ledgers (`billing_usage-<account>-<period>`), one writer per ledger in this
+ * Appends usage to the ledgers (`billing_usage-<account>-<period>`), one writer per account in this
  * instance (see README, "Streams and batching"):
  *
- * - Submissions for a ledger queue up while its append is in flight and are then decided and appended
- *   together, as one event (group commit): concurrent requests for one account never conflict with each
- *   other inside an instance, and a busy ledger costs one append per round trip, not one per request.
- * - The ledger's fold (its idempotency keys and totals) stays in memory with its revision, so a
- *   decision reads nothing. The append carries that exact revision: if another instance appended
- *   meanwhile, the append fails, this writer reads only the events after its revision, folds them and
- *   decides again. Each retry follows someone else's success, so the ledger always progresses.
+ * - Submissions for an account queue up while its append is in flight and are then decided and
+ *   appended together, one event per ledger (group commit): concurrent requests for one account never
+ *   conflict with each other inside an instance, and a busy account costs one append per round trip,
+ *   not one per request.
+ * - A key counts once per account: the decision for one ledger also checks the keys of the account's
+ *   other ledgers that can still receive records (`receivingPeriods`), read up to their head first.
+ * - The ledgers' folds (their idempotency keys and totals) stay in memory with their revisions, so a
+ *   decision reads only what other instances appended since. The append carries the ledger's exact
+ *   revision: if another instance appended meanwhile, the append fails, this writer reads only the
+ *   events after its revision, folds them and decides again. Each retry follows someone else's
+ *   success, so the ledger always progresses.
  * - An append whose outcome is unknown (the store failed) drops the fold: the next decision reads the
  *   ledger again, so a record that did land is then a duplicate, never counted twice.
  */
 export class LedgerWriter {
   private readonly ledgers = new Map<string, Ledger>();
+  private readonly accounts = new Map<string, AccountQueue>();
   private readonly closedPeriods = new Set<string>();
 
   constructor(
     private readonly store: EventStore,
     private readonly catalog: EventCatalog,
     private readonly clock: Clock,
+    private readonly metrics: Metrics,
     private readonly options: LedgerWriterOptions = defaultLedgerWriterOptions,
   ) {}
 
   submit(accountId: string, period: string, records: readonly UsageRecord[], correlationId: string): Promise<SubmissionOutcome> {
-    const ledger = this.ledgerOf(accountId, period);
+    let account = this.accounts.get(accountId);
+    if (!account) this.accounts.set(accountId, (account = { accountId, pending: [], busy: false }));
+    const queue = account;
     return new Promise<SubmissionOutcome>((resolve, reject) => {
-      ledger.pending.push({ records, correlationId, resolve, reject });
-      ledger.pendingRecords += records.length;
-      if (!ledger.busy) void this.drain(ledger);
+      queue.pending.push({ period, records, correlationId, resolve, reject });
+      if (!queue.busy) void this.drain(queue);
     });
   }
 
@@ -88,7 +103,7 @@ export class LedgerWriter {
       this.ledgers.set(stream, ledger);
       return ledger;
     }
-    ledger = { stream, accountId, period, revision: -1, pending: [], pendingRecords: 0, busy: false };
+    ledger = { stream, accountId, period, revision: -1 };
     this.ledgers.set(stream, ledger);
     this.evict();
     return ledger;
@@ -98,56 +113,67 @@ export class LedgerWriter {
     if (this.ledgers.size <= this.options.maxCachedLedgers) return;
     for (const [stream, ledger] of this.ledgers) {
       if (this.ledgers.size <= this.options.maxCachedLedgers) return;
-      if (!ledger.busy && ledger.pending.length === 0) this.ledgers.delete(stream);
+      if (!this.accounts.get(ledger.accountId)?.busy) this.ledgers.delete(stream);
     }
   }
 
-  private async drain(ledger: Ledger): Promise<void> {
-    ledger.busy = true;
+  private async drain(account: AccountQueue): Promise<void> {
+    account.busy = true;
     try {
-      while (ledger.pending.length > 0) {
-        const batch = this.takeBatch(ledger);
-        try {
-          const outcomes = await this.appendBatch(ledger, batch);
-          batch.forEach((submission, index) => submission.resolve(outcomes[index]));
-        } catch (error) {
-          ledger.state = undefined;
-          ledger.revision = -1;
-          for (const submission of batch) submission.reject(error);
+      while (account.pending.length > 0) {
+        const byPeriod = new Map<string, Submission[]>();
+        for (const submission of this.takeBatch(account)) {
+          const group = byPeriod.get(submission.period);
+          if (group) group.push(submission);
+          else byPeriod.set(submission.period, [submission]);
+        }
+        // One ledger after the other: each decision sees what the previous one appended.
+        for (const [period, batch] of byPeriod) {
+          const ledger = this.ledgerOf(account.accountId, period);
+          try {
+            const outcomes = await this.appendBatch(ledger, batch);
+            batch.forEach((submission, index) => submission.resolve(outcomes[index]));
+          } catch (error) {
+            ledger.state = undefined;
+            ledger.revision = -1;
+            for (const submission of batch) submission.reject(error);
+          }
         }
       }
     } finally {
-      ledger.busy = false;
+      account.busy = false;
+      if (account.pending.length === 0) this.accounts.delete(account.accountId);
     }
   }
 
-  private takeBatch(ledger: Ledger): Submission[] {
-    const batch: Submission[] = [];
+  private takeBatch(account: AccountQueue): Submission[] {
     let records = 0;
-    while (ledger.pending.length > 0) {
-      const next = ledger.pending[0];
-      if (batch.length > 0 && records + next.records.length > this.options.maxRecordsPerAppend) break;
-      batch.push(ledger.pending.shift()!);
-      records += next.records.length;
+    let taken = 0;
+    while (taken < account.pending.length) {
+      const next = account.pending[taken].records.length;
+      if (taken > 0 && records + next > this.options.maxRecordsPerAppend) break;
+      records += next;
+      taken++;
     }
-    ledger.pendingRecords -= records;
-    return batch;
+    return account.pending.splice(0, taken);
   }
 
   private async appendBatch(ledger: Ledger, batch: readonly Submission[]): Promise<SubmissionOutcome[]> {
-    const command: RecordUsage = {
-      kind: 'RecordUsage',
-      accountId: ledger.accountId,
-      period: ledger.period,
-      submissions: batch.map((submission) => submission.records),
-    };
+    const submissions = batch.map((submission) => submission.records);
     let stale = ledger.state === undefined;
     for (let attempt = 1; ; attempt++) {
       const state = stale || ledger.state === undefined ? await this.catchUp(ledger) : ledger.state;
       // A ledger that does not exist yet for a closed period was not there to be closed: the period's fact refuses it.
       if (ledger.revision < 0 && (await this.periodClosed(ledger.period))) {
-        return command.submissions.map(() => ({ accepted: 0, duplicates: 0, periodClosed: true }));
+        return submissions.map(() => ({ accepted: 0, duplicates: 0, periodClosed: true }));
       }
+      const command: RecordUsage = {
+        kind: 'RecordUsage',
+        accountId: ledger.accountId,
+        period: ledger.period,
+        submissions,
+        heldElsewhere: await this.keysOfOtherLedgers(ledger),
+      };
       const outcomes = outcomesOf(command, state);
       const events = decideUsageLedger(command, state);
       if (events.length === 0) return outcomes;
@@ -160,6 +186,7 @@ export class LedgerWriter {
         );
         ledger.state = fold(evolveUsageLedger, state, events.map((event) => ({ ...event, occurredAt })) as Occurred<UsageEvent>[]);
         ledger.revision = result.nextExpectedRevision;
+        this.countAccepted(events);
         return outcomes;
       } catch (error) {
         if (!(error instanceof WrongExpectedRevisionError)) throw new UsageUnavailableError(error);
@@ -168,6 +195,26 @@ export class LedgerWriter {
         // Another instance appended: the next round reads what it wrote and decides again.
         if (attempt > 2) await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * attempt));
       }
+    }
+  }
+
+  /**
+   * The keys of the account's other ledgers that can receive records now, each read up to its head
+   * (another instance may have appended a key there). A ledger of a period that can no longer receive
+   * records cannot be where a retry's record lands, so it is not read.
+   */
+  private async keysOfOtherLedgers(ledger: Ledger): Promise<ReadonlySet<string>[]> {
+    const others = receivingPeriods(this.clock.now(), MAX_RECORD_AGE_MS, FUTURE_TOLERANCE_MS).filter((period) => period !== ledger.period);
+    return Promise.all(others.map(async (period) => (await this.catchUp(this.ledgerOf(ledger.accountId, period))).keys));
+  }
+
+  /** `usage_records_accepted_total` by service: the records of an append that landed (duplicates never reach an event). */
+  private countAccepted(events: readonly UsageEvent[]): void {
+    for (const event of events) {
+      if (event.type !== UsageEventType.Recorded) continue;
+      const byService = new Map<string, number>();
+      for (const record of event.data.records) byService.set(record.service, (byService.get(record.service) ?? 0) + 1);
+      for (const [service, count] of byService) this.metrics.usageRecordsAccepted.inc({ service }, count);
     }
   }
 

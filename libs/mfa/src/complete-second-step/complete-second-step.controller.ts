@@ -6,7 +6,8 @@ import { RateLimited } from '@app/auth';
 import { CLOCK } from '@app/core';
 import { Clock, RequestContext } from '@app/ddd';
 import { Context, NoStore } from '@app/http';
-import { SessionTokensDto } from '@app/sessions';
+import { Metrics } from '@app/metrics';
+import { countedSignIn, SessionTokensDto } from '@app/sessions';
 import { signInOpen, webauthnFactors } from '../domain/mfa.decider';
 import { InvalidMfaError } from '../domain/mfa.errors';
 import { WebauthnCeremonies } from '../factors/webauthn-ceremonies';
@@ -24,6 +25,7 @@ export class CompleteSecondStepController {
     private readonly states: MfaStates,
     private readonly ceremonies: WebauthnCeremonies,
     @Inject(CLOCK) private readonly clock: Clock,
+    private readonly metrics: Metrics,
   ) {}
 
   @Post()
@@ -38,7 +40,7 @@ export class CompleteSecondStepController {
   })
   @ApiResponse({ status: 423, description: 'account_locked, with retryAfter in seconds' })
   complete(@Body() body: CompleteSecondStepDto, @Context() context: RequestContext): Promise<SessionTokensDto> {
-    return this.commandBus.execute(new CompleteSecondStepCommand(body, context));
+    return countedSignIn(this.metrics, 'second_step', () => this.commandBus.execute(new CompleteSecondStepCommand(body, context)));
   }
 
   /** Nothing is written: the challenge is bound to this sign-in by its MAC and lives 5 minutes. */

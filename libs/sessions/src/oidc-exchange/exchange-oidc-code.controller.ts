@@ -4,7 +4,9 @@ import { ApiExtraModels, ApiOkResponse, ApiResponse, ApiTags, getSchemaPath } fr
 import { RateLimited } from '@app/auth';
 import { RequestContext } from '@app/ddd';
 import { Context, NoStore } from '@app/http';
+import { Metrics } from '@app/metrics';
 import { SessionTokensDto } from '../sessions/session-starter';
+import { countedSignIn } from '../sign-in/counted-sign-in';
 import { SignInResult } from '../sign-in/sign-in.command';
 import { MfaChallengeDto } from '../sign-in/sign-in.dto';
 import { ExchangeOidcCodeCommand } from './exchange-oidc-code.command';
@@ -14,7 +16,10 @@ import { ExchangeOidcCodeDto } from './exchange-oidc-code.dto';
 @ApiExtraModels(SessionTokensDto, MfaChallengeDto)
 @Controller('v1/auth/oidc')
 export class ExchangeOidcCodeController {
-  constructor(private readonly commandBus: CommandBus) {}
+  constructor(
+    private readonly commandBus: CommandBus,
+    private readonly metrics: Metrics,
+  ) {}
 
   @Post('exchange')
   @NoStore()
@@ -28,6 +33,7 @@ export class ExchangeOidcCodeController {
   @ApiResponse({ status: 403, description: 'account_suspended' })
   @ApiResponse({ status: 423, description: 'account_locked, with retryAfter in seconds' })
   exchange(@Body() body: ExchangeOidcCodeDto, @Context() context: RequestContext): Promise<SignInResult> {
-    return this.commandBus.execute(new ExchangeOidcCodeCommand(body.code, context));
+    // The hub's social sign-in ends here (the callback answered with a code): counted as `oidc`.
+    return countedSignIn(this.metrics, 'oidc', () => this.commandBus.execute(new ExchangeOidcCodeCommand(body.code, context)));
   }
 }

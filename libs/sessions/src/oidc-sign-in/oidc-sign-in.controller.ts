@@ -9,8 +9,10 @@ import { APP_CONFIG } from '@app/core';
 import { RequestContext } from '@app/ddd';
 import { Context, InvalidRequestError } from '@app/http';
 import { OidcRoundTrips, queryStringOf } from '@app/identity';
+import { Metrics } from '@app/metrics';
 import { hubReturnUrl } from '../domain/oidc-return-to';
 import { SessionTokensDto } from '../sessions/session-starter';
+import { countedSignIn, signInOutcome } from '../sign-in/counted-sign-in';
 import { SignInResult } from '../sign-in/sign-in.command';
 import { MfaChallengeDto } from '../sign-in/sign-in.dto';
 import { CompleteOidcSignInCommand } from './complete-oidc-sign-in.command';
@@ -35,6 +37,7 @@ export class OidcSignInController {
     private readonly commandBus: CommandBus,
     private readonly roundTrips: OidcRoundTrips,
     @Inject(APP_CONFIG) private readonly config: ResolvedConfig,
+    private readonly metrics: Metrics,
   ) {}
 
   @Get(':provider/start')
@@ -89,8 +92,15 @@ export class OidcSignInController {
   ): Promise<SignInResult | undefined> {
     // Used once, whatever the outcome (set before anything can fail, so error answers carry it too).
     reply.header('cache-control', 'no-store').header('set-cookie', this.roundTrips.end('sign_in', provider));
-    const answer = await this.commandBus.execute(
-      new CompleteOidcSignInCommand(provider, queryStringOf(request), request.headers.cookie, context),
+    // Counted here when it answers or refuses; a hub round trip that ends in a code counts at the exchange.
+    const answer = await countedSignIn(
+      this.metrics,
+      'oidc',
+      () => this.commandBus.execute(new CompleteOidcSignInCommand(provider, queryStringOf(request), request.headers.cookie, context)),
+      (done) =>
+        done.kind === 'signed_in'
+          ? signInOutcome(done.result)
+          : (new URLSearchParams(done.location.split('#')[1]).get('error') ?? undefined),
     );
     if (answer.kind === 'signed_in') return answer.result;
     // The code is in the fragment: browsers do not send it to servers, nor pass it on in a Referer.

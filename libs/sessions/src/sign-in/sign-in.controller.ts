@@ -2,10 +2,11 @@ import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiExtraModels, ApiOkResponse, ApiResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import { RateLimited } from '@app/auth';
-import { DomainError, RequestContext } from '@app/ddd';
+import { RequestContext } from '@app/ddd';
 import { Context, NoStore } from '@app/http';
 import { Metrics } from '@app/metrics';
 import { SessionTokensDto } from '../sessions/session-starter';
+import { countedSignIn } from './counted-sign-in';
 import { SignInCommand, SignInResult } from './sign-in.command';
 import { MfaChallengeDto, SignInDto } from './sign-in.dto';
 
@@ -27,14 +28,7 @@ export class SignInController {
   @ApiResponse({ status: 403, description: 'account_suspended (only after a correct password)' })
   @ApiResponse({ status: 423, description: 'account_locked, with retryAfter in seconds' })
   @ApiResponse({ status: 429, description: 'rate_limited' })
-  async login(@Body() body: SignInDto, @Context() context: RequestContext): Promise<SignInResult> {
-    try {
-      const result = await this.commandBus.execute(new SignInCommand(body.email, body.password, context));
-      this.metrics.signIns.inc({ outcome: 'mfaRequired' in result ? 'mfa_required' : 'success' });
-      return result;
-    } catch (error) {
-      this.metrics.signIns.inc({ outcome: error instanceof DomainError ? error.code : 'error' });
-      throw error;
-    }
+  login(@Body() body: SignInDto, @Context() context: RequestContext): Promise<SignInResult> {
+    return countedSignIn(this.metrics, 'password', () => this.commandBus.execute(new SignInCommand(body.email, body.password, context)));
   }
 }
