@@ -58,7 +58,7 @@ describeWithChromium(title, () => {
   let failures = 0;
   const visible = async (locator: Locator) => {
     try {
-      await locator.first().waitFor({ state: 'visible', timeout: 15_000 });
+      await locator.first().waitFor({ state: 'visible', timeout: 30_000 });
     } catch (error) {
       await page.screenshot({ path: `${SCREENSHOTS}/failure-${++failures}.png`, fullPage: true });
       throw error;
@@ -113,7 +113,8 @@ describeWithChromium(title, () => {
     await staffMember(app, STAFF, ['support', 'auditor']);
     browser = await openBrowser(origin);
     page = browser.page;
-    page.setDefaultTimeout(10_000);
+    // Generous: a click that submits a form waits for the navigation, which took over 10 s on a loaded machine.
+    page.setDefaultTimeout(30_000);
     cdp = await browser.context.newCDPSession(page);
   }, 120_000);
 
