@@ -4,6 +4,10 @@
 // cache), reading a 20-event stream, and reading the global log in pages of 500. On PGlite in memory
 // and, when DATABASE_URL is set, on a throwaway PostgreSQL database. Figures are printed, not asserted.
 //
+// Besides the wall-clock rates, each phase records this process's CPU time per event (process.cpuUsage):
+// the seam's cost is CPU work in this process, and CPU time moves far less with the machine's load than
+// wall time does (the database's own work is in another process and the same for both stores).
+//
 // Run with `npm run bench -- personal-data` (builds first). BENCH_EVENTS (default 1500), BENCH_ROUNDS (5).
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
@@ -45,31 +49,44 @@ const event = (n) => {
   };
 };
 
-async function appends(store, label) {
+/** Runs `work` (which resolves to the number of events it handled): events per second and CPU µs per event. */
+async function timed(work) {
+  const cpu = process.cpuUsage();
+  const started = process.hrtime.bigint();
+  const events = await work();
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const used = process.cpuUsage(cpu);
+  return { rate: events / seconds, cpu: (used.user + used.system) / events };
+}
+
+function appends(store, label) {
   const prefix = `${label}-${randomBytes(4).toString('hex')}`;
-  const started = process.hrtime.bigint();
-  for (let n = 0; n < EVENTS; n += 1) await store.append(`${prefix}-${n}`, [event(n)], 'no_stream');
-  return EVENTS / (Number(process.hrtime.bigint() - started) / 1e9);
+  return timed(async () => {
+    for (let n = 0; n < EVENTS; n += 1) await store.append(`${prefix}-${n}`, [event(n)], 'no_stream');
+    return EVENTS;
+  });
 }
 
-async function streamReads(store, stream) {
+function streamReads(store, stream) {
   const reads = Math.max(50, Math.floor(EVENTS / 10));
-  const started = process.hrtime.bigint();
-  for (let n = 0; n < reads; n += 1) await store.readStream(stream);
-  return (reads * 20) / (Number(process.hrtime.bigint() - started) / 1e9);
+  return timed(async () => {
+    for (let n = 0; n < reads; n += 1) await store.readStream(stream);
+    return reads * 20;
+  });
 }
 
-async function logReads(store) {
-  let after = 0n;
-  let read = 0;
-  const started = process.hrtime.bigint();
-  for (;;) {
-    const page = await store.readAll({ after, maxCount: 500 });
-    if (page.length === 0) break;
-    read += page.length;
-    after = page[page.length - 1].position;
-  }
-  return read / (Number(process.hrtime.bigint() - started) / 1e9);
+function logReads(store) {
+  return timed(async () => {
+    let after = 0n;
+    let read = 0;
+    for (;;) {
+      const page = await store.readAll({ after, maxCount: 500 });
+      if (page.length === 0) break;
+      read += page.length;
+      after = page[page.length - 1].position;
+    }
+    return read;
+  });
 }
 
 async function measure(label, db) {
@@ -91,6 +108,7 @@ async function measure(label, db) {
   await appends(seam, 'warm-seam'); // creates the accounts' keys and warms both paths
   await appends(plain, 'warm-plain');
   const results = { plain: { append: [], stream: [], log: [] }, seam: { append: [], stream: [], log: [] } };
+  const cpu = { plain: { append: [], stream: [], log: [] }, seam: { append: [], stream: [], log: [] } };
   for (let n = 0; n < ROUNDS; n += 1) {
     for (const [name, store] of n % 2 === 0
       ? [
@@ -101,9 +119,15 @@ async function measure(label, db) {
           ['seam', seam],
           ['plain', plain],
         ]) {
-      results[name].append.push(await appends(store, name));
-      results[name].stream.push(await streamReads(store, streams[name]));
-      results[name].log.push(await logReads(store));
+      for (const [what, run] of [
+        ['append', () => appends(store, name)],
+        ['stream', () => streamReads(store, streams[name])],
+        ['log', () => logReads(store)],
+      ]) {
+        const { rate, cpu: perEvent } = await run();
+        results[name][what].push(rate);
+        cpu[name][what].push(perEvent);
+      }
     }
   }
   const line = (what, unit) => {
@@ -121,6 +145,20 @@ async function measure(label, db) {
     process.stdout.write(
       `${label.padEnd(10)} ${unit.padEnd(32)} plain ${Math.round(p).toString().padStart(7)}/s  seam ${Math.round(s).toString().padStart(7)}/s  ` +
         `cost ${((1 - s / p) * 100).toFixed(1).padStart(5)}% (per-round seam/plain ${ratios.map((r) => r.toFixed(2)).join(' ')})\n`,
+    );
+    const pc = median(cpu.plain[what]);
+    const sc = median(cpu.seam[what]);
+    figure({
+      name: `erasure seam, CPU per event, ${unit}, ${label}`,
+      value: sc,
+      unit: 'µs',
+      baseline: 'the same store without the seam',
+      baselineValue: pc,
+      store: label,
+    });
+    process.stdout.write(
+      `${label.padEnd(10)} ${unit.padEnd(32)} CPU/event plain ${pc.toFixed(1).padStart(7)} µs  seam ${sc.toFixed(1).padStart(7)} µs  ` +
+        `cost ${((sc / pc - 1) * 100).toFixed(1).padStart(5)}% (per-round seam/plain ${cpu.seam[what].map((v, i) => (v / cpu.plain[what][i]).toFixed(2)).join(' ')})\n`,
     );
   };
   line('append', 'single-event appends');

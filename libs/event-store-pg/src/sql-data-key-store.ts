@@ -20,6 +20,8 @@ export const dataKeyMigrations: readonly Migration[] = [
   },
 ];
 
+const MAX_UNWRAPPED = 10_000;
+
 /** Wraps data keys with DATA_ENCRYPTION_KEY (`SecretBox` fits). */
 export interface KeyWrapper {
   seal(plaintext: string): string;
@@ -31,6 +33,9 @@ export interface KeyWrapper {
  * event log, whatever the event store. Create it with `SqlDataKeyStore.create` (applies the migration).
  */
 export class SqlDataKeyStore implements DataKeyStore {
+  /** By key id, with the wrapped form it came from; dropped at destroy. */
+  private readonly unwrapped = new Map<string, { readonly wrapped: string; readonly key: Buffer }>();
+
   constructor(
     private readonly db: SqlExecutor,
     private readonly wrapper: KeyWrapper,
@@ -54,11 +59,18 @@ export class SqlDataKeyStore implements DataKeyStore {
   }
 
   async keyById(keyId: string): Promise<Buffer | null> {
-    const { rows } = await this.db.query<{ wrapped_key: string | null }>(`SELECT wrapped_key FROM ${DATA_KEYS_TABLE} WHERE key_id = $1`, [
-      keyId,
-    ]);
-    const wrapped = rows[0]?.wrapped_key;
-    return wrapped ? this.unwrap(wrapped) : null;
+    return (await this.keysById([keyId])).get(keyId) ?? null;
+  }
+
+  /** One query for all of them; an id without a row (or destroyed) is null. */
+  async keysById(keyIds: readonly string[]): Promise<Map<string, Buffer | null>> {
+    const { rows } = await this.db.query<{ key_id: string; wrapped_key: string | null }>(
+      `SELECT key_id, wrapped_key FROM ${DATA_KEYS_TABLE} WHERE key_id = ANY($1::text[])`,
+      [[...new Set(keyIds)]],
+    );
+    const keys = new Map<string, Buffer | null>(keyIds.map((keyId) => [keyId, null]));
+    for (const row of rows) keys.set(row.key_id, row.wrapped_key ? this.unwrap(row.key_id, row.wrapped_key) : null);
+    return keys;
   }
 
   async destroy(accountId: string): Promise<string | undefined> {
@@ -68,6 +80,7 @@ export class SqlDataKeyStore implements DataKeyStore {
        RETURNING key_id`,
       [randomBytes(9).toString('base64url'), accountId],
     );
+    if (rows[0]) this.unwrapped.delete(rows[0].key_id);
     return rows[0]?.key_id;
   }
 
@@ -78,10 +91,16 @@ export class SqlDataKeyStore implements DataKeyStore {
       [accountId],
     );
     if (rows.length === 0) return undefined;
-    return rows[0].wrapped_key ? { id: rows[0].key_id, key: this.unwrap(rows[0].wrapped_key) } : null;
+    return rows[0].wrapped_key ? { id: rows[0].key_id, key: this.unwrap(rows[0].key_id, rows[0].wrapped_key) } : null;
   }
 
-  private unwrap(wrapped: string): Buffer {
-    return Buffer.from(this.wrapper.open(wrapped), 'base64');
+  /** Each wrapped key is unwrapped once (a reload after the cache's age bound finds the same bytes). */
+  private unwrap(keyId: string, wrapped: string): Buffer {
+    const known = this.unwrapped.get(keyId);
+    if (known?.wrapped === wrapped) return known.key;
+    const key = Buffer.from(this.wrapper.open(wrapped), 'base64');
+    if (this.unwrapped.size >= MAX_UNWRAPPED) this.unwrapped.delete(this.unwrapped.keys().next().value as string);
+    this.unwrapped.set(keyId, { wrapped, key });
+    return key;
   }
 }

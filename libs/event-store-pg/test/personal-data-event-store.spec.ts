@@ -3,6 +3,7 @@ import { PGliteDatabase } from '@app/database';
 import { declareEvents, DomainEvent, EventCatalog } from '@app/ddd';
 import {
   CachedDataKeyStore,
+  DataKeyStore,
   ERASED,
   EventMetadata,
   isSealed,
@@ -161,6 +162,44 @@ describe('PersonalDataEventStore (the erasure seam) over PGlite', () => {
     await new SqlDataKeyStore(db, box).destroy(accountId);
     clock += 1001;
     expect((await store.readStream(stream))[0].data.guestEmail).toBe(ERASED);
+  });
+
+  it("looks up the keys of a read's accounts in one batch, then reloads them ahead of their age bound without making a read wait", async () => {
+    const sql = await SqlDataKeyStore.create(db, box);
+    const lookups: number[] = [];
+    const counting: DataKeyStore = {
+      keyOfAccount: (accountId) => sql.keyOfAccount(accountId),
+      keyById: (keyId) => sql.keyById(keyId),
+      keysById: (keyIds) => {
+        lookups.push(keyIds.length);
+        return sql.keysById(keyIds);
+      },
+      destroy: (accountId) => sql.destroy(accountId),
+    };
+    const reader = new PersonalDataEventStore(inner, catalog, new CachedDataKeyStore(counting, { ttlMs: 1000, now: () => clock }));
+    const guests = Array.from({ length: 5 }, () => randomUUID());
+    const stream = `party-${randomUUID()}`;
+    await store.append(
+      stream,
+      guests.map((guest) => invited(guest)),
+      'no_stream',
+    );
+    const emails = async () => (await reader.readStream(stream)).map((event) => event.data.guestEmail);
+
+    expect(await emails()).toEqual(guests.map(() => 'ada@example.com'));
+    expect(lookups).toEqual([5]);
+    expect(await emails()).toHaveLength(5);
+    expect(lookups).toEqual([5]);
+
+    clock += 600; // past half the age bound: served at once, reloaded in the background in one look-up
+    expect(await emails()).toEqual(guests.map(() => 'ada@example.com'));
+    await new Promise((resolve) => setImmediate(resolve));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(lookups).toEqual([5, 5]);
+
+    await sql.destroy(guests[0]);
+    clock += 1001;
+    expect(await emails()).toEqual([ERASED, ...guests.slice(1).map(() => 'ada@example.com')]);
   });
 
   it('keeps the keys wrapped by DATA_ENCRYPTION_KEY: the table alone opens nothing', async () => {

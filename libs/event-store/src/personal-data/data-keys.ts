@@ -15,6 +15,8 @@ export interface DataKeyStore {
   keyById(keyId: string): Promise<Buffer | null>;
   /** Optional synchronous look-up of a cached key (undefined: not cached), so warm reads skip a promise. */
   peekKey?(keyId: string): Buffer | null | undefined;
+  /** Optional: the keys of several ids in one look-up (a read of many accounts' events costs one query). */
+  keysById?(keyIds: readonly string[]): Promise<Map<string, Buffer | null>>;
   /**
    * Destroys the account's key for good (idempotent). Resolves to the id of that key, or undefined
    * when the account never had one (a tombstone is kept either way, so none is created later).
@@ -36,6 +38,8 @@ export interface DataKeyCacheOptions {
 interface Entry<T> {
   readonly value: T;
   readonly until: number;
+  /** From then on a read still gets the value but reloads it in the background (refresh-ahead). */
+  readonly refreshFrom: number;
 }
 
 class BoundedCache<T> {
@@ -62,17 +66,30 @@ class BoundedCache<T> {
     return entry;
   }
 
-  set(key: string, value: T): void {
+  /** `forGood`: a fact that never changes (a destroyed key stays destroyed), kept until evicted. */
+  set(key: string, value: T, forGood = false): void {
+    const now = this.now();
     this.entries.delete(key);
-    this.entries.set(key, { value, until: this.now() + this.ttlMs });
+    this.entries.set(
+      key,
+      forGood ? { value, until: Infinity, refreshFrom: Infinity } : { value, until: now + this.ttlMs, refreshFrom: now + this.ttlMs / 2 },
+    );
     if (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value as string);
   }
 }
 
-/** Keeps unwrapped keys in memory, bounded in number and in age, in front of a `DataKeyStore`. */
+/**
+ * Keeps unwrapped keys in memory, bounded in number (least recently used go first) and in age, in
+ * front of a `DataKeyStore`. A key past half its age is still served but reloaded in the background
+ * (batched with the others due), so a busy reader never waits on the key table while the bound on
+ * seeing another process's destroy stays `ttlMs`. A destroyed key is known for good.
+ */
 export class CachedDataKeyStore implements DataKeyStore {
   private readonly byAccount: BoundedCache<DataKey | null>;
   private readonly byId: BoundedCache<Buffer | null>;
+  private readonly now: () => number;
+  private readonly dueForRefresh = new Set<string>();
+  private refreshing = false;
 
   constructor(
     private readonly inner: DataKeyStore,
@@ -81,6 +98,7 @@ export class CachedDataKeyStore implements DataKeyStore {
     const maxEntries = options.maxEntries ?? 10_000;
     const ttlMs = options.ttlMs ?? 60_000;
     const now = options.now ?? Date.now;
+    this.now = now;
     this.byAccount = new BoundedCache(maxEntries, ttlMs, now);
     this.byId = new BoundedCache(maxEntries, ttlMs, now);
   }
@@ -89,28 +107,69 @@ export class CachedDataKeyStore implements DataKeyStore {
     const cached = this.byAccount.get(accountId);
     if (cached) return cached.value;
     const key = await this.inner.keyOfAccount(accountId);
-    this.byAccount.set(accountId, key);
+    this.byAccount.set(accountId, key, key === null);
     if (key) this.byId.set(key.id, key.key);
     return key;
   }
 
   async keyById(keyId: string): Promise<Buffer | null> {
-    const cached = this.byId.get(keyId);
-    if (cached) return cached.value;
-    const key = await this.inner.keyById(keyId);
-    this.byId.set(keyId, key);
-    return key;
+    return (await this.keysById([keyId])).get(keyId) ?? null;
+  }
+
+  async keysById(keyIds: readonly string[]): Promise<Map<string, Buffer | null>> {
+    const keys = new Map<string, Buffer | null>();
+    const missing: string[] = [];
+    for (const keyId of keyIds) {
+      const cached = this.byId.get(keyId);
+      if (cached) keys.set(keyId, cached.value);
+      else if (!keys.has(keyId)) missing.push(keyId);
+    }
+    if (missing.length > 0) {
+      for (const [keyId, key] of await this.load(missing)) {
+        this.byId.set(keyId, key, key === null);
+        keys.set(keyId, key);
+      }
+    }
+    return keys;
   }
 
   /** The cached key of `keyId` (null: known to be gone), or undefined when it must be loaded. */
   peekKey(keyId: string): Buffer | null | undefined {
-    return this.byId.peek(keyId)?.value;
+    const entry = this.byId.peek(keyId);
+    if (entry && entry.refreshFrom <= this.now()) this.refreshAhead(keyId);
+    return entry?.value;
   }
 
   async destroy(accountId: string): Promise<string | undefined> {
     const keyId = await this.inner.destroy(accountId);
-    this.byAccount.set(accountId, null);
-    if (keyId !== undefined) this.byId.set(keyId, null);
+    this.byAccount.set(accountId, null, true);
+    if (keyId !== undefined) this.byId.set(keyId, null, true);
     return keyId;
+  }
+
+  private async load(keyIds: readonly string[]): Promise<Map<string, Buffer | null>> {
+    if (this.inner.keysById) return this.inner.keysById(keyIds);
+    const keys = new Map<string, Buffer | null>();
+    for (const keyId of keyIds) keys.set(keyId, await this.inner.keyById(keyId));
+    return keys;
+  }
+
+  /** Reloads the keys due, all in one look-up, after the current read; a failure leaves them to age out. */
+  private refreshAhead(keyId: string): void {
+    this.dueForRefresh.add(keyId);
+    if (this.refreshing) return;
+    this.refreshing = true;
+    setImmediate(() => {
+      const due = [...this.dueForRefresh];
+      this.dueForRefresh.clear();
+      this.load(due)
+        .then((keys) => {
+          for (const [id, key] of keys) this.byId.set(id, key, key === null);
+        })
+        .catch(() => undefined)
+        .finally(() => {
+          this.refreshing = false;
+        });
+    });
   }
 }

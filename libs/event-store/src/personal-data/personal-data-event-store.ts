@@ -17,6 +17,9 @@ import { DataKeyStore } from './data-keys';
 import { leavesAtPath, mapAtPath, PersonalFieldCatalog, PersonalFieldInClearError, undeclaredPersonalFields } from './personal-fields';
 import { ERASED, isSealed, openValue, sealedKeyId, sealValue } from './sealed-value';
 
+/** The key a sealed value names (null: gone). */
+type KeyLookup = (keyId: string) => Buffer | null;
+
 /** Metadata fields personal for every event type. */
 const PERSONAL_METADATA = ['ip', 'userAgent'] as const;
 
@@ -159,49 +162,89 @@ export class PersonalDataEventStore implements EventStore {
    * values. For events read raw, e.g. an export; normal reads and subscriptions do this themselves.
    */
   async open<E extends RecordedEvent>(event: E): Promise<E> {
-    return this.openWith(event, await this.keysFor([event]));
+    return this.openWith(event, await this.lookupFor([event]));
   }
 
+  /**
+   * Warm reads (every key named is cached) open each event in one walk with no promise per key; a read
+   * naming a key not cached looks the missing ones up in one batch and opens again.
+   */
   private async openAll(events: RecordedEvent[]): Promise<RecordedEvent[]> {
-    const keys = await this.keysFor(events);
-    return events.map((event) => this.upcasters.apply(this.openWith(event, keys)));
+    const warm = this.openCached(events);
+    if (warm) return warm;
+    const lookup = await this.lookupFor(events);
+    return events.map((event) => this.upcasters.apply(this.openWith(event, lookup)));
+  }
+
+  private openCached(events: readonly RecordedEvent[]): RecordedEvent[] | undefined {
+    const peek = this.keys.peekKey?.bind(this.keys);
+    if (!peek) return undefined;
+    let missing = false;
+    let lastId: string | undefined;
+    let lastKey: Buffer | null = null;
+    const lookup: KeyLookup = (keyId) => {
+      if (keyId === lastId) return lastKey;
+      const key = peek(keyId);
+      if (key === undefined) {
+        missing = true;
+        return null;
+      }
+      lastId = keyId;
+      lastKey = key;
+      return key;
+    };
+    const opened: RecordedEvent[] = [];
+    for (const event of events) {
+      const open = this.openWith(event, lookup);
+      if (missing) return undefined;
+      opened.push(this.upcasters.apply(open));
+    }
+    return opened;
   }
 
   private async openAndUpcast(event: RecordedEvent): Promise<RecordedEvent> {
     return this.upcasters.apply(await this.open(event));
   }
 
-  /** The keys (null: gone) that the events' sealed values name: one look-up per key, none when cached. */
-  private async keysFor(events: readonly RecordedEvent[]): Promise<Map<string, Buffer | null>> {
+  /** The keys (null: gone) that the events' sealed values name: none looked up when cached, else one batch. */
+  private async lookupFor(events: readonly RecordedEvent[]): Promise<KeyLookup> {
     const keys = new Map<string, Buffer | null>();
     const sealed: string[] = [];
     for (const event of events) {
       collectSealed(event.data, sealed);
       for (const field of PERSONAL_METADATA) if (isSealed(event.metadata[field])) sealed.push(event.metadata[field]);
     }
+    let missing: Set<string> | undefined;
     for (const value of sealed) {
       const keyId = sealedKeyId(value)!;
-      if (keys.has(keyId)) continue;
-      let key = this.keys.peekKey?.(keyId);
-      if (key === undefined) key = await this.keys.keyById(keyId);
-      keys.set(keyId, key);
+      if (keys.has(keyId) || missing?.has(keyId)) continue;
+      const key = this.keys.peekKey?.(keyId);
+      if (key === undefined) (missing ??= new Set()).add(keyId);
+      else keys.set(keyId, key);
     }
-    return keys;
+    if (missing) {
+      if (this.keys.keysById) {
+        for (const [keyId, key] of await this.keys.keysById([...missing])) keys.set(keyId, key);
+      } else {
+        for (const keyId of missing) keys.set(keyId, await this.keys.keyById(keyId));
+      }
+    }
+    return (keyId) => keys.get(keyId) ?? null;
   }
 
-  private openWith<E extends RecordedEvent>(event: E, keys: ReadonlyMap<string, Buffer | null>): E {
-    if (keys.size === 0) return event;
-    const reveal = (value: string): unknown => this.reveal(value, keys);
+  /** The very same event when nothing in it is sealed (no copy, no per-field work beyond the walk). */
+  private openWith<E extends RecordedEvent>(event: E, lookup: KeyLookup): E {
+    const reveal = (value: string): unknown => this.reveal(value, lookup);
     const data = replaceSealed(event.data, reveal);
-    const metadataSealed = PERSONAL_METADATA.some((field) => isSealed(event.metadata[field]));
+    const metadataSealed = isSealed(event.metadata.ip) || isSealed(event.metadata.userAgent);
     if (data === event.data && !metadataSealed) return event;
     const metadata: Record<string, unknown> = { ...event.metadata };
     for (const field of PERSONAL_METADATA) if (isSealed(metadata[field])) metadata[field] = reveal(metadata[field] as string);
     return { ...event, data: data as EventData, metadata: metadata as unknown as ChainedMetadata };
   }
 
-  private reveal(value: string, keys: ReadonlyMap<string, Buffer | null>): unknown {
-    const key = keys.get(sealedKeyId(value)!);
+  private reveal(value: string, lookup: KeyLookup): unknown {
+    const key = lookup(sealedKeyId(value)!);
     if (!key) return ERASED;
     const known = this.opened.get(value);
     if (known !== undefined) return known;
