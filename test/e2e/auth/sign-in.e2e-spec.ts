@@ -131,12 +131,16 @@ describe('POST /v1/auth/login', () => {
       await api.register('timing@example.com');
       const hasher = apiOnly.runtime.passwordHasher;
       const reference = await hasher.hash('reference-password');
+      // The reference is measured between the sign-ins, so a burst of load cannot inflate all of it at
+      // once (measured up front, 3 comparisons once took 391 ms at least while the sign-ins took 86 ms).
       const oneComparison: number[] = [];
-      for (let i = 0; i < 3; i++) {
-        const started = process.hrtime.bigint();
-        await hasher.verify('another-password', reference);
-        oneComparison.push(Number(process.hrtime.bigint() - started) / 1e6);
-      }
+      const measureOneComparison = async () => {
+        for (let i = 0; i < 3; i++) {
+          const started = process.hrtime.bigint();
+          await hasher.verify('another-password', reference);
+          oneComparison.push(Number(process.hrtime.bigint() - started) / 1e6);
+        }
+      };
       const failedSignIns = async (email: string) => {
         const durations: number[] = [];
         for (let i = 0; i < 3; i++) {
@@ -151,13 +155,14 @@ describe('POST /v1/auth/login', () => {
       const known: number[] = [];
       const unknown: number[] = [];
       for (let round = 0; round < 3; round++) {
+        await measureOneComparison();
         known.push(...(await failedSignIns('timing@example.com')));
         unknown.push(...(await failedSignIns(`timing-unknown-${round}@example.com`)));
       }
       const min = (values: number[]) => Math.min(...values);
       const mid = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
       process.stdout.write(
-        `failed sign-in at BCRYPT_COST=10: known email ${mid(known).toFixed(1)} ms, unknown email ${mid(unknown).toFixed(1)} ms (medians of 9); one bcrypt comparison ${min(oneComparison).toFixed(1)} ms\n`,
+        `failed sign-in at BCRYPT_COST=10: known email ${mid(known).toFixed(1)} ms, unknown email ${mid(unknown).toFixed(1)} ms (medians of 9); one bcrypt comparison ${min(oneComparison).toFixed(1)} ms (least of 9)\n`,
       );
       expect(min(unknown)).toBeGreaterThan(0.6 * min(oneComparison));
       expect(min(known)).toBeGreaterThan(0.6 * min(oneComparison));
