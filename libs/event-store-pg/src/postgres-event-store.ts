@@ -92,6 +92,12 @@ const INSERT_SQL = `
   )
   SELECT max(position) AS position FROM inserted`;
 
+/**
+ * The append's statements are parsed and planned once per connection: planning the insert with its
+ * CTEs cost more server CPU than executing it (EXPLAIN: 0.1-0.5 ms against 0.1 ms for one event).
+ */
+const PREPARED = { prepare: true } as const;
+
 /** Stream heads this store wrote or read last, for appends that expect exactly them. */
 const HEAD_CACHE_ENTRIES = 10_000;
 
@@ -289,7 +295,7 @@ export class PostgresEventStore implements EventStore {
   }
 
   private async readHead(executor: SqlExecutor, stream: string, remember = true): Promise<StreamHead> {
-    const { rows } = await executor.query<StreamHead>(HEAD_SQL, [stream]);
+    const { rows } = await executor.query<StreamHead>(HEAD_SQL, [stream], PREPARED);
     const head = rows[0] ?? NO_HEAD;
     if (remember && head !== NO_HEAD) this.remember(stream, head);
     return head;
@@ -348,7 +354,7 @@ export class PostgresEventStore implements EventStore {
       `[${events.map((event) => event.dataJson).join(',')}]`,
       `[${metadata.map((chained) => JSON.stringify(chained)).join(',')}]`,
       head.hash,
-    ]);
+    ], PREPARED);
     const position = rows[0].position;
     if (position === null) return undefined;
     const nextExpectedRevision = head.revision + events.length;
