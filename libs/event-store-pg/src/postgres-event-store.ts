@@ -2,11 +2,11 @@ import { migrate, SqlDatabase, SqlExecutor } from '@app/database';
 import {
   AppendResult,
   ChainedMetadata,
-  chainMetadata,
   DuplicateEventIdError,
   EventData,
   EventHandler,
   EventStore,
+  eventHash,
   ExpectedRevision,
   NewEvent,
   ReadAllOptions,
@@ -92,6 +92,12 @@ const INSERT_SQL = `
   )
   SELECT max(position) AS position FROM inserted`;
 
+/**
+ * The append's statements are parsed and planned once per connection: planning the insert with its
+ * CTEs cost more server CPU than executing it (EXPLAIN: 0.1-0.5 ms against 0.1 ms for one event).
+ */
+const PREPARED = { prepare: true } as const;
+
 /** Stream heads this store wrote or read last, for appends that expect exactly them. */
 const HEAD_CACHE_ENTRIES = 10_000;
 
@@ -160,23 +166,36 @@ function isUniqueViolation(error: unknown): error is { code: string; constraint?
   return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === UNIQUE_VIOLATION;
 }
 
-/** An event as it will be stored and read back (the hash is computed over that form), with its data as JSON. */
+/** An event as it will be stored and read back (the hash is computed over that form), with its data and metadata as JSON. */
 interface StoredEvent extends NewEvent {
   readonly dataJson: string;
+  readonly metadataJson: string;
 }
 
 function storedForm(event: NewEvent): StoredEvent {
   const id = event.id.toLowerCase();
   if (!UUID.test(id)) throw new TypeError(`event id must be a UUID: ${event.id}`);
   const dataJson = JSON.stringify(event.data);
+  const metadataJson = JSON.stringify(event.metadata);
   return {
     id,
     type: event.type,
     schemaVersion: event.schemaVersion,
     data: JSON.parse(dataJson) as EventData,
-    metadata: JSON.parse(JSON.stringify(event.metadata)) as NewEvent['metadata'],
+    metadata: JSON.parse(metadataJson) as NewEvent['metadata'],
     dataJson,
+    metadataJson,
   };
+}
+
+/**
+ * The stored metadata, `{...metadata, prevHash, hash}`, as JSON: the links written after the writer's
+ * JSON rather than the whole object stringified again. A writer's own `prevHash`/`hash` stay in the text
+ * before them, and jsonb keeps the last of duplicate keys, so what is stored is the same.
+ */
+function chainedMetadataJson(metadataJson: string, prevHash: string | null, hash: string): string {
+  const links = `"prevHash":${JSON.stringify(prevHash)},"hash":"${hash}"}`;
+  return metadataJson === '{}' ? `{${links}` : `${metadataJson.slice(0, -1)},${links}`;
 }
 
 /**
@@ -326,7 +345,7 @@ export class PostgresEventStore implements EventStore {
   }
 
   private async readHead(executor: SqlExecutor, stream: string, remember = true): Promise<StreamHead> {
-    const { rows } = await executor.query<StreamHead>(HEAD_SQL, [stream]);
+    const { rows } = await executor.query<StreamHead>(HEAD_SQL, [stream], PREPARED);
     const head = rows[0] ?? NO_HEAD;
     if (remember && head !== NO_HEAD) this.remember(stream, head);
     return head;
@@ -370,22 +389,31 @@ export class PostgresEventStore implements EventStore {
 
     let prevHash = head.hash;
     const metadata = events.map((event, index) => {
-      const chained = chainMetadata({ ...event, stream, revision: head.revision + 1 + index }, prevHash);
-      prevHash = chained.hash;
-      return chained;
+      const { id, type, schemaVersion, data } = event;
+      const hash = eventHash(
+        { id, stream, revision: head.revision + 1 + index, type, schemaVersion, data, metadata: event.metadata },
+        prevHash,
+      );
+      const json = chainedMetadataJson(event.metadataJson, prevHash, hash);
+      prevHash = hash;
+      return json;
     });
-    const { rows } = await executor.query<{ position: bigint | null }>(INSERT_SQL, [
-      stream,
-      events.map((event) => event.id),
-      head.revision + 1,
-      events.map((event) => event.type),
-      events.map((event) => event.schemaVersion),
-      // Data and metadata as one JSON array each, joined from texts already made: as text[] parameters
-      // the driver escapes every quote of every event (about 10 µs per event here, a third of the rest).
-      `[${events.map((event) => event.dataJson).join(',')}]`,
-      `[${metadata.map((chained) => JSON.stringify(chained)).join(',')}]`,
-      head.hash,
-    ]);
+    const { rows } = await executor.query<{ position: bigint | null }>(
+      INSERT_SQL,
+      [
+        stream,
+        events.map((event) => event.id),
+        head.revision + 1,
+        events.map((event) => event.type),
+        events.map((event) => event.schemaVersion),
+        // Data and metadata as one JSON array each, joined from texts already made: as text[] parameters
+        // the driver escapes every quote of every event (about 10 µs per event here, a third of the rest).
+        `[${events.map((event) => event.dataJson).join(',')}]`,
+        `[${metadata.join(',')}]`,
+        head.hash,
+      ],
+      PREPARED,
+    );
     const position = rows[0].position;
     if (position === null) return undefined;
     const nextExpectedRevision = head.revision + events.length;
