@@ -383,10 +383,11 @@ export class PostgresEventStore implements EventStore {
   async readStreams(reads: readonly StreamRead[], options: { readonly raw?: boolean } = {}): Promise<RecordedEvent[][]> {
     const lists: RecordedEvent[][] = reads.map(() => []);
     if (reads.length === 0) return lists;
-    const { rows } = await this.db.query<TextEventRow & { read_ordinal: number | string }>(READ_STREAMS_SQL, [
-      reads.map((read) => read.stream),
-      reads.map((read) => read.fromRevision),
-    ]);
+    const { rows } = await this.db.query<TextEventRow & { read_ordinal: number | string }>(
+      READ_STREAMS_SQL,
+      [reads.map((read) => read.stream), reads.map((read) => read.fromRevision)],
+      PREPARED,
+    );
     for (const row of rows) lists[Number(row.read_ordinal) - 1].push(this.toRecorded(parsed(row), options.raw === true));
     return lists;
   }
@@ -567,25 +568,34 @@ export class PostgresEventStore implements EventStore {
     stored.forEach((events, index) => {
       let prevHash = heads[index].hash;
       events.forEach((event, offset) => {
-        const chained = chainMetadata({ ...event, stream: appends[index].stream, revision: heads[index].revision + 1 + offset }, prevHash);
-        prevHash = chained.hash;
-        metadata.push(JSON.stringify(chained));
+        const { id, type, schemaVersion, data } = event;
+        const revision = heads[index].revision + 1 + offset;
+        const hash = eventHash(
+          { id, stream: appends[index].stream, revision, type, schemaVersion, data, metadata: event.metadata },
+          prevHash,
+        );
+        metadata.push(chainedMetadataJson(event.metadataJson, prevHash, hash));
+        prevHash = hash;
         eventStreams.push(index + 1);
       });
       lastHashes.push(prevHash);
     });
     const all = stored.flat();
-    const { rows } = await this.db.query<{ stream: string; position: bigint }>(INSERT_MANY_SQL, [
-      appends.map((append) => append.stream),
-      heads.map((head) => head.revision + 1),
-      heads.map((head) => head.hash),
-      all.map((event) => event.id),
-      eventStreams,
-      all.map((event) => event.type),
-      all.map((event) => event.schemaVersion),
-      `[${all.map((event) => event.dataJson).join(',')}]`,
-      `[${metadata.join(',')}]`,
-    ]);
+    const { rows } = await this.db.query<{ stream: string; position: bigint }>(
+      INSERT_MANY_SQL,
+      [
+        appends.map((append) => append.stream),
+        heads.map((head) => head.revision + 1),
+        heads.map((head) => head.hash),
+        all.map((event) => event.id),
+        eventStreams,
+        all.map((event) => event.type),
+        all.map((event) => event.schemaVersion),
+        `[${all.map((event) => event.dataJson).join(',')}]`,
+        `[${metadata.join(',')}]`,
+      ],
+      PREPARED,
+    );
     if (rows.length === 0) return undefined;
     const positions = new Map(rows.map((row) => [row.stream, row.position]));
     return appends.map(({ stream }, index) => {
