@@ -266,7 +266,7 @@ describeLoad(`mixed traffic on a real api and worker (PostgreSQL)${missing ? ` [
     const rows = dump.join('\n');
     const logs = api.output() + worker.output();
     // The controls: the events, the jobs and the request log were read, and the run handed out secrets.
-    expect(tables.map(({ name }) => name)).toEqual(expect.arrayContaining(['event_store_events', 'jobs']));
+    expect(tables.map(({ name }) => name)).toEqual(expect.arrayContaining(['public.event_store_events', 'public.jobs']));
     expect(rows).toContain(holders[0].key.slice(0, 12));
     expect(logs).toContain('/v1/auth/login');
     expect(secrets.size).toBeGreaterThan(100);
