@@ -135,7 +135,7 @@ describe('the reservations of an erased account', () => {
     await runErasureJob();
     expect(await accountEvents(oldId)).toContain('account.erased');
     expect(logged('closed accounts erased').slice(erasuresBefore)).toEqual([
-      expect.objectContaining({ component: 'accounts', examined: 1, failed: 0 }),
+      expect.objectContaining({ component: 'accounts', examined: 1, erased: 1 }),
     ]);
     expect(logged('closed account not erased')).toEqual([]);
 

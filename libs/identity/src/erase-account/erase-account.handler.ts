@@ -32,21 +32,25 @@ export class EraseAccountHandler implements ICommandHandler<EraseAccountCommand>
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  async execute({ accountId, reason, erasedBy, context }: EraseAccountCommand): Promise<void> {
+  async execute({ accountId, reason, erasedBy, context }: EraseAccountCommand): Promise<boolean> {
     const now = this.clock.now();
     const { state } = await this.runner.load(accountStream(accountId), accountDecider);
     if (!state.exists) throw new AccountResourceNotFoundError('account');
     // Reopened meanwhile, or not due yet: nothing of it is erased.
-    if (erasedBy === 'schedule' && !readsAsErased(state, now)) return;
-    await this.runner.run(accountStream(accountId), accountDecider, { kind: 'EraseAccount', reason, erasedBy, now }, context, {
-      accountId,
-      occurredAt: now,
-    });
+    if (erasedBy === 'schedule' && !readsAsErased(state, now)) return false;
+    const outcome = await this.runner.run(
+      accountStream(accountId),
+      accountDecider,
+      { kind: 'EraseAccount', reason, erasedBy, now },
+      context,
+      { accountId, occurredAt: now },
+    );
     if (state.email !== ERASED) {
       await releaseUniqueValue(this.store, { kind: 'email', normalisedValue: state.email, ownerId: accountId, context, now });
     }
     await this.identities.releaseAll(state, context, now);
     await this.keys.destroy(accountId);
     await eraseReadModels(this.db, this.readSide, this.catalog, accountId);
+    return outcome.events.length > 0;
   }
 }
