@@ -18,6 +18,22 @@ export function reservationStream(kind: string, normalisedValue: string): string
   return `unique_${kind}-${createHash('sha256').update(normalisedValue).digest('hex')}`;
 }
 
+function uniquenessEvent(type: string, params: { kind: string; ownerId: string; context: RequestContext; now: Date }) {
+  return {
+    id: randomUUID(),
+    type,
+    schemaVersion: 1,
+    data: { kind: params.kind, ownerId: params.ownerId },
+    metadata: {
+      actor: params.context.actor,
+      correlationId: params.context.correlationId,
+      causationId: params.context.causationId,
+      accountId: params.ownerId,
+      occurredAt: params.now.toISOString(),
+    },
+  };
+}
+
 /**
  * Uniqueness across streams, enforced by the store: a reservation stream per value, appended with
  * `no_stream`. Two concurrent reservations of one value: exactly one append succeeds.
@@ -38,19 +54,7 @@ export async function reserveUniqueValue(
   },
 ): Promise<void> {
   const stream = reservationStream(params.kind, params.normalisedValue);
-  const event = {
-    id: randomUUID(),
-    type: UNIQUE_VALUE_RESERVED,
-    schemaVersion: 1,
-    data: { kind: params.kind, ownerId: params.ownerId },
-    metadata: {
-      actor: params.context.actor,
-      correlationId: params.context.correlationId,
-      causationId: params.context.causationId,
-      accountId: params.ownerId,
-      occurredAt: params.now.toISOString(),
-    },
-  };
+  const event = uniquenessEvent(UNIQUE_VALUE_RESERVED, params);
   try {
     await store.append(stream, [event], 'no_stream');
     return;
@@ -87,20 +91,8 @@ export async function releaseUniqueValue(
   };
   const last = await heldBy();
   if (!last) return;
-  const release = {
-    id: randomUUID(),
-    type: UNIQUE_VALUE_RELEASED,
-    schemaVersion: 1,
-    data: { kind: params.kind, ownerId: params.ownerId },
-    metadata: {
-      actor: params.context.actor,
-      correlationId: params.context.correlationId,
-      accountId: params.ownerId,
-      occurredAt: params.now.toISOString(),
-    },
-  };
   try {
-    await store.append(stream, [release], last.revision);
+    await store.append(stream, [uniquenessEvent(UNIQUE_VALUE_RELEASED, params)], last.revision);
   } catch (error) {
     if (!(error instanceof WrongExpectedRevisionError) || (await heldBy())) throw error;
   }
