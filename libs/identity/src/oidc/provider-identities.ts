@@ -108,9 +108,9 @@ export class ProviderIdentities {
   }
 
   /**
-   * Erasure: the reservations of every identity the account lists, so each can sign up anew. Before the
-   * account's data key is destroyed (its subjects read "[erased]" after), which a retry of the erasure
-   * keeps; one already released or taken over (see `reserve`) is left as it is.
+   * Erasure: gives back the reservation of every identity the account lists, so each can sign up anew.
+   * Called before the account's data key is destroyed, since the subjects read "[erased]" after (a retry
+   * of the erasure skips those); one already released or taken over (see `reserve`) is left as it is.
    */
   async releaseAll(account: ExistingAccount, context: RequestContext, now: Date): Promise<void> {
     for (const identity of account.identities) {
