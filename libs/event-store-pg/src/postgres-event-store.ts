@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { migrate, SqlDatabase, SqlExecutor } from '@app/database';
 import {
   AppendResult,
@@ -105,7 +106,39 @@ const PREPARED = { prepare: true } as const;
 /** Stream heads this store wrote or read last, for appends that expect exactly them. */
 const HEAD_CACHE_ENTRIES = 10_000;
 
-const NOTIFY_SQL = `SELECT pg_notify('${APPENDED_CHANNEL}', '')`;
+const NOTIFY_SQL = `SELECT pg_notify('${APPENDED_CHANNEL}', $1)`;
+
+/**
+ * A notification's payload: the event types appended, so that a subscriber whose filter matches none
+ * of them stays asleep, and the sending store, which woke its own subscriptions already and ignores
+ * its own notification (in the same process, PGlite's above all, it woke every subscription a second
+ * time). Past PostgreSQL's 8,000-byte payload limit it says nothing, and every subscriber reads.
+ */
+interface AppendedPayload {
+  readonly from?: string;
+  readonly types?: readonly string[];
+}
+
+const MAX_PAYLOAD_BYTES = 7_900;
+
+function eventTypes(events: readonly { readonly type: string }[]): string[] {
+  return [...new Set(events.map((event) => event.type))];
+}
+
+function appendedPayload(payload: AppendedPayload): string {
+  const text = JSON.stringify(payload);
+  return Buffer.byteLength(text) <= MAX_PAYLOAD_BYTES ? text : '';
+}
+
+function parseAppendedPayload(text: string): AppendedPayload {
+  if (text === '') return {};
+  try {
+    const parsed = JSON.parse(text) as AppendedPayload;
+    return { from: typeof parsed.from === 'string' ? parsed.from : undefined, types: Array.isArray(parsed.types) ? parsed.types : undefined };
+  } catch {
+    return {};
+  }
+}
 
 /** Rows above the ended prefix a horizon looks at; past it, the rest waits for the next read. */
 const HORIZON_SCAN_ROWS = 10_000;
@@ -259,6 +292,8 @@ export class PostgresEventStore implements EventStore {
   private readonly subscriptionSettings: SubscriptionSettings;
   private readonly subscriptions = new Set<LogSubscription>();
   private stopListening?: Promise<(() => Promise<void>) | undefined>;
+  /** Tells this store's notifications from other processes' (see `AppendedPayload`). */
+  private readonly instanceId = randomUUID();
   private readonly notifier: AppendNotifier;
   /** Map order is insertion order: the first entry is the one written longest ago. */
   private readonly heads = new Map<string, StreamHead>();
@@ -270,7 +305,7 @@ export class PostgresEventStore implements EventStore {
     this.name = db.driver === 'pglite' ? 'pglite' : 'postgresql';
     this.upcasters = options.upcasters ?? new UpcasterRegistry();
     this.subscriptionSettings = { ...defaultSubscriptionSettings, ...options.subscriptions };
-    this.notifier = new AppendNotifier(db);
+    this.notifier = new AppendNotifier(db, this.instanceId);
   }
 
   static async create(db: SqlDatabase, options: PostgresEventStoreOptions = {}): Promise<PostgresEventStore> {
@@ -290,8 +325,7 @@ export class PostgresEventStore implements EventStore {
           this.heads.delete(stream);
           continue; // the head moved from the one assumed: read it
         }
-        this.wakeSubscriptions();
-        this.notifier.signal();
+        this.appended(stored);
         return result;
       } catch (error) {
         this.heads.delete(stream);
@@ -324,7 +358,8 @@ export class PostgresEventStore implements EventStore {
     this.heads.delete(stream);
     const result = await this.appendAt(tx, stream, await this.readHead(tx, stream, false), stored, expected);
     if (result === undefined) throw new Error(`the head of ${stream} changed within the transaction`);
-    await tx.query(NOTIFY_SQL); // delivered when the caller commits
+    // Delivered when the caller commits, to this store's subscriptions too: it cannot wake them itself.
+    await tx.query(NOTIFY_SQL, [appendedPayload({ types: eventTypes(stored) })]);
     return result;
   }
 
@@ -369,8 +404,7 @@ export class PostgresEventStore implements EventStore {
           for (const append of appends) this.heads.delete(append.stream);
           continue; // a head moved from the one assumed: read them
         }
-        this.wakeSubscriptions();
-        this.notifier.signal();
+        this.appended(stored.flat());
         return results;
       } catch (error) {
         for (const append of appends) this.heads.delete(append.stream);
@@ -707,13 +741,23 @@ export class PostgresEventStore implements EventStore {
 
   private listenForAppends(): void {
     this.stopListening ??= this.db
-      .listen(APPENDED_CHANNEL, () => this.wakeSubscriptions())
+      .listen(APPENDED_CHANNEL, (text) => {
+        const payload = parseAppendedPayload(text);
+        if (payload.from !== this.instanceId) this.wakeSubscriptions(payload.types);
+      })
       // Without notifications the subscriptions still poll.
       .catch(() => undefined);
   }
 
-  private wakeSubscriptions(): void {
-    for (const subscription of this.subscriptions) subscription.wake();
+  /** After a committed append of this store: its own subscriptions now, other processes' by notification. */
+  private appended(events: readonly StoredEvent[]): void {
+    const types = eventTypes(events);
+    this.wakeSubscriptions(types);
+    this.notifier.signal(types);
+  }
+
+  private wakeSubscriptions(types?: readonly string[]): void {
+    for (const subscription of this.subscriptions) subscription.wake(types);
   }
 }
 
@@ -725,16 +769,18 @@ export class PostgresEventStore implements EventStore {
  */
 class AppendNotifier {
   private inFlight?: Promise<void>;
-  private again = false;
+  /** Types appended since the notification in flight was sent: the next one names them. */
+  private pending = new Set<string>();
 
-  constructor(private readonly db: SqlDatabase) {}
+  constructor(
+    private readonly db: SqlDatabase,
+    private readonly from: string,
+  ) {}
 
-  signal(): void {
-    if (this.inFlight) {
-      this.again = true;
-      return;
-    }
-    this.inFlight = this.send();
+  signal(types: readonly string[]): void {
+    for (const type of types) this.pending.add(type);
+    if (this.inFlight || this.pending.size === 0) return;
+    this.inFlight = this.send().finally(() => (this.inFlight = undefined));
   }
 
   async idle(): Promise<void> {
@@ -742,11 +788,11 @@ class AppendNotifier {
   }
 
   private async send(): Promise<void> {
-    do {
-      this.again = false;
+    while (this.pending.size > 0) {
+      const types = [...this.pending];
+      this.pending = new Set();
       // A lost notification only delays subscribers until their next poll.
-      await this.db.query(NOTIFY_SQL).catch(() => undefined);
-    } while (this.again);
-    this.inFlight = undefined;
+      await this.db.query(NOTIFY_SQL, [appendedPayload({ from: this.from, types })]).catch(() => undefined);
+    }
   }
 }
