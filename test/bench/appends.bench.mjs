@@ -30,6 +30,11 @@ const median = (values) => [...values].sort((a, b) => a - b)[Math.floor((values.
 const fmt = (value) => Math.round(value).toLocaleString('en-US');
 
 const eventData = (n) => ({ accountId: randomUUID(), keyId: randomUUID(), name: `key-${n}`, scopes: ['chat'] });
+/** The same writer metadata for every store (the project's adds its chain links to it, Emmett its messageId). */
+const eventMetadata = () => {
+  const accountId = randomUUID();
+  return { accountId, actor: { kind: 'account', id: accountId }, correlationId: randomUUID(), occurredAt: new Date().toISOString() };
+};
 
 // Emmett's close() leaves an idle pool of its own behind (dumbo's), whose connections the DROP ... WITH
 // (FORCE) below terminates; that pool has no error listener, so its 57P01 would end the process.
@@ -84,16 +89,7 @@ async function projectStore(url) {
   const store = await PostgresEventStore.create(db);
   const prefix = randomBytes(4).toString('hex');
   let n = 0;
-  const newEvent = () => {
-    const accountId = randomUUID();
-    return {
-      id: randomUUID(),
-      type: 'api_key.created',
-      schemaVersion: 1,
-      data: eventData(n++),
-      metadata: { accountId, actor: { kind: 'account', id: accountId }, correlationId: randomUUID(), occurredAt: new Date().toISOString() },
-    };
-  };
+  const newEvent = () => ({ id: randomUUID(), type: 'api_key.created', schemaVersion: 1, data: eventData(n++), metadata: eventMetadata() });
   return {
     append: (s, revision, size) =>
       store.append(`apiKey-${prefix}-${s}`, Array.from({ length: size }, newEvent), revision < 0 ? 'no_stream' : revision),
@@ -112,7 +108,7 @@ async function emmettStore(url) {
   await store.schema.migrate();
   const prefix = randomBytes(4).toString('hex');
   let n = 0;
-  const newEvent = () => ({ type: 'api_key.created', data: eventData(n++) });
+  const newEvent = () => ({ type: 'api_key.created', data: eventData(n++), metadata: eventMetadata() });
   return {
     append: (s, revision, size) =>
       store.appendToStream(`apiKey-${prefix}-${s}`, Array.from({ length: size }, newEvent), {
@@ -138,7 +134,6 @@ async function plainInserts(url) {
       const values = [];
       const params = [];
       for (let i = 0; i < size; i++) {
-        const accountId = randomUUID();
         const base = params.length;
         params.push(
           randomUUID(),
@@ -146,7 +141,7 @@ async function plainInserts(url) {
           revision + 1 + i,
           'api_key.created',
           JSON.stringify(eventData(n++)),
-          JSON.stringify({ accountId, correlationId: randomUUID(), occurredAt: new Date().toISOString() }),
+          JSON.stringify(eventMetadata()),
         );
         values.push(`($${base + 1}, $${base + 2}, $${base + 3}, $${base + 4}, $${base + 5}, $${base + 6})`);
       }

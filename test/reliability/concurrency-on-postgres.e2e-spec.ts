@@ -1,16 +1,24 @@
+import { ManualClock } from '@app/ddd';
 import { createTemporaryDatabase, describeWithEnv, TemporaryDatabase } from '@app/testing';
 import { createTestApp, TestApp } from '@app/test-app';
-import { accountsClient } from '../e2e/auth/accounts-client';
+import { accountsClient, STRONG_PASSWORD } from '../e2e/auth/accounts-client';
+
+const ERASURE_GRACE_SECONDS = 60;
 
 // Concurrent commands on PostgreSQL through the HTTP app: optimistic concurrency must neither lose an
 // update nor let two writers in. Bounded: 20 registrations and 50 renames.
 describeWithEnv('DATABASE_URL', 'concurrent commands on PostgreSQL', (serverUrl) => {
   let database: TemporaryDatabase;
   let app: TestApp;
+  const clock = new ManualClock(new Date());
 
   beforeAll(async () => {
     database = await createTemporaryDatabase(serverUrl, 'concurrency_e2e');
-    app = await createTestApp({ readSide: false, env: { DATABASE_URL: database.url } });
+    app = await createTestApp({
+      clock,
+      readSide: false,
+      env: { DATABASE_URL: database.url, ERASURE_GRACE_SECONDS: String(ERASURE_GRACE_SECONDS) },
+    });
   }, 180_000);
 
   afterAll(async () => {
@@ -29,6 +37,29 @@ describeWithEnv('DATABASE_URL', 'concurrent commands on PostgreSQL', (serverUrl)
     expect(statuses.filter((status) => status !== 201 && status !== 409)).toEqual([]);
     const registered = (await app.runtime.eventStore.readAll()).filter((event) => event.type === 'account.registered');
     expect(registered).toHaveLength(1);
+  }, 120_000);
+
+  it('lets exactly one of 20 concurrent registrations through for the email of an account past its closure deadline', async () => {
+    const client = accountsClient(app);
+    const oldId = await client.register('comeback@example.com');
+    const { accessToken } = await client.signIn('comeback@example.com');
+    const closed = await app.inject({ method: 'DELETE', url: '/v1/me', token: accessToken, payload: { password: STRONG_PASSWORD } });
+    expect(closed.statusCode).toBe(204);
+    // Past the deadline, with no erasure run (no read side here): the reservation is taken over, once.
+    clock.advanceSeconds(ERASURE_GRACE_SECONDS);
+    const responses = await Promise.all(
+      Array.from({ length: 20 }, () =>
+        app.inject({ method: 'POST', url: '/v1/accounts', payload: { email: 'comeback@example.com', password: STRONG_PASSWORD } }),
+      ),
+    );
+    const statuses = responses.map((response) => response.statusCode);
+    expect(statuses.filter((status) => status === 201)).toHaveLength(1);
+    expect(statuses.filter((status) => status !== 201 && status !== 409)).toEqual([]);
+    const registered = (await app.runtime.eventStore.readAll()).filter(
+      (event) => event.type === 'account.registered' && event.data.email === 'comeback@example.com',
+    );
+    const winner = responses.find((response) => response.statusCode === 201)!.json<{ accountId: string }>().accountId;
+    expect(registered.map((event) => event.data.accountId)).toEqual([oldId, winner]);
   }, 120_000);
 
   it('loses no update under 50 concurrent renames of one key: one event per success', async () => {

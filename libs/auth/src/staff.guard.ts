@@ -10,14 +10,25 @@ const REQUIRED_ROLES = 'auth:required-staff-roles';
 /** The staff roles that may use a route (any one of them). Roles do not imply each other. */
 export const RequireRoles = (...roles: StaffRole[]) => SetMetadata(REQUIRED_ROLES, roles);
 
-/** A staff controller's class decorators: its tag, bearer auth, the guard with its roles and the documented 403. */
+/** Who a role's holder is, as the documented 403 names them. */
+const HOLDER_OF: Record<StaffRole, string> = {
+  admin: 'an admin',
+  auditor: 'an auditor',
+  support: 'support staff',
+  billing: 'billing staff',
+};
+
+/**
+ * A staff controller's class decorators: its tag, bearer auth, the guard with its roles and the
+ * documented 403 (a handler's own `@ApiForbiddenResponse` replaces it where a route refuses more).
+ */
 export const StaffRoutes = (tag: string, ...roles: StaffRole[]) =>
   applyDecorators(
     ApiTags(tag),
     ApiBearerAuth(),
     UseGuards(StaffGuard),
     RequireRoles(...roles),
-    ApiForbiddenResponse({ description: `forbidden: not ${roles.join(' or ')} staff` }),
+    ApiForbiddenResponse({ description: `forbidden: not ${roles.map((role) => HOLDER_OF[role]).join(' or ')}` }),
   );
 
 /** The roles `@RequireRoles` names on a handler or, failing that, on its controller (the API reference lists them). */

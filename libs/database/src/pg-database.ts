@@ -1,6 +1,6 @@
-import { Pool, PoolClient, types as pgTypes } from 'pg';
+import { Pool, PoolClient, QueryResult as PgResult, types as pgTypes } from 'pg';
 import { DomainError } from '@app/ddd';
-import { NotificationHandler, QueryResult, SqlDatabase, SqlExecutor } from './sql-database';
+import { NotificationHandler, QueryOptions, QueryResult, SqlDatabase, SqlExecutor } from './sql-database';
 
 /**
  * The server cannot be reached or dropped the connection (refused, reset, cut, restarted): answered 503
@@ -40,11 +40,24 @@ function typeParser(oid: number, format?: 'text' | 'binary'): (value: string) =>
   return pgTypes.getTypeParser(oid, format as 'text');
 }
 
+/** Names of the prepared statements, by text: one name per text, the same on every connection. */
+const statementNames = new Map<string, string>();
+
+function send(target: Pool | PoolClient, sql: string, params: readonly unknown[], options?: QueryOptions): Promise<PgResult> {
+  if (!options?.prepare) return target.query(sql, params as unknown[]);
+  let name = statementNames.get(sql);
+  if (name === undefined) {
+    name = `app_${statementNames.size + 1}`;
+    statementNames.set(sql, name);
+  }
+  return target.query({ name, text: sql, values: params as unknown[] });
+}
+
 class PgExecutor implements SqlExecutor {
   constructor(private readonly client: PoolClient) {}
 
-  async query<Row>(sql: string, params: readonly unknown[] = []): Promise<QueryResult<Row>> {
-    const result = await this.client.query(sql, params as unknown[]);
+  async query<Row>(sql: string, params: readonly unknown[] = [], options?: QueryOptions): Promise<QueryResult<Row>> {
+    const result = await send(this.client, sql, params, options);
     return { rows: result.rows as Row[], rowCount: result.rowCount ?? 0 };
   }
 
@@ -71,8 +84,8 @@ export class PgDatabase implements SqlDatabase {
     this.pool.on('error', () => undefined);
   }
 
-  async query<Row>(sql: string, params: readonly unknown[] = []): Promise<QueryResult<Row>> {
-    const result = await reachable(() => this.pool.query(sql, params as unknown[]));
+  async query<Row>(sql: string, params: readonly unknown[] = [], options?: QueryOptions): Promise<QueryResult<Row>> {
+    const result = await reachable(() => send(this.pool, sql, params, options));
     return { rows: result.rows as Row[], rowCount: result.rowCount ?? 0 };
   }
 

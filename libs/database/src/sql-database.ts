@@ -8,8 +8,18 @@ export interface QueryResult<Row> {
   rowCount: number;
 }
 
+export interface QueryOptions {
+  /**
+   * A statement of fixed text that runs often (an append): `pg` keeps it parsed and planned on each
+   * connection (a named prepared statement) instead of parsing and planning it on every call. Only for
+   * texts written in the code, never built from input: each one stays prepared for the connection's
+   * life. PGlite ignores it.
+   */
+  readonly prepare?: boolean;
+}
+
 export interface SqlExecutor {
-  query<Row = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<QueryResult<Row>>;
+  query<Row = Record<string, unknown>>(sql: string, params?: readonly unknown[], options?: QueryOptions): Promise<QueryResult<Row>>;
   /** Runs a script of several statements without parameters (migrations). */
   exec(script: string): Promise<void>;
 }

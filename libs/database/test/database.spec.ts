@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DataDirInUseError, DataDirLock, migrate, PgDatabase, PGliteDatabase, SqlDatabase } from '@app/database';
+import { DataDirInUseError, DataDirLock, migrate, PgDatabase, PGliteDatabase, SqlDatabase, SqlExecutor } from '@app/database';
 import { createTemporaryDatabase, describeWithEnv, TemporaryDatabase } from '@app/testing';
 
 function databaseBehaviour(open: () => Promise<SqlDatabase>, cleanUp: () => Promise<void> = async () => undefined): void {
@@ -37,6 +37,15 @@ function databaseBehaviour(open: () => Promise<SqlDatabase>, cleanUp: () => Prom
     expect(rows[0].count).toBe(1n);
   });
 
+  it('runs a prepared statement again with other parameters, in and out of a transaction', async () => {
+    const sql = 'SELECT $1::bigint * 2 AS doubled';
+    const doubled = async (executor: SqlExecutor, n: bigint) =>
+      (await executor.query<{ doubled: bigint }>(sql, [n], { prepare: true })).rows[0].doubled;
+    expect(await doubled(db, 2n)).toBe(4n);
+    expect(await doubled(db, 5n)).toBe(10n);
+    expect(await db.transaction(async (tx) => [await doubled(tx, 7n), await doubled(tx, 8n)])).toEqual([14n, 16n]);
+  });
+
   it('delivers notifications to listeners', async () => {
     const received = new Promise<string>((resolve) => void db.listen('db_spec_channel', resolve));
     await new Promise((r) => setTimeout(r, 50));
@@ -56,6 +65,20 @@ describeWithEnv('DATABASE_URL', 'PostgreSQL database', (serverUrl) => {
     },
     () => temporary.drop(),
   );
+
+  it('keeps a prepared statement on its connection, and only when asked', async () => {
+    const db = new PgDatabase(temporary.url, { maxConnections: 1 });
+    try {
+      const prepared = 'SELECT $1::integer + 1 AS next';
+      const unprepared = 'SELECT $1::integer + 2 AS next';
+      await db.query(prepared, [1], { prepare: true });
+      await db.query(unprepared, [1]);
+      const { rows } = await db.query<{ statement: string }>('SELECT statement FROM pg_prepared_statements');
+      expect(rows.map((row) => row.statement)).toEqual([prepared]);
+    } finally {
+      await db.close();
+    }
+  });
 
   it('listens again after its listening connection was lost', async () => {
     const db = new PgDatabase(temporary.url);

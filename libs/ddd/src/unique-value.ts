@@ -18,11 +18,29 @@ export function reservationStream(kind: string, normalisedValue: string): string
   return `unique_${kind}-${createHash('sha256').update(normalisedValue).digest('hex')}`;
 }
 
+function uniquenessEvent(type: string, params: { kind: string; ownerId: string; context: RequestContext; now: Date }) {
+  return {
+    id: randomUUID(),
+    type,
+    schemaVersion: 1,
+    data: { kind: params.kind, ownerId: params.ownerId },
+    metadata: {
+      actor: params.context.actor,
+      correlationId: params.context.correlationId,
+      causationId: params.context.causationId,
+      accountId: params.ownerId,
+      occurredAt: params.now.toISOString(),
+    },
+  };
+}
+
 /**
  * Uniqueness across streams, enforced by the store: a reservation stream per value, appended with
  * `no_stream`. Two concurrent reservations of one value: exactly one append succeeds.
- * `isAbandoned(owner, reservedAt)` lets a reservation whose owner never came to exist (a crash between
- * reserving and writing the owner) be taken over; it is checked with an exact expected revision.
+ * `isAbandoned(owner, reservedAt)` lets a reservation its owner no longer holds be taken over: one
+ * whose owner never came to exist (a crash between reserving and writing the owner), or whose owner
+ * gave it up without releasing it yet (an account past its erasure deadline); the takeover is appended
+ * with an exact expected revision, so of concurrent takers one wins.
  */
 export async function reserveUniqueValue(
   store: EventStore,
@@ -36,19 +54,7 @@ export async function reserveUniqueValue(
   },
 ): Promise<void> {
   const stream = reservationStream(params.kind, params.normalisedValue);
-  const event = {
-    id: randomUUID(),
-    type: UNIQUE_VALUE_RESERVED,
-    schemaVersion: 1,
-    data: { kind: params.kind, ownerId: params.ownerId },
-    metadata: {
-      actor: params.context.actor,
-      correlationId: params.context.correlationId,
-      causationId: params.context.causationId,
-      accountId: params.ownerId,
-      occurredAt: params.now.toISOString(),
-    },
-  };
+  const event = uniquenessEvent(UNIQUE_VALUE_RESERVED, params);
   try {
     await store.append(stream, [event], 'no_stream');
     return;
@@ -70,29 +76,24 @@ export async function reserveUniqueValue(
   }
 }
 
+/**
+ * Gives the value back, if `ownerId` holds it: a no-op once released, or once another owner took it
+ * over (`isAbandoned`), also when that takeover lands between this read and this append.
+ */
 export async function releaseUniqueValue(
   store: EventStore,
   params: { kind: string; normalisedValue: string; ownerId: string; context: RequestContext; now: Date },
 ): Promise<void> {
   const stream = reservationStream(params.kind, params.normalisedValue);
-  const [last] = await store.readStream(stream, { direction: 'backwards', maxCount: 1 });
-  if (!last || last.type !== UNIQUE_VALUE_RESERVED || last.data.ownerId !== params.ownerId) return;
-  await store.append(
-    stream,
-    [
-      {
-        id: randomUUID(),
-        type: UNIQUE_VALUE_RELEASED,
-        schemaVersion: 1,
-        data: { kind: params.kind, ownerId: params.ownerId },
-        metadata: {
-          actor: params.context.actor,
-          correlationId: params.context.correlationId,
-          accountId: params.ownerId,
-          occurredAt: params.now.toISOString(),
-        },
-      },
-    ],
-    last.revision,
-  );
+  const heldBy = async () => {
+    const [last] = await store.readStream(stream, { direction: 'backwards', maxCount: 1 });
+    return last && last.type === UNIQUE_VALUE_RESERVED && last.data.ownerId === params.ownerId ? last : undefined;
+  };
+  const last = await heldBy();
+  if (!last) return;
+  try {
+    await store.append(stream, [uniquenessEvent(UNIQUE_VALUE_RELEASED, params)], last.revision);
+  } catch (error) {
+    if (!(error instanceof WrongExpectedRevisionError) || (await heldBy())) throw error;
+  }
 }

@@ -40,6 +40,25 @@ describe('uniqueness across streams, enforced by the store', () => {
     await expect(reserve('stale@example.com', 'o-2', async () => true)).resolves.toBeUndefined();
   });
 
+  it('leaves a reservation taken over between its read and its append to the new owner, without failing', async () => {
+    await reserve('handed-on@example.com', 'o-1');
+    let takeOver: (() => Promise<void>) | undefined = () => reserve('handed-on@example.com', 'o-2', async () => true);
+    // The release reads the stream, then the takeover lands before the release appends.
+    const racing = Object.create(store) as PostgresEventStore;
+    racing.readStream = async (...args) => {
+      const events = await store.readStream(...args);
+      const run = takeOver;
+      takeOver = undefined;
+      await run?.();
+      return events;
+    };
+    const release = { kind: 'email', normalisedValue: 'handed-on@example.com', ownerId: 'o-1', context, now };
+    await expect(releaseUniqueValue(racing, release)).resolves.toBeUndefined();
+    expect(takeOver).toBeUndefined();
+    await expect(reserve('handed-on@example.com', 'o-3')).rejects.toBeInstanceOf(UniqueValueTakenError);
+    await expect(reserve('handed-on@example.com', 'o-2')).resolves.toBeUndefined();
+  });
+
   it('keeps the value itself out of stream names', async () => {
     await reserve('private@example.com', 'o-9');
     const streams = (await store.readAll()).map((event) => event.stream);

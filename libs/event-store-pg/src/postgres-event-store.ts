@@ -2,11 +2,11 @@ import { migrate, SqlDatabase, SqlExecutor } from '@app/database';
 import {
   AppendResult,
   ChainedMetadata,
-  chainMetadata,
   DuplicateEventIdError,
   EventData,
   EventHandler,
   EventStore,
+  eventHash,
   ExpectedRevision,
   NewEvent,
   ReadAllOptions,
@@ -92,25 +92,68 @@ const INSERT_SQL = `
   )
   SELECT max(position) AS position FROM inserted`;
 
+/**
+ * The append's statements are parsed and planned once per connection: planning the insert with its
+ * CTEs cost more server CPU than executing it (EXPLAIN: 0.1-0.5 ms against 0.1 ms for one event).
+ */
+const PREPARED = { prepare: true } as const;
+
 /** Stream heads this store wrote or read last, for appends that expect exactly them. */
 const HEAD_CACHE_ENTRIES = 10_000;
 
 const NOTIFY_SQL = `SELECT pg_notify('${APPENDED_CHANNEL}', '')`;
 
+/** Rows above the ended prefix a horizon looks at; past it, the rest waits for the next read. */
+const HORIZON_SCAN_ROWS = 10_000;
+
 /**
- * The safe head is the highest position whose transaction is below the oldest transaction still
- * running: every appender with a lower position has a lower transaction id (see the allocation
- * function), so it has ended. Events above the safe head stay invisible to readers of the global log
- * until it moves past them, which is what keeps a late commit with a lower position from being skipped.
+ * The safe head: the highest position below which nothing can still commit. Two steps:
+ *
+ * 1. The ended prefix: the highest position whose transaction is below the oldest transaction still
+ *    running (`pg_snapshot_xmin`). Every appender with a lower position has a lower transaction id
+ *    (see the allocation function), so it has ended.
+ * 2. Past it (or past the reader's cursor, `from`), the visible rows in position order, up to the first
+ *    hole that a running transaction may still fill. A hole's owner is an appender whose id lies
+ *    between those of the rows around it, so a hole with no running transaction in that interval was
+ *    rolled back. Without this step, any write transaction anywhere in the cluster (another database,
+ *    a job, a projection batch) held back every event appended after it started: 1.5 s stalls of the
+ *    revocation bench on the shared test server, each served at the next 300 ms poll.
  */
-const SAFE_HEAD_SQL = `
-  SELECT COALESCE((
-    SELECT position FROM ${EVENTS_TABLE}
-    WHERE transaction_id < pg_snapshot_xmin(pg_current_snapshot())
-    ORDER BY position DESC LIMIT 1), 0) AS safe_head`;
+const horizonSql = (from: string): string => `
+  WITH snapshot AS MATERIALIZED (SELECT pg_current_snapshot() AS s),
+  ended AS MATERIALIZED (
+    SELECT COALESCE((
+      SELECT position FROM ${EVENTS_TABLE}, snapshot
+      WHERE transaction_id < pg_snapshot_xmin(snapshot.s)
+      ORDER BY position DESC LIMIT 1), 0) AS position),
+  start AS MATERIALIZED (
+    SELECT position, transaction_id FROM (
+      (SELECT position, transaction_id FROM ${EVENTS_TABLE}
+       WHERE position <= GREATEST((SELECT position FROM ended), ${from}::bigint)
+       ORDER BY position DESC LIMIT 1)
+      UNION ALL SELECT 0, '0'::xid8) AS candidates
+    ORDER BY position DESC LIMIT 1),
+  run AS MATERIALIZED (
+    SELECT position, transaction_id,
+           lag(position) OVER (ORDER BY position) AS previous_position,
+           lag(transaction_id) OVER (ORDER BY position) AS previous_transaction_id
+    FROM (
+      SELECT position, transaction_id FROM start
+      UNION ALL
+      (SELECT e.position, e.transaction_id FROM ${EVENTS_TABLE} e, start
+       WHERE e.position > start.position ORDER BY e.position LIMIT ${HORIZON_SCAN_ROWS})) AS visible),
+  open_hole AS MATERIALIZED (
+    SELECT min(run.position) AS position FROM run, snapshot
+    WHERE run.position > run.previous_position + 1
+      AND EXISTS (SELECT 1 FROM pg_snapshot_xip(snapshot.s) AS running(id)
+                  WHERE running.id > run.previous_transaction_id AND running.id < run.transaction_id))
+  SELECT max(run.position) AS safe_head FROM run, open_hole
+  WHERE open_hole.position IS NULL OR run.position < open_hole.position`;
+
+const SAFE_HEAD_SQL = horizonSql('0');
 
 const READ_LOG_SQL = `
-  WITH horizon AS MATERIALIZED (${SAFE_HEAD_SQL})
+  WITH horizon AS MATERIALIZED (${horizonSql('$1')})
   SELECT horizon.safe_head, e.* FROM horizon LEFT JOIN LATERAL (
     SELECT ${EVENT_COLUMNS} FROM ${EVENTS_TABLE}
     WHERE position > $1 AND position <= horizon.safe_head
@@ -123,23 +166,36 @@ function isUniqueViolation(error: unknown): error is { code: string; constraint?
   return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === UNIQUE_VIOLATION;
 }
 
-/** An event as it will be stored and read back (the hash is computed over that form), with its data as JSON. */
+/** An event as it will be stored and read back (the hash is computed over that form), with its data and metadata as JSON. */
 interface StoredEvent extends NewEvent {
   readonly dataJson: string;
+  readonly metadataJson: string;
 }
 
 function storedForm(event: NewEvent): StoredEvent {
   const id = event.id.toLowerCase();
   if (!UUID.test(id)) throw new TypeError(`event id must be a UUID: ${event.id}`);
   const dataJson = JSON.stringify(event.data);
+  const metadataJson = JSON.stringify(event.metadata);
   return {
     id,
     type: event.type,
     schemaVersion: event.schemaVersion,
     data: JSON.parse(dataJson) as EventData,
-    metadata: JSON.parse(JSON.stringify(event.metadata)) as NewEvent['metadata'],
+    metadata: JSON.parse(metadataJson) as NewEvent['metadata'],
     dataJson,
+    metadataJson,
   };
+}
+
+/**
+ * The stored metadata, `{...metadata, prevHash, hash}`, as JSON: the links written after the writer's
+ * JSON rather than the whole object stringified again. A writer's own `prevHash`/`hash` stay in the text
+ * before them, and jsonb keeps the last of duplicate keys, so what is stored is the same.
+ */
+function chainedMetadataJson(metadataJson: string, prevHash: string | null, hash: string): string {
+  const links = `"prevHash":${JSON.stringify(prevHash)},"hash":"${hash}"}`;
+  return metadataJson === '{}' ? `{${links}` : `${metadataJson.slice(0, -1)},${links}`;
 }
 
 /**
@@ -289,7 +345,7 @@ export class PostgresEventStore implements EventStore {
   }
 
   private async readHead(executor: SqlExecutor, stream: string, remember = true): Promise<StreamHead> {
-    const { rows } = await executor.query<StreamHead>(HEAD_SQL, [stream]);
+    const { rows } = await executor.query<StreamHead>(HEAD_SQL, [stream], PREPARED);
     const head = rows[0] ?? NO_HEAD;
     if (remember && head !== NO_HEAD) this.remember(stream, head);
     return head;
@@ -333,22 +389,31 @@ export class PostgresEventStore implements EventStore {
 
     let prevHash = head.hash;
     const metadata = events.map((event, index) => {
-      const chained = chainMetadata({ ...event, stream, revision: head.revision + 1 + index }, prevHash);
-      prevHash = chained.hash;
-      return chained;
+      const { id, type, schemaVersion, data } = event;
+      const hash = eventHash(
+        { id, stream, revision: head.revision + 1 + index, type, schemaVersion, data, metadata: event.metadata },
+        prevHash,
+      );
+      const json = chainedMetadataJson(event.metadataJson, prevHash, hash);
+      prevHash = hash;
+      return json;
     });
-    const { rows } = await executor.query<{ position: bigint | null }>(INSERT_SQL, [
-      stream,
-      events.map((event) => event.id),
-      head.revision + 1,
-      events.map((event) => event.type),
-      events.map((event) => event.schemaVersion),
-      // Data and metadata as one JSON array each, joined from texts already made: as text[] parameters
-      // the driver escapes every quote of every event (about 10 µs per event here, a third of the rest).
-      `[${events.map((event) => event.dataJson).join(',')}]`,
-      `[${metadata.map((chained) => JSON.stringify(chained)).join(',')}]`,
-      head.hash,
-    ]);
+    const { rows } = await executor.query<{ position: bigint | null }>(
+      INSERT_SQL,
+      [
+        stream,
+        events.map((event) => event.id),
+        head.revision + 1,
+        events.map((event) => event.type),
+        events.map((event) => event.schemaVersion),
+        // Data and metadata as one JSON array each, joined from texts already made: as text[] parameters
+        // the driver escapes every quote of every event (about 10 µs per event here, a third of the rest).
+        `[${events.map((event) => event.dataJson).join(',')}]`,
+        `[${metadata.join(',')}]`,
+        head.hash,
+      ],
+      PREPARED,
+    );
     const position = rows[0].position;
     if (position === null) return undefined;
     const nextExpectedRevision = head.revision + events.length;

@@ -255,6 +255,69 @@ describeWithEnv('DATABASE_URL', 'PostgreSQL event store adapter on PostgreSQL', 
       expect(rows[0].inversions).toBe(0n);
     }, 30_000);
 
+    /** A transaction holding a write that is not an append (a job, a projection batch), open until released. */
+    async function openUnrelatedWriter(): Promise<{ release(): Promise<void> }> {
+      const db = database.open(1);
+      await db.exec('CREATE TABLE IF NOT EXISTS unrelated_writes (id uuid PRIMARY KEY)');
+      let release!: () => void;
+      const released = new Promise<void>((resolve) => (release = resolve));
+      let wrote!: () => void;
+      const written = new Promise<void>((resolve) => (wrote = resolve));
+      const holding = db.transaction(async (tx) => {
+        await tx.query('INSERT INTO unrelated_writes (id) VALUES ($1)', [randomUUID()]);
+        wrote();
+        await released;
+      });
+      await written;
+      return {
+        release: async () => {
+          release();
+          await holding;
+        },
+      };
+    }
+
+    it('does not hold back the log for a write transaction that is not an append', async () => {
+      const before = await store.headPosition();
+      const writer = await openUnrelatedWriter();
+      try {
+        const appended = await store.append(stream(), [event()], 'no_stream');
+
+        expect(await store.headPosition()).toBe(appended.position);
+        expect((await store.readAll({ after: before })).map((e) => e.position)).toContain(appended.position);
+      } finally {
+        await writer.release();
+      }
+    });
+
+    it('still waits at the hole of an append held open while an unrelated writer is open', async () => {
+      const writer = await openUnrelatedWriter();
+      const db = database.open(1);
+      let release!: () => void;
+      const released = new Promise<void>((resolve) => (release = resolve));
+      let appended!: (position: bigint) => void;
+      const heldPosition = new Promise<bigint>((resolve) => (appended = resolve));
+      const holding = db.transaction(async (tx) => {
+        appended((await store.appendInTransaction(tx, stream(), [event()], 'no_stream')).position);
+        await released;
+      });
+      try {
+        const held = await heldPosition;
+        const later = await store.append(stream(), [event()], 'no_stream');
+
+        expect(later.position).toBeGreaterThan(held);
+        expect(await store.headPosition()).toBeLessThan(held);
+        expect(await store.readAll({ after: held - 1n })).toEqual([]);
+        release();
+        await holding;
+        expect(await store.headPosition()).toBe(later.position);
+      } finally {
+        release();
+        await holding;
+        await writer.release();
+      }
+    });
+
     it('blocks an unrelated writer nowhere: appends go on while another append is held open', async () => {
       const held = database.open(1);
       let release!: () => void;

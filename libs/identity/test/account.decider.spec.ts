@@ -195,4 +195,14 @@ describe('account decider: closing, reopening and the scheduled erasure', () => 
       .when(scheduled('2026-03-02T10:00:00.000Z'))
       .then([{ type: 'account.erased', data: { reason: 'grace period over', erasedBy: 'schedule' } }]);
   });
+
+  it('takes no password reset request from the deadline on: the email then belongs to no account', () => {
+    const reset = (at: string) =>
+      ({ kind: 'RequestPasswordReset', requestId: 'r-1', email: 'ada@example.com', now: new Date(at), ttlSeconds: 3600 }) as const;
+    spec
+      .given([registered, closed])
+      .when(reset('2026-03-02T09:59:59.999Z'))
+      .then([{ type: 'account.password_reset_requested', data: { requestId: 'r-1', expiresAt: '2026-03-02T10:59:59.999Z' } }]);
+    spec.given([registered, closed]).when(reset('2026-03-02T10:00:00.000Z')).then([]);
+  });
 });

@@ -6,3 +6,4 @@ export { LAG_CAP, ProjectionRunner, ProjectionStatus } from './projection-runner
 export { ReactionRunner, ReactionStatus } from './reaction-runner';
 export { ReadSide, ReadSideStatus } from './read-side';
 export { readSideMigrations } from './read-side.migrations';
+export { sweepCandidates, SweepOutcome } from './sweep';

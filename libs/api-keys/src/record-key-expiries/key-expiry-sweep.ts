@@ -3,7 +3,7 @@ import { CLOCK, LOGGER, SQL_DATABASE } from '@app/core';
 import { SqlDatabase } from '@app/database';
 import { Clock, CommandRunner, systemContext } from '@app/ddd';
 import { JobHandler } from '@app/messaging';
-import { sweepSchedule } from '@app/projections';
+import { sweepCandidates, sweepSchedule, SweepOutcome } from '@app/projections';
 import { Logger as PinoLogger } from 'pino';
 import { API_KEY_LISTING_TABLE } from '../../../../projections/api-key-listing/api-key-listing.projection';
 import { apiKeyDecider } from '../domain/api-key.decider';
@@ -15,11 +15,6 @@ export const RECORD_KEY_EXPIRIES_JOB = 'record-key-expiries';
 export const KEY_EXPIRY_BATCH = 500;
 
 export const keyExpirySchedule = sweepSchedule('api-keys.record-key-expiries', RECORD_KEY_EXPIRIES_JOB);
-
-export interface KeyExpirySweepOutcome {
-  readonly examined: number;
-  readonly recorded: number;
-}
 
 /**
  * Tidying only: writes `api_key.expired` into the audit trail of keys whose expiry (or rotation grace
@@ -46,7 +41,7 @@ export class KeyExpirySweep {
     };
   }
 
-  async run(correlationId: string, batch = KEY_EXPIRY_BATCH): Promise<KeyExpirySweepOutcome> {
+  async run(correlationId: string, batch = KEY_EXPIRY_BATCH): Promise<SweepOutcome> {
     const now = this.clock.now();
     const { rows } = await this.db.query<{ key_id: string; account_id: string }>(
       `SELECT key_id, account_id FROM ${API_KEY_LISTING_TABLE}
@@ -55,28 +50,20 @@ export class KeyExpirySweep {
         LIMIT $2`,
       [now.toISOString(), batch],
     );
-    let recorded = 0;
-    const failures: string[] = [];
-    for (const { key_id: keyId, account_id: accountId } of rows) {
-      try {
+    return sweepCandidates(
+      rows,
+      async ({ key_id: keyId, account_id: accountId }) => {
         const outcome = await this.runner.run(
           apiKeyStream(keyId),
           apiKeyDecider,
           { kind: 'RecordApiKeyExpiry', now },
           systemContext(correlationId),
-          {
-            accountId,
-            occurredAt: now,
-          },
+          { accountId, occurredAt: now },
         );
-        recorded += outcome.events.length;
-      } catch (error) {
-        // One key's trouble must not hold back the others; the job fails at the end so it is retried.
-        failures.push(keyId);
-        this.logger.warn({ component: 'api-keys', keyId, err: (error as Error).message }, 'key expiry not recorded');
-      }
-    }
-    if (failures.length > 0) throw new Error(`expiry of ${failures.length} of ${rows.length} keys not recorded`);
-    return { examined: rows.length, recorded };
+        return outcome.events.length;
+      },
+      ({ key_id: keyId }, error) => this.logger.warn({ component: 'api-keys', keyId, err: error.message }, 'key expiry not recorded'),
+      'keys',
+    );
   }
 }

@@ -1,7 +1,7 @@
-import { Controller, Get, Header, Param, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiForbiddenResponse, ApiNotFoundResponse, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, Header, Param } from '@nestjs/common';
+import { ApiNotFoundResponse, ApiOkResponse, ApiProduces } from '@nestjs/swagger';
 import { Readable } from 'node:stream';
-import { RequireRoles, StaffGuard } from '@app/auth';
+import { StaffRoutes } from '@app/auth';
 import { RecordedEvent } from '@app/event-store';
 import { NotFoundError } from '@app/http';
 import { AccountHistory } from '../trail/account-history';
@@ -25,11 +25,7 @@ async function* lines(batches: AsyncIterable<readonly RecordedEvent[]>): AsyncGe
   for await (const batch of batches) yield batch.map(exportLine).join('');
 }
 
-@ApiTags('audit')
-@ApiBearerAuth()
-@UseGuards(StaffGuard)
-@RequireRoles('auditor')
-@ApiForbiddenResponse({ description: 'forbidden: not an auditor' })
+@StaffRoutes('audit', 'auditor')
 @Controller('v1/audit/accounts')
 export class ExportAccountEventsController {
   constructor(private readonly history: AccountHistory) {}

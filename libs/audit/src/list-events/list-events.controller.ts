@@ -1,17 +1,13 @@
-import { Controller, Get, Param, Query, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiForbiddenResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { RequireRoles, StaffGuard } from '@app/auth';
+import { Controller, Get, Param, Query } from '@nestjs/common';
+import { ApiNotFoundResponse, ApiOkResponse } from '@nestjs/swagger';
+import { StaffRoutes } from '@app/auth';
 import { NotFoundError } from '@app/http';
 import { AccountHistory } from '../trail/account-history';
 import { AuditEventPageDto, ListAccountEventsQueryDto } from './list-events.dto';
 
 export const DEFAULT_EVENTS_PAGE = 100;
 
-@ApiTags('audit')
-@ApiBearerAuth()
-@UseGuards(StaffGuard)
-@RequireRoles('auditor')
-@ApiForbiddenResponse({ description: 'forbidden: not an auditor' })
+@StaffRoutes('audit', 'auditor')
 @Controller('v1/audit/accounts')
 export class ListAccountEventsController {
   constructor(private readonly history: AccountHistory) {}

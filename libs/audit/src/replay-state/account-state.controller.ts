@@ -1,7 +1,7 @@
-import { Controller, Get, Inject, Param, Query, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiForbiddenResponse, ApiNotFoundResponse, ApiOkResponse, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
+import { ApiNotFoundResponse, ApiOkResponse, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsISO8601, IsOptional } from 'class-validator';
-import { RequireRoles, StaffGuard } from '@app/auth';
+import { StaffRoutes } from '@app/auth';
 import { CLOCK } from '@app/core';
 import { Clock } from '@app/ddd';
 import { NotFoundError } from '@app/http';
@@ -15,11 +15,7 @@ export class AccountStateQueryDto {
   asOf?: string;
 }
 
-@ApiTags('audit')
-@ApiBearerAuth()
-@UseGuards(StaffGuard)
-@RequireRoles('auditor')
-@ApiForbiddenResponse({ description: 'forbidden: not an auditor' })
+@StaffRoutes('audit', 'auditor')
 @Controller('v1/audit/accounts')
 export class AccountStateController {
   constructor(

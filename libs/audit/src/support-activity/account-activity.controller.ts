@@ -1,15 +1,7 @@
-import { Controller, Get, Inject, Param, Query, UseGuards } from '@nestjs/common';
-import {
-  ApiBearerAuth,
-  ApiForbiddenResponse,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiProperty,
-  ApiPropertyOptional,
-  ApiTags,
-} from '@nestjs/swagger';
+import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
+import { ApiNotFoundResponse, ApiOkResponse, ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsISO8601, IsOptional, IsString, Matches } from 'class-validator';
-import { RequireRoles, StaffGuard } from '@app/auth';
+import { StaffRoutes } from '@app/auth';
 import { CLOCK } from '@app/core';
 import { Clock } from '@app/ddd';
 import { NotFoundError } from '@app/http';
@@ -52,11 +44,7 @@ export class ActivityPageDto {
   @ApiProperty({ nullable: true, type: String }) nextCursor: string | null;
 }
 
-@ApiTags('support')
-@ApiBearerAuth()
-@UseGuards(StaffGuard)
-@RequireRoles('support')
-@ApiForbiddenResponse({ description: 'forbidden: not support staff' })
+@StaffRoutes('support', 'support')
 @Controller('v1/support/accounts')
 export class AccountActivityController {
   constructor(

@@ -1,16 +1,12 @@
-import { Controller, Get, Param, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiForbiddenResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { RequireRoles, StaffGuard } from '@app/auth';
+import { Controller, Get, Param } from '@nestjs/common';
+import { ApiNotFoundResponse, ApiOkResponse } from '@nestjs/swagger';
+import { StaffRoutes } from '@app/auth';
 import { NotFoundError } from '@app/http';
 import { ChainReport } from '../domain/chain-report';
 import { AccountHistory } from '../trail/account-history';
 import { AccountChains } from './account-chains';
 
-@ApiTags('audit')
-@ApiBearerAuth()
-@UseGuards(StaffGuard)
-@RequireRoles('auditor')
-@ApiForbiddenResponse({ description: 'forbidden: not an auditor' })
+@StaffRoutes('audit', 'auditor')
 @Controller('v1/audit/accounts')
 export class VerifyAccountChainsController {
   constructor(

@@ -1,16 +1,13 @@
-import { Body, Controller, Param, Put, UseGuards } from '@nestjs/common';
+import { Body, Controller, Param, Put } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiForbiddenResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { RequireRoles, StaffGuard } from '@app/auth';
+import { ApiForbiddenResponse, ApiNotFoundResponse, ApiOkResponse } from '@nestjs/swagger';
+import { StaffRoutes } from '@app/auth';
 import { RequestContext } from '@app/ddd';
 import { Context } from '@app/http';
 import { AssignPlanDto, PlanChangeDto } from '../change-plan/change-plan.dto';
 import { AssignPlanCommand } from './assign-plan.command';
 
-@ApiTags('billing-staff')
-@ApiBearerAuth()
-@UseGuards(StaffGuard)
-@RequireRoles('billing')
+@StaffRoutes('billing-staff', 'billing')
 @Controller('v1/staff/billing/accounts')
 export class AssignPlanController {
   constructor(private readonly commandBus: CommandBus) {}

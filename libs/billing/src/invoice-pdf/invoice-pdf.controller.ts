@@ -1,8 +1,8 @@
 import { Controller, Get, Inject, Injectable, Param, Res, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiForbiddenResponse, ApiNotFoundResponse, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiNotFoundResponse, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { FastifyReply } from 'fastify';
 import { AccountStates } from '@app/identity';
-import { AccountAuthGuard, AuthenticatedAccount, CurrentAccount, RequireRoles, StaffGuard } from '@app/auth';
+import { AccountAuthGuard, AuthenticatedAccount, CurrentAccount, StaffRoutes } from '@app/auth';
 import { AppConfig } from '@app/config';
 import { APP_CONFIG, CLOCK } from '@app/core';
 import { Clock } from '@app/ddd';
@@ -61,11 +61,7 @@ export class InvoicePdfController {
  * Invoices are kept for the law after their account is closed or erased (their holder can no longer
  * sign in): billing staff read any invoice by id, the PDF naming no email once the account is erased.
  */
-@ApiTags('billing staff')
-@ApiBearerAuth()
-@UseGuards(StaffGuard)
-@RequireRoles('billing')
-@ApiForbiddenResponse({ description: 'forbidden: not billing staff' })
+@StaffRoutes('billing staff', 'billing')
 @Controller('v1/staff/billing/invoices')
 export class StaffInvoiceController {
   constructor(

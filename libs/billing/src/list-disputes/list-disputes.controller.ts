@@ -1,6 +1,6 @@
 import { Controller, Get, Query, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiForbiddenResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { AccountAuthGuard, AuthenticatedAccount, CurrentAccount, RequireRoles, StaffGuard } from '@app/auth';
+import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { AccountAuthGuard, AuthenticatedAccount, CurrentAccount, StaffRoutes } from '@app/auth';
 import { DisputeListingReader, DisputePageDto } from './dispute-listing.reader';
 import { ListDisputeQueueQueryDto, ListDisputesQueryDto } from './list-disputes.dto';
 
@@ -21,11 +21,7 @@ export class ListDisputesController {
   }
 }
 
-@ApiTags('billing staff')
-@ApiBearerAuth()
-@UseGuards(StaffGuard)
-@RequireRoles('billing')
-@ApiForbiddenResponse({ description: 'forbidden: not billing staff' })
+@StaffRoutes('billing staff', 'billing')
 @Controller('v1/staff/billing/disputes')
 export class ListDisputeQueueController {
   constructor(private readonly reader: DisputeListingReader) {}

@@ -1,7 +1,7 @@
 import { Body, Controller, HttpCode, Post, UseGuards } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiCreatedResponse, ApiForbiddenResponse, ApiNotFoundResponse, ApiTags } from '@nestjs/swagger';
-import { AccountAuthGuard, AuthenticatedAccount, CurrentAccount, RequireRoles, StaffGuard } from '@app/auth';
+import { ApiBearerAuth, ApiCreatedResponse, ApiNotFoundResponse, ApiTags } from '@nestjs/swagger';
+import { AccountAuthGuard, AuthenticatedAccount, CurrentAccount, StaffRoutes } from '@app/auth';
 import { RequestContext } from '@app/ddd';
 import { Context } from '@app/http';
 import { OpenDisputeCommand } from './open-dispute.command';
@@ -32,11 +32,7 @@ export class OpenDisputeController {
   }
 }
 
-@ApiTags('billing staff')
-@ApiBearerAuth()
-@UseGuards(StaffGuard)
-@RequireRoles('billing')
-@ApiForbiddenResponse({ description: 'forbidden: not billing staff' })
+@StaffRoutes('billing staff', 'billing')
 @Controller('v1/staff/billing/disputes')
 export class OpenDisputeForAccountController {
   constructor(private readonly commandBus: CommandBus) {}

@@ -1,16 +1,13 @@
-import { Body, Controller, HttpCode, Param, Put, UseGuards } from '@nestjs/common';
+import { Body, Controller, HttpCode, Param, Put } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiForbiddenResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiTags } from '@nestjs/swagger';
-import { RequireRoles, StaffGuard } from '@app/auth';
+import { ApiForbiddenResponse, ApiNoContentResponse, ApiNotFoundResponse } from '@nestjs/swagger';
+import { StaffRoutes } from '@app/auth';
 import { RequestContext } from '@app/ddd';
 import { Context } from '@app/http';
 import { SetInvoiceBillingCommand } from './set-invoice-billing.command';
 import { SetInvoiceBillingDto } from './set-invoice-billing.dto';
 
-@ApiTags('billing staff')
-@ApiBearerAuth()
-@UseGuards(StaffGuard)
-@RequireRoles('billing')
+@StaffRoutes('billing staff', 'billing')
 @Controller('v1/staff/billing/accounts')
 export class SetInvoiceBillingController {
   constructor(private readonly commandBus: CommandBus) {}

@@ -104,8 +104,9 @@ export interface ReinstateAccount {
 
 /**
  * Recorded for every account that has `email`, suspended or social-only included: what gets mailed is
- * the mail job's call. Nothing for a stream without an account or whose account has another email (a
- * stale or abandoned reservation): the handler then records it as a request for an unknown email.
+ * the mail job's call. Nothing for a stream without an account, whose account has another email (a
+ * stale or abandoned reservation) or reads as erased: the handler then records it as a request for an
+ * unknown email.
  */
 export interface RequestPasswordReset {
   readonly kind: 'RequestPasswordReset';
@@ -324,7 +325,8 @@ export function decideAccount(command: AccountCommand, state: AccountState): Acc
       return [{ type: AccountEventType.Reinstated, data: {} }];
     }
     case 'RequestPasswordReset': {
-      if (!state.exists || state.email !== command.email) return [];
+      // An account reading as erased has no email any more, as for sign-in (`AccountStates.findByEmail`).
+      if (!state.exists || state.email !== command.email || readsAsErased(state, command.now)) return [];
       const expiresAt = new Date(command.now.getTime() + command.ttlSeconds * 1000).toISOString();
       return [{ type: AccountEventType.PasswordResetRequested, data: { requestId: command.requestId, expiresAt } }];
     }

@@ -1,7 +1,8 @@
 import { Command } from '@nestjs/cqrs';
 import { RequestContext } from '@app/ddd';
 
-export class EraseAccountCommand extends Command<void> {
+/** Resolves to whether this run erased the account (false: already erased, or not due for the schedule). */
+export class EraseAccountCommand extends Command<boolean> {
   constructor(
     readonly accountId: string,
     readonly reason: string,

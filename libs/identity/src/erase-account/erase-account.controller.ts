@@ -1,17 +1,13 @@
-import { Body, Controller, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiForbiddenResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiTags } from '@nestjs/swagger';
-import { RequireRoles, StaffGuard } from '@app/auth';
+import { ApiNoContentResponse, ApiNotFoundResponse } from '@nestjs/swagger';
+import { StaffRoutes } from '@app/auth';
 import { RequestContext } from '@app/ddd';
 import { Context } from '@app/http';
 import { EraseAccountCommand } from './erase-account.command';
 import { EraseAccountDto } from './erase-account.dto';
 
-@ApiTags('admin')
-@ApiBearerAuth()
-@UseGuards(StaffGuard)
-@RequireRoles('admin')
-@ApiForbiddenResponse({ description: 'forbidden: not an admin' })
+@StaffRoutes('admin', 'admin')
 @ApiNotFoundResponse({ description: 'not_found' })
 @Controller('v1/admin/accounts')
 export class EraseAccountController {

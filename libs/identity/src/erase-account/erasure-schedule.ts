@@ -4,7 +4,7 @@ import { CLOCK, LOGGER, SQL_DATABASE } from '@app/core';
 import { SqlDatabase } from '@app/database';
 import { Clock, systemContext } from '@app/ddd';
 import { JobHandler } from '@app/messaging';
-import { sweepSchedule } from '@app/projections';
+import { sweepCandidates, sweepSchedule, SweepOutcome } from '@app/projections';
 import { Logger as PinoLogger } from 'pino';
 import { ACCOUNT_PROFILES_TABLE } from '../../../../projections/account-profile/account-profile.projection';
 import { EraseAccountCommand } from './erase-account.command';
@@ -15,11 +15,6 @@ export const ERASURE_BATCH = 100;
 export const ERASURE_REASON = 'closed by the holder; the grace period ended';
 
 export const erasureSchedule = sweepSchedule('accounts.erase-due-accounts', ERASE_DUE_ACCOUNTS_JOB);
-
-export interface ErasureRunOutcome {
-  readonly examined: number;
-  readonly failed: number;
-}
 
 /**
  * Erases the accounts whose closure's grace period ended (ERASURE_GRACE_SECONDS after `DELETE /v1/me`):
@@ -41,27 +36,25 @@ export class ErasureSchedule {
 
   handler(): JobHandler {
     return async (job) => {
-      const outcome = await this.run(job.id);
-      if (outcome.examined > 0) this.logger.info({ component: 'accounts', ...outcome }, 'closed accounts erased');
+      const { examined, recorded } = await this.run(job.id);
+      if (examined > 0) this.logger.info({ component: 'accounts', examined, erased: recorded }, 'closed accounts erased');
     };
   }
 
-  async run(correlationId: string, batch = ERASURE_BATCH): Promise<ErasureRunOutcome> {
+  async run(correlationId: string, batch = ERASURE_BATCH): Promise<SweepOutcome> {
     const { rows } = await this.db.query<{ account_id: string }>(
       `SELECT account_id FROM ${ACCOUNT_PROFILES_TABLE} WHERE erasure_due_at <= $1 ORDER BY erasure_due_at, account_id LIMIT $2`,
       [this.clock.now().toISOString(), batch],
     );
-    let failed = 0;
-    for (const { account_id: accountId } of rows) {
-      try {
-        await this.commandBus.execute(new EraseAccountCommand(accountId, ERASURE_REASON, 'schedule', systemContext(correlationId)));
-      } catch (error) {
-        // One account's trouble must not hold back the others; the job fails at the end so it is retried.
-        failed += 1;
-        this.logger.warn({ component: 'accounts', accountId, err: (error as Error).message }, 'closed account not erased');
-      }
-    }
-    if (failed > 0) throw new Error(`erasure of ${failed} of ${rows.length} closed accounts failed`);
-    return { examined: rows.length, failed };
+    return sweepCandidates(
+      rows,
+      async ({ account_id: accountId }) =>
+        (await this.commandBus.execute(new EraseAccountCommand(accountId, ERASURE_REASON, 'schedule', systemContext(correlationId))))
+          ? 1
+          : 0,
+      ({ account_id: accountId }, error) =>
+        this.logger.warn({ component: 'accounts', accountId, err: error.message }, 'closed account not erased'),
+      'closed accounts',
+    );
   }
 }

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { EVENT_STORE } from '@app/core';
+import { CLOCK, EVENT_STORE } from '@app/core';
 import {
+  Clock,
   CommandRunner,
   releaseUniqueValue,
   RequestContext,
@@ -10,9 +11,9 @@ import {
   UNIQUE_VALUE_RESERVED,
   UniqueValueTakenError,
 } from '@app/ddd';
-import { EventStore } from '@app/event-store';
+import { ERASED, EventStore } from '@app/event-store';
 import { accountIdentityDecider, isLinked, LinkIdentity, ProviderIdentity } from '../domain/account-identity.decider';
-import { ExistingAccount } from '../domain/account.decider';
+import { ExistingAccount, readsAsErased } from '../domain/account.decider';
 import { EmailTakenError } from '../domain/account.errors';
 import { AccountEventType, accountStream } from '../domain/account.events';
 import { AccountExistsUnlinkedError, IdentityInUseError } from '../domain/identity.errors';
@@ -37,9 +38,13 @@ export class ProviderIdentities {
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly runner: CommandRunner,
     private readonly accounts: AccountStates,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  /** The account the identity is linked to (its reservation's owner, when that account lists it). */
+  /**
+   * The account the identity is linked to (its reservation's owner, when that account lists it);
+   * none once that account reads as erased, so the person signs up anew.
+   */
   async owner(identity: ProviderIdentity): Promise<ExistingAccount | null> {
     const [last] = await this.store.readStream(reservationStream(IDENTITY_RESERVATION_KIND, identityKey(identity)), {
       direction: 'backwards',
@@ -47,7 +52,7 @@ export class ProviderIdentities {
     });
     if (!last || last.type !== UNIQUE_VALUE_RESERVED || typeof last.data.ownerId !== 'string') return null;
     const account = await this.accounts.load(last.data.ownerId);
-    return account.exists && isLinked(account, identity) ? account : null;
+    return account.exists && isLinked(account, identity) && !readsAsErased(account, this.clock.now()) ? account : null;
   }
 
   /**
@@ -60,7 +65,7 @@ export class ProviderIdentities {
     const asAccount: RequestContext = { ...context, actor: { kind: 'account', id: accountId } };
     await this.reserve(identity, accountId, asAccount, now);
     try {
-      await reserveAccountEmail(this.store, { email, accountId, context: asAccount, now });
+      await reserveAccountEmail(this.store, this.accounts, { email, accountId, context: asAccount, now });
     } catch (error) {
       await this.release(identity, accountId, asAccount, now);
       // Registered by someone else since we looked: the same answer as if we had seen it.
@@ -102,6 +107,17 @@ export class ProviderIdentities {
     }
   }
 
+  /**
+   * Erasure: gives back the reservation of every identity the account lists, so each can sign up anew.
+   * Called before the account's data key is destroyed, since the subjects read "[erased]" after (a retry
+   * of the erasure skips those); one already released or taken over (see `reserve`) is left as it is.
+   */
+  async releaseAll(account: ExistingAccount, context: RequestContext, now: Date): Promise<void> {
+    for (const identity of account.identities) {
+      if (identity.subject !== ERASED) await this.release(identity, account.accountId, context, now);
+    }
+  }
+
   private async reserve(identity: ProviderIdentity, accountId: string, context: RequestContext, now: Date): Promise<void> {
     try {
       await reserveUniqueValue(this.store, {
@@ -111,8 +127,10 @@ export class ProviderIdentities {
         context,
         now,
         isAbandoned: async (ownerId, reservedAt) => {
-          if (now.getTime() - reservedAt.getTime() <= ABANDONED_RESERVATION_SECONDS * 1000) return false;
           const owner = await this.accounts.load(ownerId);
+          // Free from the deadline of a closure, as the email is (see `reserveAccountEmail`).
+          if (owner.exists && readsAsErased(owner, now)) return true;
+          if (now.getTime() - reservedAt.getTime() <= ABANDONED_RESERVATION_SECONDS * 1000) return false;
           return !owner.exists || !isLinked(owner, identity);
         },
       });

@@ -6,6 +6,7 @@ import { ResolvedConfig } from '@app/config';
 import { Clock, CommandRunner } from '@app/ddd';
 import { EventStore } from '@app/event-store';
 import { PasswordHasher, SecretBox } from '@app/security';
+import { AccountStates } from '../account-states';
 import { accountDecider } from '../domain/account.decider';
 import { accountStream } from '../domain/account.events';
 import { normaliseEmail } from '../domain/email';
@@ -17,6 +18,7 @@ import { RegisterAccountCommand } from './register-account.command';
 export class RegisterAccountHandler implements ICommandHandler<RegisterAccountCommand> {
   constructor(
     private readonly runner: CommandRunner,
+    private readonly accounts: AccountStates,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: ResolvedConfig,
@@ -32,7 +34,7 @@ export class RegisterAccountHandler implements ICommandHandler<RegisterAccountCo
     this.rules.assertAcceptable(password, normalisedEmail);
     const now = this.clock.now();
     const passwordHashSealed = this.secretBox.seal(await this.hasher.hash(password));
-    await reserveAccountEmail(this.store, { email: normalisedEmail, accountId, context, now });
+    await reserveAccountEmail(this.store, this.accounts, { email: normalisedEmail, accountId, context, now });
     await this.runner.run(
       accountStream(accountId),
       accountDecider,

@@ -1,17 +1,16 @@
-import { Body, Controller, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiForbiddenResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiTags } from '@nestjs/swagger';
-import { AuthenticatedAccount, CurrentAccount, RequireRoles, StaffGuard } from '@app/auth';
+import { ApiForbiddenResponse, ApiNoContentResponse, ApiNotFoundResponse } from '@nestjs/swagger';
+import { AuthenticatedAccount, CurrentAccount, StaffRoutes } from '@app/auth';
 import { RequestContext } from '@app/ddd';
 import { Context } from '@app/http';
 import { ReinstateAccountCommand, SuspendAccountCommand } from './suspend-account.command';
 import { SuspendAccountDto } from './suspend-account.dto';
 
-@ApiTags('support')
-@ApiBearerAuth()
-@UseGuards(StaffGuard)
-@RequireRoles('support')
-@ApiForbiddenResponse({ description: 'forbidden: not support staff; the account holds a staff role (admin only); or it is your own' })
+/** Both routes refuse more than a missing role (see `assertMayChangeStanding`). */
+const FORBIDDEN = 'forbidden: not support staff; the account holds a staff role (admin only); or it is your own';
+
+@StaffRoutes('support', 'support')
 @ApiNotFoundResponse({ description: 'not_found' })
 @Controller('v1/support/accounts')
 export class SuspendAccountController {
@@ -19,6 +18,7 @@ export class SuspendAccountController {
 
   @Post(':id/suspend')
   @HttpCode(204)
+  @ApiForbiddenResponse({ description: FORBIDDEN })
   @ApiNoContentResponse({ description: 'Suspended (or already was); every session has ended' })
   async suspend(
     @Param('id') accountId: string,
@@ -31,6 +31,7 @@ export class SuspendAccountController {
 
   @Post(':id/reinstate')
   @HttpCode(204)
+  @ApiForbiddenResponse({ description: FORBIDDEN })
   @ApiNoContentResponse({ description: 'Active again (or already was); the holder signs in anew' })
   async reinstate(
     @Param('id') accountId: string,

@@ -4,7 +4,7 @@ import { APP_CONFIG, CLOCK, LOGGER, SQL_DATABASE } from '@app/core';
 import { SqlDatabase } from '@app/database';
 import { Clock, systemContext } from '@app/ddd';
 import { JobHandler } from '@app/messaging';
-import { sweepSchedule } from '@app/projections';
+import { sweepCandidates, sweepSchedule, SweepOutcome } from '@app/projections';
 import { Logger as PinoLogger } from 'pino';
 import { ACCOUNT_SESSIONS_TABLE } from '../../../../projections/account-sessions/account-sessions.projection';
 import { SessionEnder } from '../sessions/session-ender';
@@ -22,11 +22,6 @@ export const SESSION_END_BATCH = 500;
 export const SESSION_END_SETTLE_SECONDS = MAX_ACTIVITY_RESOLUTION_SECONDS;
 
 export const sessionEndSchedule = sweepSchedule('accounts.record-session-ends', RECORD_SESSION_ENDS_JOB);
-
-export interface SessionEndSweepOutcome {
-  readonly examined: number;
-  readonly recorded: number;
-}
 
 /**
  * Tidying only: writes `session.ended` (`idle` or `expired`, with the instant) for sessions that
@@ -57,7 +52,7 @@ export class SessionEndSweep {
     };
   }
 
-  async run(correlationId: string, batch = SESSION_END_BATCH): Promise<SessionEndSweepOutcome> {
+  async run(correlationId: string, batch = SESSION_END_BATCH): Promise<SweepOutcome> {
     const idleSeconds = this.config.sessionIdleSeconds;
     const asOf = (now: Date) => new Date(now.getTime() - SESSION_END_SETTLE_SECONDS * 1000);
     const settled = asOf(this.clock.now());
@@ -72,10 +67,9 @@ export class SessionEndSweep {
        LIMIT $3`,
       [settled.toISOString(), new Date(settled.getTime() - idleSeconds * 1000).toISOString(), batch],
     );
-    let recorded = 0;
-    const failures: string[] = [];
-    for (const { session_id: sessionId, account_id: accountId } of rows) {
-      try {
+    return sweepCandidates(
+      rows,
+      async ({ session_id: sessionId, account_id: accountId }) => {
         const lastActiveAt = await this.tokens.lastActiveAt(sessionId);
         const ended = await this.ender.run(
           sessionId,
@@ -83,14 +77,11 @@ export class SessionEndSweep {
           (now) => ({ kind: 'RecordSessionEnd', lastActiveAt, idleSeconds, asOf: asOf(now) }),
           systemContext(correlationId),
         );
-        if (ended) recorded += 1;
-      } catch (error) {
-        // One account's trouble must not hold back the others; the job fails at the end so it is retried.
-        failures.push(sessionId);
-        this.logger.warn({ component: 'accounts', sessionId, err: (error as Error).message }, 'session end not recorded');
-      }
-    }
-    if (failures.length > 0) throw new Error(`end of ${failures.length} of ${rows.length} sessions not recorded`);
-    return { examined: rows.length, recorded };
+        return ended ? 1 : 0;
+      },
+      ({ session_id: sessionId }, error) =>
+        this.logger.warn({ component: 'accounts', sessionId, err: error.message }, 'session end not recorded'),
+      'sessions',
+    );
   }
 }
