@@ -1,6 +1,6 @@
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { closeRuntime, registerContexts, registerJobWorkers, Runtime } from '@app/core';
-import { createHttpApp } from '@app/http';
+import { createHttpApp, loggableError } from '@app/http';
 import { metricsServed } from '@app/metrics';
 import { ReadSide } from '@app/projections';
 import { ApiModule } from './api.module';
@@ -46,7 +46,7 @@ export async function startApi(runtime: Runtime, options: { listen: boolean; rol
   await app.init();
   registerJobWorkers(contexts, app, runtime.readSide);
   const readSide = new ReadSide(runtime.readSide, runtime.db, runtime.eventStore, runtime.queue, (component, error) =>
-    logger.error({ component, err: error.message }, 'read side component failed'),
+    logger.error({ component, err: loggableError(error) }, 'read side component failed'),
   );
   const handle = app.get(ReadSideHandle);
   handle.current = readSide;

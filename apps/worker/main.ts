@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { loadConfig, resolveSecrets } from '@app/config';
 import { closeRuntime, openRuntime, registerContexts, registerJobWorkers } from '@app/core';
-import { createLogger, nestLoggerOver } from '@app/http';
+import { createLogger, loggableError, nestLoggerOver } from '@app/http';
 import { ReadSide } from '@app/projections';
 import { collectReadSideMetrics, serveMetrics } from '../api/metrics/metrics-endpoint';
 import { contexts } from '../api/contexts';
@@ -18,7 +18,7 @@ async function main(): Promise<void> {
   const context = await NestFactory.createApplicationContext(WorkerModule.forRoot(runtime), { logger: nestLoggerOver(logger) });
   registerJobWorkers(contexts, context, runtime.readSide);
   const readSide = new ReadSide(runtime.readSide, runtime.db, runtime.eventStore, runtime.queue, (component, error) =>
-    logger.error({ component, err: error.message }, 'read side component failed'),
+    logger.error({ component, err: loggableError(error) }, 'read side component failed'),
   );
   collectReadSideMetrics(runtime.metrics, readSide, runtime);
   // The worker has no HTTP app: its metrics are served on METRICS_PORT only.

@@ -3,13 +3,15 @@
 // same run and the same server, rounds interleaved. 1,000 streams, 16 writers, each append with the
 // exact expected revision; single-event appends (events/s = appends/s) and 100-event appends (events/s;
 // the plain baseline is one 100-row multi-VALUES INSERT). Every store gets its own throwaway database.
-// CPU per event of this process (process.cpuUsage) is printed too: under a shared machine it is the
-// steadier figure.
+// CPU per event of this process (process.cpuUsage) is printed too, and, when the server runs on this
+// machine, that of the store's server backends (/proc/<pid>/schedstat of its database's connections):
+// under a shared machine they are the steadier figures.
 //
 // Run with `npm run bench -- appends` (builds first). BENCH_SECONDS per measurement (default 4, after 1 s of warm-up;
 // 18 measurements, under two minutes),
 // BENCH_ROUNDS (default 3), BENCH_WRITERS (16), BENCH_STREAMS (1000).
 import { randomBytes, randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -44,6 +46,23 @@ process.on('uncaughtException', (error) => {
   process.exit(1);
 });
 
+/**
+ * Nanoseconds on CPU so far of the server processes connected to `database`, or null when the server
+ * is not on this machine (its processes not in /proc).
+ */
+async function serverCpuNanos(admin, database) {
+  const { rows } = await admin.query('SELECT pid FROM pg_stat_activity WHERE datname = $1', [database]);
+  let nanos = 0;
+  for (const { pid } of rows) {
+    try {
+      nanos += Number(readFileSync(`/proc/${pid}/schedstat`, 'utf8').split(' ')[0]);
+    } catch {
+      return null;
+    }
+  }
+  return nanos;
+}
+
 async function withDatabase(prefix, run) {
   const name = `bench_${prefix}_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Pool({ connectionString: SERVER_URL, max: 1 });
@@ -51,7 +70,7 @@ async function withDatabase(prefix, run) {
   const url = new URL(SERVER_URL);
   url.pathname = `/${name}`;
   try {
-    return await run(url.toString());
+    return await run(url.toString(), () => serverCpuNanos(admin, name));
   } finally {
     await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
     await admin.end();
@@ -62,9 +81,10 @@ async function withDatabase(prefix, run) {
  * WRITERS loops for SECONDS; writer w owns streams w, w+WRITERS, ... (so every expected revision is
  * exact and no append loses a race) and appends `size` events per call, round-robin over its streams.
  */
-async function drive(appendTo, size, revisions, duration = SECONDS) {
+async function drive(appendTo, size, revisions, duration = SECONDS, serverCpu = async () => null) {
   let events = 0;
   const until = performance.now() + duration * 1000;
+  const serverBefore = await serverCpu();
   const cpu = process.cpuUsage();
   const started = performance.now();
   await Promise.all(
@@ -79,7 +99,12 @@ async function drive(appendTo, size, revisions, duration = SECONDS) {
   );
   const seconds = (performance.now() - started) / 1000;
   const used = process.cpuUsage(cpu);
-  return { eventsPerSecond: events / seconds, cpuMicrosPerEvent: (used.user + used.system) / events };
+  const serverAfter = await serverCpu();
+  return {
+    eventsPerSecond: events / seconds,
+    cpuMicrosPerEvent: (used.user + used.system) / events,
+    serverCpuMicrosPerEvent: serverBefore === null || serverAfter === null ? null : (serverAfter - serverBefore) / 1000 / events,
+  };
 }
 
 async function projectStore(url) {
@@ -164,12 +189,12 @@ async function measure(size) {
     // rotate the order so machine noise hits every store alike
     for (let k = 0; k < STORES.length; k++) {
       const [key, , open] = STORES[(k + round) % STORES.length];
-      result[key] = await withDatabase(key, async (url) => {
+      result[key] = await withDatabase(key, async (url, serverCpu) => {
         const store = await open(url);
         try {
           const revisions = new Array(STREAMS).fill(-1);
           await drive(store.append, size, revisions, WARM_UP_SECONDS);
-          return await drive(store.append, size, revisions);
+          return await drive(store.append, size, revisions, SECONDS, serverCpu);
         } finally {
           await store.close();
         }
@@ -180,11 +205,15 @@ async function measure(size) {
       `  ${size}-event round ${round + 1}: ` +
         STORES.map(
           ([key, label]) =>
-            `${label} ${fmt(result[key].eventsPerSecond)} events/s (${result[key].cpuMicrosPerEvent.toFixed(0)} µs CPU/event)`,
+            `${label} ${fmt(result[key].eventsPerSecond)} events/s (µs CPU/event: ${result[key].cpuMicrosPerEvent.toFixed(0)} here` +
+            `${result[key].serverCpuMicrosPerEvent === null ? '' : `, ${result[key].serverCpuMicrosPerEvent.toFixed(0)} server`})`,
         ).join(' | '),
     );
   }
-  const med = (key, field = 'eventsPerSecond') => median(rounds.map((r) => r[key][field]));
+  const med = (key, field = 'eventsPerSecond') => {
+    const values = rounds.map((r) => r[key][field]);
+    return values.includes(null) ? null : median(values);
+  };
   return { rounds, med };
 }
 
@@ -200,6 +229,10 @@ if (!SERVER_URL) {
     [100, '100-event appends', 2],
   ]) {
     const { med } = await measure(size);
+    const cpuPerStore = (field) =>
+      STORES.map(([key]) => `${key === 'project' ? 'project' : key === 'emmett' ? 'Emmett' : 'plain'} ${med(key, field).toFixed(0)}`).join(
+        ', ',
+      );
     figure({
       name,
       value: med('project'),
@@ -208,7 +241,9 @@ if (!SERVER_URL) {
       baselineValue: med('emmett'),
       aim: { op: '>=', value: aim, of: 'ratio' },
       store: 'PostgreSQL',
-      note: `median of ${ROUNDS}; µs CPU/event in the bench process: project ${med('project', 'cpuMicrosPerEvent').toFixed(0)}, Emmett ${med('emmett', 'cpuMicrosPerEvent').toFixed(0)}, plain ${med('plain', 'cpuMicrosPerEvent').toFixed(0)}`,
+      note: `median of ${ROUNDS}; µs CPU/event in the bench process: ${cpuPerStore('cpuMicrosPerEvent')}${
+        med('project', 'serverCpuMicrosPerEvent') === null ? '' : `; in the server's backends: ${cpuPerStore('serverCpuMicrosPerEvent')}`
+      }`,
     });
     figure({
       name: `${name}, plain ${size === 1 ? 'single-row' : '100-row multi-VALUES'} INSERTs`,

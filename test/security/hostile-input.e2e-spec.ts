@@ -134,6 +134,39 @@ describe('hostile input on every route', () => {
     expect(await head()).toBe(before);
   });
 
+  it('logs a 500 caused by the database without its message, which holds the input', async () => {
+    const key = await app.inject({ method: 'POST', url: '/v1/api-keys', token: userToken, payload: { name: 'k', scopes: ['chat'] } });
+    expect(key.statusCode).toBe(201);
+    // A real server-side failure whose message carries what the client sent: PostgreSQL's own words for
+    // a bad cast, `invalid input syntax for type integer: "<the new name>"`, raised while appending.
+    await app.runtime.db.exec(`
+      CREATE FUNCTION hostile_refuse_rename() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN IF NEW.type = 'api_key.renamed' THEN PERFORM (NEW.data->>'name')::int; END IF; RETURN NEW; END $$;
+      CREATE TRIGGER hostile_refuse_rename BEFORE INSERT ON event_store_events FOR EACH ROW EXECUTE FUNCTION hostile_refuse_rename();`);
+    const marker = 'renamed-by-hostile-7f3a9c';
+    const before = await head();
+    const lines = logLines.length;
+    try {
+      // The framework's inject, not the test app's: that one refuses an answer the API reference does not list.
+      const renamed = await app.started.app.inject({
+        method: 'PATCH',
+        url: `/v1/api-keys/${key.json().id}`,
+        headers: { authorization: `Bearer ${userToken}`, 'content-type': 'application/json' },
+        payload: JSON.stringify({ name: marker }),
+      });
+      expect(renamed.statusCode).toBe(500);
+      expect(renamed.json()).toEqual({ error: 'internal_error', message: expect.any(String) });
+      expect(renamed.body).not.toContain(marker);
+    } finally {
+      await app.runtime.db.exec('DROP TRIGGER hostile_refuse_rename ON event_store_events; DROP FUNCTION hostile_refuse_rename()');
+    }
+    expect(await head()).toBe(before);
+    const logged = logLines.slice(lines);
+    // The control: the failure is logged, with its SQLSTATE (22P02, invalid_text_representation).
+    expect(logged.filter((line) => line.includes('"level":50') && line.includes('"code":"22P02"'))).toHaveLength(1);
+    expect(logged.filter((line) => line.includes(marker) || DB_MESSAGE.test(line))).toEqual([]);
+  });
+
   it('answers 405 with Allow for a known path with a wrong method', async () => {
     const wrong: Method[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
     let checked = 0;

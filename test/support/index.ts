@@ -10,3 +10,4 @@ export * from './smtp-test-server';
 export * from './service-process';
 export * from './tcp-proxy';
 export * from './timing';
+export * from './secret-finder';

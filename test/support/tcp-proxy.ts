@@ -47,6 +47,22 @@ export class TcpProxy {
     this.cutOff = false;
   }
 
+  /**
+   * What a database restart looks like from the client side: every open connection dropped, then for
+   * `downMs` nothing listens on the port (a connect is refused by the kernel, as while the server is
+   * down), then it accepts again on the same port. Resolves once it accepts again.
+   */
+  async restart(downMs: number): Promise<void> {
+    this.cut();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    await new Promise((resolve) => setTimeout(resolve, downMs));
+    await new Promise<void>((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(this.port, '127.0.0.1', () => (this.server.off('error', reject), resolve()));
+    });
+    this.restore();
+  }
+
   async close(): Promise<void> {
     this.cut();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));

@@ -19,6 +19,8 @@ export interface AppConfig {
   readonly redisUrl?: string;
   /** First retry delay of a failed job (doubling after each attempt) unless the job names its own backoff. */
   readonly jobRetryDelayMs: number;
+  /** How long a running job stays claimed without a renewal: after a crash, its job runs again within about this (twice on BullMQ). */
+  readonly jobLockMs: number;
   readonly mailUrl?: string;
   readonly mailFrom: string;
   readonly supportEmail: string;
@@ -208,6 +210,7 @@ export function loadConfig(env: Environment = process.env): AppConfig {
     eventStoreConnectionString,
     redisUrl: url(env, 'REDIS_URL', ['redis:', 'rediss:']),
     jobRetryDelayMs: integer(env, 'JOB_RETRY_DELAY_MS', 1000, 1),
+    jobLockMs: integer(env, 'JOB_LOCK_MS', 30_000, 1000),
     mailUrl: url(env, 'MAIL_URL', ['smtp:', 'smtps:']),
     mailFrom: email(env, 'MAIL_FROM', 'no-reply@minimax.gr.com')!,
     supportEmail: email(env, 'SUPPORT_EMAIL', 'support@minimax.gr.com')!,

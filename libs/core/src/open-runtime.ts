@@ -84,6 +84,7 @@ export async function openRuntime(config: ResolvedConfig, logger: PinoLogger, ov
         db,
         logger: logger.child({ component: 'queue' }),
         defaultBackoff: { type: 'exponential', delayMs: config.jobRetryDelayMs },
+        lockDurationMs: config.jobLockMs,
       }));
     openedQueue = queue;
     const mailer = overrides.mailer ?? createMailer({ mailUrl: config.mailUrl, mailFrom: config.mailFrom, dataDir: config.dataDir });

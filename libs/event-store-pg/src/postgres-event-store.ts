@@ -94,7 +94,9 @@ const INSERT_SQL = `
 
 /**
  * The append's statements are parsed and planned once per connection: planning the insert with its
- * CTEs cost more server CPU than executing it (EXPLAIN: 0.1-0.5 ms against 0.1 ms for one event).
+ * CTEs cost more server CPU than running it. One connection, one event per insert, synchronous_commit
+ * off so that only the statement counts: 330-450 µs of server CPU per insert unprepared, 100-130
+ * prepared (2 cores at load 23).
  */
 const PREPARED = { prepare: true } as const;
 
@@ -407,7 +409,7 @@ export class PostgresEventStore implements EventStore {
         events.map((event) => event.type),
         events.map((event) => event.schemaVersion),
         // Data and metadata as one JSON array each, joined from texts already made: as text[] parameters
-        // the driver escapes every quote of every event (about 10 µs per event here, a third of the rest).
+        // the driver escapes every quote of every event (it measured about 10 µs per event here).
         `[${events.map((event) => event.dataJson).join(',')}]`,
         `[${metadata.join(',')}]`,
         head.hash,

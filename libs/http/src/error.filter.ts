@@ -3,6 +3,7 @@ import { DomainError } from '@app/ddd';
 import { ErrorBody } from './error-body';
 import { statusOfErrorCode } from './error-status';
 import { BODY_NOT_JSON_MESSAGE, BODY_TOO_LARGE_MESSAGE } from './json-body';
+import { loggableError } from './loggable-error';
 
 const codeOfHttpStatus: Record<number, string> = {
   400: 'invalid_request',
@@ -64,11 +65,7 @@ export class ErrorFilter implements ExceptionFilter {
 
   catch(error: unknown, host: ArgumentsHost): void {
     const { status, body } = toErrorResponse(error);
-    if (status >= 500)
-      this.logger.error(
-        { err: error instanceof Error ? { name: error.name, message: error.message, stack: error.stack } : String(error) },
-        'request failed',
-      );
+    if (status >= 500) this.logger.error({ err: loggableError(error) }, 'request failed');
     const reply = host.switchToHttp().getResponse();
     const retryAfter = retryAfterOf(status, body);
     if (retryAfter !== undefined) reply.header('retry-after', retryAfter);

@@ -3,6 +3,7 @@ import { Metrics } from '@app/metrics';
 import { Logger as PinoLogger } from 'pino';
 import { retryAfterOf, toErrorResponse } from './error.filter';
 import { isJsonContentType, readJsonBody } from './json-body';
+import { loggableError } from './loggable-error';
 import { requestIdFrom } from './request-id';
 import { securityHeaderList } from './security-headers';
 
@@ -117,7 +118,7 @@ export class FastLane {
 
   private fail(error: unknown, route: FastRoute, requestId: string, response: ServerResponse, started: number): void {
     const { status, body } = toErrorResponse(error);
-    if (status >= 500) this.options.logger.error({ requestId, err: (error as Error)?.message }, 'fast route failed');
+    if (status >= 500) this.options.logger.error({ requestId, err: loggableError(error) }, 'fast route failed');
     this.send(response, route, requestId, started, status, body, retryAfterOf(status, body));
   }
 

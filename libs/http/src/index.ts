@@ -8,3 +8,4 @@ export { createHttpApp, createLogger, HttpAppOptions, nestLoggerOver, registered
 export { FastHandler, FastLane, FastRequest } from './fast-lane';
 export { NoStore } from './no-store.decorator';
 export { isJsonContentType, MAX_JSON_DEPTH } from './json-body';
+export { loggableError } from './loggable-error';

@@ -17,10 +17,12 @@ export async function createJobQueue(options: {
   db?: SqlDatabase;
   logger?: MessagingLogger;
   defaultBackoff?: Backoff;
+  /** How long a running job stays claimed without a renewal (both adapters' default: 30 s). */
+  lockDurationMs?: number;
 }): Promise<JobQueue> {
-  const { logger, defaultBackoff } = options;
-  if (options.redisUrl) return new BullMqJobQueue({ redisUrl: options.redisUrl, logger, defaultBackoff });
-  if (options.db) return SqlJobQueue.create(options.db, { logger, defaultBackoff });
+  const { logger, defaultBackoff, lockDurationMs } = options;
+  if (options.redisUrl) return new BullMqJobQueue({ redisUrl: options.redisUrl, logger, defaultBackoff, lockDurationMs });
+  if (options.db) return SqlJobQueue.create(options.db, { logger, defaultBackoff, lockDurationMs });
   return new InProcessJobQueue({ logger, defaultBackoff });
 }
 

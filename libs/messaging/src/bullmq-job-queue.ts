@@ -29,8 +29,15 @@ export interface BullMqJobQueueOptions {
   closeTimeoutMs?: number;
   /** Retries of a job that names no backoff (default DEFAULT_BACKOFF). */
   defaultBackoff?: Backoff;
+  /**
+   * BullMQ's `lockDuration`, and its `stalledInterval` too (default 30 s each): a job whose worker died
+   * is handed out again between one and two of these after its last lock renewal.
+   */
+  lockDurationMs?: number;
   logger?: MessagingLogger;
 }
+
+const STALLED_RUNS_BEFORE_FAILED = 3;
 
 /**
  * Job queue on Redis through BullMQ. Completed jobs are kept for `completedRetentionSeconds` (by age,
@@ -52,6 +59,7 @@ export class BullMqJobQueue implements JobQueue {
   private readonly logger: MessagingLogger;
   private readonly closeTimeoutMs: number;
   private readonly defaultBackoff: Backoff;
+  private readonly lockDurationMs: number;
   private runningHandlers = 0;
   private closed = false;
 
@@ -61,6 +69,7 @@ export class BullMqJobQueue implements JobQueue {
     this.logger = options.logger ?? silentLogger;
     this.closeTimeoutMs = options.closeTimeoutMs ?? 10_000;
     this.defaultBackoff = options.defaultBackoff ?? DEFAULT_BACKOFF;
+    this.lockDurationMs = options.lockDurationMs ?? 30_000;
     this.connection = this.tracked(new Redis(options.redisUrl, { maxRetriesPerRequest: null }));
     this.connection.on('error', (error: Error) => this.logger.warn({ err: error }, 'redis connection error'));
   }
@@ -95,7 +104,17 @@ export class BullMqJobQueue implements JobQueue {
           this.runningHandlers -= 1;
         }
       },
-      { connection: this.connection, prefix: this.prefix, concurrency: Math.max(1, options.concurrency ?? 1) },
+      {
+        connection: this.connection,
+        prefix: this.prefix,
+        concurrency: Math.max(1, options.concurrency ?? 1),
+        lockDuration: this.lockDurationMs,
+        stalledInterval: this.lockDurationMs,
+        // BullMQ's default (1) fails a job the second time its worker dies under it: two crashes in a row
+        // (the reliability suite's two SIGKILLs) would lose a mail. A job that kills every worker still ends
+        // in the failed list, after this many.
+        maxStalledCount: STALLED_RUNS_BEFORE_FAILED,
+      },
     );
     worker.on('error', (error) => this.logger.warn({ err: error, queueName }, 'job worker error'));
     worker.on('failed', (job, error) => {

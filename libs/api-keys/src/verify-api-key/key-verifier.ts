@@ -1,7 +1,8 @@
 import { hash, timingSafeEqual } from 'node:crypto';
 import { accountStream } from '@app/identity';
 import { Clock, DomainError, fold, Occurred, toDomainEvent } from '@app/ddd';
-import { EventStore, RecordedEvent, Subscription } from '@app/event-store';
+import { EventStore, RecordedEvent } from '@app/event-store';
+import { LogFollower } from '@app/projections';
 import { AccountStanding, ACCOUNT_STANDING_EVENT_TYPES, isStandingEvent, standingFromNewestFirst } from '../domain/account-standing';
 import { parseApiKey } from '../domain/api-key-format';
 import { ApiKeyEvent, API_KEY_EVENT_PREFIX, apiKeyStream } from '../domain/api-key.events';
@@ -62,10 +63,7 @@ const ACCOUNT_PAGE = 200;
 export class KeyVerifier {
   private readonly keys: RefreshingCache<CachedKey | null>;
   private readonly standings: RefreshingCache<AccountStanding>;
-  private subscription?: Subscription;
-  private lastSeenPosition = 0n;
-  private stopped = false;
-  private resubscribeTimer?: NodeJS.Timeout;
+  private readonly follower: LogFollower;
 
   constructor(
     private readonly deps: KeyVerifierDependencies,
@@ -73,19 +71,27 @@ export class KeyVerifier {
   ) {
     this.keys = new RefreshingCache((keyId) => this.unavailableOnFailure(this.loadKey(keyId)), options.cache);
     this.standings = new RefreshingCache((accountId) => this.unavailableOnFailure(this.loadStanding(accountId)), options.cache);
+    this.follower = new LogFollower(deps.store, {
+      name: 'key verification',
+      typePrefixes: [API_KEY_EVENT_PREFIX, ...ACCOUNT_STANDING_EVENT_TYPES],
+      onEvent: (event) => this.invalidateFor(event),
+      // nothing old is trusted until what was missed is delivered again
+      onGap: () => {
+        this.keys.clear();
+        this.standings.clear();
+      },
+      onError: deps.onError,
+      resubscribeDelayMs: options.resubscribeDelayMs,
+    });
   }
 
   /** Follows the log from its current head; call before serving. */
   async start(): Promise<void> {
-    if (!this.options.followLog) return;
-    this.lastSeenPosition = await this.deps.store.headPosition();
-    this.follow();
+    if (this.options.followLog) await this.follower.start();
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.resubscribeTimer) clearTimeout(this.resubscribeTimer);
-    await this.subscription?.stop();
+    await this.follower.stop();
   }
 
   /**
@@ -189,25 +195,6 @@ export class KeyVerifier {
     }
   }
 
-  private follow(): void {
-    const subscription = this.deps.store.subscribeToAll(
-      { after: this.lastSeenPosition, typePrefixes: [API_KEY_EVENT_PREFIX, ...ACCOUNT_STANDING_EVENT_TYPES] },
-      async (event) => this.invalidateFor(event),
-    );
-    this.subscription = subscription;
-    void subscription.failed.then((error) => {
-      if (this.stopped || this.subscription !== subscription) return;
-      this.deps.onError?.('key verification stopped following the event log; resubscribing', error);
-      // What was missed is delivered again from the last position seen; meanwhile nothing old is trusted.
-      this.keys.clear();
-      this.standings.clear();
-      this.resubscribeTimer = setTimeout(() => {
-        if (!this.stopped) this.follow();
-      }, this.options.resubscribeDelayMs);
-      this.resubscribeTimer.unref();
-    });
-  }
-
   private invalidateFor(event: RecordedEvent): void {
     if (event.type.startsWith(API_KEY_EVENT_PREFIX)) {
       const keyId = typeof event.data.keyId === 'string' ? event.data.keyId : event.stream.slice(apiKeyStream('').length);
@@ -216,6 +203,5 @@ export class KeyVerifier {
       const accountId = event.metadata.accountId ?? event.stream.slice(accountStream('').length);
       this.standings.invalidate(accountId);
     }
-    this.lastSeenPosition = event.position;
   }
 }

@@ -1,6 +1,7 @@
 import { KeyVerificationPolicy, VerifiedKey } from '@app/api-keys';
 import { DomainError, fold, Occurred, toDomainEvent } from '@app/ddd';
-import { EventStore, RecordedEvent, Subscription } from '@app/event-store';
+import { EventStore, RecordedEvent } from '@app/event-store';
+import { LogFollower } from '@app/projections';
 import { billingAccountDecider } from '../domain/billing-account.decider';
 import { BillingAccountEvent, BillingAccountEventType, billingAccountStream } from '../domain/billing-account.events';
 import { periodBounds, periodOf, secondsToPeriodEnd } from '../domain/billing-period';
@@ -56,27 +57,30 @@ const LEDGER_STREAM = /^billing_usage-(.+)-(\d{4}-\d{2})$/;
 export class SpendingCapTracker implements KeyVerificationPolicy {
   readonly name = 'billing.spending-cap';
   private readonly entries = new Map<string, Entry>();
-  private subscription?: Subscription;
-  private lastSeenPosition = 0n;
-  private stopped = false;
-  private resubscribeTimer?: NodeJS.Timeout;
+  private readonly follower: LogFollower;
   private currentPeriod = { name: '', endMs: 0 };
 
   constructor(
     private readonly store: EventStore,
     private readonly options: SpendingCapTrackerOptions = defaultSpendingCapTrackerOptions,
     private readonly onError?: (message: string, error: Error) => void,
-  ) {}
-
-  async start(): Promise<void> {
-    this.lastSeenPosition = await this.store.headPosition();
-    this.follow();
+  ) {
+    this.follower = new LogFollower(store, {
+      name: 'spending cap',
+      typePrefixes: ['billing.'],
+      onEvent: (event) => this.apply(event),
+      onGap: () => this.entries.clear(),
+      onError,
+      resubscribeDelayMs: options.resubscribeDelayMs,
+    });
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.resubscribeTimer) clearTimeout(this.resubscribeTimer);
-    await this.subscription?.stop();
+  start(): Promise<void> {
+    return this.follower.start();
+  }
+
+  stop(): Promise<void> {
+    return this.follower.stop();
   }
 
   refusal(key: VerifiedKey, now: Date): DomainError | undefined | Promise<DomainError | undefined> {
@@ -163,24 +167,7 @@ export class SpendingCapTracker implements KeyVerificationPolicy {
     }
   }
 
-  private follow(): void {
-    const subscription = this.store.subscribeToAll({ after: this.lastSeenPosition, typePrefixes: ['billing.'] }, async (event) =>
-      this.apply(event),
-    );
-    this.subscription = subscription;
-    void subscription.failed.then((error) => {
-      if (this.stopped || this.subscription !== subscription) return;
-      this.onError?.('spending cap stopped following the event log; resubscribing', error);
-      this.entries.clear();
-      this.resubscribeTimer = setTimeout(() => {
-        if (!this.stopped) this.follow();
-      }, this.options.resubscribeDelayMs);
-      this.resubscribeTimer.unref();
-    });
-  }
-
   private apply(event: RecordedEvent): void {
-    this.lastSeenPosition = event.position;
     const accountId = event.metadata.accountId;
     const entry = accountId === undefined ? undefined : this.entries.get(accountId);
     if (!entry) return;

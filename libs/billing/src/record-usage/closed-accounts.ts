@@ -1,5 +1,6 @@
 import { RefreshingCache, RefreshingCacheOptions } from '@app/api-keys';
-import { EventStore, RecordedEvent, Subscription } from '@app/event-store';
+import { EventStore } from '@app/event-store';
+import { LogFollower } from '@app/projections';
 import { AccountEventType, AccountStates } from '@app/identity';
 
 const CLOSURE_EVENT_TYPES = [AccountEventType.Closed, AccountEventType.Reopened, AccountEventType.Erased];
@@ -16,21 +17,28 @@ export const closedAccountsCacheOptions: RefreshingCacheOptions = { freshMs: 30_
  */
 export class ClosedAccounts {
   private readonly closed: RefreshingCache<boolean>;
-  private subscription?: Subscription;
-  private lastSeenPosition = 0n;
-  private stopped = false;
-  private resubscribeTimer?: NodeJS.Timeout;
+  private readonly follower: LogFollower;
 
   constructor(
-    private readonly store: EventStore,
+    store: EventStore,
     private readonly accounts: AccountStates,
-    private readonly onError?: (message: string, error: Error) => void,
+    onError?: (message: string, error: Error) => void,
     options: RefreshingCacheOptions = closedAccountsCacheOptions,
   ) {
     this.closed = new RefreshingCache(async (accountId) => {
       const state = await this.accounts.load(accountId);
       return state.exists && (state.closure !== null || state.erasedAt !== null);
     }, options);
+    this.follower = new LogFollower(store, {
+      name: 'closed accounts',
+      typePrefixes: CLOSURE_EVENT_TYPES,
+      onEvent: (event) => {
+        if (event.metadata.accountId) this.closed.invalidate(event.metadata.accountId);
+      },
+      onGap: () => this.closed.clear(),
+      onError,
+      resubscribeDelayMs: 1_000,
+    });
   }
 
   /** Synchronous when the account is in memory. */
@@ -38,35 +46,11 @@ export class ClosedAccounts {
     return this.closed.get(accountId);
   }
 
-  async start(): Promise<void> {
-    this.lastSeenPosition = await this.store.headPosition();
-    this.follow();
+  start(): Promise<void> {
+    return this.follower.start();
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.resubscribeTimer) clearTimeout(this.resubscribeTimer);
-    await this.subscription?.stop();
-  }
-
-  private follow(): void {
-    const subscription = this.store.subscribeToAll({ after: this.lastSeenPosition, typePrefixes: CLOSURE_EVENT_TYPES }, async (event) =>
-      this.invalidateFor(event),
-    );
-    this.subscription = subscription;
-    void subscription.failed.then((error) => {
-      if (this.stopped || this.subscription !== subscription) return;
-      this.onError?.('closed accounts stopped following the event log; resubscribing', error);
-      this.closed.clear();
-      this.resubscribeTimer = setTimeout(() => {
-        if (!this.stopped) this.follow();
-      }, 1_000);
-      this.resubscribeTimer.unref();
-    });
-  }
-
-  private invalidateFor(event: RecordedEvent): void {
-    if (event.metadata.accountId) this.closed.invalidate(event.metadata.accountId);
-    this.lastSeenPosition = event.position;
+  stop(): Promise<void> {
+    return this.follower.stop();
   }
 }
