@@ -1,6 +1,8 @@
 // Usage ingestion, a hot route: `POST /v1/usage` in batches of 1,000 records across many accounts, over
 // loopback HTTP against the built api on PostgreSQL, next to plain batched INSERTs of the same rows into
-// PostgreSQL in the same run; then the spending cap's propagation time across two api instances.
+// PostgreSQL in the same run; then the spending cap's propagation time across two api instances. Each
+// round also prints what a request costs, which moves less than the rates on a shared machine: the api's
+// CPU per record (/proc) and the database transactions per request (pg_stat_database).
 //
 // Needs PostgreSQL: BENCH_DATABASE_URL or DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test);
 // a throwaway database is created on that server and dropped afterwards. Run with `npm run bench`.
@@ -9,7 +11,7 @@ import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
-import { freePort, startProcess } from './support/processes.mjs';
+import { cpuSecondsOf, freePort, startProcess } from './support/processes.mjs';
 import { figure } from './support/report.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -76,6 +78,32 @@ async function startApi(databaseUrl) {
     ready: async () => (await fetch(`http://127.0.0.1:${port}/health/live`)).status < 500,
   });
   return { ...process_, base: `http://127.0.0.1:${port}` };
+}
+
+/** Transactions the bench database has committed or rolled back (the cumulative statistics, flushed about once a second). */
+async function transactionsOf(databaseUrl) {
+  const pool = new Pool({ connectionString: SERVER_URL, max: 1 });
+  try {
+    const { rows } = await pool.query(`SELECT xact_commit + xact_rollback AS n FROM pg_stat_database WHERE datname = $1`, [
+      new URL(databaseUrl).pathname.slice(1),
+    ]);
+    return Number(rows[0].n);
+  } finally {
+    await pool.end();
+  }
+}
+
+const statisticsFlushed = () => new Promise((resolve) => setTimeout(resolve, 1_200));
+
+/** The records/s, and what one request costs: the api's CPU per record (from /proc) and database transactions per request. */
+async function measuredIngestion(api, databaseUrl) {
+  await statisticsFlushed();
+  const transactions = await transactionsOf(databaseUrl);
+  const cpu = cpuSecondsOf(api.child.pid);
+  const http = await ingestOverHttp(api.base);
+  const cpuPerRecordUs = cpu === null ? null : ((cpuSecondsOf(api.child.pid) - cpu) * 1e6) / (http.requests * BATCH);
+  await statisticsFlushed();
+  return { ...http, cpuPerRecordUs, transactionsPerRequest: ((await transactionsOf(databaseUrl)) - transactions) / http.requests };
 }
 
 async function ingestOverHttp(base) {
@@ -213,11 +241,12 @@ await withDatabase(async (databaseUrl) => {
     const rounds = [];
     for (let round = 0; round < ROUNDS; round++) {
       const plain = await plainInserts(databaseUrl);
-      const http = await ingestOverHttp(writer.base);
+      const http = await measuredIngestion(writer, databaseUrl);
       rounds.push({ plain, http });
       console.log(
         `  round ${round + 1}: plain INSERT ${fmt(plain.recordsPerSecond)} records/s | POST /v1/usage ${fmt(http.recordsPerSecond)} records/s ` +
-          `(${http.requests} requests, p99 ${http.p99} ms, ${(http.recordsPerSecond / plain.recordsPerSecond).toFixed(2)}x plain)`,
+          `(${http.requests} requests, p99 ${http.p99} ms, ${(http.recordsPerSecond / plain.recordsPerSecond).toFixed(2)}x plain; ` +
+          `api CPU ${http.cpuPerRecordUs?.toFixed(1) ?? '?'} µs/record, ${http.transactionsPerRequest.toFixed(1)} database transactions/request)`,
       );
     }
     const ratio = median(rounds.map((r) => r.http.recordsPerSecond / r.plain.recordsPerSecond));
@@ -229,7 +258,9 @@ await withDatabase(async (databaseUrl) => {
       baselineValue: median(rounds.map((r) => r.plain.recordsPerSecond)),
       aim: { op: '>=', value: 20000 },
       store: 'PostgreSQL',
-      note: `batches of ${BATCH}, median of ${ROUNDS}; ratio ${ratio.toFixed(2)}x`,
+      note:
+        `batches of ${BATCH}, median of ${ROUNDS}; ratio ${ratio.toFixed(2)}x; api CPU ${median(rounds.map((r) => r.http.cpuPerRecordUs ?? 0)).toFixed(1)} µs/record, ` +
+        `${median(rounds.map((r) => r.http.transactionsPerRequest)).toFixed(1)} database transactions/request (both instances' log polling included)`,
     });
     console.log(
       `  median: POST /v1/usage ${fmt(median(rounds.map((r) => r.http.recordsPerSecond)))} records/s (aim >= 20,000), ` +

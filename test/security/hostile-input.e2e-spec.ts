@@ -60,8 +60,34 @@ describe('hostile input on every route', () => {
     );
     const query = fc.dictionary(fc.stringMatching(/^[a-zA-Z]{1,10}$/), fc.string({ maxLength: 30 }), { maxKeys: 4 });
     const header = fc.dictionary(
-      fc.constantFrom('x-forwarded-for', 'idempotency-key', 'accept-language', 'user-agent', 'x-request-id', 'if-match'),
-      fc.stringMatching(/^[\x20-\x7e]{0,60}$/),
+      fc.constantFrom(
+        'x-forwarded-for',
+        'idempotency-key',
+        'accept-language',
+        'user-agent',
+        'x-request-id',
+        'if-match',
+        'content-type',
+        'content-encoding',
+        'origin',
+        'accept',
+      ),
+      fc.oneof(
+        fc.stringMatching(/^[\x20-\x7e]{0,60}$/),
+        fc.constantFrom(
+          'application/json',
+          'application/json; charset=latin1',
+          'application/json; charset=utf-16',
+          'text/plain',
+          'multipart/form-data; boundary=x',
+          'gzip',
+          'br, deflate',
+          'identity',
+          'https://evil.example',
+          'null',
+          '*/*',
+        ),
+      ),
       { maxKeys: 3 },
     );
     const identity = fc.constantFrom<'anonymous' | 'user' | 'service' | 'garbage'>('anonymous', 'user', 'service', 'garbage');

@@ -23,25 +23,31 @@ export interface RuntimeOverrides {
   readonly metrics?: Metrics;
 }
 
-/** The same store, each append timed into `event_store_append_duration_seconds`. */
+/** The same store, each append (one stream or several) timed into `event_store_append_duration_seconds`. */
 function withTimedAppends<Store extends EventStore>(store: Store, metrics: Metrics): Store {
-  const append: EventStore['append'] = async (stream, events, expected) => {
-    const started = performance.now();
-    let result = 'error';
-    try {
-      const appended = await store.append(stream, events, expected);
-      result = 'ok';
-      return appended;
-    } catch (error) {
-      if (error instanceof WrongExpectedRevisionError) result = 'conflict';
-      throw error;
-    } finally {
-      metrics.eventStoreAppendDuration.labels({ adapter: store.name, result }).observe((performance.now() - started) / 1000);
-    }
-  };
+  const timed =
+    <Args extends unknown[], Result>(write: (...args: Args) => Promise<Result>) =>
+    async (...args: Args): Promise<Result> => {
+      const started = performance.now();
+      let result = 'error';
+      try {
+        const written = await write(...args);
+        result = 'ok';
+        return written;
+      } catch (error) {
+        if (error instanceof WrongExpectedRevisionError) result = 'conflict';
+        throw error;
+      } finally {
+        metrics.eventStoreAppendDuration.labels({ adapter: store.name, result }).observe((performance.now() - started) / 1000);
+      }
+    };
+  const append: EventStore['append'] = timed((stream, events, expected) => store.append(stream, events, expected));
+  const appendToStreams =
+    store.appendToStreams && timed((appends: Parameters<NonNullable<EventStore['appendToStreams']>>[0]) => store.appendToStreams!(appends));
   return new Proxy(store, {
     get(target, property) {
       if (property === 'append') return append;
+      if (property === 'appendToStreams') return appendToStreams;
       const value = Reflect.get(target, property, target);
       return typeof value === 'function' ? value.bind(target) : value;
     },

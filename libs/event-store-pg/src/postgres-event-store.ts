@@ -12,6 +12,8 @@ import {
   ReadAllOptions,
   ReadStreamOptions,
   RecordedEvent,
+  StreamAppend,
+  StreamRead,
   SubscribeOptions,
   Subscription,
   UpcasterRegistry,
@@ -164,6 +166,52 @@ const READ_LOG_SQL = `
   ) e ON true
   ORDER BY e.position`;
 
+/** The heads of several streams in one statement (a missing stream: a row of nulls). */
+const HEADS_SQL = `
+  SELECT s.ordinal, h.revision, h.position, h.hash
+  FROM unnest($1::text[]) WITH ORDINALITY AS s(stream, ordinal)
+  LEFT JOIN LATERAL (
+    SELECT revision, position, metadata->>'hash' AS hash FROM ${EVENTS_TABLE}
+    WHERE stream = s.stream ORDER BY revision DESC LIMIT 1) h ON true`;
+
+/**
+ * `INSERT_SQL` for several streams as one statement, so one atomic write: the positions are allocated
+ * once for all the events, and only when every stream's head is the one its events were chained to
+ * (revision first - 1 holding its hash; the unique constraint refuses anything at or after `first`).
+ * Otherwise nothing is written and no row comes back. Per stream ($1..$3): name, first revision, head
+ * hash; per event ($4..$9): id, its stream's ordinal (1-based), type, schema version, data, metadata.
+ */
+const INSERT_MANY_SQL = `
+  WITH streams AS MATERIALIZED (
+    SELECT s.stream, s.first_revision, s.head_hash, s.ordinal
+    FROM unnest($1::text[], $2::integer[], $3::text[]) WITH ORDINALITY AS s(stream, first_revision, head_hash, ordinal)
+  ), allocation AS MATERIALIZED (
+    SELECT event_store_allocate_positions(cardinality($4::uuid[])) AS last_position
+    WHERE NOT EXISTS (
+      SELECT 1 FROM streams s WHERE s.first_revision > 0 AND NOT EXISTS (
+        SELECT 1 FROM ${EVENTS_TABLE} WHERE stream = s.stream AND revision = s.first_revision - 1 AND metadata->>'hash' = s.head_hash))
+  ), numbered AS (
+    SELECT e.*, row_number() OVER (PARTITION BY e.stream_ordinal ORDER BY e.ordinal) - 1 AS offset_in_stream
+    FROM ROWS FROM (unnest($4::uuid[]), unnest($5::integer[]), unnest($6::text[]), unnest($7::integer[]),
+                    jsonb_array_elements($8::jsonb), jsonb_array_elements($9::jsonb))
+      WITH ORDINALITY AS e(id, stream_ordinal, type, schema_version, data, metadata, ordinal)
+  ), inserted AS (
+    INSERT INTO ${EVENTS_TABLE} (position, id, stream, revision, type, schema_version, data, metadata)
+    SELECT allocation.last_position - cardinality($4::uuid[]) + e.ordinal, e.id, s.stream,
+           s.first_revision + e.offset_in_stream, e.type, e.schema_version, e.data, e.metadata
+    FROM allocation, numbered e JOIN streams s ON s.ordinal = e.stream_ordinal
+    RETURNING stream, position
+  )
+  SELECT stream, max(position) AS position FROM inserted GROUP BY stream`;
+
+/** Forward reads of several streams in one statement, ordered by read, then revision. */
+const READ_STREAMS_SQL = `
+  SELECT r.ordinal AS read_ordinal, e.* FROM unnest($1::text[], $2::integer[]) WITH ORDINALITY AS r(stream, from_revision, ordinal)
+  JOIN LATERAL (
+    SELECT ${TEXT_EVENT_COLUMNS} FROM ${EVENTS_TABLE}
+    WHERE stream = r.stream AND revision >= r.from_revision ORDER BY revision) e ON true
+  ORDER BY r.ordinal, e.revision`;
+
 function isUniqueViolation(error: unknown): error is { code: string; constraint?: string } {
   return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === UNIQUE_VIOLATION;
 }
@@ -278,6 +326,72 @@ export class PostgresEventStore implements EventStore {
     if (result === undefined) throw new Error(`the head of ${stream} changed within the transaction`);
     await tx.query(NOTIFY_SQL); // delivered when the caller commits
     return result;
+  }
+
+  /**
+   * One statement for all the streams (see `INSERT_MANY_SQL`), trusting the heads this store knows
+   * (the statement checks them) and reading the others in one statement first. A head that moved makes
+   * it write nothing: the heads are read again, and a stream no longer at its expected revision either
+   * holds these very events (a retry: the original results) or fails the whole append.
+   */
+  async appendToStreams(appends: readonly StreamAppend[]): Promise<AppendResult[]> {
+    const streams = new Set<string>();
+    const ids = new Set<string>();
+    const stored = appends.map(({ stream, events, expected }) => {
+      if (streams.has(stream)) throw new TypeError(`appendToStreams: ${stream} appears twice`);
+      if (events.length === 0) throw new TypeError(`appendToStreams: no event for ${stream}`);
+      if (expected !== 'no_stream' && !Number.isInteger(expected))
+        throw new TypeError(`appendToStreams: not an exact revision for ${stream}`);
+      streams.add(stream);
+      const prepared = this.prepare(stream, events);
+      for (const event of prepared) {
+        if (ids.has(event.id)) throw new DuplicateEventIdError(stream, event.id);
+        ids.add(event.id);
+      }
+      return prepared;
+    });
+    const expectedOf = (index: number): number => {
+      const expected = appends[index].expected;
+      return expected === 'no_stream' ? -1 : expected;
+    };
+    let idTaken: string | undefined;
+    for (let attempt = 1; ; attempt++) {
+      const heads = await this.headsFor(
+        appends.map((append) => append.stream),
+        attempt === 1 ? appends.map((append) => this.assumedHead(append.stream, append.expected)) : [],
+      );
+      if (heads.some((head, index) => head.revision !== expectedOf(index))) return this.settleMoved(appends, stored, heads);
+      // An id was taken while no stream moved: it lives elsewhere (or earlier), not a retry of this append.
+      if (idTaken !== undefined) throw new DuplicateEventIdError(idTaken, [...ids][0]);
+      try {
+        const results = await this.insertMany(appends, stored, heads);
+        if (results === undefined) {
+          for (const append of appends) this.heads.delete(append.stream);
+          continue; // a head moved from the one assumed: read them
+        }
+        this.wakeSubscriptions();
+        this.notifier.signal();
+        return results;
+      } catch (error) {
+        for (const append of appends) this.heads.delete(append.stream);
+        if (!isUniqueViolation(error)) throw error;
+        // Another writer took a revision, or an id is taken: the next read of the heads decides.
+        if (error.constraint === ID_CONSTRAINT) idTaken = appends[0].stream;
+        if (attempt >= MAX_APPEND_ATTEMPTS) throw error;
+      }
+    }
+  }
+
+  async readStreams(reads: readonly StreamRead[], options: { readonly raw?: boolean } = {}): Promise<RecordedEvent[][]> {
+    const lists: RecordedEvent[][] = reads.map(() => []);
+    if (reads.length === 0) return lists;
+    const { rows } = await this.db.query<TextEventRow & { read_ordinal: number | string }>(
+      READ_STREAMS_SQL,
+      [reads.map((read) => read.stream), reads.map((read) => read.fromRevision)],
+      PREPARED,
+    );
+    for (const row of rows) lists[Number(row.read_ordinal) - 1].push(this.toRecorded(parsed(row), options.raw === true));
+    return lists;
   }
 
   async readStream(stream: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
@@ -421,6 +535,101 @@ export class PostgresEventStore implements EventStore {
     const nextExpectedRevision = head.revision + events.length;
     if (executor === this.db) this.remember(stream, { revision: nextExpectedRevision, position, hash: prevHash });
     return { nextExpectedRevision, position };
+  }
+
+  /** The heads of `streams`: the known ones as given, the rest read in one statement (and remembered). */
+  private async headsFor(streams: readonly string[], known: readonly (StreamHead | undefined)[]): Promise<StreamHead[]> {
+    const heads = streams.map((_, index) => known[index]);
+    const missing = streams.filter((_, index) => heads[index] === undefined);
+    if (missing.length === 0) return heads as StreamHead[];
+    const { rows } = await this.db.query<{
+      ordinal: number | string;
+      revision: number | null;
+      position: bigint | null;
+      hash: string | null;
+    }>(HEADS_SQL, [missing]);
+    const read = new Map<string, StreamHead>();
+    for (const row of rows) {
+      const stream = missing[Number(row.ordinal) - 1];
+      const head = row.revision === null ? NO_HEAD : { revision: row.revision, position: row.position!, hash: row.hash };
+      if (head !== NO_HEAD) this.remember(stream, head);
+      read.set(stream, head);
+    }
+    return streams.map((stream, index) => heads[index] ?? read.get(stream)!);
+  }
+
+  /** Chains each stream's events to its head and writes them all in one statement; undefined when a head moved. */
+  private async insertMany(
+    appends: readonly StreamAppend[],
+    stored: readonly (readonly StoredEvent[])[],
+    heads: readonly StreamHead[],
+  ): Promise<AppendResult[] | undefined> {
+    const lastHashes: (string | null)[] = [];
+    const metadata: string[] = [];
+    const eventStreams: number[] = [];
+    stored.forEach((events, index) => {
+      let prevHash = heads[index].hash;
+      events.forEach((event, offset) => {
+        const { id, type, schemaVersion, data } = event;
+        const revision = heads[index].revision + 1 + offset;
+        const hash = eventHash(
+          { id, stream: appends[index].stream, revision, type, schemaVersion, data, metadata: event.metadata },
+          prevHash,
+        );
+        metadata.push(chainedMetadataJson(event.metadataJson, prevHash, hash));
+        prevHash = hash;
+        eventStreams.push(index + 1);
+      });
+      lastHashes.push(prevHash);
+    });
+    const all = stored.flat();
+    const { rows } = await this.db.query<{ stream: string; position: bigint }>(
+      INSERT_MANY_SQL,
+      [
+        appends.map((append) => append.stream),
+        heads.map((head) => head.revision + 1),
+        heads.map((head) => head.hash),
+        all.map((event) => event.id),
+        eventStreams,
+        all.map((event) => event.type),
+        all.map((event) => event.schemaVersion),
+        `[${all.map((event) => event.dataJson).join(',')}]`,
+        `[${metadata.join(',')}]`,
+      ],
+      PREPARED,
+    );
+    if (rows.length === 0) return undefined;
+    const positions = new Map(rows.map((row) => [row.stream, row.position]));
+    return appends.map(({ stream }, index) => {
+      const nextExpectedRevision = heads[index].revision + stored[index].length;
+      const position = positions.get(stream)!;
+      this.remember(stream, { revision: nextExpectedRevision, position, hash: lastHashes[index] });
+      return { nextExpectedRevision, position };
+    });
+  }
+
+  /**
+   * Some stream is not at its expected revision: the original results when every stream holds exactly
+   * these events after its expected revision (the write happened: it is atomic), else the first stream
+   * that is not where it was expected.
+   */
+  private async settleMoved(
+    appends: readonly StreamAppend[],
+    stored: readonly (readonly StoredEvent[])[],
+    heads: readonly StreamHead[],
+  ): Promise<AppendResult[]> {
+    const expectedOf = (expected: number | 'no_stream'): number => (expected === 'no_stream' ? -1 : expected);
+    const moved = appends.findIndex((append, index) => heads[index].revision !== expectedOf(append.expected));
+    const unmoved = appends.some((append, index) => heads[index].revision === expectedOf(append.expected));
+    const refuse = (index: number) => new WrongExpectedRevisionError(appends[index].stream, appends[index].expected, heads[index].revision);
+    if (unmoved) throw refuse(moved);
+    const results: AppendResult[] = [];
+    for (const [index, { stream, expected }] of appends.entries()) {
+      const found = await this.findAt(this.db, stream, expectedOf(expected), stored[index]);
+      if (!found) throw refuse(index);
+      results.push(found);
+    }
+    return results;
   }
 
   /** The original result when the stream holds exactly these ids right after `afterRevision`. */

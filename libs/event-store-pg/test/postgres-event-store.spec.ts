@@ -192,6 +192,133 @@ function adapterBehaviour(open: () => Promise<Opened>): void {
     });
   });
 
+  describe('appends to several streams in one statement (appendToStreams) and reads several (readStreams)', () => {
+    it('writes every stream at its revision, chained, in contiguous positions, and reads each back in order', async () => {
+      const [fresh, existing] = [stream(), stream()];
+      await store.append(existing, [event({ n: 0 })], 'no_stream');
+
+      const results = await store.appendToStreams([
+        { stream: fresh, events: [event({ n: 1 }), event({ n: 2 })], expected: 'no_stream' },
+        { stream: existing, events: [event({ n: 3 })], expected: 0 },
+      ]);
+
+      expect(results.map((r) => r.nextExpectedRevision)).toEqual([1, 1]);
+      expect(results[1].position - results[0].position).toBe(1n);
+      const [a, b, missing] = await store.readStreams([
+        { stream: fresh, fromRevision: 0 },
+        { stream: existing, fromRevision: 1 },
+        { stream: stream(), fromRevision: 0 },
+      ]);
+      expect(a.map((e) => [e.revision, e.data.n])).toEqual([
+        [0, 1],
+        [1, 2],
+      ]);
+      expect(b.map((e) => [e.revision, e.data.n, e.position])).toEqual([[1, 3, results[1].position]]);
+      expect(missing).toEqual([]);
+      expect(await verifyStreamIntegrity(store, fresh)).toEqual({ intact: true, events: 2 });
+      expect(await verifyStreamIntegrity(store, existing)).toEqual({ intact: true, events: 2 });
+    });
+
+    it('writes nothing at all when one stream is not at its expected revision, and names that stream', async () => {
+      const [ok, stale] = [stream(), stream()];
+      await store.append(stale, [event(), event()], 'no_stream');
+
+      await expect(
+        store.appendToStreams([
+          { stream: ok, events: [event()], expected: 'no_stream' },
+          { stream: stale, events: [event()], expected: 0 },
+        ]),
+      ).rejects.toMatchObject({ code: 'wrong_expected_revision', stream: stale, actual: 1 });
+      expect(await store.readStream(ok)).toEqual([]);
+      expect(await store.readStream(stale)).toHaveLength(2);
+    });
+
+    it('writes nothing when another writer moved a head this store remembered', async () => {
+      const other = new PostgresEventStore(opened.openSecond?.() ?? opened.db);
+      const [ok, moved] = [stream(), stream()];
+      await store.append(ok, [event()], 'no_stream');
+      await store.append(moved, [event()], 'no_stream'); // remembered at revision 0
+      await other.append(moved, [event()], 0);
+
+      await expect(
+        store.appendToStreams([
+          { stream: ok, events: [event()], expected: 0 },
+          { stream: moved, events: [event()], expected: 0 },
+        ]),
+      ).rejects.toMatchObject({ code: 'wrong_expected_revision', stream: moved, actual: 1 });
+      expect(await store.readStream(ok)).toHaveLength(1);
+      await other.close();
+    });
+
+    it('returns the original results of a retry whose answer was lost', async () => {
+      const [first, second] = [stream(), stream()];
+      const appends = [
+        { stream: first, events: [event()], expected: 'no_stream' as const },
+        { stream: second, events: [event(), event()], expected: 'no_stream' as const },
+      ];
+      const other = new PostgresEventStore(opened.openSecond?.() ?? opened.db);
+      const original = await other.appendToStreams(appends);
+
+      expect(await store.appendToStreams(appends)).toEqual(original);
+      expect(await store.readStream(second)).toHaveLength(2);
+      await other.close();
+    });
+
+    it('refuses an id another stream holds, a stream named twice and an empty list of events, writing nothing', async () => {
+      const taken = event();
+      await store.append(stream(), [taken], 'no_stream');
+      const target = stream();
+
+      await expect(
+        store.appendToStreams([
+          { stream: target, events: [event()], expected: 'no_stream' },
+          { stream: stream(), events: [taken], expected: 'no_stream' },
+        ]),
+      ).rejects.toBeInstanceOf(DuplicateEventIdError);
+      await expect(
+        store.appendToStreams([
+          { stream: target, events: [event()], expected: 'no_stream' },
+          { stream: target, events: [event()], expected: 'no_stream' },
+        ]),
+      ).rejects.toThrow(TypeError);
+      await expect(store.appendToStreams([{ stream: target, events: [], expected: 'no_stream' }])).rejects.toThrow(TypeError);
+      expect(await store.readStream(target)).toEqual([]);
+    });
+
+    it('gives concurrent writers of overlapping streams each revision once, every chain intact', async () => {
+      const stores = [store, new PostgresEventStore(opened.openSecond?.() ?? opened.db)];
+      const shared = [stream(), stream(), stream()];
+      let written = 0;
+      await Promise.all(
+        Array.from({ length: 6 }, async (_, writer) => {
+          const mine = stores[writer % 2];
+          for (let round = 0; round < 8; round++) {
+            const targets = [shared[writer % 3], shared[(writer + 1) % 3]];
+            const heads = await mine.readStreams(targets.map((name) => ({ stream: name, fromRevision: 0 })));
+            try {
+              await mine.appendToStreams(
+                targets.map((name, index) => ({
+                  stream: name,
+                  events: [event({ writer })],
+                  expected: heads[index].length === 0 ? 'no_stream' : heads[index].length - 1,
+                })),
+              );
+              written++;
+            } catch (error) {
+              expect(error).toMatchObject({ code: 'wrong_expected_revision' });
+            }
+          }
+        }),
+      );
+
+      const lengths = await Promise.all(shared.map(async (name) => (await store.readStream(name)).length));
+      expect(lengths.reduce((sum, length) => sum + length, 0)).toBe(2 * written);
+      expect(written).toBeGreaterThan(0);
+      for (const name of shared) expect((await verifyStreamIntegrity(store, name)).intact).toBe(true);
+      await stores[1].close();
+    });
+  });
+
   it('keeps positions beyond 2^53 exact, as bigint', async () => {
     const beyond = 2n ** 53n + 10n;
     await opened.db.query(`SELECT setval('event_store_position', $1)`, [beyond.toString()]);

@@ -68,6 +68,19 @@ export interface AppendResult {
   readonly position: bigint;
 }
 
+/** One stream's part of `appendToStreams`: an exact expected revision (or `no_stream`), at least one event. */
+export interface StreamAppend {
+  readonly stream: string;
+  readonly events: readonly NewEvent[];
+  readonly expected: number | 'no_stream';
+}
+
+/** One stream's part of `readStreams`: its events from `fromRevision` (inclusive) on, forwards. */
+export interface StreamRead {
+  readonly stream: string;
+  readonly fromRevision: number;
+}
+
 export type Direction = 'forwards' | 'backwards';
 
 export interface ReadStreamOptions {
@@ -109,8 +122,21 @@ export interface Subscription {
 export interface EventStore {
   readonly name: string;
   append(stream: string, events: readonly NewEvent[], expected: ExpectedRevision): Promise<AppendResult>;
+  /**
+   * Appends to several streams as one atomic write: every stream is at its expected revision and all
+   * the events are written, or nothing is (`WrongExpectedRevisionError` names a stream that was not).
+   * Results in the order of `appends`; a retry with the same ids at the same places gets the original
+   * results. For writers whose one decision spans many streams (usage: one ledger per account), so it
+   * costs one round trip instead of one per stream. Adapters without multi-stream atomicity omit it.
+   */
+  appendToStreams?(appends: readonly StreamAppend[]): Promise<AppendResult[]>;
   /** Missing stream: an empty list. */
   readStream(stream: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
+  /**
+   * Several forward reads in one round trip: one list per read, in the order of `reads` (a missing
+   * stream: an empty list), as stored when `raw`. Adapters that cannot batch reads may omit it.
+   */
+  readStreams?(reads: readonly StreamRead[], options?: { readonly raw?: boolean }): Promise<RecordedEvent[][]>;
   readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;
   /**
    * The events at these global positions, in position order (positions not found are left out), as

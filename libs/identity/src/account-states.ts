@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CLOCK, EVENT_STORE } from '@app/core';
 import { Clock, fold, Occurred, reservationStream, toDomainEvent, UNIQUE_VALUE_RESERVED } from '@app/ddd';
-import { EventStore } from '@app/event-store';
+import { EventStore, RecordedEvent } from '@app/event-store';
 import { AccountState, evolveAccount, ExistingAccount, initialAccountState, readsAsErased } from './domain/account.decider';
 import { AccountEvent, accountStream } from './domain/account.events';
 
@@ -25,6 +25,24 @@ export class AccountStates {
     const cached = this.cache.get(accountId);
     const fromRevision = cached ? cached.revision + 1 : 0;
     const events = await this.store.readStream(accountStream(accountId), fromRevision > 0 ? { fromRevision } : undefined);
+    return this.folded(accountId, cached, events);
+  }
+
+  /** `load` for several accounts, in one read where the store batches reads (usage batches name many). */
+  async loadMany(accountIds: readonly string[]): Promise<AccountState[]> {
+    if (!this.store.readStreams || accountIds.length < 2) return Promise.all(accountIds.map((accountId) => this.load(accountId)));
+    const cached = accountIds.map((accountId) => this.cache.get(accountId));
+    const read = await this.store.readStreams(
+      accountIds.map((accountId, index) => ({ stream: accountStream(accountId), fromRevision: (cached[index]?.revision ?? -1) + 1 })),
+    );
+    return accountIds.map((accountId, index) => this.folded(accountId, cached[index], read[index]));
+  }
+
+  private folded(
+    accountId: string,
+    cached: { state: AccountState; revision: number } | undefined,
+    events: readonly RecordedEvent[],
+  ): AccountState {
     if (events.length === 0 && cached) return this.remember(accountId, cached);
     if (events.length === 0) return initialAccountState;
     const state = fold(evolveAccount, cached?.state ?? initialAccountState, events.map(toDomainEvent) as Occurred<AccountEvent>[]);

@@ -8,6 +8,11 @@ const CLOSURE_EVENT_TYPES = [AccountEventType.Closed, AccountEventType.Reopened,
 /** As fresh as key verification: the log keeps entries current; the age bound backs it up. */
 export const closedAccountsCacheOptions: RefreshingCacheOptions = { freshMs: 30_000, maxAgeMs: 55_000, maxEntries: 200_000 };
 
+interface Waiter {
+  resolve(closed: boolean): void;
+  reject(error: unknown): void;
+}
+
 /**
  * Whether an account is closed (or erased), for usage ingestion: usage of a closed account is refused
  * (`account_closed`) from the instant its `account.closed` is appended. Answered from memory per
@@ -18,6 +23,7 @@ export const closedAccountsCacheOptions: RefreshingCacheOptions = { freshMs: 30_
 export class ClosedAccounts {
   private readonly closed: RefreshingCache<boolean>;
   private readonly follower: LogFollower;
+  private waiting?: Map<string, Waiter[]>;
 
   constructor(
     store: EventStore,
@@ -25,10 +31,7 @@ export class ClosedAccounts {
     onError?: (message: string, error: Error) => void,
     options: RefreshingCacheOptions = closedAccountsCacheOptions,
   ) {
-    this.closed = new RefreshingCache(async (accountId) => {
-      const state = await this.accounts.load(accountId);
-      return state.exists && (state.closure !== null || state.erasedAt !== null);
-    }, options);
+    this.closed = new RefreshingCache((accountId) => this.loadSoon(accountId), options);
     this.follower = new LogFollower(store, {
       name: 'closed accounts',
       typePrefixes: CLOSURE_EVENT_TYPES,
@@ -39,6 +42,39 @@ export class ClosedAccounts {
       onError,
       resubscribeDelayMs: 1_000,
     });
+  }
+
+  /**
+   * Misses of one tick (the accounts of one usage batch) are loaded together, in one read where the
+   * store batches reads: a batch over 20 new accounts took 20 reads before its ledgers were written.
+   */
+  private loadSoon(accountId: string): Promise<boolean> {
+    return new Promise<boolean>((resolve, reject) => {
+      if (!this.waiting) {
+        const waiting = new Map<string, Waiter[]>();
+        this.waiting = waiting;
+        queueMicrotask(() => {
+          this.waiting = undefined;
+          void this.loadAll(waiting);
+        });
+      }
+      const waiters = this.waiting.get(accountId);
+      if (waiters) waiters.push({ resolve, reject });
+      else this.waiting.set(accountId, [{ resolve, reject }]);
+    });
+  }
+
+  private async loadAll(waiting: ReadonlyMap<string, readonly Waiter[]>): Promise<void> {
+    const accountIds = [...waiting.keys()];
+    try {
+      const states = await this.accounts.loadMany(accountIds);
+      states.forEach((state, index) => {
+        const closed = state.exists && (state.closure !== null || state.erasedAt !== null);
+        for (const waiter of waiting.get(accountIds[index])!) waiter.resolve(closed);
+      });
+    } catch (error) {
+      for (const waiters of waiting.values()) for (const waiter of waiters) waiter.reject(error);
+    }
   }
 
   /** Synchronous when the account is in memory. */

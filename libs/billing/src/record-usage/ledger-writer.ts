@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Clock, ConcurrencyConflictError, EventCatalog, fold, Occurred, toDomainEvent } from '@app/ddd';
-import { EventStore, NewEvent, WrongExpectedRevisionError } from '@app/event-store';
+import { AppendResult, EventStore, NewEvent, StreamAppend, StreamRead, WrongExpectedRevisionError } from '@app/event-store';
 import { Metrics } from '@app/metrics';
 import { UsageEvent, UsageEventType, UsageRecord, usageLedgerStream } from '../domain/usage.events';
 import {
@@ -21,9 +21,9 @@ import { billingPeriodStream } from '../domain/invoicing.events';
 export interface LedgerWriterOptions {
   /** Ledgers whose fold stays in memory (the least recently written are dropped first). */
   readonly maxCachedLedgers: number;
-  /** Records of several requests for one account decided together: at most this many per drain. */
+  /** Records decided together and written in one append (a round): at most this many, one submission at least. */
   readonly maxRecordsPerAppend: number;
-  /** Attempts when another instance appended to the same ledger meanwhile (each one catches up first). */
+  /** Attempts when another instance appended to a ledger of the round meanwhile (each one catches up first). */
   readonly maxAttempts: number;
 }
 
@@ -46,34 +46,55 @@ interface Ledger {
   revision: number;
 }
 
-/** The submissions of one account waiting for its writer; one drain per account at a time. */
+/** The submissions of one account waiting for its writer; one round per account at a time. */
 interface AccountQueue {
   readonly accountId: string;
   pending: Submission[];
   busy: boolean;
 }
 
+/** One ledger's part of a round: the submissions it decides together. */
+interface LedgerWork {
+  readonly ledger: Ledger;
+  readonly submissions: readonly Submission[];
+}
+
+/** A ledger's decision in a round: what each submission gets, and the events that make it so. */
+interface Decided {
+  readonly work: LedgerWork;
+  readonly state: UsageLedgerState;
+  readonly outcomes: readonly SubmissionOutcome[];
+  readonly events: readonly UsageEvent[];
+}
+
 /**
  * Appends usage to the ledgers (`billing_usage-<account>-<period>`), one writer per account in this
  * instance (see README, "Streams and batching"):
  *
- * - Submissions for an account queue up while its append is in flight and are then decided and
- *   appended together, one event per ledger (group commit): concurrent requests for one account never
- *   conflict with each other inside an instance, and a busy account costs one append per round trip,
- *   not one per request.
+ * - Submissions waiting when a round starts (every account a request touches, and whatever other
+ *   requests queued for accounts that were busy) are decided together and written in one append
+ *   across all their ledgers (`appendToStreams`), after one read that brings every ledger involved up
+ *   to its head. An account is in one round at a time: concurrent requests for one account never
+ *   conflict with each other inside an instance, and rounds of other accounts run meanwhile.
  * - A key counts once per account: the decision for one ledger also checks the keys of the account's
- *   other ledgers that can still receive records (`receivingPeriods`), read up to their head first.
- * - The ledgers' folds (their idempotency keys and totals) stay in memory with their revisions, so a
- *   decision reads only what other instances appended since. The append carries the ledger's exact
- *   revision: if another instance appended meanwhile, the append fails, this writer reads only the
- *   events after its revision, folds them and decides again. Each retry follows someone else's
- *   success, so the ledger always progresses.
- * - An append whose outcome is unknown (the store failed) drops the fold: the next decision reads the
- *   ledger again, so a record that did land is then a duplicate, never counted twice.
+ *   other ledgers that can still receive records (`receivingPeriods`), and those decided for its other
+ *   ledgers earlier in the same round.
+ * - The ledgers' folds (their idempotency keys and totals) stay in memory with their revisions, so
+ *   the round's read returns only what other instances appended since. Every append carries each
+ *   ledger's exact revision: if another instance appended to one meanwhile, nothing of the round is
+ *   written; it reads again and decides again. Each retry follows someone else's success, so the
+ *   ledgers always progress.
+ * - An append whose outcome is unknown (the store failed) drops the folds: the next decision reads the
+ *   ledgers again, so a record that did land is then a duplicate, never counted twice.
+ * - A store without `appendToStreams` (EventStoreDB) gets the round's ledgers one append at a time, in
+ *   order; a conflict keeps those already written and decides the rest again.
  */
 export class LedgerWriter {
   private readonly ledgers = new Map<string, Ledger>();
   private readonly accounts = new Map<string, AccountQueue>();
+  /** Accounts with submissions and no round in flight, in the order they became ready. */
+  private readonly ready = new Set<AccountQueue>();
+  private flushScheduled = false;
   private readonly closedPeriods = new Set<string>();
 
   constructor(
@@ -90,8 +111,53 @@ export class LedgerWriter {
     const queue = account;
     return new Promise<SubmissionOutcome>((resolve, reject) => {
       queue.pending.push({ period, records, correlationId, resolve, reject });
-      if (!queue.busy) void this.drain(queue);
+      if (!queue.busy) this.markReady(queue);
     });
+  }
+
+  /** The round starts once the code submitting now is done: every ledger of a request goes into one append. */
+  private markReady(account: AccountQueue): void {
+    this.ready.add(account);
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    queueMicrotask(() => this.flush());
+  }
+
+  private flush(): void {
+    this.flushScheduled = false;
+    while (this.ready.size > 0) {
+      const accounts: AccountQueue[] = [];
+      const work: LedgerWork[] = [];
+      let budget = this.options.maxRecordsPerAppend;
+      for (const account of this.ready) {
+        if (budget <= 0) break;
+        this.ready.delete(account);
+        account.busy = true;
+        accounts.push(account);
+        const taken = this.takeBatch(account, budget);
+        for (const submission of taken) budget -= submission.records.length;
+        const byPeriod = new Map<string, Submission[]>();
+        for (const submission of taken) {
+          const group = byPeriod.get(submission.period);
+          if (group) group.push(submission);
+          else byPeriod.set(submission.period, [submission]);
+        }
+        for (const [period, submissions] of byPeriod) work.push({ ledger: this.ledgerOf(account.accountId, period), submissions });
+      }
+      void this.runRound(accounts, work);
+    }
+  }
+
+  private async runRound(accounts: readonly AccountQueue[], work: readonly LedgerWork[]): Promise<void> {
+    try {
+      await this.appendRound(work);
+    } finally {
+      for (const account of accounts) {
+        account.busy = false;
+        if (account.pending.length > 0) this.markReady(account);
+        else this.accounts.delete(account.accountId);
+      }
+    }
   }
 
   private ledgerOf(accountId: string, period: string): Ledger {
@@ -117,95 +183,169 @@ export class LedgerWriter {
     }
   }
 
-  private async drain(account: AccountQueue): Promise<void> {
-    account.busy = true;
-    try {
-      while (account.pending.length > 0) {
-        const byPeriod = new Map<string, Submission[]>();
-        for (const submission of this.takeBatch(account)) {
-          const group = byPeriod.get(submission.period);
-          if (group) group.push(submission);
-          else byPeriod.set(submission.period, [submission]);
-        }
-        // One ledger after the other: each decision sees what the previous one appended.
-        for (const [period, batch] of byPeriod) {
-          const ledger = this.ledgerOf(account.accountId, period);
-          try {
-            const outcomes = await this.appendBatch(ledger, batch);
-            batch.forEach((submission, index) => submission.resolve(outcomes[index]));
-          } catch (error) {
-            ledger.state = undefined;
-            ledger.revision = -1;
-            for (const submission of batch) submission.reject(error);
-          }
-        }
-      }
-    } finally {
-      account.busy = false;
-      if (account.pending.length === 0) this.accounts.delete(account.accountId);
-    }
-  }
-
-  private takeBatch(account: AccountQueue): Submission[] {
+  /** The account's oldest submissions, up to `budget` records (at least one submission). */
+  private takeBatch(account: AccountQueue, budget: number): Submission[] {
     let records = 0;
     let taken = 0;
     while (taken < account.pending.length) {
       const next = account.pending[taken].records.length;
-      if (taken > 0 && records + next > this.options.maxRecordsPerAppend) break;
+      if (taken > 0 && records + next > budget) break;
       records += next;
       taken++;
     }
     return account.pending.splice(0, taken);
   }
 
-  private async appendBatch(ledger: Ledger, batch: readonly Submission[]): Promise<SubmissionOutcome[]> {
-    const submissions = batch.map((submission) => submission.records);
-    let stale = ledger.state === undefined;
-    for (let attempt = 1; ; attempt++) {
-      const state = stale || ledger.state === undefined ? await this.catchUp(ledger) : ledger.state;
-      // A ledger that does not exist yet for a closed period was not there to be closed: the period's fact refuses it.
-      if (ledger.revision < 0 && (await this.periodClosed(ledger.period))) {
-        return submissions.map(() => ({ accepted: 0, duplicates: 0, periodClosed: true }));
-      }
-      const command: RecordUsage = {
-        kind: 'RecordUsage',
-        accountId: ledger.accountId,
-        period: ledger.period,
-        submissions,
-        heldElsewhere: await this.keysOfOtherLedgers(ledger),
-      };
-      const outcomes = outcomesOf(command, state);
-      const events = decideUsageLedger(command, state);
-      if (events.length === 0) return outcomes;
-      const occurredAt = this.clock.now().toISOString();
-      try {
-        const result = await this.store.append(
-          ledger.stream,
-          this.toNewEvents(events, ledger.accountId, batch[0].correlationId, occurredAt),
-          ledger.revision < 0 ? 'no_stream' : ledger.revision,
-        );
-        ledger.state = fold(evolveUsageLedger, state, events.map((event) => ({ ...event, occurredAt })) as Occurred<UsageEvent>[]);
-        ledger.revision = result.nextExpectedRevision;
-        this.countAccepted(events);
-        return outcomes;
-      } catch (error) {
-        if (!(error instanceof WrongExpectedRevisionError)) throw new UsageUnavailableError(error);
-        if (attempt >= this.options.maxAttempts) throw new ConcurrencyConflictError(ledger.stream);
-        stale = true;
+  /** Decides and appends every ledger of the round; settles each submission, never throws. */
+  private async appendRound(work: readonly LedgerWork[]): Promise<void> {
+    let remaining = work;
+    try {
+      for (let attempt = 1; remaining.length > 0; attempt++) {
+        const consulted = await this.catchUp(remaining);
+        const decided = this.decide(remaining, consulted);
+        const toAppend: Decided[] = [];
+        for (const decision of decided) {
+          if (decision.events.length > 0) toAppend.push(decision);
+          else decision.work.submissions.forEach((submission, index) => submission.resolve(decision.outcomes[index]));
+        }
+        remaining = toAppend.map((decision) => decision.work);
+        const landed = await this.append(toAppend);
+        remaining = remaining.slice(landed);
+        if (remaining.length === 0) return;
+        if (attempt >= this.options.maxAttempts) throw new ConcurrencyConflictError(remaining[0].ledger.stream);
         // Another instance appended: the next round reads what it wrote and decides again.
         if (attempt > 2) await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * attempt));
+      }
+    } catch (error) {
+      for (const { ledger, submissions } of remaining) {
+        ledger.state = undefined;
+        ledger.revision = -1;
+        for (const submission of submissions) submission.reject(error);
       }
     }
   }
 
   /**
-   * The keys of the account's other ledgers that can receive records now, each read up to its head
-   * (another instance may have appended a key there). A ledger of a period that can no longer receive
-   * records cannot be where a retry's record lands, so it is not read.
+   * Every ledger of the round's accounts that a decision consults (the targets, and the account's
+   * other ledgers that can receive records now), read up to its head, and the closed-period fact of
+   * each target not written yet in a past period: one read for the whole round. Returns each
+   * account's ledgers so read.
    */
-  private async keysOfOtherLedgers(ledger: Ledger): Promise<ReadonlySet<string>[]> {
-    const others = receivingPeriods(this.clock.now(), MAX_RECORD_AGE_MS, FUTURE_TOLERANCE_MS).filter((period) => period !== ledger.period);
-    return Promise.all(others.map(async (period) => (await this.catchUp(this.ledgerOf(ledger.accountId, period))).keys));
+  private async catchUp(work: readonly LedgerWork[]): Promise<Map<string, Ledger[]>> {
+    const byAccount = new Map<string, Ledger[]>();
+    for (const { ledger } of work)
+      if (!byAccount.has(ledger.accountId)) byAccount.set(ledger.accountId, this.ledgersOfAccount(ledger.accountId, work));
+    const ledgers = new Set([...byAccount.values()].flat());
+    const current = periodOf(this.clock.now());
+    const periods = new Set<string>();
+    for (const { ledger } of work) {
+      if (ledger.revision < 0 && ledger.period < current && !this.closedPeriods.has(ledger.period)) periods.add(ledger.period);
+    }
+    const reads: StreamRead[] = [...ledgers].map((ledger) => ({
+      stream: ledger.stream,
+      fromRevision: ledger.state === undefined ? 0 : ledger.revision + 1,
+    }));
+    for (const period of periods) reads.push({ stream: billingPeriodStream(period), fromRevision: 0 });
+    const read = this.store.readStreams
+      ? await this.store.readStreams(reads)
+      : await Promise.all(reads.map(({ stream, fromRevision }) => this.store.readStream(stream, { fromRevision })));
+    [...ledgers].forEach((ledger, index) => {
+      const recorded = read[index];
+      const known = ledger.state;
+      ledger.state = fold(evolveUsageLedger, known ?? freshUsageLedgerState(), recorded.map(toDomainEvent) as Occurred<UsageEvent>[]);
+      if (recorded.length > 0) ledger.revision = recorded[recorded.length - 1].revision;
+      else if (known === undefined) ledger.revision = -1;
+    });
+    // Closing is for good, so a closed answer is kept.
+    [...periods].forEach((period, index) => {
+      if (read[ledgers.size + index].length > 0) this.closedPeriods.add(period);
+    });
+    return byAccount;
+  }
+
+  /** The account's ledgers that can receive records now, and its targets in this round. */
+  private ledgersOfAccount(accountId: string, work: readonly LedgerWork[]): Ledger[] {
+    const periods = new Set(receivingPeriods(this.clock.now(), MAX_RECORD_AGE_MS, FUTURE_TOLERANCE_MS));
+    for (const { ledger } of work) if (ledger.accountId === accountId) periods.add(ledger.period);
+    return [...periods].map((period) => this.ledgerOf(accountId, period));
+  }
+
+  /**
+   * The decisions of the round on the folds just read, without changing them (a fold changes only once
+   * its events are written). An account's ledgers are decided one after the other: each also holds
+   * the keys of the account's other ledgers and those its earlier ledgers record in this round.
+   */
+  private decide(work: readonly LedgerWork[], consulted: ReadonlyMap<string, readonly Ledger[]>): Decided[] {
+    const decidedKeys = new Map<string, Set<string>[]>();
+    return work.map((item) => {
+      const { ledger } = item;
+      const state = ledger.state!;
+      const closed = ledger.revision < 0 && this.closedPeriods.has(ledger.period);
+      const submissions = item.submissions.map((submission) => submission.records);
+      if (closed) {
+        return { work: item, state, events: [], outcomes: submissions.map(() => ({ accepted: 0, duplicates: 0, periodClosed: true })) };
+      }
+      const earlier = decidedKeys.get(ledger.accountId) ?? [];
+      const others = consulted.get(ledger.accountId)!.filter((other) => other !== ledger);
+      const command: RecordUsage = {
+        kind: 'RecordUsage',
+        accountId: ledger.accountId,
+        period: ledger.period,
+        submissions,
+        heldElsewhere: [...others.map((other) => other.state!.keys), ...earlier],
+      };
+      const events = decideUsageLedger(command, state);
+      const fresh = new Set<string>();
+      for (const event of events)
+        if (event.type === UsageEventType.Recorded) for (const record of event.data.records) fresh.add(record.idempotencyKey);
+      decidedKeys.set(ledger.accountId, [...earlier, fresh]);
+      return { work: item, state, events, outcomes: outcomesOf(command, state) };
+    });
+  }
+
+  /**
+   * Writes the decisions: in one append across their ledgers where the store has it, else one ledger
+   * after the other. Each written ledger's fold and revision move on and its submissions are answered.
+   * Returns how many (in order) were written; the others lost a race to another instance.
+   */
+  private async append(decided: readonly Decided[]): Promise<number> {
+    if (decided.length === 0) return 0;
+    const occurredAt = this.clock.now().toISOString();
+    const appends: StreamAppend[] = decided.map(({ work: { ledger, submissions }, events }) => ({
+      stream: ledger.stream,
+      events: this.toNewEvents(events, ledger.accountId, submissions[0].correlationId, occurredAt),
+      expected: ledger.revision < 0 ? 'no_stream' : ledger.revision,
+    }));
+    const written = async (write: () => Promise<AppendResult[]>): Promise<AppendResult[] | undefined> => {
+      try {
+        return await write();
+      } catch (error) {
+        if (error instanceof WrongExpectedRevisionError) return undefined;
+        throw new UsageUnavailableError(error);
+      }
+    };
+    const land = (decision: Decided, result: AppendResult): void => {
+      const { ledger, submissions } = decision.work;
+      ledger.state = fold(
+        evolveUsageLedger,
+        decision.state,
+        decision.events.map((event) => ({ ...event, occurredAt })) as Occurred<UsageEvent>[],
+      );
+      ledger.revision = result.nextExpectedRevision;
+      this.countAccepted(decision.events);
+      submissions.forEach((submission, index) => submission.resolve(decision.outcomes[index]));
+    };
+    if (this.store.appendToStreams) {
+      const results = await written(() => this.store.appendToStreams!(appends));
+      results?.forEach((result, index) => land(decided[index], result));
+      return results ? decided.length : 0;
+    }
+    for (const [index, append] of appends.entries()) {
+      const results = await written(async () => [await this.store.append(append.stream, append.events, append.expected)]);
+      if (!results) return index;
+      land(decided[index], results[0]);
+    }
+    return decided.length;
   }
 
   /** `usage_records_accepted_total` by service: the records of an append that landed (duplicates never reach an event). */
@@ -216,27 +356,6 @@ export class LedgerWriter {
       for (const record of event.data.records) byService.set(record.service, (byService.get(record.service) ?? 0) + 1);
       for (const [service, count] of byService) this.metrics.usageRecordsAccepted.inc({ service }, count);
     }
-  }
-
-  /** `billing.period_closed` in `billing_period-<period>` (closing is for good, so a closed answer is kept). */
-  private async periodClosed(period: string): Promise<boolean> {
-    if (this.closedPeriods.has(period)) return true;
-    if (period >= periodOf(this.clock.now())) return false;
-    const [closed] = await this.store.readStream(billingPeriodStream(period), { maxCount: 1 });
-    if (closed) this.closedPeriods.add(period);
-    return closed !== undefined;
-  }
-
-  /** Reads the events after the revision this instance knows (all of them the first time) and folds them. */
-  private async catchUp(ledger: Ledger): Promise<UsageLedgerState> {
-    const known = ledger.state;
-    const from = known === undefined ? 0 : ledger.revision + 1;
-    const recorded = await this.store.readStream(ledger.stream, { fromRevision: from });
-    const state = fold(evolveUsageLedger, known ?? freshUsageLedgerState(), recorded.map(toDomainEvent) as Occurred<UsageEvent>[]);
-    ledger.state = state;
-    if (recorded.length > 0) ledger.revision = recorded[recorded.length - 1].revision;
-    else if (known === undefined) ledger.revision = -1;
-    return state;
   }
 
   private toNewEvents(events: readonly UsageEvent[], accountId: string, correlationId: string, occurredAt: string): NewEvent[] {

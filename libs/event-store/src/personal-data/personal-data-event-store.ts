@@ -9,6 +9,8 @@ import {
   ReadAllOptions,
   ReadStreamOptions,
   RecordedEvent,
+  StreamAppend,
+  StreamRead,
   SubscribeOptions,
   Subscription,
 } from '../event-store.port';
@@ -94,6 +96,8 @@ function segmentsOf(path: string): readonly string[] {
 export class PersonalDataEventStore implements EventStore {
   readonly lastCommittedPosition?: () => Promise<bigint>;
   readonly readPositions?: (positions: readonly bigint[], options?: { readonly raw?: boolean }) => Promise<RecordedEvent[]>;
+  readonly appendToStreams?: (appends: readonly StreamAppend[]) => Promise<AppendResult[]>;
+  readonly readStreams?: (reads: readonly StreamRead[], options?: { readonly raw?: boolean }) => Promise<RecordedEvent[][]>;
 
   private readonly upcasters: UpcasterRegistry;
   /**
@@ -123,6 +127,19 @@ export class PersonalDataEventStore implements EventStore {
         return options.raw ? events : this.openAll(events);
       };
     }
+    if (inner.appendToStreams) {
+      this.appendToStreams = async (appends) => {
+        const sealed: StreamAppend[] = [];
+        for (const append of appends) sealed.push({ ...append, events: await this.sealEvents(append.events) });
+        return inner.appendToStreams!(sealed);
+      };
+    }
+    if (inner.readStreams) {
+      this.readStreams = async (reads, options = {}) => {
+        const lists = await inner.readStreams!(reads, { raw: true });
+        return options.raw ? lists : Promise.all(lists.map((events) => this.openAll(events)));
+      };
+    }
   }
 
   get name(): string {
@@ -130,9 +147,13 @@ export class PersonalDataEventStore implements EventStore {
   }
 
   async append(stream: string, events: readonly NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
+    return this.inner.append(stream, await this.sealEvents(events), expected);
+  }
+
+  private async sealEvents(events: readonly NewEvent[]): Promise<NewEvent[]> {
     const sealed: NewEvent[] = [];
     for (const event of events) sealed.push(await this.sealEvent(event));
-    return this.inner.append(stream, sealed, expected);
+    return sealed;
   }
 
   async readStream(stream: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
