@@ -11,7 +11,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import bcrypt from 'bcrypt';
-import { freePort, startProcess } from './support/processes.mjs';
+import { cpuSecondsOf, freePort, startProcess } from './support/processes.mjs';
 import { figure } from './support/report.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -26,9 +26,15 @@ const ACCOUNTS = 20;
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor((values.length - 1) / 2)];
 const fmt = (value) => value.toFixed(1);
 
+const cpuMsSince = (before) => {
+  const used = process.cpuUsage(before);
+  return (used.user + used.system) / 1000;
+};
+
 /** AMOUNT compares, CONNECTIONS at a time: completed work over the time it took, as for the HTTP side. */
 async function rawCompares(hash) {
   let started = 0;
+  const cpu = process.cpuUsage();
   const begun = performance.now();
   await Promise.all(
     Array.from({ length: CONNECTIONS }, async () => {
@@ -38,10 +44,13 @@ async function rawCompares(hash) {
       }
     }),
   );
-  return AMOUNT / ((performance.now() - begun) / 1000);
+  return { rate: AMOUNT / ((performance.now() - begun) / 1000), cpuMs: cpuMsSince(cpu) / AMOUNT };
 }
 
-async function signIns(base, emails) {
+/** Also the CPU per sign-in of the server (every thread: the event loop and bcrypt's pool) and of this client. */
+async function signIns(base, pid, emails) {
+  const serverCpu = cpuSecondsOf(pid);
+  const clientCpu = process.cpuUsage();
   const begun = performance.now();
   const result = await autocannon({
     url: base,
@@ -58,7 +67,12 @@ async function signIns(base, emails) {
   const seconds = (performance.now() - begun) / 1000;
   const bad = result.non2xx + result.errors + result.timeouts;
   if (bad > 0) throw new Error(`sign-in: ${bad} failed answers (non-2xx ${result.non2xx}, errors ${result.errors})`);
-  return { rate: result.requests.total / seconds, p99: result.latency.p99 };
+  return {
+    rate: result.requests.total / seconds,
+    p99: result.latency.p99,
+    serverCpuMs: ((cpuSecondsOf(pid) - serverCpu) * 1000) / AMOUNT,
+    clientCpuMs: cpuMsSince(clientCpu) / AMOUNT,
+  };
 }
 
 const dataDir = mkdtempSync(join(tmpdir(), 'sign-in-bench-'));
@@ -96,10 +110,13 @@ try {
     const rounds = [];
     for (let round = 0; round < ROUNDS; round++) {
       const raw = await rawCompares(hash);
-      const http = await signIns(base, emails);
-      rounds.push({ raw, http });
+      const http = await signIns(base, app.child.pid, emails);
+      rounds.push({ raw: raw.rate, http });
       console.log(
-        `  round ${round + 1}: raw bcrypt.compare ${fmt(raw)}/s | POST /v1/auth/login ${fmt(http.rate)}/s (p99 ${http.p99} ms, ${(http.rate / raw).toFixed(2)}x)`,
+        `  round ${round + 1}: raw bcrypt.compare ${fmt(raw.rate)}/s | POST /v1/auth/login ${fmt(http.rate)}/s (p99 ${http.p99} ms, ${(http.rate / raw.rate).toFixed(2)}x)`,
+      );
+      console.log(
+        `    CPU per operation: compare ${fmt(raw.cpuMs)} ms | sign-in ${fmt(http.serverCpuMs)} ms in the server, ${fmt(http.clientCpuMs)} ms in this client`,
       );
     }
     const sorted = [...rounds].sort((a, b) => a.http.rate / a.raw - b.http.rate / b.raw);
