@@ -71,9 +71,11 @@ export const apiKeyListingProjection: Projection = {
           rotated_from text,
           replaced_by text,
           expiry_recorded_at timestamptz
-        );
-        CREATE INDEX {{table}}_by_account ON {{table}} (account_id, created_at DESC, key_id DESC);
-        CREATE INDEX {{table}}_expiry_unrecorded ON {{table}} ((LEAST(expires_at, grace_until)), key_id)
+        )`,
+      // The listing and the expiry sweep read through these; the folds write by key_id only.
+      indexes: `
+        CREATE INDEX IF NOT EXISTS {{table}}_by_account ON {{table}} (account_id, created_at DESC, key_id DESC);
+        CREATE INDEX IF NOT EXISTS {{table}}_expiry_unrecorded ON {{table}} ((LEAST(expires_at, grace_until)), key_id)
           WHERE revoked_at IS NULL AND expiry_recorded_at IS NULL;`,
     },
   ],

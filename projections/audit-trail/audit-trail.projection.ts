@@ -27,10 +27,12 @@ export const auditTrailProjection: Projection = {
           revision integer NOT NULL,
           type text NOT NULL,
           occurred_at timestamptz NOT NULL
-        );
-        CREATE INDEX {{table}}_by_account ON {{table}} (account_id, position);
-        CREATE INDEX {{table}}_by_account_type ON {{table}} (account_id, type, position);
-        CREATE INDEX {{table}}_by_account_time ON {{table}} (account_id, occurred_at, position);`,
+        )`,
+      // For the auditors' queries only: the index rows are written by position.
+      indexes: `
+        CREATE INDEX IF NOT EXISTS {{table}}_by_account ON {{table}} (account_id, position);
+        CREATE INDEX IF NOT EXISTS {{table}}_by_account_type ON {{table}} (account_id, type, position);
+        CREATE INDEX IF NOT EXISTS {{table}}_by_account_time ON {{table}} (account_id, occurred_at, position);`,
     },
     {
       name: AUDIT_TRAIL_STREAMS_TABLE,

@@ -4,10 +4,12 @@
 // in-process verify rate with a warm cache. The app runs twice: the api on PostgreSQL (the production
 // shape, dist/apps/api/main.js on a throwaway database) when DATABASE_URL (or BENCH_DATABASE_URL) is
 // set, and the embedded default (PGlite inside the process, in a temporary DATA_DIR). Besides the rates,
-// each server's CPU time per request (from /proc) is printed: on a shared machine it moves far less.
+// each server's CPU time per request (from /proc) is printed: on a shared machine it moves far less; and
+// the client's (autocannon runs in this process, on the same 2 cores): it parses every header line, so
+// the same bare server sending the contract's headers is measured too, to show what they cost alone.
 //
 // Run with `npm run bench -- api-key-verify` (builds first). Each HTTP measurement is bounded (BENCH_SECONDS,
-// default 4: five servers, three rounds, under two minutes in all).
+// default 4: six servers, three rounds, under two minutes in all).
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -35,7 +37,9 @@ const median = (values) => [...values].sort((a, b) => a - b)[Math.floor((values.
 
 async function load(server, seconds = SECONDS) {
   const cpuBefore = cpuSecondsOf(server.pid);
+  const clientBefore = process.cpuUsage();
   const result = await autocannon({ url: server.base, connections: CONNECTIONS, duration: seconds, requests: server.requests });
+  const client = process.cpuUsage(clientBefore);
   const cpuAfter = cpuSecondsOf(server.pid);
   const bad = result.non2xx + result.errors + result.timeouts;
   if (bad > 0) {
@@ -52,6 +56,7 @@ async function load(server, seconds = SECONDS) {
     p99: result.latency.p99,
     total: result.requests.total,
     cpuMicros: cpuBefore === null || cpuAfter === null ? null : ((cpuAfter - cpuBefore) * 1e6) / result.requests.total,
+    clientCpuMicros: (client.user + client.system) / result.requests.total,
   };
 }
 
@@ -62,9 +67,9 @@ async function json(url, init) {
   return body ? JSON.parse(body) : undefined;
 }
 
-async function startReference(script) {
+async function startReference(script, ...args) {
   const port = await freePort();
-  const process_ = await startProcess(join(root, 'test/bench/support', script), [String(port)], {
+  const process_ = await startProcess(join(root, 'test/bench/support', script), [String(port), ...args], {
     env: {},
     ready: async () =>
       (await fetch(`http://127.0.0.1:${port}/`, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } })).ok,
@@ -196,6 +201,7 @@ async function httpComparison() {
       return server;
     };
     await add('bare', 'bare node:http', startReference('constant-json-server.mjs'));
+    await add('bareHeaders', "bare node:http + the contract's headers", startReference('constant-json-server.mjs', 'contract-headers'));
     await add('fastify', 'plain Fastify', startReference('plain-fastify-server.mjs'));
     const raw = await add('raw', 'raw-http verify', startRawVerify());
     raw.requests = verifyRequests(raw.keys);
@@ -293,7 +299,8 @@ console.log(
 );
 const { rounds, withRequestLogs, peakRss, labels } = await httpComparison();
 const apps = SERVER_URL ? ['api', 'embedded'] : ['embedded'];
-const cpu = (result) => (result.cpuMicros === null ? '' : `, ${result.cpuMicros.toFixed(0)} µs CPU/req`);
+const cpu = (result) =>
+  (result.cpuMicros === null ? '' : `, ${result.cpuMicros.toFixed(0)} µs CPU/req`) + `, client ${result.clientCpuMicros.toFixed(0)} µs`;
 const line = (key, result, bare) =>
   `${labels[key]} ${fmt(result.rps)} req/s (p99 ${result.p99} ms${cpu(result)}${bare ? `, ${(result.rps / bare.rps).toFixed(2)}x bare` : ''})`;
 rounds.forEach((round, index) => {
@@ -328,10 +335,12 @@ for (const key of apps) {
     aim: { op: '>=', value: 0.7, of: 'ratio' },
     store,
     note:
-      `median of ${ROUNDS} rounds, ${CONNECTIONS} connections; same verifier behind raw node:http ${ratioOf('raw').toFixed(2)}x` +
+      `median of ${ROUNDS} rounds, ${CONNECTIONS} connections; same verifier behind raw node:http ${ratioOf('raw').toFixed(2)}x; ` +
+      `bare node:http with the contract's headers ${ratioOf('bareHeaders').toFixed(2)}x` +
       (cpuRatio === null
         ? ''
-        : `; CPU per request: bare ${mid.bare.cpuMicros.toFixed(0)} µs, app ${mid[key].cpuMicros.toFixed(0)} µs (${cpuRatio.toFixed(2)}x)`),
+        : `; CPU per request: bare ${mid.bare.cpuMicros.toFixed(0)} µs, app ${mid[key].cpuMicros.toFixed(0)} µs (${cpuRatio.toFixed(2)}x)`) +
+      `; client CPU per request: bare ${mid.bare.clientCpuMicros.toFixed(0)} µs, app ${mid[key].clientCpuMicros.toFixed(0)} µs`,
   });
   figure({
     name: `key verification over HTTP, p99${suffix}`,
@@ -360,7 +369,7 @@ if (peakRss.embedded !== null)
     note: 'PGlite (the whole database) runs inside this process',
   });
 console.log(
-  `    for reference: plain Fastify ${ratioOf('fastify').toFixed(2)}x, the same verifier behind raw node:http ${ratioOf('raw').toFixed(2)}x`,
+  `    for reference: bare node:http with the contract's headers ${ratioOf('bareHeaders').toFixed(2)}x, plain Fastify ${ratioOf('fastify').toFixed(2)}x, the same verifier behind raw node:http ${ratioOf('raw').toFixed(2)}x`,
 );
 console.log(
   `  with request logs (LOG_LEVEL=info, embedded): POST /v1/keys/verify ${fmt(withRequestLogs.rps)} req/s, p99 ${withRequestLogs.p99} ms${cpu(withRequestLogs)}`,

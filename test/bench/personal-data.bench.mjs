@@ -1,7 +1,8 @@
 // What the erasure seam (PersonalDataEventStore: seal at append, open on read) costs, against the same
 // PostgresEventStore without it, in the same process and database, rounds interleaved: single-event
 // appends (an event with an email, an ip and a user agent, like account.registered, keys warm in the
-// cache), reading a 20-event stream, and reading the global log in pages of 500. On PGlite in memory
+// cache), reading a 20-event stream, and reading the global log in pages of 500, without and with
+// reading the personal fields of each event (the seam opens a field when it is first read). On PGlite in memory
 // and, when DATABASE_URL is set, on a throwaway PostgreSQL database. Figures are printed, not asserted.
 //
 // Besides the wall-clock rates, each phase records this process's CPU time per event (process.cpuUsage):
@@ -75,16 +76,20 @@ function streamReads(store, stream) {
   });
 }
 
-function logReads(store) {
+/** `use`: also read each event's personal fields, as a projection that shows them would (the seam opens a field when it is read). */
+function logReads(store, use = false) {
   return timed(async () => {
     let after = 0n;
     let read = 0;
+    let length = 0;
     for (;;) {
       const page = await store.readAll({ after, maxCount: 500 });
       if (page.length === 0) break;
       read += page.length;
       after = page[page.length - 1].position;
+      if (use) for (const { data, metadata } of page) length += String(data.email).length + metadata.ip.length + metadata.userAgent.length;
     }
+    if (use && length === 0) throw new Error('no personal field read');
     return read;
   });
 }
@@ -107,8 +112,9 @@ async function measure(label, db) {
   }
   await appends(seam, 'warm-seam'); // creates the accounts' keys and warms both paths
   await appends(plain, 'warm-plain');
-  const results = { plain: { append: [], stream: [], log: [] }, seam: { append: [], stream: [], log: [] } };
-  const cpu = { plain: { append: [], stream: [], log: [] }, seam: { append: [], stream: [], log: [] } };
+  const phases = () => ({ append: [], stream: [], log: [], logUsed: [] });
+  const results = { plain: phases(), seam: phases() };
+  const cpu = { plain: phases(), seam: phases() };
   for (let n = 0; n < ROUNDS; n += 1) {
     for (const [name, store] of n % 2 === 0
       ? [
@@ -123,6 +129,7 @@ async function measure(label, db) {
         ['append', () => appends(store, name)],
         ['stream', () => streamReads(store, streams[name])],
         ['log', () => logReads(store)],
+        ['logUsed', () => logReads(store, true)],
       ]) {
         const { rate, cpu: perEvent } = await run();
         results[name][what].push(rate);
@@ -164,6 +171,7 @@ async function measure(label, db) {
   line('append', 'single-event appends');
   line('stream', 'events read (20-event stream)');
   line('log', 'events read (global log, 500/page)');
+  line('logUsed', 'events read, personal fields used (log)');
   await plain.close();
 }
 

@@ -2,9 +2,11 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PgDatabase } from '@app/database';
+import { Redis } from 'ioredis';
 import {
   built,
   createTemporaryDatabase,
+  dumpTables,
   findOnPath,
   freePort,
   healthy,
@@ -13,6 +15,7 @@ import {
   readSideCaughtUp,
   runCli,
   RedisProcess,
+  SecretFinder,
   ServiceEntry,
   serviceEnv,
   ServiceProcess,
@@ -57,6 +60,11 @@ describeFaults(`faults on real processes (PostgreSQL, Redis, SMTP)${missing ? ` 
   let worker: ServiceProcess | undefined;
   /** Every message every SMTP server of the suite accepted. */
   const received: ParsedMessage[] = [];
+  /** Every process the suite started, for the secret scan of their logs. */
+  const processes: ServiceProcess[] = [];
+  /** Every token and key the suite's answers handed out, and the password. */
+  const secrets = new SecretFinder();
+  secrets.add('password', PASSWORD);
 
   const env = (): Record<string, string> => ({
     ...serviceEnv(port, SERVICE_TOKEN),
@@ -71,7 +79,11 @@ describeFaults(`faults on real processes (PostgreSQL, Redis, SMTP)${missing ? ` 
     JOB_LOCK_MS: '5000',
     DATA_DIR: dataDir,
   });
-  const http = (method: string, path: string, body?: unknown, token?: string) => httpOn(port)(method, path, body, token);
+  const http = async (method: string, path: string, body?: unknown, token?: string) => {
+    const answer = await httpOn(port)(method, path, body, token);
+    secrets.addFrom(answer.body);
+    return answer;
+  };
 
   async function startSmtp(): Promise<void> {
     smtp = await SmtpTestServer.start(smtpPort);
@@ -81,6 +93,7 @@ describeFaults(`faults on real processes (PostgreSQL, Redis, SMTP)${missing ? ` 
 
   async function start(entry: ServiceEntry): Promise<ServiceProcess> {
     const started = startService(entry, env());
+    processes.push(started);
     started.child.once('exit', (code) => {
       if (code !== 0 && code !== null) process.stdout.write(`[faults] ${entry} exited with ${code}:\n${started.output().slice(-4000)}\n`);
     });
@@ -456,6 +469,7 @@ describeFaults(`faults on real processes (PostgreSQL, Redis, SMTP)${missing ? ` 
         signal: AbortSignal.timeout(15_000),
       }).then((response) => response.status);
     let embedded = startService('embedded', { ...env(), ...embeddedEnv });
+    processes.push(embedded);
     try {
       await healthy(embeddedPort, 120_000, '/health/ready');
       const acknowledged: string[] = [];
@@ -478,6 +492,7 @@ describeFaults(`faults on real processes (PostgreSQL, Redis, SMTP)${missing ? ` 
       expect(existsSync(join(embeddedDir, 'LOCK'))).toBe(false);
 
       embedded = startService('embedded', { ...env(), ...embeddedEnv });
+      processes.push(embedded);
       await healthy(embeddedPort, 120_000, '/health/ready');
       for (const email of acknowledged) expect(await embeddedHttp(email, '/v1/auth/login')).toBe(200);
     } finally {
@@ -486,10 +501,53 @@ describeFaults(`faults on real processes (PostgreSQL, Redis, SMTP)${missing ? ` 
       rmSync(embeddedDir, { recursive: true, force: true });
     }
   }, 300_000);
+
+  it('leaves none of the secrets the suite handed out in any event, table row, Redis job payload or log line', async () => {
+    const { tables, rows } = await dumpTables(db);
+    const client = new Redis(redis.url, { maxRetriesPerRequest: 1 });
+    const stored: string[] = [];
+    try {
+      for (const key of await client.keys('*')) {
+        stored.push(`${key} ${JSON.stringify(await redisValue(client, key))}`);
+      }
+    } finally {
+      client.disconnect();
+    }
+    const redisText = stored.join('\n');
+    const logs = processes.map((process) => process.output()).join('\n');
+    // The controls: the event log and BullMQ's jobs were read, and the suite did hand out secrets.
+    expect(tables).toEqual(expect.arrayContaining(['public.event_store_events']));
+    expect(redisText).toContain('send-verification-email');
+    expect(secrets.size).toBeGreaterThan(20);
+    process.stdout.write(
+      `[faults] scanned ${rows.length} rows, ${stored.length} Redis keys and the logs of ${processes.length} processes (${logs.length} characters) for ${secrets.size} secrets\n`,
+    );
+    expect([...secrets.findIn('rows', rows.join('\n')), ...secrets.findIn('redis', redisText), ...secrets.findIn('logs', logs)]).toEqual(
+      [],
+    );
+  }, 120_000);
 });
 
 function countBy(values: number[]): Record<string, number> {
   const counts: Record<string, number> = {};
   for (const value of values) counts[value] = (counts[value] ?? 0) + 1;
   return counts;
+}
+
+/** A Redis key's content, whatever its type (BullMQ keeps jobs in hashes, lists, sets, sorted sets and streams). */
+async function redisValue(client: Redis, key: string): Promise<unknown> {
+  switch (await client.type(key)) {
+    case 'hash':
+      return client.hgetall(key);
+    case 'list':
+      return client.lrange(key, 0, -1);
+    case 'set':
+      return client.smembers(key);
+    case 'zset':
+      return client.zrange(key, '0', '-1');
+    case 'stream':
+      return client.xrange(key, '-', '+');
+    default:
+      return client.get(key);
+  }
 }

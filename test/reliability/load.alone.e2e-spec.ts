@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import {
   built,
   createTemporaryDatabase,
+  dumpTables,
   freePort,
   healthy,
   HttpAnswer,
@@ -55,9 +56,6 @@ interface MfaHolder {
 
 const step = (at: number) => Math.floor(at / 30_000);
 
-/** The fields of an answer that carry a secret the service must never store or log. */
-const SECRET_FIELDS = ['accessToken', 'refreshToken', 'mfaToken', 'key', 'secret'];
-
 describeLoad(`mixed traffic on a real api and worker (PostgreSQL)${missing ? ` [skipped: ${missing}]` : ''}`, () => {
   let database: TemporaryDatabase;
   let dataDir: string;
@@ -87,8 +85,7 @@ describeLoad(`mixed traffic on a real api and worker (PostgreSQL)${missing ? ` [
     const plain = httpOn(port);
     http = async (...request) => {
       const answer = await plain(...request);
-      for (const field of SECRET_FIELDS) secrets.add(field, answer.body[field]);
-      for (const code of answer.body.recoveryCodes ?? []) secrets.add('recoveryCode', code);
+      secrets.addFrom(answer.body);
       return answer;
     };
     secrets.add('password', PASSWORD);
@@ -253,20 +250,11 @@ describeLoad(`mixed traffic on a real api and worker (PostgreSQL)${missing ? ` [
   );
 
   it('leaves none of the secrets the run handed out in any event, table row, job payload or log line', async () => {
-    const db = database.open(2);
-    const { rows: tables } = await db.query<{ name: string }>(
-      `SELECT quote_ident(table_schema) || '.' || quote_ident(table_name) AS name FROM information_schema.tables
-        WHERE table_type = 'BASE TABLE' AND table_schema NOT IN ('pg_catalog', 'information_schema')`,
-    );
-    const dump: string[] = [];
-    for (const { name } of tables) {
-      const { rows } = await db.query<{ row: string }>(`SELECT t::text AS row FROM ${name} t`);
-      dump.push(...rows.map((row) => row.row));
-    }
+    const { tables, rows: dump } = await dumpTables(database.open(2));
     const rows = dump.join('\n');
     const logs = api.output() + worker.output();
     // The controls: the events, the jobs and the request log were read, and the run handed out secrets.
-    expect(tables.map(({ name }) => name)).toEqual(expect.arrayContaining(['public.event_store_events', 'public.jobs']));
+    expect(tables).toEqual(expect.arrayContaining(['public.event_store_events', 'public.jobs']));
     expect(rows).toContain(holders[0].key.slice(0, 12));
     expect(logs).toContain('/v1/auth/login');
     expect(secrets.size).toBeGreaterThan(100);

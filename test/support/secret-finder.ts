@@ -26,6 +26,12 @@ export class SecretFinder {
     } else if (!this.others.some((secret) => secret.value === value)) this.others.push({ kind, value });
   }
 
+  /** Remembers the secrets an answer's body hands out: tokens, a full key, a TOTP secret, recovery codes. */
+  addFrom(body: Record<string, unknown>): void {
+    for (const field of ['accessToken', 'refreshToken', 'mfaToken', 'key', 'secret']) this.add(field, body[field]);
+    if (Array.isArray(body.recoveryCodes)) for (const code of body.recoveryCodes) this.add('recoveryCode', code);
+  }
+
   get size(): number {
     return this.count;
   }

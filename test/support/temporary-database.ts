@@ -38,3 +38,18 @@ export async function createTemporaryDatabase(serverUrl: string, prefix = 'test'
     },
   };
 }
+
+/** Every row of every table of `db` (each as PostgreSQL's text of the row), and the tables' names. */
+export async function dumpTables(db: PgDatabase): Promise<{ tables: string[]; rows: string[] }> {
+  const { rows: found } = await db.query<{ name: string }>(
+    `SELECT quote_ident(table_schema) || '.' || quote_ident(table_name) AS name FROM information_schema.tables
+      WHERE table_type = 'BASE TABLE' AND table_schema NOT IN ('pg_catalog', 'information_schema')`,
+  );
+  const tables = found.map(({ name }) => name);
+  const rows: string[] = [];
+  for (const name of tables) {
+    const { rows: texts } = await db.query<{ row: string }>(`SELECT t::text AS row FROM ${name} t`);
+    rows.push(...texts.map(({ row }) => row));
+  }
+  return { tables, rows };
+}

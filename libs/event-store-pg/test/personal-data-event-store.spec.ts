@@ -244,6 +244,20 @@ describe('PersonalDataEventStore (the erasure seam) over PGlite', () => {
     expect((await store.readStream(stream, { raw: true }))[0].metadata.ip).toBe('203.0.113.7');
   });
 
+  it('opens a value when it is first read, as the read found its key: copies, JSON and later reads see the plain value', async () => {
+    const accountId = randomUUID();
+    const stream = `party-${randomUUID()}`;
+    const event = invited(accountId);
+    await store.append(stream, [event], 'no_stream');
+    const [read] = await store.readStream(stream);
+    await keys.destroy(accountId); // after the read: what it returned opens with the key it found
+    expect(JSON.parse(JSON.stringify(read.data))).toEqual(event.data);
+    expect({ ...read.metadata }).toMatchObject({ ip: '203.0.113.7', userAgent: 'Mozilla/5.0 (Party)' });
+    expect(read.data.guestEmail).toBe('ada@example.com');
+    const [later] = await store.readStream(stream);
+    expect([later.data.guestEmail, later.metadata.ip]).toEqual([ERASED, ERASED]);
+  });
+
   it('opens before upcasting, so an upcaster of an old version sees plain values', async () => {
     const accountId = randomUUID();
     const stream = `party-${randomUUID()}`;

@@ -1,6 +1,6 @@
 import { SqlDatabase, SqlExecutor } from '@app/database';
 import { EventStore, RecordedEvent, Subscription } from '@app/event-store';
-import { applyEvents, physicalTableName, Projection, renderDdl, TableNames } from './projection';
+import { applyEvents, physicalTableName, Projection, renderDdl, renderIndexes, TableNames } from './projection';
 import { restartDelayMs } from './restart-delay';
 
 export interface ProjectionStatus {
@@ -258,9 +258,17 @@ export class ProjectionRunner {
           .readAll({ after: current.position, maxCount: 1, typePrefixes: this.projection.eventTypePrefixes })
           .catch(() => [undefined]);
         if (pending.length === 0) {
-          this.switching = this.switchTo(target.generation, active?.generation);
-          await this.switching;
-          return;
+          // A failure (the database gone a moment) is reported and the switch tried again.
+          const switching = this.switchTo(target.generation, active?.generation).then(
+            () => true,
+            (error: Error) => {
+              this.failure = error;
+              this.onError(error);
+              return false;
+            },
+          );
+          this.switching = switching.then(() => undefined);
+          if (await switching) return;
         }
       }
       await new Promise((resolve) => setTimeout(resolve, 100));
@@ -268,6 +276,7 @@ export class ProjectionRunner {
   }
 
   private async switchTo(generation: number, previous: number | undefined): Promise<void> {
+    await this.createDeferredIndexes(generation);
     await this.db.transaction(async (tx) => {
       for (const table of this.projection.tables) {
         // Drop and create rather than replace: a new version may have other columns.
@@ -284,6 +293,21 @@ export class ProjectionRunner {
     });
   }
 
+  /**
+   * The reader-only indexes a generation filled from zero was created without, one table per short
+   * transaction (PGlite serves nothing else meanwhile), before the views point at it.
+   */
+  private async createDeferredIndexes(generation: number): Promise<void> {
+    for (const table of this.projection.tables) {
+      const indexes = renderIndexes(table, physicalTableName(table.name, generation));
+      if (indexes === '') continue;
+      await this.db.transaction(async (tx) => {
+        await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`projection:${this.projection.name}`]);
+        await tx.exec(indexes);
+      });
+    }
+  }
+
   private async createGeneration(generation: number, createViews: boolean): Promise<GenerationRow> {
     await this.db.transaction((tx) => this.createGenerationIn(tx, generation, createViews));
     return { generation, version: this.projection.version, position: 0n };
@@ -293,7 +317,8 @@ export class ProjectionRunner {
     await this.dropGeneration(tx, generation);
     for (const table of this.projection.tables) {
       const physical = physicalTableName(table.name, generation);
-      await tx.exec(renderDdl(table, physical));
+      // Without its reader-only indexes: they come once it has caught up, before the switch.
+      await tx.exec(renderDdl(table, physical, { deferIndexes: true }));
       // On the very first start the views exist at once, so readers never see a missing table.
       if (createViews) await tx.exec(`DROP VIEW IF EXISTS ${table.name}; CREATE VIEW ${table.name} AS SELECT * FROM ${physical}`);
     }

@@ -11,6 +11,14 @@ export interface ProjectionTable {
   readonly name: string;
   /** DDL with `{{table}}` standing for the physical table name; several statements allowed. */
   readonly ddl: string;
+  /**
+   * Optional: DDL (with `{{table}}`) of the indexes that only readers use, never `apply` nor
+   * `applyBatch`. A generation filled from zero gets them once it has caught up, just before the views
+   * switch to it, instead of updating them at every batch (the first generation, whose views exist at
+   * once, is read without them while it fills: it is incomplete then anyway). Write `CREATE INDEX IF
+   * NOT EXISTS`: a restart between their creation and the switch creates them again.
+   */
+  readonly indexes?: string;
 }
 
 /** Logical table name -> physical table of the generation being written. */
@@ -55,6 +63,13 @@ export function physicalTableName(logical: string, generation: number): string {
   return `${logical}__g${generation}`;
 }
 
-export function renderDdl(table: ProjectionTable, physical: string): string {
-  return table.ddl.split('{{table}}').join(physical);
+/** The table's DDL for `physical`, with its reader-only `indexes` unless they are `deferred`. */
+export function renderDdl(table: ProjectionTable, physical: string, options: { readonly deferIndexes?: boolean } = {}): string {
+  const ddl = table.ddl.split('{{table}}').join(physical);
+  return options.deferIndexes || !table.indexes ? ddl : `${ddl};\n${renderIndexes(table, physical)}`;
+}
+
+/** The table's reader-only indexes for `physical` (empty when it declares none). */
+export function renderIndexes(table: ProjectionTable, physical: string): string {
+  return (table.indexes ?? '').split('{{table}}').join(physical);
 }

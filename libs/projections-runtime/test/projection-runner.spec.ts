@@ -145,6 +145,30 @@ function runtimeBehaviour(openDatabase: () => Promise<{ db: SqlDatabase; close()
     expect(tables.rows.map((row) => row.table_name)).toEqual(['wallet_balances__g2']);
   });
 
+  it('fills a generation without its reader-only indexes and creates them before the views switch to it', async () => {
+    const indexed: Projection = {
+      ...walletProjection(),
+      tables: [{ ...walletProjection().tables[0], indexes: 'CREATE INDEX IF NOT EXISTS {{table}}_by_total ON {{table}} (total)' }],
+    };
+    const indexesOf = async (table: string) =>
+      (await db.query<{ indexname: string }>('SELECT indexname FROM pg_indexes WHERE tablename = $1 ORDER BY indexname', [table])).rows.map(
+        (row) => row.indexname,
+      );
+    await depositMany(store, ['wallet-a', 'wallet-b'], 3);
+    const side = readSide(indexed);
+    await side.start();
+    await side.settle();
+    expect(await indexesOf('wallet_balances__g1')).toEqual(['wallet_balances__g1_by_total', 'wallet_balances__g1_pkey']);
+    await side.projection('wallet-balances').rebuild();
+    await side.settle();
+    expect((await side.status()).projections[0]).toMatchObject({ generation: 2, lag: 0 });
+    expect(await indexesOf('wallet_balances__g2')).toEqual(['wallet_balances__g2_by_total', 'wallet_balances__g2_pkey']);
+    expect(await balances()).toEqual([
+      { wallet: 'wallet-a', deposits: 3, total: 6n },
+      { wallet: 'wallet-b', deposits: 3, total: 6n },
+    ]);
+  });
+
   it('rebuilds on a version change and switches the views to the new columns when caught up', async () => {
     await depositMany(store, ['wallet-a'], 3);
     const v1 = readSide(walletProjection(1));
