@@ -6,6 +6,8 @@ import { AccountState, evolveAccount, ExistingAccount, initialAccountState, read
 import { AccountEvent, accountStream } from './domain/account.events';
 
 const MAX_CACHED_ACCOUNTS = 10_000;
+/** An account id no account has (ids are random v4 UUIDs). */
+const NO_SUCH_ACCOUNT = '00000000-0000-0000-0000-000000000000';
 
 /**
  * Account state for reads that must be consistent (every authenticated request, sign-in): folded from
@@ -55,7 +57,13 @@ export class AccountStates {
    */
   async findByEmail(normalisedEmail: string): Promise<ExistingAccount | null> {
     const ownerId = await this.reservedEmailOwner(normalisedEmail);
-    if (ownerId === null) return null;
+    if (ownerId === null) {
+      // The read a known email costs (the tail of its account's stream, usually empty), so that how long
+      // a sign-in or reset request takes does not tell whether the email has an account: without it the
+      // unknown email answered about 2 ms sooner on the embedded default (medians of 32, BCRYPT_COST=4).
+      await this.store.readStream(accountStream(NO_SUCH_ACCOUNT), { fromRevision: 1 });
+      return null;
+    }
     const state = await this.load(ownerId);
     return state.exists && state.email === normalisedEmail && !readsAsErased(state, this.clock.now()) ? state : null;
   }

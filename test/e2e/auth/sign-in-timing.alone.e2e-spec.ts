@@ -11,11 +11,9 @@ import { accountsClient } from './accounts-client';
  * suites run beside it (in a full parallel run it saw 4-7 ms, the known email slower), so `npm test`
  * runs it alone, after the parallel phase (`*.alone.e2e-spec.ts`).
  *
- * Only when asked (`SIGN_IN_TIMING=1`), because the defect is not fixed: run alone at load 2-6 it failed
- * 1 of 3 times with its retry (known 33.4/38.6 ms against unknown 31.2/35.1 ms). With the read side off
- * (`readSide: false`) the medians fell to 14-18 ms and the gap to 0.6-1.1 ms in 3 of 3 runs: the
- * projections running in the same process cost about as much as the request, and a known email's
- * failure gives them more to do (its account id puts it in the audit trail).
+ * Only when asked (`SIGN_IN_TIMING=1`): alone at load 1-2 the known email is 1.2-1.8 ms slower (medians
+ * of 8-14 ms), both with the read side on and off, which passes but with too little margin to turn on in
+ * CI. Before appends woke only the subscriptions that read them, the medians were 48 ms.
  */
 describeWithEnv('SIGN_IN_TIMING', 'sign-in timing over HTTP, known vs unknown email (run alone)', () => {
   let app: TestApp;
