@@ -239,7 +239,9 @@ async function capPropagation(writer, other, trials = 5) {
 
 console.log(
   `usage ingestion: POST /v1/usage, batches of ${BATCH} records over ${ACCOUNTS_PER_BATCH} accounts (${ACCOUNTS} in rotation), ` +
-    `${CONNECTIONS} connections, ${SECONDS} s per measurement, ${ROUNDS} rounds; the built api (dist/apps/api/main.js) on PostgreSQL, LOG_LEVEL=warn`,
+    `${CONNECTIONS} connections, ${SECONDS} s per measurement, ${ROUNDS} rounds; the built api (dist/apps/api/main.js) on PostgreSQL, LOG_LEVEL=warn. ` +
+    `Like with like: the plain INSERTs take records from the same generator, ${BATCH} per statement, over ${CONNECTIONS} connections, ` +
+    `into the same database on the same server, interleaved with the HTTP rounds`,
 );
 await withDatabase(async (databaseUrl) => {
   const writer = await startApi(databaseUrl, { profile: true });
