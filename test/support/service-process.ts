@@ -29,6 +29,19 @@ export function startService(entry: ServiceEntry, env: Record<string, string>): 
   return wrap(child);
 }
 
+/**
+ * A process of the service from its sources (`apps/<entry>/main.ts` through SWC), as `npm start` runs the
+ * build: no `npm run build` needed, and still a process of its own with its own event loop.
+ */
+export function startFromSource(entry: ServiceEntry, env: Record<string, string>): ServiceProcess {
+  const child = spawn(process.execPath, ['-r', join(root, 'test/support/swc-register.js'), join(root, `apps/${entry}/main.ts`)], {
+    cwd: root,
+    env: { ...process.env, LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  return wrap(child);
+}
+
 /** A child process (any entry), with its output kept and a way to wait for its exit. */
 export function wrap(child: ChildProcess): ServiceProcess {
   let output = '';

@@ -34,6 +34,7 @@ import {
   RecordedEvent,
   WrongExpectedRevisionError,
   chainMetadata,
+  typeMatchesPrefixes,
 } from '@app/event-store';
 
 // ---------------------------------------------------------------------------------------------------
@@ -220,11 +221,9 @@ export function isSystemEventType(type: string): boolean {
   return type.startsWith('$');
 }
 
-/** Undefined means every event type; an empty list matches none (as on PostgreSQL). */
+/** `typeMatchesPrefixes`, never for the server's own events. */
 export function matchesTypePrefixes(type: string, typePrefixes: readonly string[] | undefined): boolean {
-  if (isSystemEventType(type)) return false;
-  if (!typePrefixes) return true;
-  return typePrefixes.some((prefix) => type.startsWith(prefix));
+  return !isSystemEventType(type) && typeMatchesPrefixes(type, typePrefixes);
 }
 
 /**

@@ -1,4 +1,4 @@
-import { EventHandler, RecordedEvent, SubscribeOptions, Subscription } from '@app/event-store';
+import { EventHandler, RecordedEvent, SubscribeOptions, Subscription, typeMatchesPrefixes } from '@app/event-store';
 
 export interface SubscriptionSettings {
   /** How often an idle subscription polls when no notification arrives (notifications can be lost). */
@@ -66,8 +66,7 @@ export class LogSubscription implements Subscription {
    * embedded default, each a turn of PGlite's single thread that the next query waits behind.
    */
   wake(types?: readonly string[]): void {
-    const prefixes = this.options.typePrefixes;
-    if (types && prefixes && !types.some((type) => prefixes.some((prefix) => type.startsWith(prefix)))) return;
+    if (types && !types.some((type) => typeMatchesPrefixes(type, this.options.typePrefixes))) return;
     this.woken = true;
     if (this.idle) this.interruptSleep?.();
   }

@@ -100,6 +100,14 @@ export interface ReadAllOptions {
   readonly typePrefixes?: readonly string[];
 }
 
+/**
+ * What `typePrefixes` means in every adapter: undefined matches every event type, an empty list none,
+ * otherwise a type matches when it starts with one of the prefixes.
+ */
+export function typeMatchesPrefixes(type: string, typePrefixes: readonly string[] | undefined): boolean {
+  return !typePrefixes || typePrefixes.some((prefix) => type.startsWith(prefix));
+}
+
 export interface SubscribeOptions {
   /** Exclusive checkpoint: the position of the last event already handled, or undefined for the start. */
   readonly after?: bigint;
