@@ -5,6 +5,7 @@ import { ResolvedConfig } from '@app/config';
 import { APP_CONFIG, CLOCK } from '@app/core';
 import { Clock } from '@app/ddd';
 import { ACCESS_TOKEN_ALGORITHM } from './access-tokens';
+import { jwtKey } from './derived-keys';
 import { AuthenticatedAccount } from './authenticated-account';
 import { SessionAuthority } from './session-authority';
 
@@ -30,7 +31,8 @@ export class AccessTokenStrategy extends PassportStrategy(Strategy, ACCESS_TOKEN
   ) {
     super({
       jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
-      secretOrKey: config.jwtSecret,
+      // passport-jwt hands it to jsonwebtoken, which takes a KeyObject (its types say only string | Buffer).
+      secretOrKey: jwtKey(config.jwtSecret) as unknown as Buffer,
       algorithms: [ACCESS_TOKEN_ALGORITHM],
       ignoreExpiration: true,
     });

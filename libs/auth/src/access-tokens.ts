@@ -3,6 +3,7 @@ import { JwtService } from '@nestjs/jwt';
 import { ResolvedConfig } from '@app/config';
 import { APP_CONFIG, CLOCK } from '@app/core';
 import { Clock } from '@app/ddd';
+import { jwtKey } from './derived-keys';
 
 export const ACCESS_TOKEN_ALGORITHM = 'HS256';
 
@@ -25,7 +26,7 @@ export class AccessTokens {
     @Inject(APP_CONFIG) private readonly config: ResolvedConfig,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {
-    this.jwt = new JwtService({ secret: config.jwtSecret, signOptions: { algorithm: ACCESS_TOKEN_ALGORITHM } });
+    this.jwt = new JwtService({ secret: jwtKey(config.jwtSecret), signOptions: { algorithm: ACCESS_TOKEN_ALGORITHM } });
   }
 
   issue(accountId: string, sessionId: string): IssuedAccessToken {

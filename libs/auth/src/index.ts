@@ -15,6 +15,6 @@ export { AccessTokenStrategy, ACCESS_TOKEN_STRATEGY } from './access-token.strat
 export { AccountAuthGuard, AccountRequest } from './account-auth.guard';
 export { RequireRoles, requiredRolesOf, StaffGuard, StaffRoutes } from './staff.guard';
 export { CurrentAccount } from './current-account.decorator';
-export { deriveKey, hmacBase64Url } from './derived-keys';
+export { deriveKey, hmacBase64Url, jwtKey } from './derived-keys';
 export { RateLimitStorage, RedisThrottlerStorage, RedisThrottlerStorageOptions } from './rate-limit.storage';
 export { AuthModule, RateLimited, SessionAuthoritySource } from './auth.module';

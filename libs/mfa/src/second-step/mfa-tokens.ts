@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { randomUUID } from 'node:crypto';
-import { deriveKey } from '@app/auth';
+import { deriveKey, jwtKey } from '@app/auth';
 import { ResolvedConfig } from '@app/config';
 import { APP_CONFIG } from '@app/core';
 import { SignInAttempt } from '../domain/mfa.decider';
@@ -30,7 +30,7 @@ export class MfaTokens {
 
   constructor(@Inject(APP_CONFIG) config: ResolvedConfig) {
     this.jwt = new JwtService({
-      secret: deriveKey(config.jwtSecret, 'mfa-token/v1').toString('base64'),
+      secret: jwtKey(deriveKey(config.jwtSecret, 'mfa-token/v1').toString('base64')),
       signOptions: { algorithm: 'HS256' },
     });
   }
