@@ -1,20 +1,7 @@
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, healthy, ServiceProcess, wrap } from '@app/testing';
-
-const root = join(__dirname, '../..');
-const register = join(root, 'test/support/swc-register.js');
-
-function run(entry: string, env: Record<string, string>): ServiceProcess {
-  return wrap(
-    spawn(process.execPath, ['-r', register, join(root, entry)], {
-      env: { ...process.env, LOG_LEVEL: 'warn', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    }),
-  );
-}
+import { freePort, healthy, ServiceProcess, startFromSource } from '@app/testing';
 
 describe('the embedded process (npm start)', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'embedded-'));
@@ -33,7 +20,7 @@ describe('the embedded process (npm start)', () => {
       EVENTSTORE_CONNECTION_STRING: '',
       PLATFORM_SERVICE_TOKENS: 'processes-platform-service-token',
     };
-    service = run('apps/embedded/main.ts', env);
+    service = startFromSource('embedded', env);
     const health = await healthy(port, 60_000);
     expect(health).toMatchObject({ status: 'ok', mode: 'embedded', store: { adapter: 'pglite' } });
   }, 90_000);
@@ -65,7 +52,7 @@ describe('the embedded process (npm start)', () => {
 
   it('refuses a second process on its DATA_DIR, and stops cleanly on SIGTERM', async () => {
     expect(existsSync(join(dataDir, 'LOCK'))).toBe(true);
-    const second = run('apps/embedded/main.ts', { ...env, PORT: String(await freePort()) });
+    const second = startFromSource('embedded', { ...env, PORT: String(await freePort()) });
     expect(await second.exited()).toBe(1);
     expect(second.output()).toContain('in use by process');
 
