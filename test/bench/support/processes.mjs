@@ -44,8 +44,8 @@ export function freePort() {
 const SERVER_STORES = { DATABASE_URL: '', REDIS_URL: '', EVENTSTORE_CONNECTION_STRING: '' };
 
 /** Starts a Node.js script as a child process; resolves once `ready()` says it serves. */
-export async function startProcess(script, args, { env, ready, timeoutMs = 60_000 }) {
-  const child = spawn(process.execPath, [script, ...args], {
+export async function startProcess(script, args, { env, ready, timeoutMs = 60_000, nodeArgs = [] }) {
+  const child = spawn(process.execPath, [...nodeArgs, script, ...args], {
     env: { ...process.env, ...SERVER_STORES, ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
   });

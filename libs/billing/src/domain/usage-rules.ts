@@ -31,25 +31,75 @@ export function checkUsageRecord(
   now: Date,
   problems: FieldProblem[],
 ): UsageRecord | undefined {
-  const at = INSTANT.test(record.occurredAt) ? Date.parse(record.occurredAt) : Number.NaN;
-  const field = `${prefix}occurredAt`;
+  let at = canonicalInstantMs(record.occurredAt);
+  let canonical = record.occurredAt;
   if (Number.isNaN(at)) {
-    problems.push({ field, message: 'occurredAt must be an ISO 8601 instant in UTC, e.g. 2026-01-05T09:00:00.000Z' });
-    return undefined;
-  }
-  const canonical = new Date(at).toISOString();
-  // Date.parse accepts 2026-02-30 as March 2nd: an instant must read back as written.
-  if (canonical.slice(0, 19) !== record.occurredAt.slice(0, 19)) {
-    problems.push({ field, message: 'occurredAt is not a valid date and time' });
-    return undefined;
+    at = INSTANT.test(record.occurredAt) ? Date.parse(record.occurredAt) : Number.NaN;
+    const field = `${prefix}occurredAt`;
+    if (Number.isNaN(at)) {
+      problems.push({ field, message: 'occurredAt must be an ISO 8601 instant in UTC, e.g. 2026-01-05T09:00:00.000Z' });
+      return undefined;
+    }
+    canonical = new Date(at).toISOString();
+    // Date.parse accepts 2026-02-30 as March 2nd: an instant must read back as written.
+    if (canonical.slice(0, 19) !== record.occurredAt.slice(0, 19)) {
+      problems.push({ field, message: 'occurredAt is not a valid date and time' });
+      return undefined;
+    }
   }
   if (at > now.getTime() + FUTURE_TOLERANCE_MS) {
-    problems.push({ field, message: 'occurredAt must not be in the future' });
+    problems.push({ field: `${prefix}occurredAt`, message: 'occurredAt must not be in the future' });
     return undefined;
   }
   if (at < now.getTime() - MAX_RECORD_AGE_MS) {
-    problems.push({ field, message: 'occurredAt must be at most 35 days back' });
+    problems.push({ field: `${prefix}occurredAt`, message: 'occurredAt must be at most 35 days back' });
     return undefined;
   }
   return { idempotencyKey: record.idempotencyKey, service: record.service, amountMicros: record.amountMicros, occurredAt: canonical };
+}
+
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+const isLeapYear = (year: number): boolean => (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+
+/** The two-digit (or longer) decimal number at `from`..`to` of `text`, or -1 if a character there is no digit. */
+function digits(text: string, from: number, to: number): number {
+  let value = 0;
+  for (let index = from; index < to; index++) {
+    const code = text.charCodeAt(index) - 48;
+    if (code < 0 || code > 9) return -1;
+    value = value * 10 + code;
+  }
+  return value;
+}
+
+/**
+ * The instant in ms when `text` is already in the canonical form (`toISOString`'s, with milliseconds,
+ * year 1970 or later) and names a real date and time, else NaN: then the general path above decides,
+ * with its own answers. The general path (a regular expression, Date.parse, toISOString to read it
+ * back) was 9% of the api's CPU under the usage bench (cpu profile, 2026-12-02), for what platforms send.
+ */
+function canonicalInstantMs(text: string): number {
+  if (text.length !== 24) return Number.NaN;
+  if (
+    text[4] !== '-' ||
+    text[7] !== '-' ||
+    text[10] !== 'T' ||
+    text[13] !== ':' ||
+    text[16] !== ':' ||
+    text[19] !== '.' ||
+    text[23] !== 'Z'
+  )
+    return Number.NaN;
+  const year = digits(text, 0, 4);
+  const month = digits(text, 5, 7);
+  const day = digits(text, 8, 10);
+  const hour = digits(text, 11, 13);
+  const minute = digits(text, 14, 16);
+  const second = digits(text, 17, 19);
+  const ms = digits(text, 20, 23);
+  if (year < 1970 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23 || minute < 0 || minute > 59) return Number.NaN;
+  if (second < 0 || second > 59 || ms < 0) return Number.NaN;
+  const daysInMonth = month === 2 && isLeapYear(year) ? 29 : DAYS_IN_MONTH[month - 1];
+  if (day > daysInMonth) return Number.NaN;
+  return Date.UTC(year, month - 1, day, hour, minute, second, ms);
 }

@@ -5,7 +5,6 @@ import { CLOCK } from '@app/core';
 import { Clock } from '@app/ddd';
 import { FastLane, InvalidRequestError } from '@app/http';
 import { AccountClosedError, FieldProblem, PeriodClosedError } from '../domain/billing.errors';
-import { periodOf } from '../domain/billing-period';
 import { UsageRecord } from '../domain/usage.events';
 import { checkUsageRecord } from '../domain/usage-rules';
 import { ClosedAccounts } from './closed-accounts';
@@ -64,7 +63,8 @@ export class RecordUsageEndpoint implements OnModuleInit {
       const record = checkUsageRecord(incoming, single ? '' : `records[${index}].`, now, problems);
       if (record === undefined || problems.length > 0) return;
       const accountId = incoming.accountId.toLowerCase();
-      const period = periodOf(new Date(record.occurredAt));
+      // The canonical instant (toISOString, UTC) starts with its period: no second parse per record.
+      const period = record.occurredAt.slice(0, 7);
       const key = `${accountId}/${period}`;
       let group = groups.get(key);
       if (!group) groups.set(key, (group = { accountId, period, records: [], indexes: [] }));
