@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, healthy, ServiceProcess, startFromSource } from '@app/testing';
+import { embeddedDefaultEnv, freePort, healthy, ServiceProcess, startFromSource } from '@app/testing';
 
 describe('the embedded process (npm start)', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'embedded-'));
@@ -12,12 +12,7 @@ describe('the embedded process (npm start)', () => {
   beforeAll(async () => {
     port = await freePort();
     env = {
-      DATA_DIR: dataDir,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      DATABASE_URL: '',
-      REDIS_URL: '',
-      EVENTSTORE_CONNECTION_STRING: '',
+      ...embeddedDefaultEnv(dataDir, port),
       PLATFORM_SERVICE_TOKENS: 'processes-platform-service-token',
     };
     service = startFromSource('embedded', env);

@@ -30,6 +30,21 @@ export function startService(entry: ServiceEntry, env: Record<string, string>): 
 }
 
 /**
+ * The environment of the embedded default on loopback: PGlite under `dataDir`, no server-backed store,
+ * no Redis, even when the test run itself has DATABASE_URL or REDIS_URL set.
+ */
+export function embeddedDefaultEnv(dataDir: string, port: number): Record<string, string> {
+  return {
+    DATA_DIR: dataDir,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    DATABASE_URL: '',
+    REDIS_URL: '',
+    EVENTSTORE_CONNECTION_STRING: '',
+  };
+}
+
+/**
  * A process of the service from its sources (`apps/<entry>/main.ts` through SWC), as `npm start` runs the
  * build: no `npm run build` needed, and still a process of its own with its own event loop.
  */

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from './free-port';
-import { healthy, ServiceProcess, startFromSource } from './service-process';
+import { embeddedDefaultEnv, healthy, ServiceProcess, startFromSource } from './service-process';
 
 export const median = (values: readonly number[]): number => [...values].sort((a, b) => a - b)[Math.floor((values.length - 1) / 2)];
 
@@ -30,12 +30,7 @@ export async function startEmbeddedForTiming(): Promise<{ base: string; dataDir:
   const dataDir = mkdtempSync(join(tmpdir(), 'timing-'));
   const port = await freePort();
   const service = startFromSource('embedded', {
-    DATA_DIR: dataDir,
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    DATABASE_URL: '',
-    REDIS_URL: '',
-    EVENTSTORE_CONNECTION_STRING: '',
+    ...embeddedDefaultEnv(dataDir, port),
     MAIL_URL: '',
     BCRYPT_COST: '4',
     RATE_LIMIT_PER_MINUTE: '1000000',
