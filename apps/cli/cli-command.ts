@@ -43,5 +43,10 @@ export interface CliCommand {
   readonly arguments: string;
   readonly summary: string;
   readonly opensRuntime: boolean;
+  /**
+   * Refuses arguments that are wrong whatever the store holds (a CliError with exit code 2), before the
+   * store is opened: a usage error answers at once, also while the embedded service holds DATA_DIR.
+   */
+  checkArguments?(args: readonly string[]): void;
   run(args: readonly string[], context: CliContext | undefined): Promise<CliResult>;
 }

@@ -36,6 +36,7 @@ async function execute(command: CliCommand, args: string[], json: boolean): Prom
     if (!json) process.stdout.write(`${line}\n`);
   };
   if (!command.opensRuntime) return command.run(args, undefined);
+  command.checkArguments?.(args);
   const config = resolveSecrets(loadConfig());
   const logger = createLogger(process.env.LOG_LEVEL ?? 'warn');
   const runtime = await openRuntime(config, logger);

@@ -81,6 +81,18 @@ describe('the operators’ CLI (no store opened)', () => {
       stderr: 'Invalid configuration: JWT_SECRET is required with a server-backed store',
     });
   }, 60_000);
+
+  it('a usage error answers exit code 2 before the store is opened (here a PostgreSQL that is not there)', async () => {
+    const unreachable = cliWith({ ...STORE_SECRETS, DATABASE_URL: 'postgres://postgres@127.0.0.1:1/nothing-listens' });
+    const missing = await unreachable('projections', 'rebuild');
+    expect({ status: missing.status, stderr: missing.stderr.trim() }).toEqual({
+      status: 2,
+      stderr: 'name the projection to rebuild (see projections status)',
+    });
+    const badRole = await unreachable('roles', 'grant', 'someone@example.com', 'superuser', '--json');
+    expect(badRole.status).toBe(2);
+    expect(JSON.parse(badRole.stderr).error).toContain('name a staff role');
+  }, 60_000);
 });
 
 /** The projection commands against a store: PGlite under DATA_DIR (service stopped) or PostgreSQL. */

@@ -5,8 +5,10 @@ export const projectionsRebuild: CliCommand = {
   arguments: '<name>',
   summary: 'fill a new generation from zero, then switch to it (the old rows serve meanwhile)',
   opensRuntime: true,
-  async run([name], context?: CliContext) {
+  checkArguments([name]) {
     if (!name) throw new CliError('name the projection to rebuild (see projections status)', 2);
+  },
+  async run([name], context?: CliContext) {
     const { readSide, progress } = context!;
     let runner;
     try {

@@ -22,6 +22,9 @@ function rolesCommand(verb: 'grant' | 'revoke'): CliCommand {
     arguments: '<email> <role>',
     summary: `${verb === 'grant' ? 'give' : 'take away'} a staff role (${STAFF_ROLES.join(', ')}); written to the account's stream`,
     opensRuntime: true,
+    checkArguments([, role]) {
+      roleOf(role);
+    },
     async run([email, role], context?: CliContext) {
       const wanted = roleOf(role);
       const account = await accountByEmail(context!, email);
