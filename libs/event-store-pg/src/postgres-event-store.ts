@@ -180,8 +180,10 @@ const horizonSql = (from: string): string => `
     FROM (
       SELECT position, transaction_id FROM start
       UNION ALL
-      (SELECT e.position, e.transaction_id FROM ${EVENTS_TABLE} e, start
-       WHERE e.position > start.position ORDER BY e.position LIMIT ${HORIZON_SCAN_ROWS})) AS visible),
+      -- start's position as a scalar, so that it bounds the index scan: joined to start as a table,
+      -- the planner walked the log from its first row, filtering (190 ms a read at 200,000 events).
+      (SELECT e.position, e.transaction_id FROM ${EVENTS_TABLE} e
+       WHERE e.position > (SELECT position FROM start) ORDER BY e.position LIMIT ${HORIZON_SCAN_ROWS})) AS visible),
   open_hole AS MATERIALIZED (
     SELECT min(run.position) AS position FROM run, snapshot
     WHERE run.position > run.previous_position + 1

@@ -467,4 +467,64 @@ describeWithEnv('DATABASE_URL', 'PostgreSQL event store adapter on PostgreSQL', 
       expect(tookMs).toBeLessThan(1_000);
     });
   });
+
+  describe('the cost of a log read', () => {
+    let database: Awaited<ReturnType<typeof createTemporaryDatabase>>;
+    beforeAll(async () => {
+      database = await createTemporaryDatabase(url, 'es_read_cost');
+    });
+    afterAll(async () => {
+      await database?.drop();
+    });
+
+    /** Rows every node of a plan produced or threw away (EXPLAIN ANALYZE, JSON), summed over the tree. */
+    function rowsTouched(plan: Record<string, unknown>): number {
+      const own =
+        Number(plan['Actual Rows'] ?? 0) * Number(plan['Actual Loops'] ?? 1) +
+        Number(plan['Rows Removed by Filter'] ?? 0) +
+        Number(plan['Rows Removed by Join Filter'] ?? 0);
+      const children = (plan.Plans as Record<string, unknown>[] | undefined) ?? [];
+      return children.reduce((sum, child) => sum + rowsTouched(child), own);
+    }
+
+    it('touches rows near the cursor only, not the whole log, when reading near the head of a long log', async () => {
+      const db = database.open(1);
+      // Every query of the store runs as is; its log reads are also explained, with the same parameters.
+      const plans: Record<string, unknown>[] = [];
+      const explained: SqlDatabase = Object.assign(Object.create(db) as SqlDatabase, {
+        query: async (sql: string, params?: readonly unknown[]) => {
+          if (sql.includes('safe_head') && sql.includes('LIMIT $2')) {
+            const { rows } = await db.query<{ 'QUERY PLAN': [{ Plan: Record<string, unknown> }] }>(
+              `EXPLAIN (ANALYZE, FORMAT JSON) ${sql}`,
+              params,
+            );
+            plans.push(rows[0]['QUERY PLAN'][0].Plan);
+          }
+          return db.query(sql, params);
+        },
+      });
+      const store = await PostgresEventStore.create(explained);
+      try {
+        // A long log written straight into the table (reads do not check the chains), with the statistics
+        // a real log has from autovacuum: the planner plans the read as it would on a worker's store.
+        await db.exec(`
+          INSERT INTO event_store_events (position, id, stream, revision, type, schema_version, data, metadata)
+          SELECT n, gen_random_uuid(), 'pg-spec-long-' || (n % 500), n / 500, 'pg-spec.thing_happened', 1, '{}', '{}'
+          FROM generate_series(1, 50000) AS n;
+          SELECT setval('event_store_position', 50000);
+          ANALYZE event_store_events;`);
+        const head = await store.headPosition();
+
+        const read = await store.readAll({ after: head - 10n, maxCount: 10 });
+
+        expect(read.map((e) => e.position)).toEqual(Array.from({ length: 10 }, (_, i) => head - 9n + BigInt(i)));
+        expect(plans).toHaveLength(1);
+        // A plan that walks the log from its start (as the safe head's scan once did) touches 50,000 rows or more.
+        expect(rowsTouched(plans[0])).toBeLessThan(200);
+      } finally {
+        await store.close();
+        await db.close();
+      }
+    }, 30_000);
+  });
 });
