@@ -9,15 +9,14 @@
 //
 // Run with `npm run bench -- sign-in` (builds first). BENCH_SIGN_INS per measurement (default 64), BENCH_ROUNDS (3),
 // BENCH_CONNECTIONS (8).
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import bcrypt from 'bcrypt';
-import pg from 'pg';
 import { cpuSecondsOf, freePort, startProcess } from './support/processes.mjs';
+import { throwawayDatabase } from './support/databases.mjs';
 import { figure, skippedFigure } from './support/report.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -112,14 +111,10 @@ async function embedded() {
 
 /** The api and the worker on a throwaway database of SERVER_URL, as production runs them. */
 async function onPostgres() {
-  const name = `bench_sign_in_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Pool({ connectionString: SERVER_URL, max: 1 });
-  await admin.query(`CREATE DATABASE ${name}`);
-  const url = new URL(SERVER_URL);
-  url.pathname = `/${name}`;
+  const database = await throwawayDatabase(SERVER_URL, 'bench_sign_in');
   const env = {
     ...COMMON_ENV,
-    DATABASE_URL: url.toString(),
+    DATABASE_URL: database.url,
     ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {}),
     JWT_SECRET: 'bench-jwt-secret-that-is-long-enough-0123456789',
     DATA_ENCRYPTION_KEY: 'bench-data-encryption-key-long-enough-0123456789',
@@ -127,8 +122,7 @@ async function onPostgres() {
   const started = [];
   const stop = async () => {
     for (const process_ of started.reverse()) await process_.stop();
-    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await admin.end();
+    await database.drop();
   };
   try {
     const port = await freePort();
