@@ -21,6 +21,8 @@ export interface RunOptions {
 const MAX_ATTEMPTS = 4;
 /** Folds of `remembered` streams kept per process (least recently used dropped first). */
 const MAX_REMEMBERED_STREAMS = 10_000;
+/** Events read first from a tail stream's end (see `readTail`). */
+const TAIL_FIRST_PAGE = 4;
 
 interface RememberedFold {
   readonly evolve: unknown;
@@ -103,10 +105,28 @@ export class CommandRunner {
     if (this.folds.size > MAX_REMEMBERED_STREAMS) this.folds.delete(this.folds.keys().next().value as string);
   }
 
-  /** The stream's events from the newest one that starts afresh (or the last `maxEvents`), oldest first. */
+  /**
+   * The stream's events from the newest one that starts afresh (or the last `maxEvents`), oldest first.
+   * Read in two pages: a stream's newest event usually starts afresh (a guard cleared by the sign-in
+   * before), and every row read costs about 25 µs on PGlite (64 rows 2.1 ms, one row 0.56 ms), so reading
+   * the sign-in guard's whole 64-event tail made each of a sign-in's two loads of it 1.5 ms slower on an
+   * account with a long history than on a new one.
+   */
   private async readTail<Event extends DomainEvent>(stream: string, tail: StreamTail<Event>): Promise<RecordedEvent[]> {
-    const newestFirst = await this.store.readStream(stream, { direction: 'backwards', maxCount: tail.maxEvents });
-    const fresh = newestFirst.findIndex((event) => tail.startsAfresh(toDomainEvent(event) as Occurred<Event>));
+    const startsAfresh = (event: RecordedEvent) => tail.startsAfresh(toDomainEvent(event) as Occurred<Event>);
+    const firstPage = Math.min(tail.maxEvents, TAIL_FIRST_PAGE);
+    const newestFirst = await this.store.readStream(stream, { direction: 'backwards', maxCount: firstPage });
+    let fresh = newestFirst.findIndex(startsAfresh);
+    if (fresh < 0 && newestFirst.length === firstPage && firstPage < tail.maxEvents && newestFirst[firstPage - 1].revision > 0) {
+      const older = await this.store.readStream(stream, {
+        direction: 'backwards',
+        fromRevision: newestFirst[firstPage - 1].revision - 1,
+        maxCount: tail.maxEvents - firstPage,
+      });
+      const olderFresh = older.findIndex(startsAfresh);
+      newestFirst.push(...older);
+      if (olderFresh >= 0) fresh = firstPage + olderFresh;
+    }
     return (fresh < 0 ? newestFirst : newestFirst.slice(0, fresh + 1)).reverse();
   }
 

@@ -31,7 +31,7 @@ describe('command runner', () => {
   beforeAll(async () => {
     db = await PGliteDatabase.open();
     store = await PostgresEventStore.create(db);
-    runner = new CommandRunner(store, new EventCatalog().register({ 'counter.incremented': 2 }));
+    runner = new CommandRunner(store, new EventCatalog().register({ 'counter.incremented': 2, 'counter.reset': 1 }));
   });
   afterAll(async () => {
     await store.close();
@@ -112,6 +112,46 @@ describe('command runner', () => {
       const { state, revision } = await runner.load('counter-old', remembered);
       expect({ state, revision }).toEqual({ state: 207, revision: 201 });
       expect(reads).toEqual([200, 0, 1]);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
+  it('loads a tail stream from its newest fresh start, reading a short page first and the rest only when needed', async () => {
+    type Counted = Deposited | DomainEvent<'counter.reset', object>;
+    const tailed: Decider<Increment, number, Counted> = {
+      initialState: 0,
+      evolve: (total, event) => (event.type === 'counter.reset' ? 0 : total + event.data.by),
+      decide: () => [],
+      tail: { maxEvents: 64, startsAfresh: (event) => event.type === 'counter.reset' },
+    };
+    const write = async (stream: string, types: ReadonlyArray<'counter.incremented' | 'counter.reset'>) => {
+      const events = types.map((type) => (type === 'counter.reset' ? { type, data: {} } : { type, data: { by: 1 } }));
+      await store.append(stream, runner.toNewEvents(events, context, { occurredAt: now }), 'no_stream');
+    };
+    const ones = (count: number) => Array.from({ length: count }, () => 'counter.incremented' as const);
+    await write('tail-reset-last', [...ones(200), 'counter.reset']);
+    await write('tail-reset-deep', [...ones(200), 'counter.reset', ...ones(10)]);
+    await write('tail-no-reset', ones(200));
+    await write('tail-short', ones(3));
+    const reads: Array<{ stream: string; rows: number }> = [];
+    const readStream = store.readStream.bind(store);
+    const spy = jest.spyOn(store, 'readStream').mockImplementation(async (stream, options) => {
+      const events = await readStream(stream, options);
+      reads.push({ stream, rows: events.length });
+      return events;
+    });
+    try {
+      const loaded = async (stream: string) => {
+        reads.length = 0;
+        const { state, revision } = await runner.load(stream, tailed);
+        return { state, revision, rowsRead: reads.map((read) => read.rows) };
+      };
+      expect(await loaded('tail-reset-last')).toEqual({ state: 0, revision: 200, rowsRead: [4] });
+      expect(await loaded('tail-reset-deep')).toEqual({ state: 10, revision: 210, rowsRead: [4, 60] });
+      // No fresh start within the tail: the last 64 events decide, as the decider's contract says.
+      expect(await loaded('tail-no-reset')).toEqual({ state: 64, revision: 199, rowsRead: [4, 60] });
+      expect(await loaded('tail-short')).toEqual({ state: 3, revision: 2, rowsRead: [3] });
     } finally {
       spy.mockRestore();
     }
