@@ -10,17 +10,16 @@
 //
 // Run with `npm run bench -- api-key-verify` (builds first). Each HTTP measurement is bounded (BENCH_SECONDS,
 // default 4: six servers, three rounds, under two minutes in all).
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
-import pg from 'pg';
 import { spawn } from 'node:child_process';
 import { cpuSecondsOf, freePort, rssOf, startProcess } from './support/processes.mjs';
 import { standaloneVerifier } from './support/standalone-verifier.mjs';
+import { throwawayDatabase } from './support/databases.mjs';
 import { figure, skippedFigure } from './support/report.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -127,22 +126,6 @@ async function startApp({ dataDir, databaseUrl }, logLevel) {
   return { ...process_, pid: process_.child.pid, base: `http://127.0.0.1:${port}` };
 }
 
-/** A throwaway database on the server of SERVER_URL for the api; dropped by the returned function. */
-async function throwawayDatabase() {
-  const name = `bench_verify_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Pool({ connectionString: SERVER_URL, max: 1 });
-  await admin.query(`CREATE DATABASE ${name}`);
-  const url = new URL(SERVER_URL);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    drop: async () => {
-      await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await admin.end();
-    },
-  };
-}
-
 async function issueKeys(base) {
   const email = `bench-${Date.now()}@example.com`;
   await json(`${base}/v1/accounts`, { method: 'POST', body: JSON.stringify({ email, password: PASSWORD }) });
@@ -187,7 +170,7 @@ async function sampleRss(servers, run) {
 /** Alternates the reference servers and the apps, so machine noise hits them all alike. */
 async function httpComparison() {
   const dataDir = mkdtempSync(join(tmpdir(), 'api-key-bench-'));
-  const database = SERVER_URL ? await throwawayDatabase() : undefined;
+  const database = SERVER_URL ? await throwawayDatabase(SERVER_URL, 'bench_verify') : undefined;
   const rounds = [];
   let withRequestLogs;
   let peakRss;

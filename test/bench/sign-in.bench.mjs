@@ -1,7 +1,11 @@
-// Password sign-in at the production bcrypt cost (12): POST /v1/auth/login on the built embedded
-// default, next to raw `bcrypt.compare` at cost 12 with the same concurrency on the same cores, rounds
-// interleaved. bcrypt runs on libuv's thread pool in both, so the ratio says what the service adds
-// around the hash. The per-address rate limit is raised for the run (RATE_LIMIT_PER_MINUTE).
+// Password sign-in at the production bcrypt cost (12): POST /v1/auth/login next to raw `bcrypt.compare`
+// at cost 12 with the same concurrency on the same cores, rounds interleaved. bcrypt runs on libuv's
+// thread pool in both, so the ratio says what the service adds around the hash. Measured on the built
+// embedded default (PGlite: the store, the read side and the api share one process) and, when
+// DATABASE_URL (or BENCH_DATABASE_URL) is set, on the production shape: the api and the worker
+// (dist/apps/api, dist/apps/worker) on a throwaway PostgreSQL database, with Redis when REDIS_URL is set.
+// The server CPU per sign-in in the notes is the api's and the worker's (PostgreSQL's backends are
+// not counted). The per-address rate limit is raised for the run (RATE_LIMIT_PER_MINUTE).
 //
 // Run with `npm run bench -- sign-in` (builds first). BENCH_SIGN_INS per measurement (default 64), BENCH_ROUNDS (3),
 // BENCH_CONNECTIONS (8).
@@ -12,9 +16,11 @@ import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import bcrypt from 'bcrypt';
 import { cpuSecondsOf, freePort, startProcess } from './support/processes.mjs';
-import { figure } from './support/report.mjs';
+import { throwawayDatabase } from './support/databases.mjs';
+import { figure, skippedFigure } from './support/report.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const SERVER_URL = process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL;
 // A fixed amount of work on both sides, each timed until its last answer: a time window would drop the
 // sign-ins still in flight at its end (up to CONNECTIONS of them, a tenth of an 8 s window at cost 12).
 const AMOUNT = Number(process.env.BENCH_SIGN_INS ?? 64);
@@ -48,8 +54,9 @@ async function rawCompares(hash) {
 }
 
 /** Also the CPU per sign-in of the server (every thread: the event loop and bcrypt's pool) and of this client. */
-async function signIns(base, pid, emails) {
-  const serverCpu = cpuSecondsOf(pid);
+async function signIns(base, pids, emails) {
+  const serverSeconds = () => pids.reduce((sum, pid) => sum + (cpuSecondsOf(pid) ?? NaN), 0);
+  const serverCpu = serverSeconds();
   const clientCpu = process.cpuUsage();
   const begun = performance.now();
   const result = await autocannon({
@@ -70,70 +77,129 @@ async function signIns(base, pid, emails) {
   return {
     rate: result.requests.total / seconds,
     p99: result.latency.p99,
-    serverCpuMs: ((cpuSecondsOf(pid) - serverCpu) * 1000) / AMOUNT,
+    serverCpuMs: ((serverSeconds() - serverCpu) * 1000) / AMOUNT,
     clientCpuMs: cpuMsSince(clientCpu) / AMOUNT,
   };
 }
 
-const dataDir = mkdtempSync(join(tmpdir(), 'sign-in-bench-'));
-try {
+const COMMON_ENV = { HOST: '127.0.0.1', LOG_LEVEL: 'warn', BCRYPT_COST: String(COST), RATE_LIMIT_PER_MINUTE: '1000000' };
+
+/** The embedded default in a temporary DATA_DIR: one process. */
+async function embedded() {
+  const dataDir = mkdtempSync(join(tmpdir(), 'sign-in-bench-'));
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  const app = await startProcess(join(root, 'dist/apps/embedded/main.js'), [], {
-    env: {
-      DATA_DIR: dataDir,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'warn',
-      BCRYPT_COST: String(COST),
-      RATE_LIMIT_PER_MINUTE: '1000000',
-    },
-    ready: async () => (await fetch(`${base}/health`)).status < 500,
-    timeoutMs: 180_000,
-  });
   try {
-    const emails = [];
-    for (let i = 0; i < ACCOUNTS; i++) {
-      const email = `sign-in-${i}-${Date.now()}@example.com`;
-      const response = await fetch(`${base}/v1/accounts`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ email, password: PASSWORD }),
-      });
-      if (!response.ok) throw new Error(`registration: ${response.status} ${await response.text()}`);
-      emails.push(email);
-    }
-    const hash = await bcrypt.hash(PASSWORD, COST);
-    console.log(
-      `sign-in at bcrypt cost ${COST}: ${CONNECTIONS} concurrent, ${AMOUNT} per measurement, ${ROUNDS} rounds, ${ACCOUNTS} accounts`,
-    );
-    const rounds = [];
-    for (let round = 0; round < ROUNDS; round++) {
-      const raw = await rawCompares(hash);
-      const http = await signIns(base, app.child.pid, emails);
-      rounds.push({ raw: raw.rate, http });
-      console.log(
-        `  round ${round + 1}: raw bcrypt.compare ${fmt(raw.rate)}/s | POST /v1/auth/login ${fmt(http.rate)}/s (p99 ${http.p99} ms, ${(http.rate / raw.rate).toFixed(2)}x)`,
-      );
-      console.log(
-        `    CPU per operation: compare ${fmt(raw.cpuMs)} ms | sign-in ${fmt(http.serverCpuMs)} ms in the server, ${fmt(http.clientCpuMs)} ms in this client`,
-      );
-    }
-    const sorted = [...rounds].sort((a, b) => a.http.rate / a.raw - b.http.rate / b.raw);
-    const mid = sorted[Math.floor((sorted.length - 1) / 2)];
-    figure({
-      name: 'password sign-in at cost 12',
-      value: mid.http.rate,
-      unit: 'sign-ins/s',
-      baseline: 'raw bcrypt.compare at cost 12',
-      baselineValue: mid.raw,
-      aim: { op: '>=', value: 0.95, of: 'ratio' },
-      store: 'PGlite',
-      note: `median of ${ROUNDS}, ${CONNECTIONS} concurrent; p99 ${median(rounds.map((r) => r.http.p99))} ms`,
+    const app = await startProcess(join(root, 'dist/apps/embedded/main.js'), [], {
+      env: { ...COMMON_ENV, DATA_DIR: dataDir, PORT: String(port) },
+      ready: async () => (await fetch(`${base}/health`)).status < 500,
+      timeoutMs: 180_000,
     });
-  } finally {
-    await app.stop();
+    return {
+      base,
+      pids: [app.child.pid],
+      stop: async () => {
+        await app.stop();
+        rmSync(dataDir, { recursive: true, force: true });
+      },
+    };
+  } catch (error) {
+    rmSync(dataDir, { recursive: true, force: true });
+    throw error;
   }
-} finally {
-  rmSync(dataDir, { recursive: true, force: true });
+}
+
+/** The api and the worker on a throwaway database of SERVER_URL, as production runs them. */
+async function onPostgres() {
+  const database = await throwawayDatabase(SERVER_URL, 'bench_sign_in');
+  const env = {
+    ...COMMON_ENV,
+    DATABASE_URL: database.url,
+    ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {}),
+    JWT_SECRET: 'bench-jwt-secret-that-is-long-enough-0123456789',
+    DATA_ENCRYPTION_KEY: 'bench-data-encryption-key-long-enough-0123456789',
+  };
+  const started = [];
+  const stop = async () => {
+    for (const process_ of started.reverse()) await process_.stop();
+    await database.drop();
+  };
+  try {
+    const port = await freePort();
+    const base = `http://127.0.0.1:${port}`;
+    started.push(
+      await startProcess(join(root, 'dist/apps/api/main.js'), [], {
+        env: { ...env, PORT: String(port) },
+        ready: async () => (await fetch(`${base}/health/live`)).status < 500,
+        timeoutMs: 180_000,
+      }),
+    );
+    const metricsPort = await freePort();
+    started.push(
+      await startProcess(join(root, 'dist/apps/worker/main.js'), [], {
+        env: { ...env, METRICS_PORT: String(metricsPort) },
+        ready: async () => (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).status < 500,
+        timeoutMs: 180_000,
+      }),
+    );
+    return { base, pids: started.map((process_) => process_.child.pid), stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+async function measure(label, store, stack) {
+  const { base, pids } = stack;
+  const emails = [];
+  for (let i = 0; i < ACCOUNTS; i++) {
+    const email = `sign-in-${i}-${Date.now()}@example.com`;
+    const response = await fetch(`${base}/v1/accounts`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email, password: PASSWORD }),
+    });
+    if (!response.ok) throw new Error(`registration: ${response.status} ${await response.text()}`);
+    emails.push(email);
+  }
+  const hash = await bcrypt.hash(PASSWORD, COST);
+  console.log(
+    `sign-in at bcrypt cost ${COST}, ${label}: ${CONNECTIONS} concurrent, ${AMOUNT} per measurement, ${ROUNDS} rounds, ${ACCOUNTS} accounts`,
+  );
+  const rounds = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    const raw = await rawCompares(hash);
+    const http = await signIns(base, pids, emails);
+    rounds.push({ raw: raw.rate, http });
+    console.log(
+      `  round ${round + 1}: raw bcrypt.compare ${fmt(raw.rate)}/s | POST /v1/auth/login ${fmt(http.rate)}/s (p99 ${http.p99} ms, ${(http.rate / raw.rate).toFixed(2)}x)`,
+    );
+    console.log(
+      `    CPU per operation: compare ${fmt(raw.cpuMs)} ms | sign-in ${fmt(http.serverCpuMs)} ms in the server, ${fmt(http.clientCpuMs)} ms in this client`,
+    );
+  }
+  const sorted = [...rounds].sort((a, b) => a.http.rate / a.raw - b.http.rate / b.raw);
+  const mid = sorted[Math.floor((sorted.length - 1) / 2)];
+  figure({
+    name: `password sign-in at cost 12, ${label}`,
+    value: mid.http.rate,
+    unit: 'sign-ins/s',
+    baseline: 'raw bcrypt.compare at cost 12',
+    baselineValue: mid.raw,
+    aim: { op: '>=', value: 0.95, of: 'ratio' },
+    store,
+    note: `median of ${ROUNDS}, ${CONNECTIONS} concurrent; p99 ${median(rounds.map((r) => r.http.p99))} ms; server CPU per sign-in ${fmt(median(rounds.map((r) => r.http.serverCpuMs)))} ms`,
+  });
+}
+
+const stacks = [['embedded default', 'PGlite', embedded]];
+if (SERVER_URL) stacks.push(['api and worker on PostgreSQL', 'PostgreSQL', onPostgres]);
+else skippedFigure('password sign-in at cost 12, api and worker on PostgreSQL', 'sign-ins/s', 'DATABASE_URL is not set');
+for (const [label, store, start] of stacks) {
+  const stack = await start();
+  try {
+    await measure(label, store, stack);
+  } finally {
+    await stack.stop();
+  }
 }

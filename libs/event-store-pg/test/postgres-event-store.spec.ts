@@ -468,6 +468,59 @@ describeWithEnv('DATABASE_URL', 'PostgreSQL event store adapter on PostgreSQL', 
     });
   });
 
+  describe('appends to the same streams in opposite orders', () => {
+    let database: Awaited<ReturnType<typeof createTemporaryDatabase>>;
+    let stores: PostgresEventStore[];
+    beforeAll(async () => {
+      database = await createTemporaryDatabase(url, 'es_lock_order');
+      stores = [await PostgresEventStore.create(database.open(4)), await PostgresEventStore.create(database.open(4))];
+    });
+    afterAll(async () => {
+      for (const one of stores ?? []) await one.close();
+      await database?.drop();
+    });
+
+    it('never deadlock: of two instances racing for the same two new streams, one wins and the other is told so', async () => {
+      // Before the store sorted the streams, 300 such races gave 9 deadlocks (40P01): about 4 expected in 150.
+      const batch = () => Array.from({ length: 40 }, () => event());
+      const outcomes = new Map<string, number>();
+      for (let race = 0; race < 150; race++) {
+        const [first, second] = [stream(), stream()];
+        const settled = await Promise.allSettled([
+          stores[0].appendToStreams([
+            { stream: first, events: batch(), expected: 'no_stream' },
+            { stream: second, events: batch(), expected: 'no_stream' },
+          ]),
+          stores[1].appendToStreams([
+            { stream: second, events: batch(), expected: 'no_stream' },
+            { stream: first, events: batch(), expected: 'no_stream' },
+          ]),
+        ]);
+        for (const result of settled) {
+          const outcome = result.status === 'fulfilled' ? 'appended' : String((result.reason as { code?: string }).code ?? result.reason);
+          outcomes.set(outcome, (outcomes.get(outcome) ?? 0) + 1);
+        }
+      }
+      expect(Object.fromEntries(outcomes)).toEqual({ appended: 150, wrong_expected_revision: 150 });
+    }, 120_000);
+
+    it('keeps the positions in the order of the caller, though the rows go in by stream name', async () => {
+      const [late, early] = [`zz-${stream()}`, `aa-${stream()}`];
+      const results = await stores[0].appendToStreams([
+        { stream: late, events: [event(), event(), event()], expected: 'no_stream' },
+        { stream: early, events: [event()], expected: 'no_stream' },
+      ]);
+      expect(results.map((result) => result.nextExpectedRevision)).toEqual([2, 0]);
+      const logged = await stores[0].readAll({ after: results[0].position - 3n, maxCount: 4 });
+      expect(logged.map((recorded) => [recorded.stream, recorded.revision])).toEqual([
+        [late, 0],
+        [late, 1],
+        [late, 2],
+        [early, 0],
+      ]);
+    });
+  });
+
   describe('the cost of a log read', () => {
     let database: Awaited<ReturnType<typeof createTemporaryDatabase>>;
     beforeAll(async () => {

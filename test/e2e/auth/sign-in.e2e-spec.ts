@@ -66,6 +66,21 @@ describe('POST /v1/auth/login', () => {
     expect((await client.login('locked@example.com', STRONG_PASSWORD)).statusCode).toBe(200);
   });
 
+  it('clears the failures at a successful sign-in, writing nothing to a guard that is already clear', async () => {
+    await client.register('clears@example.com');
+    const guard = signInGuardStream('clears@example.com');
+    const types = async () => (await app.runtime.eventStore.readStream(guard)).map((event) => event.type);
+    for (let attempt = 1; attempt <= 4; attempt++) await client.login('clears@example.com', `Wrong-Password-${attempt}`);
+    expect((await client.login('clears@example.com')).statusCode).toBe(200);
+    expect((await client.login('clears@example.com')).statusCode).toBe(200);
+    expect(await types()).toEqual([...Array(4).fill('sign_in_guard.failure_recorded'), 'sign_in_guard.cleared']);
+    // Four more failures start a new count: without the clear, the first would lock and the second answer 423.
+    for (let attempt = 5; attempt <= 8; attempt++) {
+      expect((await client.login('clears@example.com', `Wrong-Password-${attempt}`)).statusCode).toBe(401);
+    }
+    expect((await client.login('clears@example.com')).statusCode).toBe(200);
+  });
+
   it('locks an email no account has in the same way', async () => {
     for (let attempt = 1; attempt <= 5; attempt++) {
       expect((await client.login('ghost@example.com', `Wrong-Password-${attempt}`)).statusCode).toBe(401);

@@ -6,7 +6,7 @@ import { Clock, CommandRunner } from '@app/ddd';
 import { AccountStates, normaliseEmail } from '@app/identity';
 import { PasswordHasher, SecretBox } from '@app/security';
 import { InvalidCredentialsError, SignInSuspendedError } from '../domain/session.errors';
-import { assertSignInOpen, LockoutPolicy, signInGuardDecider, signInGuardStream } from '../domain/sign-in-guard.decider';
+import { assertSignInOpen, decideSignInGuard, LockoutPolicy, signInGuardDecider, signInGuardStream } from '../domain/sign-in-guard.decider';
 import { SecondFactorPort } from '../second-factor/second-factor.port';
 import { SessionStarter } from '../sessions/session-starter';
 import { SignInCommand, SignInResult } from './sign-in.command';
@@ -68,9 +68,13 @@ export class SignInHandler implements ICommandHandler<SignInCommand> {
     if (challenge) return challenge;
     // Only a complete sign-in clears the email's failures: with a second step pending, the failures of
     // that step keep counting, or a correct password would reset the lockout between guesses of a code.
-    await this.runner.run(guardStream, signInGuardDecider, { kind: 'ClearSignInFailures', reason: 'signed_in', now }, context, {
-      occurredAt: now,
-    });
+    // Decided first on the guard loaded above, which is clear on most sign-ins: a second load of it cost
+    // each sign-in a stream read. A failure recorded since that load only keeps counting, as one after
+    // the sign-in would; a guard with anything to clear is cleared through a fresh load.
+    const clear = { kind: 'ClearSignInFailures', reason: 'signed_in', now } as const;
+    if (decideSignInGuard(clear, guard.state).length > 0) {
+      await this.runner.run(guardStream, signInGuardDecider, clear, context, { occurredAt: now });
+    }
     return this.sessions.start(account.accountId, 'password', context);
   }
 }
