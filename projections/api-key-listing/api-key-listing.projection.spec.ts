@@ -8,16 +8,27 @@ import {
   evolveApiKey,
   initialApiKeyState,
 } from '@app/api-keys';
+import { PGliteDatabase } from '@app/database';
 import { RecordedEvent } from '@app/event-store';
-import { ProjectionTestbed } from '@app/projections';
+import { applyEvents, physicalTableName, ProjectionTestbed, renderDdl } from '@app/projections';
 import { recordedEvent } from '@app/testing';
-import { apiKeyListingEventTypes, apiKeyListingProjection } from './api-key-listing.projection';
+import { API_KEY_LISTING_TABLE, apiKeyListingEventTypes, apiKeyListingProjection } from './api-key-listing.projection';
 
 // Compile-time: a new event type of the api-keys context that this read model does not fold fails tsc.
 type Unfolded = Exclude<ApiKeyEventTypeName, (typeof apiKeyListingEventTypes)[number]>;
 const everyEventTypeIsFolded: [Unfolded] extends [never] ? true : never = true;
 
 const allowedScopes = ['chat', 'video', 'models'];
+
+/** Rows every node of a plan produced or threw away (EXPLAIN ANALYZE, JSON), summed over the tree. */
+function rowsTouched(plan: Record<string, unknown>): number {
+  const own =
+    Number(plan['Actual Rows'] ?? 0) * Number(plan['Actual Loops'] ?? 1) +
+    Number(plan['Rows Removed by Filter'] ?? 0) +
+    Number(plan['Rows Removed by Join Filter'] ?? 0);
+  const children = (plan.Plans as Record<string, unknown>[] | undefined) ?? [];
+  return children.reduce((sum, child) => sum + rowsTouched(child), own);
+}
 
 /** Events as the decider writes them, recorded in the key's stream: the projection reads the real shapes. */
 class KeyHistory {
@@ -203,6 +214,64 @@ describe('api-key-listing projection', () => {
     await testbed.feedBatch([revoked, created]);
     expect(await rows()).toEqual([expect.objectContaining({ key_id: 'key-1', revoked_at: null })]);
   });
+
+  it('updates the keys of a batch by their primary key, not by reading the whole listing', async () => {
+    // A rebuild's generation: the table as created from zero (reader-only indexes deferred), 20,000 keys.
+    const db = await PGliteDatabase.open();
+    try {
+      const table = physicalTableName(API_KEY_LISTING_TABLE, 7);
+      await db.exec(renderDdl(apiKeyListingProjection.tables[0], table, { deferIndexes: true }));
+      const tables = { [API_KEY_LISTING_TABLE]: table };
+      const keyIds = Array.from({ length: 20_000 }, (_, index) => `key-${index}`);
+      const created = keyIds.map((keyId) =>
+        recordedEvent(`apiKey-${keyId}`, 0, 'api_key.created', {
+          keyId,
+          accountId: 'account-a',
+          name: 'ci',
+          prefix: 'mmx_abcdefgh',
+          scopes: ['chat'],
+          expiresAt: null,
+          rotatedFrom: null,
+        }),
+      );
+      for (let from = 0; from < created.length; from += 1_000) {
+        await db.transaction((tx) => applyEvents(apiKeyListingProjection, created.slice(from, from + 1_000), tx, tables));
+      }
+      const renamed = keyIds
+        .filter((_, index) => index % 100 === 0)
+        .map((keyId) => recordedEvent(`apiKey-${keyId}`, 1, 'api_key.renamed', { keyId, name: 'ci-renamed' }));
+      // The batch's statements run as they are; its UPDATE is also explained, with the same parameters.
+      const plans: Record<string, unknown>[] = [];
+      await db.transaction((tx) =>
+        applyEvents(
+          apiKeyListingProjection,
+          renamed,
+          {
+            query: async (sql, params) => {
+              if (sql.trim().startsWith('UPDATE')) {
+                const { rows } = await tx.query<{ 'QUERY PLAN': [{ Plan: Record<string, unknown> }] }>(
+                  `EXPLAIN (ANALYZE, FORMAT JSON) ${sql}`,
+                  params,
+                );
+                plans.push(rows[0]['QUERY PLAN'][0].Plan);
+              }
+              return tx.query(sql, params);
+            },
+            exec: (script) => tx.exec(script),
+          },
+          tables,
+        ),
+      );
+
+      const { rows } = await db.query<{ renamed: bigint }>(`SELECT count(*) AS renamed FROM ${table} WHERE name = 'ci-renamed'`);
+      expect(rows[0].renamed).toBe(200n);
+      expect(plans).toHaveLength(1);
+      // 200 keys of 20,000: a hash join over the table (what the planner chose) touches 20,000 rows or more.
+      expect(rowsTouched(plans[0])).toBeLessThan(2_000);
+    } finally {
+      await db.close();
+    }
+  }, 60_000);
 
   it('ignores event types it does not know', async () => {
     await testbed.feed([recordedEvent('api_key-x', 0, 'api_key.something_new', { keyId: 'x' })]);

@@ -215,10 +215,33 @@ const readLogSql = (horizon: string): string => `
   ) e ON true
   ORDER BY e.position`;
 
+/**
+ * PGlite's read of the log: the batch as one JSON document (an array per event, the position as text
+ * so that it stays exact past 2^53) in one row. PGlite's protocol reader copies every field of every
+ * row into an ArrayBuffer of its own before decoding it: with eight fields per event that copying and
+ * the per-field decoding took two thirds of a rebuild's reads (100,000 events read in 3.3 s, 1.45 s as
+ * one document, on 2 cores at load 7). On `pg` the rows stay: building the document cost the server
+ * more (1.9 s of server CPU per 200,000 events against 1.2) than it saved the driver (nothing).
+ */
+const documentLogSql = (horizon: string): string => `
+  WITH horizon AS MATERIALIZED (${horizon})
+  SELECT horizon.safe_head, (
+    SELECT json_agg(json_build_array(e.position::text, e.id, e.stream, e.revision, e.type, e.schema_version, e.data, e.metadata)
+                    ORDER BY e.position)::text
+    FROM (
+      SELECT ${EVENT_COLUMNS} FROM ${EVENTS_TABLE}
+      WHERE position > $1 AND position <= horizon.safe_head
+        AND ($3::text[] IS NULL OR EXISTS (SELECT 1 FROM unnest($3::text[]) AS prefix WHERE starts_with(type, prefix)))
+      ORDER BY position LIMIT $2) e
+  ) AS events FROM horizon`;
+
+/** An event of `documentLogSql`'s document: position (text), id, stream, revision, type, schema version, data, metadata. */
+type LogDocumentEvent = [string, string, string, number, string, number, EventData, ChainedMetadata];
+
 const SERVER_LOG_SQL: LogSql = { safeHead: horizonSql('0'), readLog: readLogSql(horizonSql('$1')) };
 const SINGLE_CONNECTION_LOG_SQL: LogSql = {
   safeHead: SINGLE_CONNECTION_HORIZON_SQL,
-  readLog: readLogSql(SINGLE_CONNECTION_HORIZON_SQL),
+  readLog: documentLogSql(SINGLE_CONNECTION_HORIZON_SQL),
 };
 
 /** The heads of several streams in one statement (a missing stream: a row of nulls). */
@@ -748,8 +771,22 @@ export class PostgresEventStore implements EventStore {
   }
 
   private async readLog(after: bigint, limit: number | null, typePrefixes?: readonly string[]): Promise<LogBatch> {
+    const params = [after, limit, typePrefixes ?? null];
+    if (this.logSql === SINGLE_CONNECTION_LOG_SQL) {
+      const { rows } = await this.db.query<{ safe_head: bigint; events: string | null }>(this.logSql.readLog, params);
+      const events: RecordedEvent[] = [];
+      if (rows[0].events !== null) {
+        for (const [position, id, stream, revision, type, schemaVersion, data, metadata] of JSON.parse(
+          rows[0].events,
+        ) as LogDocumentEvent[]) {
+          const row = { position: BigInt(position), id, stream, revision, type, schema_version: schemaVersion, data, metadata };
+          events.push(this.toRecorded(row, false));
+        }
+      }
+      return { events, safeHead: rows[0].safe_head };
+    }
     // One row per event, or a single row of nulls but the safe head when no event qualifies.
-    const { rows } = await this.db.query<EventRow & { safe_head: bigint }>(this.logSql.readLog, [after, limit, typePrefixes ?? null]);
+    const { rows } = await this.db.query<EventRow & { safe_head: bigint }>(this.logSql.readLog, params);
     const events: RecordedEvent[] = [];
     for (const row of rows) if (row.position !== null) events.push(this.toRecorded(row, false));
     return { events, safeHead: rows[0]?.safe_head ?? after };

@@ -198,12 +198,20 @@ export class ProjectionRunner {
     };
     let failures = 0;
     let next = read(target.position);
+    // A generation that is not the active one yet (a rebuild, or the very first fill, incomplete anyway)
+    // commits its batches without waiting for the WAL flush: a server crash can then lose the last
+    // batches, but each with its checkpoint (one transaction), so they are applied again; the switch's
+    // commit waits, and flushes them all.
+    // About 2.3 ms per commit on this machine's disk, 0.5 s of a 200,000-event rebuild. PGlite runs with
+    // fsync off: nothing to wait for there.
+    let flushed: boolean | undefined;
     while (!this.stopped && this.target === target) {
       try {
+        flushed ??= this.db.driver === 'pglite' || (await this.activeGeneration())?.generation === target.generation;
         const batch = await next;
         if (batch.length === 0) return true;
         next = read(batch[batch.length - 1].position);
-        if (!(await this.applyBatch(batch, target, tables))) return false;
+        if (!(await this.applyBatch(batch, target, tables, { flushed }))) return false;
         failures = 0;
         this.failure = undefined;
       } catch (error) {
@@ -217,9 +225,18 @@ export class ProjectionRunner {
     return false;
   }
 
-  /** Applies events (in position order) with the checkpoint in one transaction; false if the generation is gone. */
-  private async applyBatch(events: readonly RecordedEvent[], target: GenerationRow, tables: TableNames): Promise<boolean> {
+  /**
+   * Applies events (in position order) with the checkpoint in one transaction; false if the generation
+   * is gone. `flushed: false` commits without waiting for the WAL flush (see `catchUpInBatches`).
+   */
+  private async applyBatch(
+    events: readonly RecordedEvent[],
+    target: GenerationRow,
+    tables: TableNames,
+    options: { readonly flushed: boolean } = { flushed: true },
+  ): Promise<boolean> {
     const applied = await this.db.transaction(async (tx) => {
+      if (!options.flushed) await tx.exec('SET LOCAL synchronous_commit = off');
       const { rows } = await tx.query<{ position: bigint }>(
         'SELECT position FROM projection_generations WHERE name = $1 AND generation = $2 FOR UPDATE',
         [this.projection.name, target.generation],

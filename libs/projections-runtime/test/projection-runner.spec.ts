@@ -211,4 +211,57 @@ describeWithEnv('DATABASE_URL', 'projection runtime on PostgreSQL', (serverUrl) 
       },
     };
   });
+
+  it('commits the batches of a generation that is not active yet without waiting for the flush, and the active one with', async () => {
+    const database = await createTemporaryDatabase(serverUrl, 'projection_commits');
+    const db = new PgDatabase(database.url);
+    const store = await PostgresEventStore.create(db, { subscriptions: { pollIntervalMs: 50 } });
+    await ReadSide.migrate(db);
+    // Records, per event, how the transaction that applied it commits.
+    const commitModes: Projection = {
+      name: 'commit-modes',
+      version: 1,
+      eventTypePrefixes: ['wallet.'],
+      tables: [{ name: 'commit_modes', ddl: 'CREATE TABLE {{table}} (position bigint PRIMARY KEY, synchronous_commit text NOT NULL)' }],
+      async apply(event, tx, tables) {
+        await tx.query(`INSERT INTO ${tables.commit_modes} VALUES ($1, current_setting('synchronous_commit'))`, [event.position]);
+      },
+    };
+    const sides: ReadSide[] = [];
+    const started = async () => {
+      const registry = new ReadSideRegistry();
+      registry.addProjection(commitModes);
+      const side = new ReadSide(registry, db, store, new InProcessJobQueue());
+      sides.push(side);
+      await side.start();
+      await side.settle();
+      return side;
+    };
+    const modes = async () =>
+      (await db.query<{ synchronous_commit: string }>('SELECT synchronous_commit FROM commit_modes ORDER BY position')).rows.map(
+        (row) => row.synchronous_commit,
+      );
+    try {
+      await depositMany(store, ['wallet-a'], 2);
+      const first = await started(); // the first generation fills from zero, then becomes the active one
+      expect(await modes()).toEqual(['off', 'off']);
+      await store.append('wallet-a', [deposit(3)], 1); // followed live
+      await first.settle();
+      await first.stop();
+      await store.append('wallet-a', [deposit(4)], 2); // caught up into the active generation at the restart
+      const second = await started();
+      expect(await modes()).toEqual(['off', 'off', 'on', 'on']);
+
+      await second.projection('commit-modes').rebuild();
+      await second.settle();
+
+      expect((await second.status()).projections[0]).toMatchObject({ generation: 2, lag: 0 });
+      expect(await modes()).toEqual(['off', 'off', 'off', 'off']);
+    } finally {
+      for (const side of sides) await side.stop();
+      await store.close();
+      await db.close();
+      await database.drop();
+    }
+  }, 30_000);
 });
