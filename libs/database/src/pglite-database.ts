@@ -6,8 +6,26 @@ const INT8_OID = 20;
 
 type PGliteExecutor = Pick<PGlite, 'query' | 'exec'>;
 
+/**
+ * PGlite runs a statement synchronously on this thread and settles its promise in a microtask, so a
+ * loop of statements never lets the event loop reach timers or I/O: 3,000 `SELECT 1` in a row (670 ms)
+ * let a 10 ms interval fire 0 times, and the embedded default catching up on 40,000 events answered no
+ * HTTP request for 25 s (kept-alive connections were reset meanwhile). After this long of statements
+ * without a turn of the event loop, a statement's caller resumes only after one (`setImmediate`).
+ */
+const MAX_BUSY_MS = 20;
+let lastTurn = performance.now();
+const nextTurn = () =>
+  new Promise<void>((resolve) =>
+    setImmediate(() => {
+      lastTurn = performance.now();
+      resolve();
+    }),
+  );
+
 async function run<Row>(target: PGliteExecutor, sql: string, params: readonly unknown[]): Promise<QueryResult<Row>> {
   const result = await target.query<Row>(sql, params as unknown[]);
+  if (performance.now() - lastTurn > MAX_BUSY_MS) await nextTurn();
   // PGlite reports affectedRows 0 for a SELECT: count the rows of any statement that returns some.
   const rowCount = result.fields.length > 0 ? result.rows.length : (result.affectedRows ?? 0);
   return { rows: result.rows, rowCount };

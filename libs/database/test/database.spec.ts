@@ -56,6 +56,37 @@ function databaseBehaviour(open: () => Promise<SqlDatabase>, cleanUp: () => Prom
 
 describe('PGlite database', () => databaseBehaviour(() => PGliteDatabase.open()));
 
+describe('PGlite database, one thread with everything else', () => {
+  it('lets the event loop turn (timers fire) during a long loop of statements, in and out of a transaction', async () => {
+    const db = await PGliteDatabase.open();
+    try {
+      const ticksDuring = async (loop: () => Promise<void>) => {
+        let ticks = 0;
+        const interval = setInterval(() => ticks++, 5);
+        try {
+          const started = performance.now();
+          await loop();
+          return { ticks, ms: performance.now() - started };
+        } finally {
+          clearInterval(interval);
+        }
+      };
+      const outside = await ticksDuring(async () => {
+        for (let i = 0; i < 2_000; i++) await db.query('SELECT 1');
+      });
+      const inside = await ticksDuring(() =>
+        db.transaction(async (tx) => {
+          for (let i = 0; i < 2_000; i++) await tx.query('SELECT 1');
+        }),
+      );
+      // Without the turns the interval fires 0 times: the statements settle in microtasks only.
+      for (const loop of [outside, inside]) expect(loop.ticks).toBeGreaterThanOrEqual(Math.floor(loop.ms / 100));
+    } finally {
+      await db.close();
+    }
+  });
+});
+
 describeWithEnv('DATABASE_URL', 'PostgreSQL database', (serverUrl) => {
   let temporary: TemporaryDatabase;
   databaseBehaviour(
