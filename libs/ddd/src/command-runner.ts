@@ -109,8 +109,8 @@ export class CommandRunner {
    * The stream's events from the newest one that starts afresh (or the last `maxEvents`), oldest first.
    * Read in two pages: a stream's newest event usually starts afresh (a guard cleared by the sign-in
    * before), and every row read costs about 25 µs on PGlite (64 rows 2.1 ms, one row 0.56 ms), so reading
-   * the sign-in guard's whole 64-event tail made each of a sign-in's two loads of it 1.5 ms slower on an
-   * account with a long history than on a new one.
+   * the sign-in guard's whole 64-event tail made each load of it 1.5 ms slower on an account with a long
+   * history than on a new one.
    */
   private async readTail<Event extends DomainEvent>(stream: string, tail: StreamTail<Event>): Promise<RecordedEvent[]> {
     const startsAfresh = (event: RecordedEvent) => tail.startsAfresh(toDomainEvent(event) as Occurred<Event>);
