@@ -11,7 +11,7 @@ import {
 import { PGliteDatabase } from '@app/database';
 import { RecordedEvent } from '@app/event-store';
 import { applyEvents, physicalTableName, ProjectionTestbed, renderDdl } from '@app/projections';
-import { recordedEvent } from '@app/testing';
+import { recordedEvent, rowsTouched } from '@app/testing';
 import { API_KEY_LISTING_TABLE, apiKeyListingEventTypes, apiKeyListingProjection } from './api-key-listing.projection';
 
 // Compile-time: a new event type of the api-keys context that this read model does not fold fails tsc.
@@ -19,16 +19,6 @@ type Unfolded = Exclude<ApiKeyEventTypeName, (typeof apiKeyListingEventTypes)[nu
 const everyEventTypeIsFolded: [Unfolded] extends [never] ? true : never = true;
 
 const allowedScopes = ['chat', 'video', 'models'];
-
-/** Rows every node of a plan produced or threw away (EXPLAIN ANALYZE, JSON), summed over the tree. */
-function rowsTouched(plan: Record<string, unknown>): number {
-  const own =
-    Number(plan['Actual Rows'] ?? 0) * Number(plan['Actual Loops'] ?? 1) +
-    Number(plan['Rows Removed by Filter'] ?? 0) +
-    Number(plan['Rows Removed by Join Filter'] ?? 0);
-  const children = (plan.Plans as Record<string, unknown>[] | undefined) ?? [];
-  return children.reduce((sum, child) => sum + rowsTouched(child), own);
-}
 
 /** Events as the decider writes them, recorded in the key's stream: the projection reads the real shapes. */
 class KeyHistory {

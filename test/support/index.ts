@@ -11,3 +11,4 @@ export * from './service-process';
 export * from './tcp-proxy';
 export * from './timing';
 export * from './secret-finder';
+export * from './query-plans';

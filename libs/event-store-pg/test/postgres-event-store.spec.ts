@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { PGliteDatabase, SqlDatabase } from '@app/database';
 import { DuplicateEventIdError, NewEvent, RecordedEvent, verifyStreamIntegrity } from '@app/event-store';
 import { PostgresEventStore } from '@app/event-store-pg';
-import { describeWithEnv, createTemporaryDatabase } from '@app/testing';
+import { describeWithEnv, createTemporaryDatabase, rowsTouched } from '@app/testing';
 
 // What this adapter promises beyond the shared contract (which EventStoreDB cannot all promise).
 
@@ -529,16 +529,6 @@ describeWithEnv('DATABASE_URL', 'PostgreSQL event store adapter on PostgreSQL', 
     afterAll(async () => {
       await database?.drop();
     });
-
-    /** Rows every node of a plan produced or threw away (EXPLAIN ANALYZE, JSON), summed over the tree. */
-    function rowsTouched(plan: Record<string, unknown>): number {
-      const own =
-        Number(plan['Actual Rows'] ?? 0) * Number(plan['Actual Loops'] ?? 1) +
-        Number(plan['Rows Removed by Filter'] ?? 0) +
-        Number(plan['Rows Removed by Join Filter'] ?? 0);
-      const children = (plan.Plans as Record<string, unknown>[] | undefined) ?? [];
-      return children.reduce((sum, child) => sum + rowsTouched(child), own);
-    }
 
     it('touches rows near the cursor only, not the whole log, when reading near the head of a long log', async () => {
       const db = database.open(1);
