@@ -349,6 +349,8 @@ export class PostgresEventStore implements EventStore {
   private readonly notifier: AppendNotifier;
   /** Map order is insertion order: the first entry is the one written longest ago. */
   private readonly heads = new Map<string, StreamHead>();
+  private pollTimer?: NodeJS.Timeout;
+  private polling = false;
 
   constructor(
     private readonly db: SqlDatabase,
@@ -523,14 +525,43 @@ export class PostgresEventStore implements EventStore {
       options,
       handler,
       this.subscriptionSettings,
-      (ended) => this.subscriptions.delete(ended),
+      (ended) => {
+        this.subscriptions.delete(ended);
+        if (this.subscriptions.size === 0) this.stopPolling();
+      },
     );
     this.subscriptions.add(subscription);
+    this.pollTimer ??= setInterval(() => void this.poll(), this.subscriptionSettings.pollIntervalMs);
     return subscription;
+  }
+
+  /**
+   * Wakes the subscriptions the log's head has passed, for appends no local call or notification told
+   * of. One cheap query (the primary key's last entry) for all of them; each woken one reads after its
+   * own cursor, up to its safe head. While the database is away nothing is woken, and the
+   * subscriptions' own retries take over once one of them reads.
+   */
+  private async poll(): Promise<void> {
+    if (this.polling) return;
+    this.polling = true;
+    try {
+      const committed = await this.lastCommittedPosition();
+      for (const subscription of this.subscriptions) if (subscription.caughtUpTo() < committed) subscription.wake();
+    } catch {
+      // The next poll tries again.
+    } finally {
+      this.polling = false;
+    }
+  }
+
+  private stopPolling(): void {
+    clearInterval(this.pollTimer);
+    this.pollTimer = undefined;
   }
 
   async close(): Promise<void> {
     await Promise.all([...this.subscriptions].map((subscription) => subscription.stop()));
+    this.stopPolling();
     await this.notifier.idle();
     const stopListening = await this.stopListening;
     this.stopListening = undefined;

@@ -150,6 +150,61 @@ function adapterBehaviour(open: () => Promise<Opened>): void {
     }
   });
 
+  /** `opened.db` as a separate database object that no append wakes and no notification reaches, counting its queries. */
+  function unnotifiedCountingDb(): { db: SqlDatabase; queries: string[] } {
+    const queries: string[] = [];
+    const db = Object.create(opened.db) as SqlDatabase & { query: SqlDatabase['query']; listen: SqlDatabase['listen'] };
+    db.query = (sql, params) => {
+      queries.push(sql);
+      return opened.db.query(sql, params);
+    };
+    db.listen = async () => async () => undefined;
+    return { db, queries };
+  }
+
+  it('looks at the log once per poll for all its idle subscriptions, not once each', async () => {
+    const { db, queries } = unnotifiedCountingDb();
+    const quiet = new PostgresEventStore(db, { subscriptions: { pollIntervalMs: 40 } });
+    const after = await store.headPosition();
+    const subscriptions = Array.from({ length: 10 }, (_, n) =>
+      quiet.subscribeToAll({ after, typePrefixes: [`nothing-${n}.`] }, async () => undefined),
+    );
+    try {
+      await pause(200); // each has read once and sleeps
+      queries.length = 0;
+      await pause(800);
+      const logReads = queries.filter((sql) => sql.includes('WITH horizon')).length;
+      // Before, each subscription read the log at every poll: 50 reads here on PGlite.
+      expect(logReads).toBe(0);
+      expect(queries.length).toBeGreaterThanOrEqual(5);
+      expect(queries.length).toBeLessThanOrEqual(25);
+    } finally {
+      await Promise.all(subscriptions.map((subscription) => subscription.stop()));
+      await quiet.close();
+    }
+  });
+
+  it('delivers an append that no call or notification told of, at the next poll', async () => {
+    const { db } = unnotifiedCountingDb();
+    const unnotified = new PostgresEventStore(db, { subscriptions: { pollIntervalMs: 100 } });
+    const target = stream();
+    const received: RecordedEvent[] = [];
+    const subscription = unnotified.subscribeToAll({ after: await store.headPosition() }, async (recorded) => {
+      if (recorded.stream === target) received.push(recorded);
+    });
+    try {
+      await pause(200);
+      await store.append(target, [event()], 'no_stream');
+      const deadline = Date.now() + 2_000;
+      while (received.length === 0 && Date.now() < deadline) await pause(20);
+
+      expect(received).toHaveLength(1);
+    } finally {
+      await subscription.stop();
+      await unnotified.close();
+    }
+  });
+
   describe('appends at the head this store remembers (one round trip)', () => {
     it('still refuses a revision another writer took meanwhile, and appends after it once expected', async () => {
       const other = new PostgresEventStore(opened.openSecond?.() ?? opened.db);
