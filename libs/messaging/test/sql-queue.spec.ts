@@ -45,6 +45,34 @@ describe('SQL job queue on PGlite', () => {
     await sweeper.close();
   });
 
+  it('looks for due jobs once per poll for all its idle workers, and runs what another process enqueued', async () => {
+    const queries: string[] = [];
+    const counting = Object.create(db) as PGliteDatabase & { query: SqlDatabase['query'] };
+    counting.query = (sql, params) => {
+      queries.push(sql);
+      return db.query(sql, params);
+    };
+    const jobs = await SqlJobQueue.create(counting, { pollIntervalMs: 40 });
+    const names = Array.from({ length: 8 }, () => uniqueName('idle'));
+    const runs: QueuedJob[] = [];
+    for (const name of names) jobs.registerWorker(name, async (job) => void runs.push(job));
+    try {
+      await sleep(200);
+      queries.length = 0;
+      await sleep(800);
+      // Before, every worker claimed at every poll: 48 claims here.
+      expect(queries.filter((sql) => sql.includes('FOR UPDATE SKIP LOCKED'))).toHaveLength(0);
+      expect(queries.length).toBeLessThanOrEqual(25);
+
+      const other = await SqlJobQueue.create(db);
+      await other.enqueue(names[3], 'mail', { n: 1 }, { jobId: 'from-elsewhere' });
+      await other.close();
+      await eventually(() => expect(runs.map((run) => run.id)).toEqual(['from-elsewhere']), 2000);
+    } finally {
+      await jobs.close();
+    }
+  });
+
   it('is what createJobQueue picks when given a database and no Redis URL', async () => {
     const queueName = uniqueName('adapters');
     const jobs = await createJobQueue({ db });
