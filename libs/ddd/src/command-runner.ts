@@ -16,6 +16,12 @@ export interface RunOptions {
   /** The account the stream belongs to, written into every event's metadata. */
   readonly accountId?: string;
   readonly occurredAt: Date;
+  /**
+   * The stream's name was made for this command (a random id): decide on the initial state and append
+   * with `no_stream` without reading it first. Should it exist after all, the append is refused and
+   * the next attempt reads it as usual.
+   */
+  readonly freshStream?: boolean;
 }
 
 const MAX_ATTEMPTS = 4;
@@ -51,7 +57,8 @@ export class CommandRunner {
     options: RunOptions,
   ): Promise<CommandOutcome<State, Event>> {
     for (let attempt = 1; ; attempt++) {
-      const { state, revision } = await this.load(stream, decider);
+      const { state, revision } =
+        attempt === 1 && options.freshStream ? { state: decider.initialState, revision: -1 } : await this.load(stream, decider);
       const events = decider.decide(command, state);
       if (events.length === 0) return { state, events, revision };
       const expected: ExpectedRevision = revision < 0 ? 'no_stream' : revision;

@@ -82,6 +82,25 @@ describe('command runner', () => {
     expect(await store.readStream('counter-lost')).toEqual([]);
   });
 
+  it('appends to a fresh stream without reading it, and decides on what is there when it existed after all', async () => {
+    const readStream = jest.spyOn(store, 'readStream');
+    try {
+      const fresh = await runner.run('counter-fresh', counter, { by: 2, max: 10 }, context, { occurredAt: now, freshStream: true });
+      expect(fresh).toMatchObject({ state: 2, revision: 0 });
+      expect(readStream).not.toHaveBeenCalled();
+
+      // The name was not fresh: refused at no_stream, then read, and the counter's limit holds.
+      await expect(
+        runner.run('counter-fresh', counter, { by: 9, max: 10 }, context, { occurredAt: now, freshStream: true }),
+      ).rejects.toThrow('would pass 10');
+      const again = await runner.run('counter-fresh', counter, { by: 3, max: 10 }, context, { occurredAt: now, freshStream: true });
+      expect(again).toMatchObject({ state: 5, revision: 1 });
+      expect((await store.readStream('counter-fresh')).map((event) => event.data)).toEqual([{ by: 2 }, { by: 3 }]);
+    } finally {
+      readStream.mockRestore();
+    }
+  });
+
   it('refuses an event type the catalog does not know', async () => {
     const unknown: Decider<Increment, number, DomainEvent> = { ...counter, decide: () => [{ type: 'counter.unknown', data: {} }] } as never;
     await expect(runner.run('counter-unknown', unknown, { by: 1, max: 1 }, context, { occurredAt: now })).rejects.toThrow(

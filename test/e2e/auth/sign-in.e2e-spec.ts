@@ -1,3 +1,4 @@
+import { EventStore } from '@app/event-store';
 import { signInGuardStream } from '@app/sessions';
 import { ManualClock } from '@app/ddd';
 import { createTestApp, TestApp } from '@app/test-app';
@@ -22,6 +23,26 @@ describe('POST /v1/auth/login', () => {
     const me = await client.me(tokens.accessToken);
     expect(me.statusCode).toBe(200);
     expect(me.json()).toMatchObject({ accountId, email: 'wrong.case@example.com' });
+  });
+
+  it('reads the account once per sign-in, and the new session stream not at all', async () => {
+    const accountId = await client.register('reads-once@example.com');
+    await app.settle(); // the registration's verification mail reads the account too
+    // The runtime's store is a proxy that binds what it hands out, so a jest spy on it loses its record.
+    const store = app.runtime.eventStore as { readStream: EventStore['readStream'] };
+    const readStream = store.readStream;
+    const read: string[] = [];
+    store.readStream = (stream, options) => {
+      read.push(stream);
+      return readStream(stream, options);
+    };
+    try {
+      expect((await client.login('reads-once@example.com')).statusCode).toBe(200);
+      expect(read.filter((stream) => stream === `account-${accountId}`)).toHaveLength(1);
+      expect(read.filter((stream) => stream.startsWith('session-'))).toEqual([]);
+    } finally {
+      delete (store as Partial<typeof store>).readStream;
+    }
   });
 
   it('refuses the password in another case', async () => {

@@ -6,7 +6,7 @@ import { AccessTokens } from '@app/auth';
 import { ResolvedConfig } from '@app/config';
 import { APP_CONFIG, CLOCK } from '@app/core';
 import { Clock, CommandRunner, RequestContext } from '@app/ddd';
-import { AccountStates, readsAsErased, ReopenAccountCommand } from '@app/identity';
+import { AccountStates, ExistingAccount, readsAsErased, ReopenAccountCommand } from '@app/identity';
 import { sessionDecider } from '../domain/session.decider';
 import { InvalidCredentialsError, SignInSuspendedError } from '../domain/session.errors';
 import { SignInMethod, sessionStream } from '../domain/session.events';
@@ -26,6 +26,8 @@ export class SessionTokensDto {
 export interface StartOptions {
   /** The second factor the sign-in completed with (set by the MFA context). */
   readonly secondFactor?: string;
+  /** The account as the caller read it in this request (a password sign-in has): not read again. */
+  readonly account?: ExistingAccount;
 }
 
 /**
@@ -49,7 +51,7 @@ export class SessionStarter {
   async start(accountId: string, method: SignInMethod, context: RequestContext, options: StartOptions = {}): Promise<SessionTokensDto> {
     const now = this.clock.now();
     const sessionId = randomUUID();
-    let account = await this.accounts.load(accountId);
+    let account = options.account?.accountId === accountId ? options.account : await this.accounts.load(accountId);
     if (!account.exists) throw new Error(`account ${accountId} does not exist`);
     // Past its grace period a closed account reads as erased: like an unknown one.
     if (readsAsErased(account, now)) throw new InvalidCredentialsError();
@@ -76,7 +78,7 @@ export class SessionStarter {
           maxSeconds: this.config.sessionMaxSeconds,
         },
         { ...context, actor: { kind: 'account', id: accountId } },
-        { accountId, occurredAt: now },
+        { accountId, occurredAt: now, freshStream: true },
       )
       .catch((error: unknown) => {
         // Suspended between the sign-in's check and here: the decider refused the session.

@@ -75,6 +75,6 @@ export class SignInHandler implements ICommandHandler<SignInCommand> {
     if (decideSignInGuard(clear, guard.state).length > 0) {
       await this.runner.run(guardStream, signInGuardDecider, clear, context, { occurredAt: now });
     }
-    return this.sessions.start(account.accountId, 'password', context);
+    return this.sessions.start(account.accountId, 'password', context, { account });
   }
 }
