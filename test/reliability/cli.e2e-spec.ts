@@ -137,8 +137,6 @@ function projectionCommands(cli: (...args: string[]) => Promise<Run>): void {
     const unknown = await cli('projections', 'rebuild', 'no-such-projection');
     expect(unknown.status).toBe(1);
     expect(unknown.stderr).toContain('no projection named no-such-projection');
-    const missing = await cli('projections', 'rebuild');
-    expect(missing.status).toBe(2);
   }, 180_000);
 }
 
@@ -161,7 +159,9 @@ function accountCommands(env: () => Record<string, string>): void {
     }
   }, 240_000);
 
-  it('accounts show, roles grant and revoke by email, as processes; an unknown email or role is refused', async () => {
+  // A missing projection name or a role that does not exist is refused before the store is opened, whichever
+  // store: the no-store block above checks both.
+  it('accounts show, roles grant and revoke by email, as processes; an unknown email is refused', async () => {
     const cli = (...args: string[]) => cliWith({ ...env(), ...SECRETS })(...args);
     const shown = await cli('accounts', 'show', email.toUpperCase(), '--json');
     expect({ status: shown.status, stderr: shown.stderr }).toEqual({ status: 0, stderr: '' });
@@ -194,9 +194,6 @@ function accountCommands(env: () => Record<string, string>): void {
       status: 1,
       stderr: 'no account has the email nobody@example.com',
     });
-    const badRole = await cli('roles', 'grant', email, 'superuser', '--json');
-    expect(badRole.status).toBe(2);
-    expect(JSON.parse(badRole.stderr).error).toContain('name a staff role');
   }, 240_000);
 
   it('audit replay, export and verify with --json print exactly one JSON document on stdout', async () => {
