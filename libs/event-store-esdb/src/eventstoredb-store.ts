@@ -380,6 +380,10 @@ class CatchUpSubscription implements Subscription {
     await this.done;
   }
 
+  caughtUpTo(): bigint {
+    return this.lastHandled ?? 0n;
+  }
+
   private async run(): Promise<void> {
     let connectionFailures = 0;
     while (!this.stopped) {

@@ -46,6 +46,7 @@ export class LogSubscription implements Subscription {
   private idle = false;
   private interruptSleep?: () => void;
   private readonly running: Promise<void>;
+  private cursor: bigint;
 
   constructor(
     private readonly readBatch: ReadLogBatch,
@@ -55,6 +56,7 @@ export class LogSubscription implements Subscription {
     private readonly onEnd: (subscription: LogSubscription) => void,
   ) {
     this.failed = new Promise((resolve) => (this.resolveFailed = resolve));
+    this.cursor = options.after ?? 0n;
     this.running = this.run().finally(() => this.onEnd(this));
   }
 
@@ -77,14 +79,17 @@ export class LogSubscription implements Subscription {
     await this.running;
   }
 
+  caughtUpTo(): bigint {
+    return this.cursor;
+  }
+
   private async run(): Promise<void> {
-    let cursor = this.options.after ?? 0n;
     let readFailures = 0;
     while (!this.stopped) {
       this.woken = false;
       let batch: LogBatch;
       try {
-        batch = await this.readBatch(cursor, this.settings.batchSize, this.options.typePrefixes);
+        batch = await this.readBatch(this.cursor, this.settings.batchSize, this.options.typePrefixes);
         readFailures = 0;
       } catch {
         readFailures++;
@@ -99,12 +104,12 @@ export class LogSubscription implements Subscription {
           this.resolveFailed(outcome);
         }
         if (outcome !== 'handled') return;
-        cursor = event.position;
+        this.cursor = event.position;
       }
       if (batch.events.length < this.settings.batchSize) {
         // Everything up to the safe head that matched the filter was in this batch: skip the rest so a
         // rarely matching filter does not rescan the same events at every poll.
-        if (batch.safeHead > cursor) cursor = batch.safeHead;
+        if (batch.safeHead > this.cursor) this.cursor = batch.safeHead;
         if (!this.woken) await this.sleep(this.settings.pollIntervalMs, { idle: true });
       }
     }

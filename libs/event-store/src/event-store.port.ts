@@ -125,6 +125,13 @@ export interface Subscription {
   stop(): Promise<void>;
   /** Resolves when the subscription fails for good (after its own retries), for health reporting. */
   readonly failed: Promise<Error>;
+  /**
+   * Every event at or below this position that matches the filter has been handled: the last handled
+   * event, or further where the subscription knows the log is final and holds nothing it matches. Where
+   * a count of what is still pending can start reading (health, metrics), instead of the stored
+   * checkpoint of a filter that rarely matches, which can lie far behind the head. Optional.
+   */
+  caughtUpTo?(): bigint;
 }
 
 export interface EventStore {

@@ -18,7 +18,7 @@ import {
   validateSchedule,
   WorkerOptions,
 } from './job-queue';
-import { nextRunFunction } from './schedule';
+import { followSchedule, timerUntil } from './schedule';
 
 type JobState = 'waiting' | 'delayed' | 'active' | 'completed' | 'failed';
 
@@ -32,7 +32,7 @@ interface StoredJob {
   backoff: Backoff;
   error?: string;
   finishedAt?: number;
-  timer?: NodeJS.Timeout;
+  timer?: { cancel(): void };
 }
 
 interface QueueState {
@@ -63,7 +63,7 @@ export interface InProcessJobQueueOptions {
 export class InProcessJobQueue implements JobQueue {
   readonly adapter = 'in-process';
   private readonly queues = new Map<string, QueueState>();
-  private readonly schedules = new Map<string, NodeJS.Timeout>();
+  private readonly schedules = new Map<string, { cancel(): void }>();
   private readonly idleWaiters: Array<() => void> = [];
   private readonly retentionMs: number;
   private readonly logger: MessagingLogger;
@@ -130,39 +130,32 @@ export class InProcessJobQueue implements JobQueue {
   async upsertSchedule<P>(queueName: string, scheduleName: string, schedule: Schedule, job: ScheduledJob<P>): Promise<void> {
     if (this.closed) throw new QueueClosedError();
     validateSchedule(schedule);
-    const nextRunAt = nextRunFunction(schedule);
     const key = `${queueName}\u0000${scheduleName}`;
-    clearTimeout(this.schedules.get(key));
-
-    const plan = (runAt: number): void => {
-      const timer = setTimeout(
-        () => {
-          if (this.closed) return;
-          try {
-            // One job per occurrence: a schedule upserted twice cannot run an occurrence twice.
-            this.add(queueName, job.name, job.payload, {
-              jobId: `schedule:${scheduleName}:${runAt}`,
-              attempts: job.attempts,
-              backoff: job.backoff,
-            });
-          } catch (error) {
-            this.logger.warn({ err: error, queueName, scheduleName }, 'scheduled job could not be enqueued');
-          }
-          plan(nextRunAt(Math.max(Date.now(), runAt + 1)));
-        },
-        Math.max(0, runAt - Date.now()),
-      );
-      this.schedules.set(key, timer);
-    };
-    plan('everyMs' in schedule ? Date.now() : nextRunAt(Date.now()));
+    this.schedules.get(key)?.cancel();
+    this.schedules.set(
+      key,
+      followSchedule(schedule, (runAt) => {
+        if (this.closed) return;
+        try {
+          // One job per occurrence: a schedule upserted twice cannot run an occurrence twice.
+          this.add(queueName, job.name, job.payload, {
+            jobId: `schedule:${scheduleName}:${runAt}`,
+            attempts: job.attempts,
+            backoff: job.backoff,
+          });
+        } catch (error) {
+          this.logger.warn({ err: error, queueName, scheduleName }, 'scheduled job could not be enqueued');
+        }
+      }),
+    );
   }
 
   async close(): Promise<void> {
     this.closed = true;
-    for (const timer of this.schedules.values()) clearTimeout(timer);
+    for (const schedule of this.schedules.values()) schedule.cancel();
     this.schedules.clear();
     for (const queue of this.queues.values()) {
-      for (const job of queue.jobs.values()) clearTimeout(job.timer);
+      for (const job of queue.jobs.values()) job.timer?.cancel();
     }
     while ([...this.queues.values()].some((queue) => queue.active > 0)) {
       await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
@@ -192,13 +185,13 @@ export class InProcessJobQueue implements JobQueue {
 
   private delay(queue: QueueState, job: StoredJob, delayMs: number): void {
     job.state = 'delayed';
-    job.timer = setTimeout(() => {
+    job.timer = timerUntil(Date.now() + delayMs, () => {
       job.timer = undefined;
       if (this.closed) return;
       job.state = 'waiting';
       queue.ready.push(job);
       this.pump(queue);
-    }, delayMs);
+    });
   }
 
   private pump(queue: QueueState): void {

@@ -18,3 +18,44 @@ export function nextRunFunction(schedule: Schedule): (after: number) => number {
       .next()
       .getTime();
 }
+
+/**
+ * `setTimeout` keeps its delay in a signed 32-bit integer: anything longer (24.8 days) fires after 1 ms
+ * instead, with only a warning. A monthly cron is up to 31 days ahead, a delayed erasure 30 days.
+ */
+export const MAX_TIMER_DELAY_MS = 2 ** 31 - 1;
+
+/** Calls `fire` once `at` (ms since the epoch) has come, in steps a timer can hold. */
+export function timerUntil(at: number, fire: () => void): { cancel(): void } {
+  let timer: NodeJS.Timeout;
+  const arm = (): void => {
+    const wait = at - Date.now();
+    timer = wait > MAX_TIMER_DELAY_MS ? setTimeout(arm, MAX_TIMER_DELAY_MS) : setTimeout(fire, Math.max(0, wait));
+  };
+  arm();
+  return { cancel: () => clearTimeout(timer) };
+}
+
+/**
+ * Calls `occur(runAt)` at every occurrence of `schedule` until cancelled; an `everyMs` schedule also
+ * at once. Each occurrence names its own instant, so processes sharing a queue derive the same job id.
+ */
+export function followSchedule(schedule: Schedule, occur: (runAt: number) => void): { cancel(): void } {
+  const nextRunAt = nextRunFunction(schedule);
+  let cancelled = false;
+  let current: { cancel(): void } | undefined;
+  const plan = (runAt: number): void => {
+    current = timerUntil(runAt, () => {
+      if (cancelled) return;
+      occur(runAt);
+      plan(nextRunAt(Math.max(Date.now(), runAt + 1)));
+    });
+  };
+  plan('everyMs' in schedule ? Date.now() : nextRunAt(Date.now()));
+  return {
+    cancel: () => {
+      cancelled = true;
+      current?.cancel();
+    },
+  };
+}

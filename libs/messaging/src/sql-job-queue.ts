@@ -21,7 +21,7 @@ import {
   validateSchedule,
   WorkerOptions,
 } from './job-queue';
-import { nextRunFunction } from './schedule';
+import { followSchedule, MAX_TIMER_DELAY_MS } from './schedule';
 import { sqlJobQueueMigrations } from './sql-job-queue.migrations';
 
 export { sqlJobQueueMigrations } from './sql-job-queue.migrations';
@@ -93,7 +93,7 @@ const UNTRANSLATABLE_CHARACTER = '22P05';
 export class SqlJobQueue implements JobQueue {
   readonly adapter = 'sql';
   private readonly workers = new Map<string, Worker>();
-  private readonly schedules = new Map<string, NodeJS.Timeout>();
+  private readonly schedules = new Map<string, { cancel(): void }>();
   /** Claims, handler runs and their outcome writes, enqueues, sweeps: what `close` waits for. */
   private readonly inFlight = new Set<Promise<unknown>>();
   private readonly owner = randomUUID();
@@ -219,32 +219,25 @@ export class SqlJobQueue implements JobQueue {
     if (this.closed) throw new QueueClosedError();
     validateSchedule(schedule);
     validateJob(queueName, job.name, job.payload, { jobId: scheduleName, attempts: job.attempts, backoff: job.backoff });
-    const nextRunAt = nextRunFunction(schedule);
     const key = `${queueName}\u0000${scheduleName}`;
-    clearTimeout(this.schedules.get(key));
-
-    const plan = (runAt: number): void => {
-      const timer = setTimeout(
-        () => {
-          if (this.closed) return;
-          // One job per occurrence: processes sharing the database enqueue the same id, which runs once.
-          this.enqueue(queueName, job.name, job.payload, {
-            jobId: `schedule:${scheduleName}:${runAt}`,
-            attempts: job.attempts,
-            backoff: job.backoff,
-          }).catch((error: unknown) => this.logger.warn({ err: error, queueName, scheduleName }, 'scheduled job could not be enqueued'));
-          plan(nextRunAt(Math.max(Date.now(), runAt + 1)));
-        },
-        Math.max(0, runAt - Date.now()),
-      );
-      this.schedules.set(key, timer);
-    };
-    plan('everyMs' in schedule ? Date.now() : nextRunAt(Date.now()));
+    this.schedules.get(key)?.cancel();
+    this.schedules.set(
+      key,
+      followSchedule(schedule, (runAt) => {
+        if (this.closed) return;
+        // One job per occurrence: processes sharing the database enqueue the same id, which runs once.
+        this.enqueue(queueName, job.name, job.payload, {
+          jobId: `schedule:${scheduleName}:${runAt}`,
+          attempts: job.attempts,
+          backoff: job.backoff,
+        }).catch((error: unknown) => this.logger.warn({ err: error, queueName, scheduleName }, 'scheduled job could not be enqueued'));
+      }),
+    );
   }
 
   async close(): Promise<void> {
     this.closed = true;
-    for (const timer of this.schedules.values()) clearTimeout(timer);
+    for (const schedule of this.schedules.values()) schedule.cancel();
     this.schedules.clear();
     for (const worker of this.workers.values()) clearTimeout(worker.timer);
     clearInterval(this.retentionSweep);
@@ -534,12 +527,16 @@ export class SqlJobQueue implements JobQueue {
     if (worker.timerAt !== undefined && worker.timerAt <= at) return;
     clearTimeout(worker.timer);
     worker.timerAt = at;
-    // A millisecond late rather than early: the database must already see the job as due.
-    worker.timer = setTimeout(() => {
-      worker.timer = undefined;
-      worker.timerAt = undefined;
-      this.pump(worker);
-    }, delay + 1);
+    // A millisecond late rather than early: the database must already see the job as due. A wake-up
+    // beyond what a timer holds comes early and only claims what is due; the poll goes on from there.
+    worker.timer = setTimeout(
+      () => {
+        worker.timer = undefined;
+        worker.timerAt = undefined;
+        this.pump(worker);
+      },
+      Math.min(delay + 1, MAX_TIMER_DELAY_MS),
+    );
   }
 
   private track<T>(work: Promise<T>): Promise<T> {

@@ -124,6 +124,27 @@ export function jobQueueContract(open: () => JobQueue | Promise<JobQueue>): void
     expect(runs[0].at - enqueuedAt).toBeGreaterThanOrEqual(790);
   });
 
+  // A timer holds at most 2^31 - 1 ms (24.8 days); a longer delay used to fire after 1 ms instead.
+  it('keeps a job delayed by 30 days delayed', async () => {
+    jobs.registerWorker(queueName, record);
+    await jobs.enqueue(queueName, 'erase', {}, { jobId: 'erase-later', delayMs: 30 * 24 * 3600_000 });
+
+    await sleep(300);
+    expect(runs).toHaveLength(0);
+    expect(await jobs.counts(queueName)).toMatchObject({ delayed: 1, waiting: 0, active: 0, completed: 0 });
+  });
+
+  it('waits for an occurrence of a schedule 60 days ahead, enqueueing nothing before it', async () => {
+    jobs.registerWorker(queueName, record);
+    const ahead = new Date(Date.now() + 60 * 24 * 3600_000);
+    const yearly = `0 0 ${ahead.getUTCDate()} ${ahead.getUTCMonth() + 1} *`;
+    await jobs.upsertSchedule(queueName, 'yearly', { cron: yearly }, { name: 'close-year', payload: null });
+
+    await sleep(300);
+    expect(runs).toHaveLength(0);
+    expect(await jobs.counts(queueName)).toMatchObject({ waiting: 0, active: 0, completed: 0 });
+  });
+
   it('runs at most `concurrency` jobs of a queue at once', async () => {
     let running = 0;
     let peak = 0;

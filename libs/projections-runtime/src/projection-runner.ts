@@ -138,9 +138,16 @@ export class ProjectionRunner {
     const target = this.target;
     const rebuilding =
       target && target.generation !== served?.generation ? rows.find((row) => row.generation === target.generation) : undefined;
+    // As a reaction's lag: counted from where the live subscription of the served generation has looked,
+    // so a projection whose events are rare does not read the log from its last one at every scrape.
+    const caughtUpTo = target?.generation === served?.generation ? (this.subscription?.caughtUpTo?.() ?? 0n) : 0n;
     const pending =
       served && !rebuilding
-        ? await this.store.readAll({ after: served.position, maxCount: LAG_CAP, typePrefixes: this.projection.eventTypePrefixes })
+        ? await this.store.readAll({
+            after: caughtUpTo > served.position ? caughtUpTo : served.position,
+            maxCount: LAG_CAP,
+            typePrefixes: this.projection.eventTypePrefixes,
+          })
         : [];
     return {
       name: this.projection.name,

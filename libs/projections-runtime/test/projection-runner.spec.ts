@@ -99,6 +99,28 @@ function runtimeBehaviour(openDatabase: () => Promise<{ db: SqlDatabase; close()
     expect(BigInt(status.position)).toBe(await store.headPosition());
   });
 
+  it('counts its lag from where its live subscription has looked, past events it does not follow', async () => {
+    await depositMany(store, ['wallet-a'], 1);
+    const side = readSide(walletProjection());
+    await side.start();
+    await side.settle();
+    const other = { ...deposit(1), type: 'ledger.noted' };
+    for (let i = 0; i < 20; i++) await store.append(`ledger-${i}`, [{ ...other, id: randomUUID() }], 'no_stream');
+    const head = await store.headPosition();
+    const readAll = jest.spyOn(store, 'readAll');
+    let countedAfter: bigint | undefined;
+    for (let i = 0; i < 100 && countedAfter !== head; i++) {
+      readAll.mockClear();
+      expect((await side.status()).projections[0]).toMatchObject({ lag: 0 });
+      countedAfter = readAll.mock.calls[0][0]?.after;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(countedAfter).toBe(head);
+    await store.append('wallet-a', [deposit(5)], 0);
+    await side.settle();
+    expect(await balances()).toEqual([{ wallet: 'wallet-a', deposits: 2, total: 6n }]);
+  });
+
   it('resumes from its checkpoint after a restart without applying anything twice', async () => {
     await depositMany(store, ['wallet-a'], 2);
     const first = readSide(walletProjection());

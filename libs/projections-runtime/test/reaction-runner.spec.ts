@@ -97,6 +97,27 @@ describe('reaction runner', () => {
     expect(handled).toHaveLength(1);
   });
 
+  it('counts its lag from where its subscription has looked, not from a checkpoint far behind', async () => {
+    const side = readSide();
+    await side.start();
+    for (let i = 0; i < 30; i++) await store.append(`other-${i}`, [{ ...joined(), type: 'member.left' }], 'no_stream');
+    const head = await store.headPosition();
+    const readAll = jest.spyOn(store, 'readAll');
+    let countedAfter: bigint | undefined;
+    for (let i = 0; i < 100 && countedAfter !== head; i++) {
+      readAll.mockClear();
+      expect((await side.status()).reactions[0]).toMatchObject({ lag: 0, position: '0' });
+      countedAfter = readAll.mock.calls[0][0]?.after;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(countedAfter).toBe(head);
+    await store.append('member-1', [joined()], 'no_stream');
+    await side.settle();
+    await drained();
+    await side.stop();
+    expect(handled.map((job) => job.payload)).toEqual([{ member: 'member-1' }]);
+  });
+
   it('does not advance while the queue refuses jobs, and delivers them once it accepts again', async () => {
     const unreachable = refusingQueue();
     const side = readSide(unreachable.queue);
