@@ -1,6 +1,6 @@
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
-import { AccountChains, AccountHistory, AccountStateReplay, exportLine } from '@app/audit';
+import type { AccountHistory } from '@app/audit';
 import { Runtime } from '@app/core';
 import { ReadSide } from '@app/projections';
 import { CliResult } from './cli-command';
@@ -14,6 +14,7 @@ export const AUDIT_USAGE = `  audit replay <accountId> [asOf]   the account's st
 /** The audit trail is a projection: bring it up to the end of the log before reading it. */
 async function history(runtime: Runtime, readSide: ReadSide, accountId: string | undefined): Promise<AccountHistory> {
   if (!accountId) throw new Error('name the account');
+  const { AccountHistory } = await import('@app/audit');
   const runner = readSide.projection('audit-trail');
   await runner.start();
   for (;;) {
@@ -31,6 +32,7 @@ async function history(runtime: Runtime, readSide: ReadSide, accountId: string |
 export const auditCommands: Record<string, Command> = {
   'audit replay': async (runtime, readSide, [accountId, asOf]) => {
     const trail = await history(runtime, readSide, accountId);
+    const { AccountStateReplay } = await import('@app/audit');
     const instant = asOf ? new Date(asOf) : runtime.clock.now();
     if (Number.isNaN(instant.getTime())) throw new Error(`not an instant: ${asOf}`);
     const state = await new AccountStateReplay(trail, runtime.config).stateAt(accountId, instant);
@@ -39,6 +41,7 @@ export const auditCommands: Record<string, Command> = {
   'audit export': async (runtime, readSide, [accountId, file]) => {
     if (!file) throw new Error('name the file to write');
     const trail = await history(runtime, readSide, accountId);
+    const { exportLine } = await import('@app/audit');
     const out = createWriteStream(file);
     let lines = 0;
     for await (const batch of trail.batches(accountId, {}, { raw: true })) {
@@ -50,7 +53,9 @@ export const auditCommands: Record<string, Command> = {
     return { data: { file, events: lines }, text: `${file}: ${lines} events` };
   },
   'audit verify': async (runtime, readSide, [accountId]) => {
-    const report = await new AccountChains(await history(runtime, readSide, accountId)).verify(accountId);
+    const trail = await history(runtime, readSide, accountId);
+    const { AccountChains } = await import('@app/audit');
+    const report = await new AccountChains(trail).verify(accountId);
     return { data: report, text: JSON.stringify(report), exitCode: report.intact ? 0 : 3 };
   },
 };

@@ -35,6 +35,9 @@ export class CliError extends Error {
 /**
  * One operator command, one file in `apps/cli/commands/`, listed in `apps/cli/commands.ts`.
  * `opensRuntime: false` for a command that must work without the store (e.g. checking the configuration).
+ * The file imports at its top only what its description and `checkArguments` need, and what `run` needs
+ * inside `run` (`await import('@app/identity')`): every process loads every command's file for `--help`
+ * and to find its command, and a context's entry brings most of the service's 3,200 modules with it.
  */
 export interface CliCommand {
   /** The words that name it: `['roles', 'grant']`. */

@@ -1,12 +1,4 @@
-import 'reflect-metadata';
-import { NestFactory } from '@nestjs/core';
-import { loadConfig, resolveSecrets } from '@app/config';
-import { closeRuntime, openRuntime, registerContexts } from '@app/core';
-import { createLogger, nestLoggerOver } from '@app/http';
-import { ReadSide } from '@app/projections';
-import { contexts } from '../api/contexts';
-import { WorkerModule } from '../worker/worker.module';
-import { CliCommand, CliContext, CliError, CliResult } from './cli-command';
+import { CliCommand, CliError, CliResult } from './cli-command';
 import { cliCommands } from './commands';
 
 function usage(commands: readonly CliCommand[]): string {
@@ -37,23 +29,8 @@ async function execute(command: CliCommand, args: string[], json: boolean): Prom
   };
   if (!command.opensRuntime) return command.run(args, undefined);
   command.checkArguments?.(args);
-  const config = resolveSecrets(loadConfig());
-  const logger = createLogger(process.env.LOG_LEVEL ?? 'warn');
-  const runtime = await openRuntime(config, logger);
-  registerContexts(contexts, runtime);
-  try {
-    const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(runtime), { logger: nestLoggerOver(logger) });
-    try {
-      const readSide = new ReadSide(runtime.readSide, runtime.db, runtime.eventStore, runtime.queue);
-      await readSide.prepareTables();
-      const context: CliContext = { runtime, readSide, app, progress };
-      return await command.run(args, context);
-    } finally {
-      await app.close();
-    }
-  } finally {
-    await closeRuntime(runtime);
-  }
+  const { withRuntime } = await import('./runtime-context');
+  return withRuntime(progress, (context) => command.run(args, context));
 }
 
 /** The operators' CLI: `npm run cli -- --help`. */

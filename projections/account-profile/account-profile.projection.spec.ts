@@ -21,10 +21,12 @@ const later = [
 
 describe('AccountProfile projection', () => {
   let testbed: ProjectionTestbed;
-  beforeEach(async () => {
+  // One database for the file, emptied before each test: a new PGlite costs about 0.9 s of CPU.
+  beforeAll(async () => {
     testbed = await ProjectionTestbed.create(accountProfileProjection);
   });
-  afterEach(() => testbed.close());
+  beforeEach(() => testbed.db.exec(`DELETE FROM ${ACCOUNT_PROFILES_TABLE}`));
+  afterAll(() => testbed.close());
 
   const rows = () =>
     testbed.rows(

@@ -56,10 +56,12 @@ const events = [
 
 describe('AccountSessions projection', () => {
   let testbed: ProjectionTestbed;
-  beforeEach(async () => {
+  // One database for the file, emptied before each test: a new PGlite costs about 0.9 s of CPU.
+  beforeAll(async () => {
     testbed = await ProjectionTestbed.create(accountSessionsProjection);
   });
-  afterEach(() => testbed.close());
+  beforeEach(() => testbed.db.exec(`DELETE FROM ${ACCOUNT_SESSIONS_TABLE}`));
+  afterAll(() => testbed.close());
 
   const rows = () =>
     testbed.rows(

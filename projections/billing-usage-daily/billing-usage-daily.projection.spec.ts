@@ -41,10 +41,12 @@ const events = [
 
 describe('BillingUsageDaily projection', () => {
   let testbed: ProjectionTestbed;
-  beforeEach(async () => {
+  // One database for the file, emptied before each test: a new PGlite costs about 0.9 s of CPU.
+  beforeAll(async () => {
     testbed = await ProjectionTestbed.create(billingUsageDailyProjection);
   });
-  afterEach(() => testbed.close());
+  beforeEach(() => testbed.db.exec(`DELETE FROM ${BILLING_USAGE_DAILY_TABLE}`));
+  afterAll(() => testbed.close());
 
   const rows = () =>
     testbed.rows(

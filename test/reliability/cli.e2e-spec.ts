@@ -15,20 +15,26 @@ interface Run {
   readonly stderr: string;
 }
 
-/** `npm run cli -- ...` as a process, the way an operator runs it (from the sources, as the build would). */
-function cliWith(env: Record<string, string>) {
-  return (...args: string[]): Promise<Run> =>
-    new Promise((resolve) => {
-      const child = spawn(process.execPath, ['-r', register, join(root, 'apps/cli/main.ts'), ...args], {
-        env: { ...process.env, DATABASE_URL: '', REDIS_URL: '', EVENTSTORE_CONNECTION_STRING: '', LOG_LEVEL: 'error', ...env },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (chunk) => (stdout += chunk));
-      child.stderr.on('data', (chunk) => (stderr += chunk));
-      child.on('exit', (status) => resolve({ status, stdout, stderr }));
+const main = join(root, 'apps/cli/main.ts');
+
+/** Node with these arguments, from the sources (as the build would), with `env` over the test's environment. */
+function node(nodeArgs: string[], env: Record<string, string>): Promise<Run> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['-r', register, ...nodeArgs], {
+      env: { ...process.env, DATABASE_URL: '', REDIS_URL: '', EVENTSTORE_CONNECTION_STRING: '', LOG_LEVEL: 'error', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
     });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    child.on('exit', (status) => resolve({ status, stdout, stderr }));
+  });
+}
+
+/** `npm run cli -- ...` as a process, the way an operator runs it. */
+function cliWith(env: Record<string, string>) {
+  return (...args: string[]): Promise<Run> => node([main, ...args], env);
 }
 
 const SECRETS = {
@@ -52,6 +58,25 @@ describe('the operators’ CLI (no store opened)', () => {
     const unknown = await cli('frobnicate', '--json');
     expect({ status: unknown.status, stdout: unknown.stdout }).toEqual({ status: 2, stdout: '' });
     expect(unknown.stderr).toContain('unknown command: frobnicate');
+  }, 60_000);
+
+  it('answers --help and a usage error without loading the service: a few dozen modules, not the runtime’s 3,200', async () => {
+    // Each CLI process of this file spent more than half its time loading modules while every command came
+    // in through commands.ts; a command's own code now loads when it runs (runtime-context.ts).
+    const modulesLoaded = async (...args: string[]) => {
+      const count = `process.on('exit', () => process.stderr.write('\\nmodules loaded: ' + Object.keys(require.cache).length))`;
+      // `--` and the path of main.ts: the arguments reach it in process.argv where they do from `node main.ts`.
+      const run = await node(['-e', `${count}; require(${JSON.stringify(main)})`, '--', main, ...args], {
+        DATA_DIR: dataDir,
+        DATABASE_URL: 'postgres://postgres@127.0.0.1:1/nothing-listens',
+      });
+      return { status: run.status, modules: Number(/modules loaded: (\d+)/.exec(run.stderr)?.[1]) };
+    };
+    for (const args of [['--help'], ['roles', 'grant', 'someone@example.com', 'superuser']]) {
+      const run = await modulesLoaded(...args);
+      expect({ args, status: run.status }).toEqual({ args, status: args[0] === '--help' ? 0 : 2 });
+      expect(run.modules).toBeLessThan(200);
+    }
   }, 60_000);
 
   it('config check prints the resolved configuration with every secret masked, as text and as JSON', async () => {
@@ -112,8 +137,6 @@ function projectionCommands(cli: (...args: string[]) => Promise<Run>): void {
     const unknown = await cli('projections', 'rebuild', 'no-such-projection');
     expect(unknown.status).toBe(1);
     expect(unknown.stderr).toContain('no projection named no-such-projection');
-    const missing = await cli('projections', 'rebuild');
-    expect(missing.status).toBe(2);
   }, 180_000);
 }
 
@@ -136,7 +159,9 @@ function accountCommands(env: () => Record<string, string>): void {
     }
   }, 240_000);
 
-  it('accounts show, roles grant and revoke by email, as processes; an unknown email or role is refused', async () => {
+  // A missing projection name or a role that does not exist is refused before the store is opened, whichever
+  // store: the no-store block above checks both.
+  it('accounts show, roles grant and revoke by email, as processes; an unknown email is refused', async () => {
     const cli = (...args: string[]) => cliWith({ ...env(), ...SECRETS })(...args);
     const shown = await cli('accounts', 'show', email.toUpperCase(), '--json');
     expect({ status: shown.status, stderr: shown.stderr }).toEqual({ status: 0, stderr: '' });
@@ -169,9 +194,6 @@ function accountCommands(env: () => Record<string, string>): void {
       status: 1,
       stderr: 'no account has the email nobody@example.com',
     });
-    const badRole = await cli('roles', 'grant', email, 'superuser', '--json');
-    expect(badRole.status).toBe(2);
-    expect(JSON.parse(badRole.stderr).error).toContain('name a staff role');
   }, 240_000);
 
   it('audit replay, export and verify with --json print exactly one JSON document on stdout', async () => {

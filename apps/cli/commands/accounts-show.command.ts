@@ -1,12 +1,9 @@
-import { QueryBus } from '@nestjs/cqrs';
-import { ListApiKeysQuery } from '@app/api-keys';
-import { effectiveRoles } from '@app/identity';
-import { MfaStates, recoveryCodesRemaining } from '@app/mfa';
 import { CliCommand, CliContext } from '../cli-command';
 import { accountByEmail } from './account-lookup';
 
 /** Every key of the account, page by page from the key listing (no key material is kept there). */
 async function allKeys(context: CliContext, accountId: string) {
+  const [{ QueryBus }, { ListApiKeysQuery }] = await Promise.all([import('@nestjs/cqrs'), import('@app/api-keys')]);
   const queries = context.app.get(QueryBus);
   const keys = [];
   let cursor: string | undefined;
@@ -24,6 +21,7 @@ export const accountsShow: CliCommand = {
   summary: 'status, roles, second factors and API keys of an account (no secret, no key material)',
   opensRuntime: true,
   async run([email], context?: CliContext) {
+    const [{ effectiveRoles }, { MfaStates, recoveryCodesRemaining }] = await Promise.all([import('@app/identity'), import('@app/mfa')]);
     const account = await accountByEmail(context!, email);
     const mfa = await context!.app.get(MfaStates).load(account.accountId);
     const keys = await allKeys(context!, account.accountId);

@@ -1,8 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { CommandBus } from '@nestjs/cqrs';
-import { STAFF_ROLES, StaffRole } from '@app/auth';
-import { RequestContext } from '@app/ddd';
-import { SetStaffRolesCommand } from '@app/identity';
+import { RequestContext, STAFF_ROLES, StaffRole } from '@app/ddd';
 import { CliCommand, CliContext, CliError } from '../cli-command';
 import { accountByEmail } from './account-lookup';
 
@@ -27,6 +24,7 @@ function rolesCommand(verb: 'grant' | 'revoke'): CliCommand {
     },
     async run([email, role], context?: CliContext) {
       const wanted = roleOf(role);
+      const [{ CommandBus }, { SetStaffRolesCommand }] = await Promise.all([import('@nestjs/cqrs'), import('@app/identity')]);
       const account = await accountByEmail(context!, email);
       const roles =
         verb === 'grant' ? [...new Set([...account.roles, wanted])] : account.roles.filter((held: StaffRole) => held !== wanted);
