@@ -164,6 +164,35 @@ export function rssMegabytes(pid: number): number {
   return Number(kilobytes) / 1024;
 }
 
+/** One line of test/support/live-heap.js: the heap used right after a full collection, and the RSS then. */
+export interface LiveHeapSample {
+  at: number;
+  heapUsedMb: number;
+  rssMb: number;
+}
+
+/**
+ * The environment that makes a service process write its live heap to `file` every `intervalMs`
+ * (test/support/live-heap.js, with `--expose-gc`). A test-only instrument: production never exposes gc.
+ */
+export function liveHeapEnv(file: string, intervalMs = 2000): Record<string, string> {
+  const preload = join(root, 'test/support/live-heap.js');
+  return {
+    NODE_OPTIONS: [process.env.NODE_OPTIONS, '--expose-gc', `--require "${preload}"`].filter(Boolean).join(' '),
+    LIVE_HEAP_FILE: file,
+    LIVE_HEAP_INTERVAL_MS: String(intervalMs),
+  };
+}
+
+/** The samples a process started with `liveHeapEnv(file)` has written so far. */
+export function readLiveHeap(file: string): LiveHeapSample[] {
+  if (!existsSync(file)) return [];
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((line) => line.length > 0)
+    .map((line) => JSON.parse(line) as LiveHeapSample);
+}
+
 /** The production settings every server-backed test process shares: secrets, cheap bcrypt, no rate limit. */
 export function serviceEnv(port: number, serviceToken: string): Record<string, string> {
   return {
