@@ -12,6 +12,7 @@ import {
   PersonalDataWithoutAccountError,
   PersonalFieldInClearError,
   RecordedEvent,
+  SealedFieldsIntegrityError,
   sealValue,
   UpcasterRegistry,
   verifyStreamIntegrity,
@@ -273,5 +274,189 @@ describe('PersonalDataEventStore (the erasure seam) over PGlite', () => {
     await store.append(stream, [old], 'no_stream');
     const [read] = await store.readStream(stream);
     expect(read).toMatchObject({ schemaVersion: 2, data: { name: 'ADA LOVELACE' } });
+  });
+
+  describe('format v2: the personal values of an event sealed together in metadata.sealed', () => {
+    interface Row {
+      data: Record<string, unknown>;
+      metadata: Record<string, unknown>;
+    }
+    const rowOf = async (eventId: string): Promise<Row> =>
+      (await db.query<Row>('SELECT data, metadata FROM event_store_events WHERE id = $1', [eventId])).rows[0];
+    const rewrite = (eventId: string, row: Row) =>
+      db.query('UPDATE event_store_events SET data = $2::jsonb, metadata = $3::jsonb WHERE id = $1', [
+        eventId,
+        JSON.stringify(row.data),
+        JSON.stringify(row.metadata),
+      ]);
+    /** Reads the stream and every field of it (a value opens when it is first read). */
+    const readFully = async (stream: string) =>
+      JSON.parse(
+        JSON.stringify(await store.readStream(stream, {}), (_, v: unknown) => (typeof v === 'bigint' ? String(v) : v)),
+      ) as RecordedEvent[];
+    /** The event as the store before format v2 wrote it: each personal value its own `sealed:v1:` value. */
+    const invitedV1 = async (accountId: string): Promise<NewEvent> => {
+      const key = (await keys.keyOfAccount(accountId))!;
+      const seal = (value: unknown) => sealValue(key.key, key.id, value);
+      return {
+        id: randomUUID(),
+        type: 'party.invited',
+        schemaVersion: 1,
+        data: {
+          guestEmail: seal('ada@example.com'),
+          guests: [
+            { name: seal('Ada Lovelace'), seat: 1 },
+            { name: seal('Grace Hopper'), seat: 2 },
+          ],
+          note: { body: seal('bring cake') },
+          count: 2,
+        },
+        metadata: { ...metadata(accountId), ip: seal('203.0.113.7'), userAgent: seal('Mozilla/5.0 (Party)') },
+      };
+    };
+    const plainInvited = (accountId: string) => ({ data: invited(accountId).data, ip: '203.0.113.7', userAgent: 'Mozilla/5.0 (Party)' });
+
+    it('stores one sealed value in the metadata and a placeholder per field: no personal value in the row, every read opens them', async () => {
+      const accountId = randomUUID();
+      const stream = `party-${randomUUID()}`;
+      const event = invited(accountId);
+      await store.append(stream, [event], 'no_stream');
+
+      const row = await rowOf(event.id);
+      const stored = JSON.stringify(row);
+      for (const value of [
+        'ada@example.com',
+        'Ada Lovelace',
+        'Grace Hopper',
+        'bring cake',
+        '203.0.113.7',
+        'Mozilla/5.0 (Party)',
+        'sealed:v1:',
+      ])
+        expect(stored).not.toContain(value);
+      expect(row.data).toEqual({
+        guestEmail: 'sealed:v2:0',
+        guests: [
+          { name: 'sealed:v2:1', seat: 1 },
+          { name: 'sealed:v2:2', seat: 2 },
+        ],
+        note: { body: 'sealed:v2:3' },
+        count: 2,
+      });
+      expect(row.metadata).toMatchObject({ ip: 'sealed:v2:4', userAgent: 'sealed:v2:5' });
+      const keyId = (await keys.keyOfAccount(accountId))!.id;
+      expect(row.metadata.sealed).toMatch(new RegExp(`^sealed:v2:${keyId}:[A-Za-z0-9_-]{16}:[A-Za-z0-9_-]+$`));
+
+      const [read] = await store.readStream(stream);
+      expect(read.data).toEqual(event.data);
+      expect(read.metadata).toMatchObject({ ip: '203.0.113.7', userAgent: 'Mozilla/5.0 (Party)' });
+      expect('sealed' in read.metadata).toBe(false);
+      expect(JSON.stringify(read.metadata)).not.toContain('sealed');
+      const [byPosition] = await store.readPositions!([read.position]);
+      expect([byPosition.data, byPosition.metadata.ip, 'sealed' in byPosition.metadata]).toEqual([event.data, '203.0.113.7', false]);
+      expect(await store.open((await store.readStream(stream, { raw: true }))[0])).toMatchObject({ data: event.data });
+      expect(await verifyStreamIntegrity(store, stream)).toEqual({ intact: true, events: 1 });
+    });
+
+    it('reads events stored in format v1 exactly as before, mixed with v2 ones in a stream and in the log', async () => {
+      const accountId = randomUUID();
+      const stream = `party-${randomUUID()}`;
+      const old = await invitedV1(accountId);
+      const written = [old, invited(accountId), await invitedV1(accountId)];
+      await store.append(stream, written.slice(0, 2), 'no_stream');
+      await store.append(stream, written.slice(2), 1);
+
+      const rows = await Promise.all(written.map((event) => rowOf(event.id)));
+      expect(rows.map((row) => [typeof row.metadata.sealed, row.data.guestEmail === 'sealed:v2:0'])).toEqual([
+        ['undefined', false],
+        ['string', true],
+        ['undefined', false],
+      ]);
+      expect(rows[0].data).toEqual(old.data);
+      const expected = written.map(() => plainInvited(accountId));
+      const shown = (events: RecordedEvent[]) =>
+        events.map((read) => ({ data: read.data, ip: read.metadata.ip, userAgent: read.metadata.userAgent }));
+      expect(shown(await store.readStream(stream))).toEqual(expected);
+      const fromLog = (await store.readAll()).filter((read) => read.stream === stream);
+      expect(shown(fromLog)).toEqual(expected);
+      expect(await verifyStreamIntegrity(store, stream)).toEqual({ intact: true, events: 3 });
+
+      await keys.destroy(accountId);
+      const erased = {
+        guestEmail: ERASED,
+        guests: [
+          { name: ERASED, seat: 1 },
+          { name: ERASED, seat: 2 },
+        ],
+        note: { body: ERASED },
+        count: 2,
+      };
+      const after = await store.readStream(stream);
+      expect(shown(after)).toEqual(written.map(() => ({ data: erased, ip: ERASED, userAgent: ERASED })));
+      expect(after.some((read) => 'sealed' in read.metadata)).toBe(false);
+    });
+
+    it('refuses a seal copied from another event of the same account, even one opened and kept from an earlier read', async () => {
+      const accountId = randomUUID();
+      const stream = `party-${randomUUID()}`;
+      const [first, second] = [invited(accountId), invited(accountId)];
+      await store.append(stream, [first, second], 'no_stream');
+      await readFully(stream); // both seals opened and kept
+      const [from, to] = [await rowOf(first.id), await rowOf(second.id)];
+      await rewrite(second.id, { data: to.data, metadata: { ...to.metadata, sealed: from.metadata.sealed } });
+
+      await expect(readFully(stream)).rejects.toBeInstanceOf(SealedFieldsIntegrityError);
+    });
+
+    it('refuses a seal altered, and placeholders moved to other fields', async () => {
+      const accountId = randomUUID();
+      const [altered, swapped] = [invited(accountId), invited(accountId)];
+      const streams = [`party-${randomUUID()}`, `party-${randomUUID()}`];
+      await store.append(streams[0], [altered], 'no_stream');
+      await store.append(streams[1], [swapped], 'no_stream');
+      const row = await rowOf(altered.id);
+      const seal = String(row.metadata.sealed);
+      const flipped = seal.slice(0, -3) + (seal.at(-3) === 'A' ? 'B' : 'A') + seal.slice(-2);
+      await rewrite(altered.id, { data: row.data, metadata: { ...row.metadata, sealed: flipped } });
+      const other = await rowOf(swapped.id);
+      await rewrite(swapped.id, { data: { ...other.data, guestEmail: 'sealed:v2:4' }, metadata: { ...other.metadata, ip: 'sealed:v2:0' } });
+
+      for (const stream of streams) {
+        const error = await readFully(stream).catch((caught: unknown) => caught);
+        expect(error).toBeInstanceOf(SealedFieldsIntegrityError);
+      }
+      const [read] = await store.readStream(streams[0]);
+      expect(() => read.data.guestEmail).toThrow(SealedFieldsIntegrityError);
+    });
+
+    it('refuses, as an integrity error, placeholders without metadata.sealed and metadata.sealed without placeholders', async () => {
+      const accountId = randomUUID();
+      const [orphans, lone] = [invited(accountId), invited(accountId)];
+      const streams = [`party-${randomUUID()}`, `party-${randomUUID()}`];
+      await store.append(streams[0], [orphans], 'no_stream');
+      await store.append(streams[1], [lone], 'no_stream');
+      const row = await rowOf(orphans.id);
+      const { sealed, ...unsealed } = row.metadata;
+      await rewrite(orphans.id, { data: row.data, metadata: unsealed });
+      const other = await rowOf(lone.id);
+      await rewrite(lone.id, { data: { count: 2 }, metadata: { ...other.metadata, ip: '203.0.113.7', userAgent: 'Mozilla/5.0 (Party)' } });
+
+      for (const stream of streams) await expect(store.readStream(stream)).rejects.toBeInstanceOf(SealedFieldsIntegrityError);
+      expect(typeof sealed).toBe('string');
+      await keys.destroy(accountId); // erased or not, the stored form is checked
+      for (const stream of streams) await expect(store.readStream(stream)).rejects.toBeInstanceOf(SealedFieldsIntegrityError);
+      // ...and at append: a placeholder that claims a seal the event does not carry.
+      const claiming: NewEvent = { ...invited(randomUUID()), data: { ...invited(accountId).data, guestEmail: 'sealed:v2:0' } };
+      await expect(store.append(`party-${randomUUID()}`, [claiming], 'no_stream')).rejects.toBeInstanceOf(SealedFieldsIntegrityError);
+    });
+
+    it('seals an event already sealed as it is: the history migration finds nothing to rewrite', async () => {
+      const stream = `party-${randomUUID()}`;
+      await store.append(stream, [invited(randomUUID())], 'no_stream');
+      const [raw] = await store.readStream(stream, { raw: true });
+      const { prevHash: _prev, hash: _hash, ...written } = raw.metadata;
+      const stored: NewEvent = { id: raw.id, type: raw.type, schemaVersion: raw.schemaVersion, data: raw.data, metadata: written };
+      expect(await store.sealEvent(stored)).toEqual(stored);
+    });
   });
 });

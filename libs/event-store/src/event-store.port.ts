@@ -19,6 +19,11 @@ export interface EventMetadata {
   readonly ip?: string;
   readonly userAgent?: string;
   readonly occurredAt: string;
+  /**
+   * Set by the personal-data seam, as stored only (reads through the seam leave it out): the event's
+   * personal values sealed together, `sealed:v2:<keyId>:<iv>:<ciphertext+tag>`.
+   */
+  readonly sealed?: string;
 }
 
 /** What the store adds to the metadata: the per-stream hash chain. */

@@ -17,7 +17,20 @@ import {
 import { UpcasterRegistry } from '../upcasting';
 import { DataKeyStore } from './data-keys';
 import { leavesAtPath, mapAtPath, PersonalFieldCatalog, PersonalFieldInClearError, undeclaredPersonalFields } from './personal-fields';
-import { ERASED, isSealed, openValue, sealedKeyId, sealValue } from './sealed-value';
+import {
+  ERASED,
+  isEventSeal,
+  isSealed,
+  isSealedPlaceholder,
+  isSealedValue,
+  openEntries,
+  openValue,
+  placeholderIndex,
+  SealedEntry,
+  sealedKeyId,
+  sealedPlaceholder,
+  sealEntries,
+} from './sealed-value';
 
 /** The key a sealed value names (null: gone). */
 type KeyLookup = (keyId: string) => Buffer | null;
@@ -34,9 +47,26 @@ export class PersonalDataWithoutAccountError extends Error {
   }
 }
 
+/**
+ * An event's stored form is not what the seam writes: a placeholder `sealed:v2:<n>` without
+ * `metadata.sealed` or the reverse, placeholders that do not match the seal, or a seal that does not open
+ * as this event's (altered, or copied from another event).
+ */
+export class SealedFieldsIntegrityError extends Error {
+  readonly code = 'sealed_fields_integrity' as const;
+
+  constructor(
+    readonly eventId: string,
+    readonly reason: string,
+  ) {
+    super(`event ${eventId}: ${reason}`);
+  }
+}
+
+/** The v1 values of the data (each sealed on its own), for looking up the keys they name. */
 function collectSealed(value: unknown, into: string[]): void {
   if (typeof value === 'string') {
-    if (isSealed(value)) into.push(value);
+    if (isSealedValue(value)) into.push(value);
   } else if (Array.isArray(value)) {
     for (const item of value) collectSealed(item, into);
   } else if (value !== null && typeof value === 'object') {
@@ -45,10 +75,75 @@ function collectSealed(value: unknown, into: string[]): void {
 }
 
 /**
- * How a sealed value reads: its plain value when it is known (`"[erased]"` once its key is gone, or
- * opened before), else a function that opens it (event data is JSON: never a function itself).
+ * How a sealed value (v1) or placeholder (v2) found at `parent`.`name` reads: its plain value when it is
+ * known (`"[erased]"` once its key is gone, or opened before), else a function that opens it (event data
+ * is JSON: never a function itself).
  */
-type Opener = (sealed: string) => unknown;
+type Opener = (sealed: string, parent: string, name: string | undefined) => unknown;
+
+const pathOf = (parent: string, name: string | undefined): string => (name === undefined ? parent : `${parent}.${name}`);
+
+/** Where the walk of a read starts: the paths a v2 seal records are `data.<catalog path>` and `metadata.ip`. */
+const DATA_ROOT = 'data';
+const METADATA_ROOT = 'metadata';
+
+/**
+ * The v2 seal of one event as one read sees it: the placeholders its walk found, and the values, opened
+ * with one decipher when the first of them is read (or known from an earlier read).
+ */
+class EventSeal {
+  private readonly found: number[] = [];
+  private count: number | undefined;
+
+  constructor(
+    readonly eventId: string,
+    readonly sealed: string,
+    /** null: the key is gone, every placeholder reads `"[erased]"`. */
+    readonly key: Buffer | null,
+    private entries: readonly SealedEntry[] | undefined,
+    private readonly openSeal: (seal: EventSeal) => readonly SealedEntry[],
+  ) {}
+
+  get opened(): boolean {
+    return this.entries !== undefined;
+  }
+
+  placeholderFound(index: number): void {
+    this.found.push(index);
+  }
+
+  /** After the walk: each index 0..n-1 found once, and as many as the seal holds once it is open. */
+  walked(): void {
+    const seen: boolean[] = [];
+    for (const index of this.found) {
+      if (seen[index]) throw new SealedFieldsIntegrityError(this.eventId, `placeholder ${index} appears twice`);
+      seen[index] = true;
+    }
+    if (this.found.length === 0) throw new SealedFieldsIntegrityError(this.eventId, 'metadata.sealed without any placeholder');
+    for (let index = 0; index < this.found.length; index++)
+      if (!seen[index]) throw new SealedFieldsIntegrityError(this.eventId, `placeholder ${index} is missing`);
+    this.count = this.found.length;
+    if (this.entries) this.checkCount(this.entries);
+  }
+
+  valueAt(index: number, path: string): unknown {
+    let entries = this.entries;
+    if (!entries) {
+      entries = this.openSeal(this);
+      if (this.count !== undefined) this.checkCount(entries);
+      this.entries = entries;
+    }
+    const entry = entries[index];
+    if (entry?.[0] !== path)
+      throw new SealedFieldsIntegrityError(this.eventId, `placeholder ${index} at ${path} is not where it was sealed`);
+    return entry[1];
+  }
+
+  private checkCount(entries: readonly SealedEntry[]): void {
+    if (entries.length !== this.count)
+      throw new SealedFieldsIntegrityError(this.eventId, `${this.count} placeholders for ${entries.length} sealed values`);
+  }
+}
 
 /** Where an object read through the seam keeps the sealed values not opened yet: not enumerable, so copies and JSON skip it. */
 const UNOPENED = Symbol('sealed values not opened yet');
@@ -91,36 +186,43 @@ function defineOpenedOnRead(target: Record<string, unknown>, key: string, open: 
  * `value` with every sealed string opened; the very same object when it holds none. A sealed property
  * of an object that is not known yet opens when it is first read; one in an array opens here.
  */
-function openSealed(value: unknown, opener: Opener): unknown {
+function openSealed(value: unknown, opener: Opener, parent: string, name: string | undefined): unknown {
   if (typeof value === 'string') {
     if (!isSealed(value)) return value;
-    const open = opener(value);
+    const open = opener(value, parent, name);
     return typeof open === 'function' ? (open as () => unknown)() : open;
   }
   if (value === null || typeof value !== 'object') return value;
   if (Array.isArray(value)) {
     let copy: unknown[] | undefined;
     for (let index = 0; index < value.length; index++) {
-      const replaced = openSealed(value[index], opener);
+      const replaced = openSealed(value[index], opener, parent, name);
       if (replaced !== value[index]) (copy ??= [...(value as unknown[])])[index] = replaced;
     }
     return copy ?? value;
   }
-  return openProperties(value as Record<string, unknown>, opener);
+  return openProperties(value as Record<string, unknown>, opener, pathOf(parent, name));
 }
 
 /**
- * `record` with its sealed properties opened (only those named by `only`, when given, and nothing walked
- * into), or the very same record. The copy is built key by key, a deferred value added as a getter:
- * turning a copied value into a getter afterwards makes V8 keep the object as a dictionary, several
- * times slower to make.
+ * `record` (at `path`) with its sealed properties opened (only those named by `only`, when given, and
+ * nothing walked into) and without the property `omit`, or the very same record. The copy is built key
+ * by key, a deferred value added as a getter: turning a copied value into a getter afterwards (or
+ * deleting a property) makes V8 keep the object as a dictionary, several times slower to make.
  */
-function openProperties(record: Record<string, unknown>, opener: Opener, only?: readonly string[]): Record<string, unknown> {
+function openProperties(
+  record: Record<string, unknown>,
+  opener: Opener,
+  path: string,
+  only?: readonly string[],
+  omit?: string,
+): Record<string, unknown> {
   let copy: Record<string, unknown> | undefined;
   for (const key in record) {
     const inner = record[key];
-    const sealed = isSealed(inner) && (!only || only.includes(key));
-    const opened = sealed ? opener(inner) : only ? inner : openSealed(inner, opener);
+    const omitted = key === omit;
+    const sealed = !omitted && isSealed(inner) && (!only || only.includes(key));
+    const opened = omitted ? undefined : sealed ? opener(inner, path, key) : only ? inner : openSealed(inner, opener, path, key);
     if (!copy) {
       if (opened === inner) continue;
       copy = {};
@@ -129,6 +231,7 @@ function openProperties(record: Record<string, unknown>, opener: Opener, only?: 
         copy[before] = record[before];
       }
     }
+    if (omitted) continue;
     if (sealed && typeof opened === 'function') defineOpenedOnRead(copy, key, opened as () => unknown);
     else copy[key] = opened;
   }
@@ -158,8 +261,10 @@ function segmentsOf(path: string): readonly string[] {
  * The erasure seam, in front of any `EventStore`: at append, the declared personal fields of the data
  * and `metadata.ip` / `metadata.userAgent` are sealed with the data key of `metadata.accountId`
  * (AES-256-GCM; see `ownerOf`) before the inner store hashes and stores the event, so the hash chain covers the sealed
- * form and destroying the key later rewrites nothing. Every read and subscription opens them again;
- * once the key is destroyed they read `"[erased]"`. `raw` reads return the stored (sealed) form.
+ * form and destroying the key later rewrites nothing. They are sealed together (format v2): one value in
+ * `metadata.sealed`, each field replaced by a placeholder `sealed:v2:<n>`; events of format v1 (each field
+ * its own `sealed:v1:` value) read as before. Every read and subscription opens them again (and leaves
+ * `metadata.sealed` out); once the key is destroyed they read `"[erased]"`. `raw` reads return the stored (sealed) form.
  * A text field whose name looks personal but is not declared is refused (`PersonalFieldInClearError`).
  * Events of no account keep their `ip` / `userAgent` as written (a sign-in attempt on an unknown email).
  */
@@ -175,6 +280,8 @@ export class PersonalDataEventStore implements EventStore {
    * command and the log by every subscriber. Only used while the value's key is still there.
    */
   private readonly opened = new Map<string, unknown>();
+  /** The same for v2 seals, by `metadata.sealed`, with the event they opened for. */
+  private readonly openedSeals = new Map<string, { readonly eventId: string; readonly entries: readonly SealedEntry[] }>();
   private readonly openedLimit: number;
 
   /**
@@ -303,7 +410,8 @@ export class PersonalDataEventStore implements EventStore {
     const sealed: string[] = [];
     for (const event of events) {
       collectSealed(event.data, sealed);
-      for (const field of PERSONAL_METADATA) if (isSealed(event.metadata[field])) sealed.push(event.metadata[field]);
+      for (const field of PERSONAL_METADATA) if (isSealedValue(event.metadata[field])) sealed.push(event.metadata[field]);
+      if (isEventSeal(event.metadata.sealed)) sealed.push(event.metadata.sealed);
     }
     let missing: Set<string> | undefined;
     for (const value of sealed) {
@@ -331,16 +439,54 @@ export class PersonalDataEventStore implements EventStore {
    * personal fields. Values never read do not push the ones read out of the bounded `opened`.
    */
   private openWith<E extends RecordedEvent>(event: E, lookup: KeyLookup): E {
-    const opener: Opener = (sealed) => {
-      const key = lookup(sealedKeyId(sealed)!);
-      if (!key) return ERASED;
-      const known = this.opened.get(sealed);
-      return known !== undefined ? known : () => this.reveal(sealed, key);
+    const seal = this.sealOf(event, lookup);
+    const opener: Opener = (sealed, parent, name) => {
+      if (isSealedValue(sealed)) {
+        const key = lookup(sealedKeyId(sealed)!);
+        if (!key) return ERASED;
+        const known = this.opened.get(sealed);
+        return known !== undefined ? known : () => this.reveal(sealed, key);
+      }
+      if (!seal) throw new SealedFieldsIntegrityError(event.id, `${sealed} at ${pathOf(parent, name)} without metadata.sealed`);
+      const index = placeholderIndex(sealed)!;
+      seal.placeholderFound(index);
+      if (!seal.key) return ERASED;
+      const path = pathOf(parent, name);
+      return seal.opened ? seal.valueAt(index, path) : () => seal.valueAt(index, path);
     };
-    const data = openSealed(event.data, opener);
-    const metadata = openProperties(event.metadata as unknown as Record<string, unknown>, opener, PERSONAL_METADATA);
+    const data = openSealed(event.data, opener, DATA_ROOT, undefined);
+    const metadata = openProperties(
+      event.metadata as unknown as Record<string, unknown>,
+      opener,
+      METADATA_ROOT,
+      PERSONAL_METADATA,
+      seal ? 'sealed' : undefined,
+    );
+    seal?.walked();
     if (data === event.data && metadata === (event.metadata as unknown)) return event;
     return { ...event, data: data as EventData, metadata: metadata as unknown as ChainedMetadata };
+  }
+
+  /** The event's v2 seal, if it has one: its key as this read found it, its values if opened before. */
+  private sealOf(event: RecordedEvent, lookup: KeyLookup): EventSeal | undefined {
+    const sealed: unknown = event.metadata.sealed;
+    if (sealed === undefined) return undefined;
+    if (!isEventSeal(sealed)) throw new SealedFieldsIntegrityError(event.id, 'metadata.sealed is not a sealed value');
+    const key = lookup(sealedKeyId(sealed)!);
+    const known = key ? this.openedSeals.get(sealed) : undefined;
+    return new EventSeal(event.id, sealed, key, known?.eventId === event.id ? known.entries : undefined, (seal) => this.openSeal(seal));
+  }
+
+  private openSeal(seal: EventSeal): readonly SealedEntry[] {
+    let entries: SealedEntry[];
+    try {
+      entries = openEntries(seal.key!, seal.sealed, seal.eventId);
+    } catch {
+      throw new SealedFieldsIntegrityError(seal.eventId, 'metadata.sealed does not open as the seal of this event under its key');
+    }
+    this.openedSeals.set(seal.sealed, { eventId: seal.eventId, entries });
+    if (this.openedSeals.size > this.openedLimit) this.openedSeals.delete(this.openedSeals.keys().next().value as string);
+    return entries;
   }
 
   private reveal(value: string, key: Buffer): unknown {
@@ -353,8 +499,10 @@ export class PersonalDataEventStore implements EventStore {
   }
 
   /**
-   * The event as it will be stored: declared personal fields and metadata ip/userAgent sealed under
-   * its account's key (or `"[erased]"` once that key is gone). Values already sealed stay as they are.
+   * The event as it will be stored: declared personal fields and metadata ip/userAgent sealed together
+   * under its account's key into `metadata.sealed`, each replaced by its placeholder (or `"[erased]"`
+   * once that key is gone). Values already sealed stay as they are (a v1 value; the placeholders of an
+   * event sealed before, as the history migration passes them again).
    */
   async sealEvent(event: NewEvent): Promise<NewEvent> {
     const paths = this.catalog.personalPaths(event.type);
@@ -365,6 +513,12 @@ export class PersonalDataEventStore implements EventStore {
     for (const path of paths) leavesAtPath(event.data, segmentsOf(path), values);
     const owner = ownerOf(event);
     const hasMetadata = PERSONAL_METADATA.some((field) => event.metadata[field] !== undefined && event.metadata[field] !== null);
+    const alreadySealed = event.metadata.sealed !== undefined;
+    if (
+      !alreadySealed &&
+      (values.some(isSealedPlaceholder) || PERSONAL_METADATA.some((field) => isSealedPlaceholder(event.metadata[field])))
+    )
+      throw new SealedFieldsIntegrityError(event.id, 'a placeholder without metadata.sealed');
     if (values.length === 0 && !(owner !== undefined && hasMetadata)) return event;
     if (owner === undefined) {
       if (values.some((value) => !isSealed(value))) throw new PersonalDataWithoutAccountError(event.type);
@@ -372,15 +526,25 @@ export class PersonalDataEventStore implements EventStore {
     }
 
     const key = await this.keys.keyOfAccount(owner);
-    const conceal = (value: unknown): unknown => {
-      if (isSealed(value)) return value;
-      return key ? sealValue(key.key, key.id, value) : ERASED;
-    };
+    const entries: SealedEntry[] = [];
+    const concealAt =
+      (path: string) =>
+      (value: unknown): unknown => {
+        if (isSealed(value)) return value;
+        if (!key) return ERASED;
+        entries.push([path, value]);
+        return sealedPlaceholder(entries.length - 1);
+      };
     let data: unknown = event.data;
-    for (const path of paths) data = mapAtPath(data, segmentsOf(path), conceal);
+    for (const path of paths) data = mapAtPath(data, segmentsOf(path), concealAt(`${DATA_ROOT}.${path}`));
     const metadata: Record<string, unknown> = { ...event.metadata };
     for (const field of PERSONAL_METADATA) {
-      if (metadata[field] !== undefined && metadata[field] !== null) metadata[field] = conceal(metadata[field]);
+      if (metadata[field] !== undefined && metadata[field] !== null)
+        metadata[field] = concealAt(`${METADATA_ROOT}.${field}`)(metadata[field]);
+    }
+    if (entries.length > 0) {
+      if (alreadySealed) throw new SealedFieldsIntegrityError(event.id, 'values in clear beside a metadata.sealed of its own');
+      metadata.sealed = sealEntries(key!.key, key!.id, event.id, entries);
     }
     return { ...event, data: data as EventData, metadata: metadata as unknown as NewEvent['metadata'] };
   }
