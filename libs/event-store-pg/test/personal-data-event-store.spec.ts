@@ -408,22 +408,42 @@ describe('PersonalDataEventStore (the erasure seam) over PGlite', () => {
       await expect(readFully(stream)).rejects.toBeInstanceOf(SealedFieldsIntegrityError);
     });
 
-    it('refuses a seal altered, and placeholders moved to other fields', async () => {
+    it('refuses a seal altered, and placeholders moved to other fields, renumbered, repeated or dropped', async () => {
       const accountId = randomUUID();
-      const [altered, swapped] = [invited(accountId), invited(accountId)];
-      const streams = [`party-${randomUUID()}`, `party-${randomUUID()}`];
-      await store.append(streams[0], [altered], 'no_stream');
-      await store.append(streams[1], [swapped], 'no_stream');
-      const row = await rowOf(altered.id);
-      const seal = String(row.metadata.sealed);
-      const flipped = seal.slice(0, -3) + (seal.at(-3) === 'A' ? 'B' : 'A') + seal.slice(-2);
-      await rewrite(altered.id, { data: row.data, metadata: { ...row.metadata, sealed: flipped } });
-      const other = await rowOf(swapped.id);
-      await rewrite(swapped.id, { data: { ...other.data, guestEmail: 'sealed:v2:4' }, metadata: { ...other.metadata, ip: 'sealed:v2:0' } });
+      const written = Array.from({ length: 7 }, () => invited(accountId));
+      const streams = written.map(() => `party-${randomUUID()}`);
+      for (const [index, event] of written.entries()) await store.append(streams[index], [event], 'no_stream');
+      const rows = await Promise.all(written.map((event) => rowOf(event.id)));
+      const seal = String(rows[0].metadata.sealed);
+      const body = seal.slice(seal.lastIndexOf(':') + 1);
+      const flipped = seal.slice(0, -body.length) + (body[0] === 'A' ? 'B' : 'A') + body.slice(1);
+      const { guestEmail, ...withoutEmail } = rows[5].data;
+      const forged: Row[] = [
+        { data: rows[0].data, metadata: { ...rows[0].metadata, sealed: flipped } },
+        // two placeholders swapped
+        { data: { ...rows[1].data, guestEmail: 'sealed:v2:4' }, metadata: { ...rows[1].metadata, ip: 'sealed:v2:0' } },
+        // one beyond the seal; one index twice at two paths; one index twice at the same path
+        { data: { ...rows[2].data, guestEmail: 'sealed:v2:6' }, metadata: rows[2].metadata },
+        { data: rows[3].data, metadata: { ...rows[3].metadata, ip: 'sealed:v2:0' } },
+        {
+          data: {
+            ...rows[4].data,
+            guests: [
+              { name: 'sealed:v2:1', seat: 1 },
+              { name: 'sealed:v2:1', seat: 2 },
+            ],
+          },
+          metadata: rows[4].metadata,
+        },
+        // moved to another field (of the same length); dropped for a value in clear
+        { data: { ...withoutEmail, guestPhone: guestEmail }, metadata: rows[5].metadata },
+        { data: { ...rows[6].data, note: { body: 'bring pie' } }, metadata: rows[6].metadata },
+      ];
+      for (const [index, event] of written.entries()) await rewrite(event.id, forged[index]);
 
       for (const stream of streams) {
         const error = await readFully(stream).catch((caught: unknown) => caught);
-        expect(error).toBeInstanceOf(SealedFieldsIntegrityError);
+        expect({ stream, refused: error instanceof SealedFieldsIntegrityError }).toEqual({ stream, refused: true });
       }
       const [read] = await store.readStream(streams[0]);
       expect(() => read.data.guestEmail).toThrow(SealedFieldsIntegrityError);

@@ -83,6 +83,17 @@ type Opener = (sealed: string, parent: string, name: string | undefined) => unkn
 
 const pathOf = (parent: string, name: string | undefined): string => (name === undefined ? parent : `${parent}.${name}`);
 
+/** `path === pathOf(parent, name)` without building the path (comparing a concatenation first flattens it). */
+function isPathOf(path: string, parent: string, name: string | undefined): boolean {
+  if (name === undefined) return path === parent;
+  return (
+    path.length === parent.length + 1 + name.length &&
+    path.charCodeAt(parent.length) === 46 &&
+    path.startsWith(parent) &&
+    path.endsWith(name)
+  );
+}
+
 /** Where the walk of a read starts: the paths a v2 seal records are `data.<catalog path>` and `metadata.ip`. */
 const DATA_ROOT = 'data';
 const METADATA_ROOT = 'metadata';
@@ -92,7 +103,10 @@ const METADATA_ROOT = 'metadata';
  * with one decipher when the first of them is read (or known from an earlier read).
  */
 class EventSeal {
-  private readonly found: number[] = [];
+  /** The indexes found: a bit each below 31 (the usual case: a few fields), a set beyond. */
+  private foundBits = 0;
+  private foundBeyond: Set<number> | undefined;
+  private found = 0;
   private count: number | undefined;
 
   constructor(
@@ -101,7 +115,7 @@ class EventSeal {
     /** null: the key is gone, every placeholder reads `"[erased]"`. */
     readonly key: Buffer | null,
     private entries: readonly SealedEntry[] | undefined,
-    private readonly openSeal: (seal: EventSeal) => readonly SealedEntry[],
+    private readonly store: { openSeal(seal: EventSeal): readonly SealedEntry[] },
   ) {}
 
   get opened(): boolean {
@@ -109,33 +123,34 @@ class EventSeal {
   }
 
   placeholderFound(index: number): void {
-    this.found.push(index);
+    const twice = index < 31 ? (this.foundBits & (1 << index)) !== 0 : (this.foundBeyond ??= new Set()).has(index);
+    if (twice) throw new SealedFieldsIntegrityError(this.eventId, `placeholder ${index} appears twice`);
+    if (index < 31) this.foundBits |= 1 << index;
+    else this.foundBeyond!.add(index);
+    this.found++;
   }
 
-  /** After the walk: each index 0..n-1 found once, and as many as the seal holds once it is open. */
+  /**
+   * After the walk: some placeholder found, and (once open) as many as the seal holds: with none twice
+   * and each one's index in the seal, they are exactly the seal's 0..n-1.
+   */
   walked(): void {
-    const seen: boolean[] = [];
-    for (const index of this.found) {
-      if (seen[index]) throw new SealedFieldsIntegrityError(this.eventId, `placeholder ${index} appears twice`);
-      seen[index] = true;
-    }
-    if (this.found.length === 0) throw new SealedFieldsIntegrityError(this.eventId, 'metadata.sealed without any placeholder');
-    for (let index = 0; index < this.found.length; index++)
-      if (!seen[index]) throw new SealedFieldsIntegrityError(this.eventId, `placeholder ${index} is missing`);
-    this.count = this.found.length;
+    if (this.found === 0) throw new SealedFieldsIntegrityError(this.eventId, 'metadata.sealed without any placeholder');
+    this.count = this.found;
     if (this.entries) this.checkCount(this.entries);
   }
 
-  valueAt(index: number, path: string): unknown {
+  /** The value of placeholder `index`, found at `parent`.`name`: where the seal says it was sealed. */
+  valueAt(index: number, parent: string, name: string | undefined): unknown {
     let entries = this.entries;
     if (!entries) {
-      entries = this.openSeal(this);
+      entries = this.store.openSeal(this);
       if (this.count !== undefined) this.checkCount(entries);
       this.entries = entries;
     }
     const entry = entries[index];
-    if (entry?.[0] !== path)
-      throw new SealedFieldsIntegrityError(this.eventId, `placeholder ${index} at ${path} is not where it was sealed`);
+    if (entry === undefined || !isPathOf(entry[0], parent, name))
+      throw new SealedFieldsIntegrityError(this.eventId, `placeholder ${index} at ${pathOf(parent, name)} is not where it was sealed`);
     return entry[1];
   }
 
@@ -280,8 +295,12 @@ export class PersonalDataEventStore implements EventStore {
    * command and the log by every subscriber. Only used while the value's key is still there.
    */
   private readonly opened = new Map<string, unknown>();
-  /** The same for v2 seals, by `metadata.sealed`, with the event they opened for. */
-  private readonly openedSeals = new Map<string, { readonly eventId: string; readonly entries: readonly SealedEntry[] }>();
+  /**
+   * The same for v2 seals, by event id, served only to the very same `metadata.sealed`. Keyed by the
+   * seal itself, hashing that 300-character string at every read cost 0.3 µs per event: seam CPU of a
+   * warm 20-event stream read, fields not read, 2.5 µs per event against 2.2 for v1; by id, 2.14.
+   */
+  private readonly openedSeals = new Map<string, { readonly sealed: string; readonly entries: readonly SealedEntry[] }>();
   private readonly openedLimit: number;
 
   /**
@@ -451,8 +470,7 @@ export class PersonalDataEventStore implements EventStore {
       const index = placeholderIndex(sealed)!;
       seal.placeholderFound(index);
       if (!seal.key) return ERASED;
-      const path = pathOf(parent, name);
-      return seal.opened ? seal.valueAt(index, path) : () => seal.valueAt(index, path);
+      return seal.opened ? seal.valueAt(index, parent, name) : () => seal.valueAt(index, parent, name);
     };
     const data = openSealed(event.data, opener, DATA_ROOT, undefined);
     const metadata = openProperties(
@@ -473,9 +491,12 @@ export class PersonalDataEventStore implements EventStore {
     if (sealed === undefined) return undefined;
     if (!isEventSeal(sealed)) throw new SealedFieldsIntegrityError(event.id, 'metadata.sealed is not a sealed value');
     const key = lookup(sealedKeyId(sealed)!);
-    const known = key ? this.openedSeals.get(sealed) : undefined;
-    return new EventSeal(event.id, sealed, key, known?.eventId === event.id ? known.entries : undefined, (seal) => this.openSeal(seal));
+    const known = key ? this.openedSeals.get(event.id) : undefined;
+    return new EventSeal(event.id, sealed, key, known?.sealed === sealed ? known.entries : undefined, this.sealOpener);
   }
+
+  /** Opens a seal (one decipher) and keeps its values for the next reads of the event. */
+  private readonly sealOpener = { openSeal: (seal: EventSeal): readonly SealedEntry[] => this.openSeal(seal) };
 
   private openSeal(seal: EventSeal): readonly SealedEntry[] {
     let entries: SealedEntry[];
@@ -484,7 +505,7 @@ export class PersonalDataEventStore implements EventStore {
     } catch {
       throw new SealedFieldsIntegrityError(seal.eventId, 'metadata.sealed does not open as the seal of this event under its key');
     }
-    this.openedSeals.set(seal.sealed, { eventId: seal.eventId, entries });
+    this.openedSeals.set(seal.eventId, { sealed: seal.sealed, entries });
     if (this.openedSeals.size > this.openedLimit) this.openedSeals.delete(this.openedSeals.keys().next().value as string);
     return entries;
   }
