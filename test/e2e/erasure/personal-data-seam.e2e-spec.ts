@@ -65,6 +65,31 @@ describe('the erasure seam in the running service', () => {
     expect(seen.has('account.registered') && seen.has('api_key.created')).toBe(true);
   });
 
+  it('serves an api key named like a sealed placeholder, sent with a User-Agent of that shape, and the read side goes on', async () => {
+    const lookalike = 'sealed:v2:0';
+    const headers = { 'user-agent': lookalike };
+    const email = 'seam-lookalike@example.com';
+    expect((await app.inject({ method: 'POST', url: '/v1/accounts', headers, payload: { email, password: PASSWORD } })).statusCode).toBe(
+      201,
+    );
+    const login = await app.inject({ method: 'POST', url: '/v1/auth/login', headers, payload: { email, password: PASSWORD } });
+    const token = login.json<{ accessToken: string }>().accessToken;
+    for (const name of [lookalike, 'after the lookalike']) {
+      const created = await app.inject({ method: 'POST', url: '/v1/api-keys', headers, token, payload: { name, scopes: ['chat'] } });
+      expect(created.statusCode).toBe(201);
+    }
+    await app.settle();
+    const listed = await app.inject({ method: 'GET', url: '/v1/api-keys', token });
+    expect(
+      listed
+        .json<{ items: Array<{ name: string }> }>()
+        .items.map((key) => key.name)
+        .sort(),
+    ).toEqual(['after the lookalike', lookalike]);
+    const { projections, reactions } = await app.started.readSide.status();
+    expect([...projections, ...reactions].filter((runner) => runner.failed)).toEqual([]);
+  });
+
   it('declares, for every registered event type, only dotted paths (the declaration the seam reads)', () => {
     const entries = app.runtime.catalog.entries();
     expect(entries.length).toBeGreaterThan(10);

@@ -99,16 +99,14 @@ const DATA_ROOT = 'data';
 const METADATA_ROOT = 'metadata';
 
 /**
- * The v2 seal of one event as one read sees it: the placeholders its walk found, and the values, opened
- * with one decipher when the first of them is read (or known from an earlier read).
+ * The v2 seal of one event as one read sees it: its values, opened with one decipher when the first
+ * placeholder is read (or known from an earlier read). A placeholder is only what the seal says it is:
+ * text shaped like one (`sealed:v2:<n>`) at a place the seal does not name for n is somebody's text and
+ * reads as itself. An api key named `sealed:v2:0`, or a User-Agent header of that shape sealed as a
+ * value, would otherwise be an integrity error on every read of its event, and every projection would
+ * stall on it. What a forged stored form can do is read as its own text; the hash chain tells it apart.
  */
 class EventSeal {
-  /** The indexes found: a bit each below 31 (the usual case: a few fields), a set beyond. */
-  private foundBits = 0;
-  private foundBeyond: Set<number> | undefined;
-  private found = 0;
-  private count: number | undefined;
-
   constructor(
     readonly eventId: string,
     readonly sealed: string,
@@ -122,41 +120,11 @@ class EventSeal {
     return this.entries !== undefined;
   }
 
-  placeholderFound(index: number): void {
-    const twice = index < 31 ? (this.foundBits & (1 << index)) !== 0 : (this.foundBeyond ??= new Set()).has(index);
-    if (twice) throw new SealedFieldsIntegrityError(this.eventId, `placeholder ${index} appears twice`);
-    if (index < 31) this.foundBits |= 1 << index;
-    else this.foundBeyond!.add(index);
-    this.found++;
-  }
-
-  /**
-   * After the walk: some placeholder found, and (once open) as many as the seal holds: with none twice
-   * and each one's index in the seal, they are exactly the seal's 0..n-1.
-   */
-  walked(): void {
-    if (this.found === 0) throw new SealedFieldsIntegrityError(this.eventId, 'metadata.sealed without any placeholder');
-    this.count = this.found;
-    if (this.entries) this.checkCount(this.entries);
-  }
-
-  /** The value of placeholder `index`, found at `parent`.`name`: where the seal says it was sealed. */
-  valueAt(index: number, parent: string, name: string | undefined): unknown {
-    let entries = this.entries;
-    if (!entries) {
-      entries = this.store.openSeal(this);
-      if (this.count !== undefined) this.checkCount(entries);
-      this.entries = entries;
-    }
-    const entry = entries[index];
-    if (entry === undefined || !isPathOf(entry[0], parent, name))
-      throw new SealedFieldsIntegrityError(this.eventId, `placeholder ${index} at ${pathOf(parent, name)} is not where it was sealed`);
-    return entry[1];
-  }
-
-  private checkCount(entries: readonly SealedEntry[]): void {
-    if (entries.length !== this.count)
-      throw new SealedFieldsIntegrityError(this.eventId, `${this.count} placeholders for ${entries.length} sealed values`);
+  /** What `text`, placeholder `index` in form, found at `parent`.`name`, reads as. */
+  valueAt(text: string, index: number, parent: string, name: string | undefined): unknown {
+    this.entries ??= this.store.openSeal(this);
+    const entry = this.entries[index];
+    return entry !== undefined && isPathOf(entry[0], parent, name) ? entry[1] : text;
   }
 }
 
@@ -466,11 +434,11 @@ export class PersonalDataEventStore implements EventStore {
         const known = this.opened.get(sealed);
         return known !== undefined ? known : () => this.reveal(sealed, key);
       }
-      if (!seal) throw new SealedFieldsIntegrityError(event.id, `${sealed} at ${pathOf(parent, name)} without metadata.sealed`);
-      const index = placeholderIndex(sealed)!;
-      seal.placeholderFound(index);
+      // Text of a placeholder's shape in an event without a seal: nothing was sealed, it is the text.
+      if (!seal) return sealed;
       if (!seal.key) return ERASED;
-      return seal.opened ? seal.valueAt(index, parent, name) : () => seal.valueAt(index, parent, name);
+      const index = placeholderIndex(sealed)!;
+      return seal.opened ? seal.valueAt(sealed, index, parent, name) : () => seal.valueAt(sealed, index, parent, name);
     };
     const data = openSealed(event.data, opener, DATA_ROOT, undefined);
     const metadata = openProperties(
@@ -480,7 +448,6 @@ export class PersonalDataEventStore implements EventStore {
       PERSONAL_METADATA,
       seal ? 'sealed' : undefined,
     );
-    seal?.walked();
     if (data === event.data && metadata === (event.metadata as unknown)) return event;
     return { ...event, data: data as EventData, metadata: metadata as unknown as ChainedMetadata };
   }
@@ -534,12 +501,10 @@ export class PersonalDataEventStore implements EventStore {
     for (const path of paths) leavesAtPath(event.data, segmentsOf(path), values);
     const owner = ownerOf(event);
     const hasMetadata = PERSONAL_METADATA.some((field) => event.metadata[field] !== undefined && event.metadata[field] !== null);
+    // Placeholders are the seam's own only in an event it sealed before (the history migration passes
+    // those again); in any other, text of that shape is a value like another, and is sealed.
     const alreadySealed = event.metadata.sealed !== undefined;
-    if (
-      !alreadySealed &&
-      (values.some(isSealedPlaceholder) || PERSONAL_METADATA.some((field) => isSealedPlaceholder(event.metadata[field])))
-    )
-      throw new SealedFieldsIntegrityError(event.id, 'a placeholder without metadata.sealed');
+    const keptAsStored = (value: unknown): boolean => isSealedValue(value) || (alreadySealed && isSealedPlaceholder(value));
     if (values.length === 0 && !(owner !== undefined && hasMetadata)) return event;
     if (owner === undefined) {
       if (values.some((value) => !isSealed(value))) throw new PersonalDataWithoutAccountError(event.type);
@@ -551,7 +516,7 @@ export class PersonalDataEventStore implements EventStore {
     const concealAt =
       (path: string) =>
       (value: unknown): unknown => {
-        if (isSealed(value)) return value;
+        if (keptAsStored(value)) return value;
         if (!key) return ERASED;
         entries.push([path, value]);
         return sealedPlaceholder(entries.length - 1);
