@@ -205,6 +205,26 @@ function runtimeBehaviour(openDatabase: () => Promise<{ db: SqlDatabase; close()
     expect((await v2.status()).projections[0]).toMatchObject({ version: 2, generation: 2 });
   });
 
+  it('catches up in transactions of 5,000 events on a server and of 1,000 on PGlite', async () => {
+    for (let revision = 0; revision < 5_500; revision += 500) {
+      const events = Array.from({ length: 500 }, (_, i) => deposit(revision + i + 1));
+      await store.append('wallet-a', events, revision === 0 ? 'no_stream' : revision - 1);
+    }
+    const batchSizes: number[] = [];
+    const counted: Projection = {
+      ...walletProjection(),
+      async applyBatch(events, tx, tables) {
+        batchSizes.push(events.length);
+        for (const event of events) await this.apply(event, tx, tables);
+      },
+    };
+    const side = readSide(counted);
+    await side.start();
+    await side.settle(30_000);
+    expect(batchSizes).toEqual(db.driver === 'pglite' ? [1_000, 1_000, 1_000, 1_000, 1_000, 500] : [5_000, 500]);
+    expect(await balances()).toEqual([{ wallet: 'wallet-a', deposits: 5_500, total: BigInt((5_500 * 5_501) / 2) }]);
+  }, 60_000);
+
   it('ignores events its prefixes do not name', async () => {
     await store.append('other-1', [{ ...deposit(1), type: 'other.happened' }], 'no_stream');
     const side = readSide(walletProjection());
