@@ -178,7 +178,9 @@ export class ProjectionRunner {
     this.failure = undefined;
     const tables = tableNames(this.projection, target.generation);
     this.following = (async () => {
-      // Catch up in batches (one transaction per batch), then follow live one event at a time.
+      // Catch up in batches (one transaction per batch), then follow live one event at a time and, for a
+      // generation not active yet, switch to it: before the catch-up has read an empty batch there is
+      // nothing to check (the check is three queries, every 100 ms, on the connections the catch-up uses).
       if (!(await this.catchUpInBatches(target, tables))) return;
       if (this.stopped || this.target !== target) return;
       this.subscription = this.store.subscribeToAll(
@@ -198,8 +200,8 @@ export class ProjectionRunner {
         // Follow again from the stored checkpoint once the dependency had time to come back.
         this.restartTimer = setTimeout(() => void this.refollow(), restartDelayMs(this.consecutiveFailures));
       });
+      void this.switchWhenCaughtUp(target);
     })();
-    void this.switchWhenCaughtUp(target);
   }
 
   /**

@@ -167,6 +167,49 @@ function runtimeBehaviour(openDatabase: () => Promise<{ db: SqlDatabase; close()
     expect(tables.rows.map((row) => row.table_name)).toEqual(['wallet_balances__g2']);
   });
 
+  it('looks for the moment to switch to a rebuilt generation only once its catch-up has read everything', async () => {
+    await depositMany(store, ['wallet-a', 'wallet-b'], 2);
+    let holdBatches: Promise<void> | undefined;
+    let batchHeld = () => undefined as void;
+    const held: Projection = {
+      ...walletProjection(),
+      async applyBatch(events, tx, tables) {
+        if (holdBatches) {
+          batchHeld();
+          await holdBatches;
+        }
+        for (const event of events) await this.apply(event, tx, tables);
+      },
+    };
+    const side = readSide(held);
+    await side.start();
+    await side.settle();
+    let release = () => undefined as void;
+    holdBatches = new Promise((resolve) => (release = resolve));
+    const entered = new Promise<void>((resolve) => (batchHeld = resolve));
+    const readAll = jest.spyOn(store, 'readAll');
+    // The switch's check reads one event past the generation's checkpoint; the catch-up reads batches.
+    const switchChecks = () => readAll.mock.calls.filter(([options]) => options?.maxCount === 1).length;
+    let checksWhileHeld: number;
+    try {
+      await side.projection('wallet-balances').rebuild();
+      await entered;
+      await new Promise((resolve) => setTimeout(resolve, 350));
+      checksWhileHeld = switchChecks();
+    } finally {
+      holdBatches = undefined;
+      release();
+    }
+    expect(checksWhileHeld).toBe(0);
+    await side.settle();
+    expect(switchChecks()).toBeGreaterThan(0);
+    expect((await side.status()).projections[0]).toMatchObject({ generation: 2, lag: 0 });
+    expect(await balances()).toEqual([
+      { wallet: 'wallet-a', deposits: 2, total: 3n },
+      { wallet: 'wallet-b', deposits: 2, total: 3n },
+    ]);
+  });
+
   it('fills a generation without its reader-only indexes and creates them before the views switch to it', async () => {
     const indexed: Projection = {
       ...walletProjection(),
