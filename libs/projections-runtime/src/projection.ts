@@ -40,8 +40,8 @@ export interface Projection {
   apply(event: RecordedEvent, tx: SqlExecutor, tables: TableNames): Promise<void>;
   /**
    * Optional: the same effect as `apply` on each event in turn (position order), in a few statements
-   * for the whole batch. Catch-up and rebuilds hand over up to 1,000 events at once, and one statement
-   * per event is what bounds them: the API key listing rebuilt at 1,100 events/s that way on PostgreSQL,
+   * for the whole batch. Catch-up and rebuilds hand over up to 5,000 events at once (1,000 on PGlite),
+   * and one statement per event is what bounds them: the API key listing rebuilt at 1,100 events/s that way on PostgreSQL,
    * 8,200 in batches (2 cores at load 25-30, `npm run bench -- projection-rebuild`), 22,000 now that the
    * batches' own statements stay bounded too (2 cores at load 8; see the README's rebuild rows).
    * Write each statement so that its cost follows the batch, not the table: a rebuild's tables are

@@ -167,6 +167,49 @@ function runtimeBehaviour(openDatabase: () => Promise<{ db: SqlDatabase; close()
     expect(tables.rows.map((row) => row.table_name)).toEqual(['wallet_balances__g2']);
   });
 
+  it('looks for the moment to switch to a rebuilt generation only once its catch-up has read everything', async () => {
+    await depositMany(store, ['wallet-a', 'wallet-b'], 2);
+    let holdBatches: Promise<void> | undefined;
+    let batchHeld = () => undefined as void;
+    const held: Projection = {
+      ...walletProjection(),
+      async applyBatch(events, tx, tables) {
+        if (holdBatches) {
+          batchHeld();
+          await holdBatches;
+        }
+        for (const event of events) await this.apply(event, tx, tables);
+      },
+    };
+    const side = readSide(held);
+    await side.start();
+    await side.settle();
+    let release = () => undefined as void;
+    holdBatches = new Promise((resolve) => (release = resolve));
+    const entered = new Promise<void>((resolve) => (batchHeld = resolve));
+    const readAll = jest.spyOn(store, 'readAll');
+    // The switch's check reads one event past the generation's checkpoint; the catch-up reads batches.
+    const switchChecks = () => readAll.mock.calls.filter(([options]) => options?.maxCount === 1).length;
+    let checksWhileHeld: number;
+    try {
+      await side.projection('wallet-balances').rebuild();
+      await entered;
+      await new Promise((resolve) => setTimeout(resolve, 350));
+      checksWhileHeld = switchChecks();
+    } finally {
+      holdBatches = undefined;
+      release();
+    }
+    expect(checksWhileHeld).toBe(0);
+    await side.settle();
+    expect(switchChecks()).toBeGreaterThan(0);
+    expect((await side.status()).projections[0]).toMatchObject({ generation: 2, lag: 0 });
+    expect(await balances()).toEqual([
+      { wallet: 'wallet-a', deposits: 2, total: 3n },
+      { wallet: 'wallet-b', deposits: 2, total: 3n },
+    ]);
+  });
+
   it('fills a generation without its reader-only indexes and creates them before the views switch to it', async () => {
     const indexed: Projection = {
       ...walletProjection(),
@@ -204,6 +247,26 @@ function runtimeBehaviour(openDatabase: () => Promise<{ db: SqlDatabase; close()
     expect(rows).toEqual([{ wallet: 'wallet-a', deposits: 3, total: 6n, total_cents: 600n }]);
     expect((await v2.status()).projections[0]).toMatchObject({ version: 2, generation: 2 });
   });
+
+  it('catches up in transactions of 5,000 events on a server and of 1,000 on PGlite', async () => {
+    for (let revision = 0; revision < 5_500; revision += 500) {
+      const events = Array.from({ length: 500 }, (_, i) => deposit(revision + i + 1));
+      await store.append('wallet-a', events, revision === 0 ? 'no_stream' : revision - 1);
+    }
+    const batchSizes: number[] = [];
+    const counted: Projection = {
+      ...walletProjection(),
+      async applyBatch(events, tx, tables) {
+        batchSizes.push(events.length);
+        for (const event of events) await this.apply(event, tx, tables);
+      },
+    };
+    const side = readSide(counted);
+    await side.start();
+    await side.settle(30_000);
+    expect(batchSizes).toEqual(db.driver === 'pglite' ? [1_000, 1_000, 1_000, 1_000, 1_000, 500] : [5_000, 500]);
+    expect(await balances()).toEqual([{ wallet: 'wallet-a', deposits: 5_500, total: BigInt((5_500 * 5_501) / 2) }]);
+  }, 60_000);
 
   it('ignores events its prefixes do not name', async () => {
     await store.append('other-1', [{ ...deposit(1), type: 'other.happened' }], 'no_stream');
