@@ -511,6 +511,17 @@ describe('PersonalDataEventStore (the erasure seam) over PGlite', () => {
       expect((await rowOf(asUserAgent.id)).metadata.sealed).toEqual(expect.any(String));
     });
 
+    it('reads text shaped like a v1 value under a key id of its own account, which does not open, as itself', async () => {
+      const accountId = randomUUID();
+      const keyId = (await keys.keyOfAccount(accountId))!.id;
+      const lookalike = `sealed:v1:${keyId}:AAAAAAAAAAAAAAAA:BBBBBBBBBBBBBBBBBBBBBBBB`;
+      const event: NewEvent = { ...invited(accountId), data: { ...invited(accountId).data, count: lookalike } };
+      const stream = `party-${randomUUID()}`;
+      await store.append(stream, [event], 'no_stream');
+      for (const read of [(await readFully(stream))[0], (await store.readAll()).find((logged) => logged.id === event.id)!])
+        expect([read.data.count, read.data.guestEmail]).toEqual([lookalike, 'ada@example.com']);
+    });
+
     it('seals an event already sealed as it is: the history migration finds nothing to rewrite', async () => {
       const stream = `party-${randomUUID()}`;
       await store.append(stream, [invited(randomUUID())], 'no_stream');
