@@ -1,6 +1,8 @@
 import { SqlDatabase } from '@app/database';
-import { AppendResult, ExpectedRevision, NewEvent } from '@app/event-store';
-import { PostgresEventStore, SubscriptionSettings } from '@app/event-store-pg';
+import { EventCatalog } from '@app/ddd';
+import { AppendResult, CachedDataKeyStore, ExpectedRevision, NewEvent, PersonalDataEventStore } from '@app/event-store';
+import { PostgresEventStore, SqlDataKeyStore, SubscriptionSettings } from '@app/event-store-pg';
+import { SecretBox } from '@app/security';
 import { ContractContext, ContractSubject, PendingAppend } from '../../event-store/test/event-store.contract';
 
 /** Short retry delays keep the failing-handler tests quick; the behaviour is the production one. */
@@ -23,6 +25,29 @@ export async function postgresContractSubject(
     subscriptions: testSubscriptionSettings,
   });
   return {
+    ...subjectOver(db, store, closeDatabase),
+    beginConcurrentAppend: (stream, events, expected) => beginAppend(db, store, stream, events, expected),
+  };
+}
+
+/**
+ * The contract subject through the erasure seam, over one database: the contract's events carry metadata
+ * ip/userAgent, sealed in every event, and upcasting happens in the seam (the adapter gets no upcasters).
+ */
+export async function sealedContractSubject(
+  db: SqlDatabase,
+  context: ContractContext,
+  closeDatabase: () => Promise<void>,
+): Promise<ContractSubject> {
+  const inner = await PostgresEventStore.create(db, { subscriptions: testSubscriptionSettings });
+  const keys = new CachedDataKeyStore(await SqlDataKeyStore.create(db, new SecretBox('contract-data-encryption-key-32-chars!!')));
+  const store = new PersonalDataEventStore(inner, new EventCatalog(), keys, context.upcasters);
+  return subjectOver(db, store, closeDatabase);
+}
+
+/** A store over `db`, closed with it; `tamper` writes the events table behind the store's back. */
+function subjectOver(db: SqlDatabase, store: ContractSubject['store'], closeDatabase: () => Promise<void>): ContractSubject {
+  return {
     store,
     async teardown() {
       await store.close();
@@ -35,7 +60,6 @@ export async function postgresContractSubject(
         JSON.stringify(newData),
       ]);
     },
-    beginConcurrentAppend: (stream, events, expected) => beginAppend(db, store, stream, events, expected),
   };
 }
 
