@@ -6,6 +6,8 @@ import { AccountState, evolveAccount, ExistingAccount, initialAccountState, read
 import { AccountEvent, accountStream } from './domain/account.events';
 
 const MAX_CACHED_ACCOUNTS = 10_000;
+const erased = (state: AccountState): boolean => state.exists && state.erasedAt !== null;
+
 /** An account id no account has (ids are random v4 UUIDs). */
 const NO_SUCH_ACCOUNT = '00000000-0000-0000-0000-000000000000';
 
@@ -27,7 +29,10 @@ export class AccountStates {
     const cached = this.cache.get(accountId);
     const fromRevision = cached ? cached.revision + 1 : 0;
     const events = await this.store.readStream(accountStream(accountId), fromRevision > 0 ? { fromRevision } : undefined);
-    return this.folded(accountId, cached, events);
+    const state = this.folded(accountId, cached, events);
+    // Folded onto a state kept from before its erasure, the account would still show the personal fields
+    // as they read then (its email in clear, until the cache let it go): folded anew, they read as erased.
+    return cached && erased(state) ? this.load(accountId) : state;
   }
 
   /** `load` for several accounts, in one read where the store batches reads (usage batches name many). */
@@ -37,7 +42,8 @@ export class AccountStates {
     const read = await this.store.readStreams(
       accountIds.map((accountId, index) => ({ stream: accountStream(accountId), fromRevision: (cached[index]?.revision ?? -1) + 1 })),
     );
-    return accountIds.map((accountId, index) => this.folded(accountId, cached[index], read[index]));
+    const states = accountIds.map((accountId, index) => this.folded(accountId, cached[index], read[index]));
+    return Promise.all(states.map((state, index) => (cached[index] && erased(state) ? this.load(accountIds[index]) : state)));
   }
 
   private folded(
@@ -80,6 +86,8 @@ export class AccountStates {
 
   private remember(accountId: string, entry: { state: AccountState; revision: number }): AccountState {
     this.cache.delete(accountId);
+    // An erased account is not kept: its state is what it read at erasure, and it is rarely read again.
+    if (erased(entry.state)) return entry.state;
     this.cache.set(accountId, entry);
     if (this.cache.size > MAX_CACHED_ACCOUNTS) this.cache.delete(this.cache.keys().next().value as string);
     return entry.state;

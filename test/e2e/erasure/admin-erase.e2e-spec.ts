@@ -1,4 +1,5 @@
-import { verifyStreamIntegrity } from '@app/event-store';
+import { ERASED, verifyStreamIntegrity } from '@app/event-store';
+import { AccountStates } from '@app/identity';
 import { createTestApp, TestApp, TEST_SERVICE_TOKEN } from '@app/test-app';
 import { Holder, PASSWORD } from '../api-keys/api-keys.helpers';
 import { staffMember } from '../audit/staff.helpers';
@@ -47,6 +48,10 @@ describe('erasure by an admin (POST /v1/admin/accounts/:id/erase)', () => {
     await app.settle();
 
     expect((await app.inject({ method: 'GET', url: '/v1/me', token })).statusCode).toBe(401);
+    // The sign-in above kept the account's state in memory, email in clear: it is not what reads now.
+    const accounts = app.started.app.get(AccountStates);
+    const [inBatch] = await accounts.loadMany([accountId, admin.accountId]);
+    expect([inBatch, await accounts.load(accountId)]).toEqual([0, 1].map(() => expect.objectContaining({ exists: true, email: ERASED })));
     const verify = await app.inject({
       method: 'POST',
       url: '/v1/keys/verify',
