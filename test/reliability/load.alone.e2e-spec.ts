@@ -25,10 +25,14 @@ import { codeFor } from '../e2e/mfa/reference-totp';
  * verification, usage, sign-in, key administration and MFA (sign-in with a TOTP second step, enrolment,
  * settings) from 8 concurrent clients for LOAD_SECONDS (default 180, the issue's three minutes; shorter
  * by hand). Zero 5xx, the api's live heap (used right after a full collection, test/support/live-heap.js)
- * in the second half of the run no more than 10% above the first half (after a warm-up of a fifth of the
+ * in the second half of the run no more than 20% above the first half (after a warm-up of a fifth of the
  * run), and the projections back to no lag (the worker's `projection_lag_events`) within 30 s after.
  * Prints the rate held and the RSS, which is not the measure: it followed V8's collections, 246 to 357 MB
  * and back in one run whose live heap stayed at 73 to 76 MB, and three CI runs failed a 25% RSS bound.
+ * The live heap does grow while bounded caches fill (stream heads, 10,000; opened seals and values,
+ * 20,000 each): 1.9% and 4.4% between the halves in two CI runs of 20,600 and 24,100 requests, and up
+ * to the caches' size (about 15 MB) on a machine fast enough to fill them. 20% of the 75 MB is past that;
+ * a leak of 2 KB a request is not.
  */
 const SECONDS = Number(process.env.LOAD_SECONDS ?? 180);
 const CLIENTS = 8;
@@ -246,7 +250,7 @@ describeLoad(`mixed traffic on a real api and worker (PostgreSQL)${missing ? ` [
       expect(failures).toEqual([]);
       expect(Object.keys(counts).sort()).toEqual(kinds.map(([name]) => name).sort());
       expect(half).toBeGreaterThan(4);
-      expect(second.heap).toBeLessThan(first.heap * 1.1);
+      expect(second.heap).toBeLessThan(first.heap * 1.2);
       expect(lagMs).toBeLessThan(30_000);
       expect(secondSteps).toBeGreaterThanOrEqual(CLIENTS);
     },
