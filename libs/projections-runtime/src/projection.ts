@@ -41,9 +41,10 @@ export interface Projection {
   /**
    * Optional: the same effect as `apply` on each event in turn (position order), in a few statements
    * for the whole batch. Catch-up and rebuilds hand over up to 5,000 events at once (1,000 on PGlite),
-   * and one statement per event is what bounds them: the API key listing rebuilt at 1,100 events/s that way on PostgreSQL,
-   * 8,200 in batches (2 cores at load 25-30, `npm run bench -- projection-rebuild`), 22,000 now that the
-   * batches' own statements stay bounded too (2 cores at load 8; see the README's rebuild rows).
+   * and one statement per event is what bounds them: the API key listing rebuilt at 1,100 events/s that
+   * way on PostgreSQL, 8,200 in batches (2 cores at load 25-30, `npm run bench -- projection-rebuild`),
+   * 22,000 once the batches' own statements stayed bounded too (load 8), about 60,000 in batches of
+   * 5,000 (load 2-5; see the README's rebuild rows).
    * Write each statement so that its cost follows the batch, not the table: a rebuild's tables are
    * never analysed while they fill, and a join the planner hashes over the whole table made every
    * batch slower than the one before.
