@@ -143,7 +143,7 @@ function parseAppendedPayload(text: string): AppendedPayload {
   }
 }
 
-/** Rows above the ended prefix a horizon looks at; past it, the rest waits for the next read. */
+/** Rows above the ended prefix a read's horizon looks at; past it, the rest waits for the next read. */
 const HORIZON_SCAN_ROWS = 10_000;
 
 /**
@@ -151,7 +151,10 @@ const HORIZON_SCAN_ROWS = 10_000;
  *
  * 1. The ended prefix: the highest position whose transaction is below the oldest transaction still
  *    running (`pg_snapshot_xmin`). Every appender with a lower position has a lower transaction id
- *    (see the allocation function), so it has ended.
+ *    (see the allocation function), so it has ended. Only positions past the reader's cursor are looked
+ *    at (the cursor is final already): while a transaction older than the newest rows stays open
+ *    anywhere on the server (a pg_dump, a long report), no row near the head is below the xmin, and the
+ *    unbounded scan walked the whole log back at every read (50,000 rows: 220,064 rows touched).
  * 2. Past it (or past the reader's cursor, `from`), the visible rows in position order, up to the first
  *    hole that a running transaction may still fill. A hole's owner is an appender whose id lies
  *    between those of the rows around it, so a hole with no running transaction in that interval was
@@ -159,12 +162,12 @@ const HORIZON_SCAN_ROWS = 10_000;
  *    a job, a projection batch) held back every event appended after it started: 1.5 s stalls of the
  *    revocation bench on the shared test server, each served at the next 300 ms poll.
  */
-const horizonSql = (from: string): string => `
+const horizonSql = (from: string, scanRows: number | null): string => `
   WITH snapshot AS MATERIALIZED (SELECT pg_current_snapshot() AS s),
   ended AS MATERIALIZED (
     SELECT COALESCE((
       SELECT position FROM ${EVENTS_TABLE}, snapshot
-      WHERE transaction_id < pg_snapshot_xmin(snapshot.s)
+      WHERE transaction_id < pg_snapshot_xmin(snapshot.s) AND position > ${from}::bigint
       ORDER BY position DESC LIMIT 1), 0) AS position),
   start AS MATERIALIZED (
     SELECT position, transaction_id FROM (
@@ -183,7 +186,7 @@ const horizonSql = (from: string): string => `
       -- start's position as a scalar, so that it bounds the index scan: joined to start as a table,
       -- the planner walked the log from its first row, filtering (190 ms a read at 200,000 events).
       (SELECT e.position, e.transaction_id FROM ${EVENTS_TABLE} e
-       WHERE e.position > (SELECT position FROM start) ORDER BY e.position LIMIT ${HORIZON_SCAN_ROWS})) AS visible),
+       WHERE e.position > (SELECT position FROM start) ORDER BY e.position${scanRows === null ? '' : ` LIMIT ${scanRows}`})) AS visible),
   open_hole AS MATERIALIZED (
     SELECT min(run.position) AS position FROM run, snapshot
     WHERE run.position > run.previous_position + 1
@@ -238,7 +241,13 @@ const documentLogSql = (horizon: string): string => `
 /** An event of `documentLogSql`'s document: position (text), id, stream, revision, type, schema version, data, metadata. */
 type LogDocumentEvent = [string, string, string, number, string, number, EventData, ChainedMetadata];
 
-const SERVER_LOG_SQL: LogSql = { safeHead: horizonSql('0'), readLog: readLogSql(horizonSql('$1')) };
+/**
+ * A read of the log looks at HORIZON_SCAN_ROWS rows past its start at most (it reads no more than that);
+ * the head itself looks at every row past the ended prefix. Capped too, it stopped 10,000 rows past the
+ * prefix while an older transaction stayed open (10,000 for a log of 50,000), and `settle` waited on it
+ * until its deadline. Only rows of transactions newer than the oldest one running are past the prefix.
+ */
+const SERVER_LOG_SQL: LogSql = { safeHead: horizonSql('0', null), readLog: readLogSql(horizonSql('$1', HORIZON_SCAN_ROWS)) };
 const SINGLE_CONNECTION_LOG_SQL: LogSql = {
   safeHead: SINGLE_CONNECTION_HORIZON_SQL,
   readLog: documentLogSql(SINGLE_CONNECTION_HORIZON_SQL),
