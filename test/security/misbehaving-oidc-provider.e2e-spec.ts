@@ -3,6 +3,10 @@ import { AddressInfo } from 'node:net';
 import { createTestApp, TestApp } from '@app/test-app';
 import { Browser } from '../e2e/social-sign-in/browser';
 
+/** The providers' timeout here (the default is 10 s), and how late the slow endpoints answer: past it. */
+const TIMEOUT_SECONDS = 1;
+const SLOW_MS = 5_000;
+
 type Behaviour = 'bad-json' | 'wrong-issuer' | 'slow' | 'token-bad-json' | 'token-error-page' | 'token-slow';
 
 /**
@@ -41,7 +45,7 @@ class MisbehavingIssuer {
     const json = (body: unknown) => void response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
     if (path === '/.well-known/openid-configuration') {
       if (behaviour === 'bad-json') return void response.writeHead(200, { 'content-type': 'application/json' }).end('{"issuer": ');
-      if (behaviour === 'slow') return void setTimeout(() => json({ issuer }), 15_000).unref();
+      if (behaviour === 'slow') return void setTimeout(() => json({ issuer }), SLOW_MS).unref();
       return void json({
         issuer: behaviour === 'wrong-issuer' ? 'https://someone-else.example.com' : issuer,
         authorization_endpoint: `${issuer}/authorize`,
@@ -55,7 +59,7 @@ class MisbehavingIssuer {
     if (path === '/token') {
       if (behaviour === 'token-bad-json') return void response.writeHead(200, { 'content-type': 'application/json' }).end('not json');
       if (behaviour === 'token-error-page') return void response.writeHead(500, { 'content-type': 'text/html' }).end('<h1>Oops</h1>');
-      if (behaviour === 'token-slow') return void setTimeout(() => json({}), 15_000).unref();
+      if (behaviour === 'token-slow') return void setTimeout(() => json({}), SLOW_MS).unref();
     }
     if (path === '/jwks') return void json({ keys: [] });
     response.writeHead(404).end();
@@ -74,7 +78,13 @@ describe('social sign-in against a misbehaving provider', () => {
       env: {
         PUBLIC_URL,
         OIDC_PROVIDERS: JSON.stringify(
-          behaviours.map((name) => ({ name, issuer: issuer.issuerOf(name), clientId: 'client', clientSecret: 'client-secret-0123456789' })),
+          behaviours.map((name) => ({
+            name,
+            issuer: issuer.issuerOf(name),
+            clientId: 'client',
+            clientSecret: 'client-secret-0123456789',
+            timeoutSeconds: TIMEOUT_SECONDS,
+          })),
         ),
       },
     });

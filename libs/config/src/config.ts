@@ -4,7 +4,12 @@ export interface OidcProviderConfig {
   readonly issuer: string;
   readonly clientId: string;
   readonly clientSecret: string;
+  /** How long one request to the provider (discovery, token endpoint) may take before the sign-in answers 502. */
+  readonly timeoutSeconds: number;
 }
+
+/** `timeoutSeconds` of an OIDC_PROVIDERS entry that names none. */
+export const DEFAULT_OIDC_TIMEOUT_SECONDS = 10;
 
 export type RuntimeMode = 'embedded' | 'production';
 
@@ -141,11 +146,16 @@ function oidcProviders(env: Environment): OidcProviderConfig[] {
     if (!/^[a-z0-9-]+$/.test(entry.name as string)) {
       throw new ConfigError('OIDC_PROVIDERS', `entry ${index}: name must be lower-case letters, digits or dashes`);
     }
+    const timeoutSeconds = entry.timeoutSeconds ?? DEFAULT_OIDC_TIMEOUT_SECONDS;
+    if (typeof timeoutSeconds !== 'number' || !Number.isInteger(timeoutSeconds) || timeoutSeconds < 1 || timeoutSeconds > 60) {
+      throw new ConfigError('OIDC_PROVIDERS', `entry ${index}: timeoutSeconds must be a whole number of seconds from 1 to 60`);
+    }
     return {
       name: entry.name as string,
       issuer: entry.issuer as string,
       clientId: entry.clientId as string,
       clientSecret: entry.clientSecret as string,
+      timeoutSeconds,
     };
   });
 }

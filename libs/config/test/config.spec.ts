@@ -5,6 +5,9 @@ import { ConfigError, loadConfig, resolveSecrets } from '@app/config';
 
 const secret = 'x'.repeat(40);
 
+const oidcEntry = (extra: Record<string, unknown>): string =>
+  JSON.stringify([{ name: 'google', issuer: 'https://accounts.example.com', clientId: 'id', clientSecret: 'secret', ...extra }]);
+
 describe('configuration', () => {
   it('applies the design defaults on an empty environment (embedded mode)', () => {
     const config = loadConfig({});
@@ -42,6 +45,8 @@ describe('configuration', () => {
     [{ DATABASE_URL: 'postgres://h/db', JWT_SECRET: secret }, 'DATA_ENCRYPTION_KEY'],
     [{ JWT_SECRET: 'short' }, 'JWT_SECRET'],
     [{ OIDC_PROVIDERS: '[{"name":"google"}]' }, 'OIDC_PROVIDERS'],
+    [{ OIDC_PROVIDERS: oidcEntry({ timeoutSeconds: 0 }) }, 'OIDC_PROVIDERS'],
+    [{ OIDC_PROVIDERS: oidcEntry({ timeoutSeconds: '5' }) }, 'OIDC_PROVIDERS'],
     [{ BUSINESS_HOLIDAYS: '2026-13-45' }, 'BUSINESS_HOLIDAYS'],
     [{ BILLING_CLOSE_DAY: '29' }, 'BILLING_CLOSE_DAY'],
     [{ TRUST_PROXY: 'maybe' }, 'TRUST_PROXY'],
@@ -49,6 +54,12 @@ describe('configuration', () => {
   ])('rejects %j naming %s', (env, variable) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(variable);
+  });
+
+  it("takes each OIDC provider's timeout, 10 s when it names none", () => {
+    const [named] = loadConfig({ OIDC_PROVIDERS: oidcEntry({ timeoutSeconds: 3 }) }).oidcProviders;
+    const [unnamed] = loadConfig({ OIDC_PROVIDERS: oidcEntry({}) }).oidcProviders;
+    expect([named.timeoutSeconds, unnamed.timeoutSeconds]).toEqual([3, 10]);
   });
 
   it('is production when a server-backed store is configured, with its secrets', () => {

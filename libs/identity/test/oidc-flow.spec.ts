@@ -11,7 +11,7 @@ const config = (overrides: Partial<ResolvedConfig> = {}) =>
     oidcProviders: [],
     ...overrides,
   }) as ResolvedConfig;
-const provider = (name: string, issuer: string) => ({ name, issuer, clientId: 'client', clientSecret: 'secret' });
+const provider = (name: string, issuer: string) => ({ name, issuer, clientId: 'client', clientSecret: 'secret', timeoutSeconds: 10 });
 const silent = pino({ level: 'silent' });
 
 describe('OIDC providers from OIDC_PROVIDERS', () => {

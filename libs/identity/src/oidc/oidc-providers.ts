@@ -19,7 +19,6 @@ export interface OidcChecks {
 }
 
 const SCOPE = 'openid email';
-const PROVIDER_TIMEOUT_SECONDS = 10;
 const MAX_EMAIL_LENGTH = 254;
 
 export function isLoopbackHost(hostname: string): boolean {
@@ -118,7 +117,7 @@ export class OidcProvider {
     const issuer = new URL(this.settings.issuer);
     try {
       return await oidc.discovery(issuer, this.settings.clientId, this.settings.clientSecret, undefined, {
-        timeout: PROVIDER_TIMEOUT_SECONDS,
+        timeout: this.settings.timeoutSeconds,
         // openid-client refuses plain http; a loopback issuer (a provider on this machine: tests,
         // development) is the one place it is allowed. Others were checked at start-up to use https.
         execute: isLoopbackHost(issuer.hostname) ? [oidc.allowInsecureRequests] : [],
