@@ -522,6 +522,40 @@ describe('PersonalDataEventStore (the erasure seam) over PGlite', () => {
         expect([read.data.count, read.data.guestEmail]).toEqual([lookalike, 'ada@example.com']);
     });
 
+    it('seals a personal value shaped like a v1 value that does not open like any other, so that erasure reaches it', async () => {
+      const accountId = randomUUID();
+      const ownKeyId = (await keys.keyOfAccount(accountId))!.id;
+      const lookalikes = [
+        'sealed:v1:no-such-key:AAAAAAAAAAAAAAAA:BBBBBBBBBBBBBBBBBBBBBBBB',
+        `sealed:v1:${ownKeyId}:AAAAAAAAAAAAAAAA:BBBBBBBBBBBBBBBBBBBBBBBB`,
+        `sealed:v1:${ownKeyId}:CCCCCCCCCCCCCCCC:DDDDDDDDDDDDDDDDDDDDDDDD`,
+      ];
+      const event: NewEvent = {
+        ...invited(accountId),
+        data: { ...invited(accountId).data, guestEmail: lookalikes[0], note: { body: lookalikes[1] } },
+        metadata: { ...metadata(accountId), userAgent: lookalikes[2] },
+      };
+      const stream = `party-${randomUUID()}`;
+      await store.append(stream, [event], 'no_stream');
+
+      const stored = JSON.stringify(await rowOf(event.id));
+      for (const lookalike of lookalikes) expect(stored).not.toContain(lookalike);
+      const [read] = await readFully(stream);
+      expect([read.data.guestEmail, (read.data.note as { body: string }).body, read.metadata.userAgent]).toEqual(lookalikes);
+      await keys.destroy(accountId);
+      const [erased] = await readFully(stream);
+      expect([erased.data.guestEmail, (erased.data.note as { body: string }).body, erased.metadata.userAgent]).toEqual([
+        ERASED,
+        ERASED,
+        ERASED,
+      ]);
+    });
+
+    it('keeps the v1 values it sealed itself as they are, when the history migration passes them again', async () => {
+      const event = await invitedV1(randomUUID());
+      expect(await store.sealEvent(event)).toEqual(event);
+    });
+
     it('seals an event already sealed as it is: the history migration finds nothing to rewrite', async () => {
       const stream = `party-${randomUUID()}`;
       await store.append(stream, [invited(randomUUID())], 'no_stream');

@@ -35,6 +35,8 @@ import {
 /** The key a sealed value names (null: gone). */
 type KeyLookup = (keyId: string) => Buffer | null;
 
+const NOTHING_SEALED_BEFORE: ReadonlySet<string> = new Set();
+
 /** Metadata fields personal for every event type. */
 const PERSONAL_METADATA = ['ip', 'userAgent'] as const;
 
@@ -494,11 +496,32 @@ export class PersonalDataEventStore implements EventStore {
     return plain;
   }
 
+  /** Those of the v1-shaped `values` that open under the key they name: values this seam sealed. */
+  private async sealedBefore(values: readonly string[]): Promise<ReadonlySet<string>> {
+    const sealed = new Set<string>();
+    for (const value of values) {
+      if (sealed.has(value)) continue;
+      const keyId = sealedKeyId(value)!;
+      const key = this.keys.peekKey?.(keyId) ?? (await this.keys.keyById(keyId));
+      if (key && this.opensUnder(key, value)) sealed.add(value);
+    }
+    return sealed;
+  }
+
+  private opensUnder(key: Buffer, value: string): boolean {
+    try {
+      openValue(key, value);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
   /**
    * The event as it will be stored: declared personal fields and metadata ip/userAgent sealed together
    * under its account's key into `metadata.sealed`, each replaced by its placeholder (or `"[erased]"`
-   * once that key is gone). Values already sealed stay as they are (a v1 value; the placeholders of an
-   * event sealed before, as the history migration passes them again).
+   * once that key is gone). Values already sealed stay as they are (a v1 value that opens under its key;
+   * the placeholders of an event sealed before, as the history migration passes them again).
    */
   async sealEvent(event: NewEvent): Promise<NewEvent> {
     const paths = this.catalog.personalPaths(event.type);
@@ -509,13 +532,18 @@ export class PersonalDataEventStore implements EventStore {
     for (const path of paths) leavesAtPath(event.data, segmentsOf(path), values);
     const owner = ownerOf(event);
     const hasMetadata = PERSONAL_METADATA.some((field) => event.metadata[field] !== undefined && event.metadata[field] !== null);
-    // Placeholders are the seam's own only in an event it sealed before (the history migration passes
-    // those again); in any other, text of that shape is a value like another, and is sealed.
+    // What the seam wrote before is kept as stored: a v1 value that opens under the key it names, and
+    // placeholders in an event it sealed (the history migration passes both again). Text of either shape
+    // anywhere else is a value like another, and is sealed: kept as written, a personal value shaped like
+    // a v1 value stayed in clear in the log, and no destroyed key could erase it.
     const alreadySealed = event.metadata.sealed !== undefined;
-    const keptAsStored = (value: unknown): boolean => isSealedValue(value) || (alreadySealed && isSealedPlaceholder(value));
+    const v1Shaped = [...values, ...PERSONAL_METADATA.map((field) => event.metadata[field])].filter(isSealedValue);
+    const historic = v1Shaped.length === 0 ? NOTHING_SEALED_BEFORE : await this.sealedBefore(v1Shaped);
+    const keptAsStored = (value: unknown): boolean =>
+      (typeof value === 'string' && historic.has(value)) || (alreadySealed && isSealedPlaceholder(value));
     if (values.length === 0 && !(owner !== undefined && hasMetadata)) return event;
     if (owner === undefined) {
-      if (values.some((value) => !isSealed(value))) throw new PersonalDataWithoutAccountError(event.type);
+      if (values.some((value) => !keptAsStored(value))) throw new PersonalDataWithoutAccountError(event.type);
       return event;
     }
 
