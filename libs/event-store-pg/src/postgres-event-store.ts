@@ -46,9 +46,14 @@ interface StreamHead {
   readonly hash: string | null;
 }
 
-const EVENT_COLUMNS = 'position, id, stream, revision, type, schema_version, data, metadata';
 /**
- * The same with the JSON as text, parsed in JavaScript: on PGlite that is about a third faster than its
+ * The log's columns, `data` without the fields a subscriber leaves out ($4, `omitDataFields`): the
+ * server then neither writes them out as text nor sends them, and the reader does not parse them.
+ */
+const LOG_EVENT_COLUMNS = `position, id, stream, revision, type, schema_version,
+  CASE WHEN $4::text[] IS NULL THEN data ELSE data - $4::text[] END AS data, metadata`;
+/**
+ * The columns of an event with the JSON as text, parsed in JavaScript: on PGlite that is about a third faster than its
  * own jsonb decoding for thousands of rows (whole streams, the audit trail's reads); `pg` parses text anyway.
  */
 const TEXT_EVENT_COLUMNS = 'position, id, stream, revision, type, schema_version, data::text AS data, metadata::text AS metadata';
@@ -208,7 +213,7 @@ interface LogSql {
 const readLogSql = (horizon: string): string => `
   WITH horizon AS MATERIALIZED (${horizon})
   SELECT horizon.safe_head, e.* FROM horizon LEFT JOIN LATERAL (
-    SELECT ${EVENT_COLUMNS} FROM ${EVENTS_TABLE}
+    SELECT ${LOG_EVENT_COLUMNS} FROM ${EVENTS_TABLE}
     WHERE position > $1 AND position <= horizon.safe_head
       AND ($3::text[] IS NULL OR EXISTS (SELECT 1 FROM unnest($3::text[]) AS prefix WHERE starts_with(type, prefix)))
     ORDER BY position LIMIT $2
@@ -229,7 +234,7 @@ const documentLogSql = (horizon: string): string => `
     SELECT json_agg(json_build_array(e.position::text, e.id, e.stream, e.revision, e.type, e.schema_version, e.data, e.metadata)
                     ORDER BY e.position)::text
     FROM (
-      SELECT ${EVENT_COLUMNS} FROM ${EVENTS_TABLE}
+      SELECT ${LOG_EVENT_COLUMNS} FROM ${EVENTS_TABLE}
       WHERE position > $1 AND position <= horizon.safe_head
         AND ($3::text[] IS NULL OR EXISTS (SELECT 1 FROM unnest($3::text[]) AS prefix WHERE starts_with(type, prefix)))
       ORDER BY position LIMIT $2) e
@@ -521,7 +526,7 @@ export class PostgresEventStore implements EventStore {
   subscribeToAll(options: SubscribeOptions, handler: EventHandler): Subscription {
     this.listenForAppends();
     const subscription = new LogSubscription(
-      (after, limit, typePrefixes) => this.readLog(after, limit, typePrefixes),
+      (after, limit, typePrefixes, omitDataFields) => this.readLog(after, limit, typePrefixes, omitDataFields),
       options,
       handler,
       this.subscriptionSettings,
@@ -801,8 +806,13 @@ export class PostgresEventStore implements EventStore {
     return undefined;
   }
 
-  private async readLog(after: bigint, limit: number | null, typePrefixes?: readonly string[]): Promise<LogBatch> {
-    const params = [after, limit, typePrefixes ?? null];
+  private async readLog(
+    after: bigint,
+    limit: number | null,
+    typePrefixes?: readonly string[],
+    omitDataFields?: readonly string[],
+  ): Promise<LogBatch> {
+    const params = [after, limit, typePrefixes ?? null, omitDataFields ?? null];
     if (this.logSql === SINGLE_CONNECTION_LOG_SQL) {
       const { rows } = await this.db.query<{ safe_head: bigint; events: string | null }>(this.logSql.readLog, params);
       const events: RecordedEvent[] = [];

@@ -149,6 +149,24 @@ function adapterBehaviour(open: () => Promise<Opened>): void {
     }
   }
 
+  it('leaves the data fields a subscriber omits out of what it delivers, and only from that subscriber', async () => {
+    const target = stream();
+    const after = await store.headPosition();
+    const delivered = (omitDataFields?: readonly string[]) =>
+      new Promise<RecordedEvent>((resolve) => {
+        const subscription = store.subscribeToAll({ after, omitDataFields }, async (recorded) => {
+          if (recorded.stream !== target) return;
+          resolve(recorded);
+          void subscription.stop();
+        });
+      });
+    const [omitted, whole] = [delivered(['records', 'absent']), delivered()];
+    await store.append(target, [event({ records: [{ key: 'a' }, { key: 'b' }], totals: { chat: 2 } })], 'no_stream');
+
+    expect((await omitted).data).toEqual({ totals: { chat: 2 } });
+    expect((await whole).data).toEqual({ records: [{ key: 'a' }, { key: 'b' }], totals: { chat: 2 } });
+  });
+
   it('wakes a subscriber of another store on the same database by notification, long before its next poll', async () => {
     const secondDb = opened.openSecond?.() ?? opened.db;
     await expectAppendDelivered(new PostgresEventStore(secondDb, { subscriptions: { pollIntervalMs: 10_000 } }));
