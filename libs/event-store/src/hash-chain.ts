@@ -17,6 +17,7 @@ export function canonicalJson(value: unknown): string {
   // API key event, a 2-core machine at load 11), and each event of an append is hashed. A hole in an array
   // stays empty, as join left it.
   if (Array.isArray(value)) {
+    if (itemsFlatAndSorted(value)) return JSON.stringify(value);
     let out = '[';
     for (let index = 0; index < value.length; index++) {
       if (index > 0) out += ',';
@@ -24,7 +25,42 @@ export function canonicalJson(value: unknown): string {
     }
     return out + ']';
   }
+  if (isFlatAndSorted(value as Record<string, unknown>)) return JSON.stringify(value);
   return `{${canonicalMembers(value as Record<string, unknown>, false)}}`;
+}
+
+/** A scalar JSON.stringify writes as canonicalJson does: a string, a finite number, a boolean, null. */
+function isPlainScalar(value: unknown): boolean {
+  const type = typeof value;
+  return type === 'string' || type === 'boolean' || value === null || (type === 'number' && Number.isFinite(value));
+}
+
+/**
+ * A plain object whose own keys are already in sorted order and whose values are all plain scalars:
+ * then JSON.stringify writes exactly its canonical encoding, natively. A usage event's records are such
+ * objects (built in key order), 1,000 per request: encoded member by member, they were most of the
+ * hashing, itself an eighth of the api's CPU under the usage bench (cpu profile, 2 cores). Anything
+ * else (nested values, undefined, another prototype or a toJSON, a key out of order) takes the general path.
+ */
+function isFlatAndSorted(record: Record<string, unknown>): boolean {
+  const prototype = Object.getPrototypeOf(record) as unknown;
+  if (prototype !== Object.prototype && prototype !== null) return false;
+  let previous: string | undefined;
+  for (const key in record) {
+    if (!Object.hasOwn(record, key) || (previous !== undefined && !(previous < key)) || !isPlainScalar(record[key])) return false;
+    previous = key;
+  }
+  return true;
+}
+
+/** An array of plain scalars and flat sorted objects (a hole reads as undefined: not one): JSON.stringify writes it canonically too. */
+function itemsFlatAndSorted(items: readonly unknown[]): boolean {
+  for (let index = 0; index < items.length; index++) {
+    const item = items[index];
+    if (isPlainScalar(item)) continue;
+    if (typeof item !== 'object' || Array.isArray(item) || !isFlatAndSorted(item as Record<string, unknown>)) return false;
+  }
+  return true;
 }
 
 /** The members of an object, keys sorted, undefined fields left out; optionally without the chain links. */

@@ -12,6 +12,27 @@ describe('hash chain encoding', () => {
     expect(canonicalJson({ only: undefined })).toBe('{}');
   });
 
+  it('encodes flat records whose keys are in order as the general path does, and leaves every other shape to it', () => {
+    const records = [
+      { amountMicros: 1, idempotencyKey: 'k"1', occurredAt: '2026-01-01T00:00:00.000Z', service: 'chat' },
+      { a: true, b: null, c: -0, d: 'é' },
+    ];
+    expect(canonicalJson(records)).toBe(
+      '[{"amountMicros":1,"idempotencyKey":"k\\"1","occurredAt":"2026-01-01T00:00:00.000Z","service":"chat"},{"a":true,"b":null,"c":0,"d":"é"}]',
+    );
+    // Shapes JSON.stringify writes otherwise: out of order, integer-like keys (enumerated numerically),
+    // undefined, a Date (toJSON), a non-finite number, a hole, nested values, a null prototype.
+    expect(canonicalJson([{ b: 1, a: 2 }])).toBe('[{"a":2,"b":1}]');
+    expect(canonicalJson([{ '9': 1, '10': 2 }])).toBe('[{"10":2,"9":1}]');
+    expect(canonicalJson([{ a: 1, b: undefined }])).toBe('[{"a":1}]');
+    expect(canonicalJson([{ at: new Date(0) }])).toBe('[{"at":{}}]');
+    expect(canonicalJson([{ n: Number.NaN }, Number.POSITIVE_INFINITY])).toBe('[{"n":null},null]');
+    // eslint-disable-next-line no-sparse-arrays
+    expect(canonicalJson([{ a: 1 }, , 2])).toBe('[{"a":1},,2]');
+    expect(canonicalJson([{ a: { d: 1, c: 2 } }])).toBe('[{"a":{"c":2,"d":1}}]');
+    expect(canonicalJson(Object.assign(Object.create(null) as object, { a: 1, b: 'x' }))).toBe('{"a":1,"b":"x"}');
+  });
+
   it('hashes an event as before, ignoring the chain links in its metadata', () => {
     const event = {
       id: '6f1c2a4e-0b7d-4c39-9a52-3e8f1d2b7c60',
