@@ -7,7 +7,9 @@ import {
   EventData,
   EventHandler,
   EventStore,
-  eventHash,
+  canonicalJson,
+  eventHashOfEncodedData,
+  isPlainJson,
   ExpectedRevision,
   NewEvent,
   ReadAllOptions,
@@ -305,9 +307,14 @@ function isUniqueViolation(error: unknown): error is { code: string; constraint?
   return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === UNIQUE_VIOLATION;
 }
 
-/** An event as it will be stored and read back (the hash is computed over that form), with its data and metadata as JSON. */
-interface StoredEvent extends NewEvent {
+/**
+ * An event as it will be stored and read back (the hash is computed over that form), with its data and
+ * metadata as JSON, and its data's canonical encoding (what the hash covers), made when the event is
+ * handed over: the hash itself waits for the stream's head.
+ */
+interface StoredEvent extends Omit<NewEvent, 'data'> {
   readonly dataJson: string;
+  readonly encodedData: string | undefined;
   readonly metadataJson: string;
 }
 
@@ -316,13 +323,15 @@ function storedForm(event: NewEvent): StoredEvent {
   if (!UUID.test(id)) throw new TypeError(`event id must be a UUID: ${event.id}`);
   const dataJson = JSON.stringify(event.data);
   const metadataJson = JSON.stringify(event.metadata);
+  // Data that is plain JSON reads back as itself: encoded as given, without parsing its JSON again.
+  const data = isPlainJson(event.data) ? event.data : (JSON.parse(dataJson) as EventData);
   return {
     id,
     type: event.type,
     schemaVersion: event.schemaVersion,
-    data: JSON.parse(dataJson) as EventData,
     metadata: JSON.parse(metadataJson) as NewEvent['metadata'],
     dataJson,
+    encodedData: canonicalJson(data),
     metadataJson,
   };
 }
@@ -628,9 +637,10 @@ export class PostgresEventStore implements EventStore {
 
     let prevHash = head.hash;
     const metadata = events.map((event, index) => {
-      const { id, type, schemaVersion, data } = event;
-      const hash = eventHash(
-        { id, stream, revision: head.revision + 1 + index, type, schemaVersion, data, metadata: event.metadata },
+      const { id, type, schemaVersion, encodedData } = event;
+      const hash = eventHashOfEncodedData(
+        { id, stream, revision: head.revision + 1 + index, type, schemaVersion, metadata: event.metadata },
+        encodedData,
         prevHash,
       );
       const json = chainedMetadataJson(event.metadataJson, prevHash, hash);
@@ -693,10 +703,11 @@ export class PostgresEventStore implements EventStore {
     stored.forEach((events, index) => {
       let prevHash = heads[index].hash;
       events.forEach((event, offset) => {
-        const { id, type, schemaVersion, data } = event;
+        const { id, type, schemaVersion, encodedData } = event;
         const revision = heads[index].revision + 1 + offset;
-        const hash = eventHash(
-          { id, stream: appends[index].stream, revision, type, schemaVersion, data, metadata: event.metadata },
+        const hash = eventHashOfEncodedData(
+          { id, stream: appends[index].stream, revision, type, schemaVersion, metadata: event.metadata },
+          encodedData,
           prevHash,
         );
         metadata.push(chainedMetadataJson(event.metadataJson, prevHash, hash));
@@ -760,7 +771,7 @@ export class PostgresEventStore implements EventStore {
     executor: SqlExecutor,
     stream: string,
     afterRevision: number,
-    events: readonly NewEvent[],
+    events: readonly Pick<NewEvent, 'id'>[],
   ): Promise<AppendResult | undefined> {
     if (events.length === 0) return undefined;
     const { rows } = await executor.query<{ id: string; revision: number; position: bigint }>(
@@ -782,7 +793,7 @@ export class PostgresEventStore implements EventStore {
   private async settleDuplicateIds(
     stream: string,
     headBefore: StreamHead,
-    events: readonly NewEvent[],
+    events: readonly Pick<NewEvent, 'id'>[],
     expected: ExpectedRevision,
   ): Promise<AppendResult | undefined> {
     const { rows } = await this.db.query<{ id: string; stream: string; revision: number; position: bigint }>(

@@ -149,6 +149,24 @@ function adapterBehaviour(open: () => Promise<Opened>): void {
     }
   }
 
+  it('hashes the data as stored, plain JSON or not (a Date, undefined, a class), in one append and across streams', async () => {
+    class Money {
+      constructor(readonly micros: number) {}
+    }
+    const plain = { records: [{ amountMicros: 1, key: 'a' }], totals: { chat: 1 } };
+    const notPlain = { at: new Date(0), gone: undefined, money: new Money(5), list: [1, undefined] };
+    const [first, second] = [stream(), stream()];
+    await store.append(first, [event(plain), event(notPlain)], 'no_stream');
+    await store.appendToStreams([
+      { stream: first, events: [event(notPlain)], expected: 1 },
+      { stream: second, events: [event(plain), event(notPlain)], expected: 'no_stream' },
+    ]);
+
+    expect(await verifyStreamIntegrity(store, first)).toEqual({ intact: true, events: 3 });
+    expect(await verifyStreamIntegrity(store, second)).toEqual({ intact: true, events: 2 });
+    expect((await store.readStream(first))[1].data).toEqual({ at: '1970-01-01T00:00:00.000Z', money: { micros: 5 }, list: [1, null] });
+  });
+
   it('leaves the data fields a subscriber omits out of what it delivers, and only from that subscriber', async () => {
     const target = stream();
     const after = await store.headPosition();

@@ -110,10 +110,22 @@ export interface HashableEvent {
 const encodedField = (value: unknown): string | undefined => (value === undefined ? undefined : canonicalJson(value));
 
 export function eventHash(event: HashableEvent, prevHash: string | null): string {
+  return eventHashOfEncodedData(event, encodedField(event.data), prevHash);
+}
+
+/**
+ * `eventHash` with the data already encoded (`canonicalJson(event.data)`): a store encodes it when the
+ * event is handed over, and hashes once it knows the stream's head.
+ */
+export function eventHashOfEncodedData(
+  event: Omit<HashableEvent, 'data'>,
+  encodedData: string | undefined,
+  prevHash: string | null,
+): string {
   // canonicalJson of {id, stream, revision, type, schemaVersion, data, metadata without its links, prevHash},
   // written member by member in sorted key order rather than built as an object, copied and sorted: with
   // canonicalJson above, 5.4 µs per API key event against 7.1 (sha-256 itself is about 1).
-  let encoded = member('', '"data"', encodedField(event.data));
+  let encoded = member('', '"data"', encodedData);
   encoded = member(encoded, '"id"', encodedField(event.id));
   encoded = member(encoded, '"metadata"', `{${canonicalMembers(event.metadata as unknown as Record<string, unknown>, true)}}`);
   encoded = member(encoded, '"prevHash"', encodedField(prevHash));
@@ -122,6 +134,24 @@ export function eventHash(event: HashableEvent, prevHash: string | null): string
   encoded = member(encoded, '"stream"', encodedField(event.stream));
   encoded = member(encoded, '"type"', encodedField(event.type));
   return hash('sha256', `{${encoded}}`, 'hex');
+}
+
+/**
+ * True when `value` reads back from its JSON as itself: strings, finite numbers, booleans, null, arrays
+ * without holes and plain objects of those, nothing undefined. Then its JSON needs no parse to know
+ * what will be stored (JSON.parse of a usage event's 50 records was 8% of the api's CPU).
+ */
+export function isPlainJson(value: unknown): boolean {
+  if (isPlainScalar(value)) return true;
+  if (typeof value !== 'object') return false;
+  if (Array.isArray(value)) {
+    for (let index = 0; index < value.length; index++) if (!isPlainJson(value[index])) return false;
+    return true;
+  }
+  const prototype = Object.getPrototypeOf(value) as unknown;
+  if (prototype !== Object.prototype && prototype !== null) return false;
+  for (const key in value) if (!Object.hasOwn(value, key) || !isPlainJson((value as Record<string, unknown>)[key])) return false;
+  return true;
 }
 
 /** Metadata as stored: the writer's metadata plus the chain links. */

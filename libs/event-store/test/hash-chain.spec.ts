@@ -1,4 +1,4 @@
-import { canonicalJson, eventHash } from '@app/event-store';
+import { canonicalJson, eventHash, isPlainJson } from '@app/event-store';
 
 // The encoding is what every stored hash was computed over: these expectations were produced by the
 // first implementation, so a faster one must give them back byte for byte.
@@ -31,6 +31,16 @@ describe('hash chain encoding', () => {
     expect(canonicalJson([{ a: 1 }, , 2])).toBe('[{"a":1},,2]');
     expect(canonicalJson([{ a: { d: 1, c: 2 } }])).toBe('[{"a":{"c":2,"d":1}}]');
     expect(canonicalJson(Object.assign(Object.create(null) as object, { a: 1, b: 'x' }))).toBe('{"a":1,"b":"x"}');
+  });
+
+  it('tells plain JSON (what reads back from its JSON as itself) from every other value', () => {
+    expect(isPlainJson({ a: [1, 'x', true, null, { b: -0 }], c: {} })).toBe(true);
+    expect(isPlainJson(Object.assign(Object.create(null) as object, { a: 1 }))).toBe(true);
+    // eslint-disable-next-line no-sparse-arrays
+    for (const value of [{ a: undefined }, [undefined], [1, , 2], { a: Number.NaN }, { at: new Date(0) }, { n: 1n }, { f: () => 1 }])
+      expect(isPlainJson(value)).toBe(false);
+    expect(isPlainJson({ toJSON: () => 'x' })).toBe(false);
+    expect(isPlainJson(Object.create({ inherited: 1 }) as object)).toBe(false);
   });
 
   it('hashes an event as before, ignoring the chain links in its metadata', () => {
