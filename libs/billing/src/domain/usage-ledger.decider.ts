@@ -75,10 +75,13 @@ export function receivingPeriods(now: Date, maxAgeMs: number, aheadMs: number): 
 
 /** True for a key that counts: in no ledger of the account yet, and not earlier in this decision (`seen`, then added). */
 function isNew(key: string, command: RecordUsage, state: UsageLedgerState, seen: Set<string>): boolean {
-  if (state.keys.has(key) || seen.has(key)) return false;
+  if (state.keys.has(key)) return false;
   for (const keys of command.heldElsewhere) if (keys.has(key)) return false;
+  // Earlier in this decision, and recorded for the next: one lookup (the set grows or not), not two.
+  // Set lookups were a fifth of the api's CPU under the usage bench (perf).
+  const before = seen.size;
   seen.add(key);
-  return true;
+  return seen.size > before;
 }
 
 /** A decision to record usage: the events, and what each submission gets from them. */
