@@ -29,7 +29,12 @@ export interface LogBatch {
   readonly safeHead: bigint;
 }
 
-export type ReadLogBatch = (after: bigint, limit: number, typePrefixes?: readonly string[]) => Promise<LogBatch>;
+export type ReadLogBatch = (
+  after: bigint,
+  limit: number,
+  typePrefixes?: readonly string[],
+  omitDataFields?: readonly string[],
+) => Promise<LogBatch>;
 
 /**
  * Reads the global log after its cursor in batches, hands events one at a time to the handler, then
@@ -95,7 +100,7 @@ export class LogSubscription implements Subscription {
       this.woken = false;
       let batch: LogBatch;
       try {
-        batch = await this.readBatch(this.cursor, this.settings.batchSize, this.options.typePrefixes);
+        batch = await this.readBatch(this.cursor, this.settings.batchSize, this.options.typePrefixes, this.options.omitDataFields);
         readFailures = 0;
       } catch {
         readFailures++;

@@ -113,7 +113,7 @@ function adapterBehaviour(open: () => Promise<Opened>): void {
     const again = await PostgresEventStore.create(opened.db);
     await again.close();
     const { rows } = await opened.db.query<{ id: string }>(`SELECT id FROM schema_migrations WHERE id LIKE 'event-store-pg/%'`);
-    expect(rows.map((row) => row.id)).toEqual(['event-store-pg/001-events']);
+    expect(rows.map((row) => row.id)).toEqual(['event-store-pg/001-events', 'event-store-pg/002-lz4-compression']);
   });
 
   it('refuses an append inside a transaction that wrote before it (positions would not follow commit order)', async () => {
@@ -148,6 +148,42 @@ function adapterBehaviour(open: () => Promise<Opened>): void {
       await subscriberStore.close();
     }
   }
+
+  it('hashes the data as stored, plain JSON or not (a Date, undefined, a class), in one append and across streams', async () => {
+    class Money {
+      constructor(readonly micros: number) {}
+    }
+    const plain = { records: [{ amountMicros: 1, key: 'a' }], totals: { chat: 1 } };
+    const notPlain = { at: new Date(0), gone: undefined, money: new Money(5), list: [1, undefined] };
+    const [first, second] = [stream(), stream()];
+    await store.append(first, [event(plain), event(notPlain)], 'no_stream');
+    await store.appendToStreams([
+      { stream: first, events: [event(notPlain)], expected: 1 },
+      { stream: second, events: [event(plain), event(notPlain)], expected: 'no_stream' },
+    ]);
+
+    expect(await verifyStreamIntegrity(store, first)).toEqual({ intact: true, events: 3 });
+    expect(await verifyStreamIntegrity(store, second)).toEqual({ intact: true, events: 2 });
+    expect((await store.readStream(first))[1].data).toEqual({ at: '1970-01-01T00:00:00.000Z', money: { micros: 5 }, list: [1, null] });
+  });
+
+  it('leaves the data fields a subscriber omits out of what it delivers, and only from that subscriber', async () => {
+    const target = stream();
+    const after = await store.headPosition();
+    const delivered = (omitDataFields?: readonly string[]) =>
+      new Promise<RecordedEvent>((resolve) => {
+        const subscription = store.subscribeToAll({ after, omitDataFields }, async (recorded) => {
+          if (recorded.stream !== target) return;
+          resolve(recorded);
+          void subscription.stop();
+        });
+      });
+    const [omitted, whole] = [delivered(['records', 'absent']), delivered()];
+    await store.append(target, [event({ records: [{ key: 'a' }, { key: 'b' }], totals: { chat: 2 } })], 'no_stream');
+
+    expect((await omitted).data).toEqual({ totals: { chat: 2 } });
+    expect((await whole).data).toEqual({ records: [{ key: 'a' }, { key: 'b' }], totals: { chat: 2 } });
+  });
 
   it('wakes a subscriber of another store on the same database by notification, long before its next poll', async () => {
     const secondDb = opened.openSecond?.() ?? opened.db;

@@ -117,6 +117,13 @@ export interface SubscribeOptions {
   /** Exclusive checkpoint: the position of the last event already handled, or undefined for the start. */
   readonly after?: bigint;
   readonly typePrefixes?: readonly string[];
+  /**
+   * Top-level fields of `data` the handler never reads: a store may leave them out of the events it
+   * delivers (PostgreSQL does; EventStoreDB delivers them). For followers of bulky events that need a
+   * small part of them: a usage event's `records` are most of its size, read by the spending cap for
+   * the `totals` beside them.
+   */
+  readonly omitDataFields?: readonly string[];
 }
 
 /**

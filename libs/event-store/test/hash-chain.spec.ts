@@ -1,4 +1,4 @@
-import { canonicalJson, eventHash } from '@app/event-store';
+import { canonicalJson, eventHash, isPlainJson } from '@app/event-store';
 
 // The encoding is what every stored hash was computed over: these expectations were produced by the
 // first implementation, so a faster one must give them back byte for byte.
@@ -10,6 +10,37 @@ describe('hash chain encoding', () => {
     expect(canonicalJson([])).toBe('[]');
     expect(canonicalJson({})).toBe('{}');
     expect(canonicalJson({ only: undefined })).toBe('{}');
+  });
+
+  it('encodes flat records whose keys are in order as the general path does, and leaves every other shape to it', () => {
+    const records = [
+      { amountMicros: 1, idempotencyKey: 'k"1', occurredAt: '2026-01-01T00:00:00.000Z', service: 'chat' },
+      { a: true, b: null, c: -0, d: 'é' },
+    ];
+    expect(canonicalJson(records)).toBe(
+      '[{"amountMicros":1,"idempotencyKey":"k\\"1","occurredAt":"2026-01-01T00:00:00.000Z","service":"chat"},{"a":true,"b":null,"c":0,"d":"é"}]',
+    );
+    // Shapes JSON.stringify writes otherwise: out of order, integer-like keys (enumerated numerically),
+    // undefined, a Date (toJSON), a non-finite number, a hole, nested values, a null prototype.
+    expect(canonicalJson([{ b: 1, a: 2 }])).toBe('[{"a":2,"b":1}]');
+    expect(canonicalJson([{ '9': 1, '10': 2 }])).toBe('[{"10":2,"9":1}]');
+    expect(canonicalJson([{ a: 1, b: undefined }])).toBe('[{"a":1}]');
+    expect(canonicalJson([{ at: new Date(0) }])).toBe('[{"at":{}}]');
+    expect(canonicalJson([{ n: Number.NaN }, Number.POSITIVE_INFINITY])).toBe('[{"n":null},null]');
+    // eslint-disable-next-line no-sparse-arrays
+    expect(canonicalJson([{ a: 1 }, , 2])).toBe('[{"a":1},,2]');
+    expect(canonicalJson([{ a: { d: 1, c: 2 } }])).toBe('[{"a":{"c":2,"d":1}}]');
+    expect(canonicalJson(Object.assign(Object.create(null) as object, { a: 1, b: 'x' }))).toBe('{"a":1,"b":"x"}');
+  });
+
+  it('tells plain JSON (what reads back from its JSON as itself) from every other value', () => {
+    expect(isPlainJson({ a: [1, 'x', true, null, { b: -0 }], c: {} })).toBe(true);
+    expect(isPlainJson(Object.assign(Object.create(null) as object, { a: 1 }))).toBe(true);
+    // eslint-disable-next-line no-sparse-arrays
+    for (const value of [{ a: undefined }, [undefined], [1, , 2], { a: Number.NaN }, { at: new Date(0) }, { n: 1n }, { f: () => 1 }])
+      expect(isPlainJson(value)).toBe(false);
+    expect(isPlainJson({ toJSON: () => 'x' })).toBe(false);
+    expect(isPlainJson(Object.create({ inherited: 1 }) as object)).toBe(false);
   });
 
   it('hashes an event as before, ignoring the chain links in its metadata', () => {

@@ -3,6 +3,8 @@ import { EventStore, RecordedEvent, Subscription } from '@app/event-store';
 export interface LogFollowerOptions {
   /** The event types it follows (prefixes, as `subscribeToAll` takes them). */
   readonly typePrefixes: readonly string[];
+  /** Top-level fields of the events' data `onEvent` never reads (see `SubscribeOptions.omitDataFields`). */
+  readonly omitDataFields?: readonly string[];
   /** Keeps what the caller holds in memory current; called once per matching event, in log order. */
   readonly onEvent: (event: RecordedEvent) => void;
   /**
@@ -50,7 +52,7 @@ export class LogFollower {
 
   private follow(): void {
     const subscription = this.store.subscribeToAll(
-      { after: this.lastSeenPosition, typePrefixes: this.options.typePrefixes },
+      { after: this.lastSeenPosition, typePrefixes: this.options.typePrefixes, omitDataFields: this.options.omitDataFields },
       async (event) => {
         this.options.onEvent(event);
         this.lastSeenPosition = event.position;

@@ -55,7 +55,8 @@ export function checkUsageRecord(
     problems.push({ field: `${prefix}occurredAt`, message: 'occurredAt must be at most 35 days back' });
     return undefined;
   }
-  return { idempotencyKey: record.idempotencyKey, service: record.service, amountMicros: record.amountMicros, occurredAt: canonical };
+  // In key order: the hash chain encodes an object so built natively (see canonicalJson).
+  return { amountMicros: record.amountMicros, idempotencyKey: record.idempotencyKey, occurredAt: canonical, service: record.service };
 }
 
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];

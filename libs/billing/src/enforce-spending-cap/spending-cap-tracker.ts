@@ -68,6 +68,8 @@ export class SpendingCapTracker implements KeyVerificationPolicy {
     this.follower = new LogFollower(store, {
       name: 'spending cap',
       typePrefixes: ['billing.'],
+      // Usage events are most of the log and their records most of their size: the cap reads their totals.
+      omitDataFields: ['records'],
       onEvent: (event) => this.apply(event),
       onGap: () => this.entries.clear(),
       onError,

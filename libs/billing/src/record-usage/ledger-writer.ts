@@ -4,10 +4,9 @@ import { AppendResult, EventStore, NewEvent, StreamAppend, StreamRead, WrongExpe
 import { Metrics } from '@app/metrics';
 import { UsageEvent, UsageEventType, UsageRecord, usageLedgerStream } from '../domain/usage.events';
 import {
-  decideUsageLedger,
+  decideRecordUsage,
   evolveUsageLedger,
   freshUsageLedgerState,
-  outcomesOf,
   receivingPeriods,
   RecordUsage,
   SubmissionOutcome,
@@ -277,8 +276,12 @@ export class LedgerWriter {
    */
   private decide(work: readonly LedgerWork[], consulted: ReadonlyMap<string, readonly Ledger[]>): Decided[] {
     const decidedKeys = new Map<string, Set<string>[]>();
+    const ledgersLeft = new Map<string, number>();
+    for (const { ledger } of work) ledgersLeft.set(ledger.accountId, (ledgersLeft.get(ledger.accountId) ?? 0) + 1);
     return work.map((item) => {
       const { ledger } = item;
+      const laterLedgers = ledgersLeft.get(ledger.accountId)! - 1;
+      ledgersLeft.set(ledger.accountId, laterLedgers);
       const state = ledger.state!;
       const closed = ledger.revision < 0 && this.closedPeriods.has(ledger.period);
       const submissions = item.submissions.map((submission) => submission.records);
@@ -292,14 +295,18 @@ export class LedgerWriter {
         accountId: ledger.accountId,
         period: ledger.period,
         submissions,
-        heldElsewhere: [...others.map((other) => other.state!.keys), ...earlier],
+        // Empty sets left out: every record would look its key up in each of them.
+        heldElsewhere: [...others.map((other) => other.state!.keys).filter((keys) => keys.size > 0), ...earlier],
       };
-      const events = decideUsageLedger(command, state);
-      const fresh = new Set<string>();
-      for (const event of events)
-        if (event.type === UsageEventType.Recorded) for (const record of event.data.records) fresh.add(record.idempotencyKey);
-      decidedKeys.set(ledger.accountId, [...earlier, fresh]);
-      return { work: item, state, events, outcomes: outcomesOf(command, state) };
+      const { events, outcomes } = decideRecordUsage(command, state);
+      // The keys recorded here, for the account's later ledgers in this round (a request across periods).
+      if (laterLedgers > 0) {
+        const fresh = new Set<string>();
+        for (const event of events)
+          if (event.type === UsageEventType.Recorded) for (const record of event.data.records) fresh.add(record.idempotencyKey);
+        decidedKeys.set(ledger.accountId, [...earlier, fresh]);
+      }
+      return { work: item, state, events, outcomes };
     });
   }
 
