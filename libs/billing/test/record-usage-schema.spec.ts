@@ -1,8 +1,8 @@
 import { InvalidRequestError } from '@app/http';
 import { UsageRequestParser } from '../src/record-usage/record-usage.schema';
 
-// The parser checks well-formed bodies in plain code and leaves the rest to the compiled schema: whatever
-// the plain code lets through must be what the schema accepts, and every bad field still names itself.
+// The edges of the compiled schema: what it accepts as given, and every bad field naming itself, alone
+// and in a batch.
 const parser = new UsageRequestParser(['chat', 'video', 'models']);
 const good = {
   accountId: '6F1C2A4E-0b7d-4c39-9a52-3e8f1d2b7c60',
