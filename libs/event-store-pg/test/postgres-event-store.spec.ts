@@ -614,51 +614,55 @@ describeWithEnv('DATABASE_URL', 'PostgreSQL event store adapter on PostgreSQL', 
       // service's batch): no row is below the snapshot's xmin, and the horizon once walked the whole log back
       // looking for one (220,064 rows touched, seen once in CI while other suites ran beside this one).
       ['while an older transaction stays open on the server', true],
-    ])('touches rows near the cursor only, not the whole log, when reading near the head of a long log, %s', async (_, olderOpen) => {
-      const db = database.open(1);
-      const older = database.open(1);
-      if (olderOpen) await older.exec('BEGIN; SELECT pg_current_xact_id();');
-      // Every query of the store runs as is; its log reads are also explained, with the same parameters.
-      const plans: Record<string, unknown>[] = [];
-      const explained: SqlDatabase = Object.assign(Object.create(db) as SqlDatabase, {
-        query: async (sql: string, params?: readonly unknown[]) => {
-          if (sql.includes('safe_head') && sql.includes('LIMIT $2')) {
-            const { rows } = await db.query<{ 'QUERY PLAN': [{ Plan: Record<string, unknown> }] }>(
-              `EXPLAIN (ANALYZE, FORMAT JSON) ${sql}`,
-              params,
-            );
-            plans.push(rows[0]['QUERY PLAN'][0].Plan);
-          }
-          return db.query(sql, params);
-        },
-      });
-      const store = await PostgresEventStore.create(explained);
-      try {
-        // A long log written straight into the table (reads do not check the chains), with the statistics
-        // a real log has from autovacuum: the planner plans the read as it would on a worker's store.
-        await db.exec(`
+    ])(
+      'touches rows near the cursor only, not the whole log, when reading near the head of a long log, %s',
+      async (_, olderOpen) => {
+        const db = database.open(1);
+        const older = database.open(1);
+        if (olderOpen) await older.exec('BEGIN; SELECT pg_current_xact_id();');
+        // Every query of the store runs as is; its log reads are also explained, with the same parameters.
+        const plans: Record<string, unknown>[] = [];
+        const explained: SqlDatabase = Object.assign(Object.create(db) as SqlDatabase, {
+          query: async (sql: string, params?: readonly unknown[]) => {
+            if (sql.includes('safe_head') && sql.includes('LIMIT $2')) {
+              const { rows } = await db.query<{ 'QUERY PLAN': [{ Plan: Record<string, unknown> }] }>(
+                `EXPLAIN (ANALYZE, FORMAT JSON) ${sql}`,
+                params,
+              );
+              plans.push(rows[0]['QUERY PLAN'][0].Plan);
+            }
+            return db.query(sql, params);
+          },
+        });
+        const store = await PostgresEventStore.create(explained);
+        try {
+          // A long log written straight into the table (reads do not check the chains), with the statistics
+          // a real log has from autovacuum: the planner plans the read as it would on a worker's store.
+          await db.exec(`
           TRUNCATE event_store_events;
           INSERT INTO event_store_events (position, id, stream, revision, type, schema_version, data, metadata)
           SELECT n, gen_random_uuid(), 'pg-spec-long-' || (n % 500), n / 500, 'pg-spec.thing_happened', 1, '{}', '{}'
           FROM generate_series(1, 50000) AS n;
           SELECT setval('event_store_position', 50000);
           ANALYZE event_store_events;`);
-        const head = await store.headPosition();
-        // Every row is committed and the positions have no hole: the whole log is final, an older transaction or not.
-        expect(head).toBe(50_000n);
+          const head = await store.headPosition();
+          // Every row is committed and the positions have no hole: the whole log is final, an older transaction or not.
+          expect(head).toBe(50_000n);
 
-        const read = await store.readAll({ after: head - 10n, maxCount: 10 });
+          const read = await store.readAll({ after: head - 10n, maxCount: 10 });
 
-        expect(read.map((e) => e.position)).toEqual(Array.from({ length: 10 }, (_, i) => head - 9n + BigInt(i)));
-        expect(plans).toHaveLength(1);
-        // A plan that walks the log from its start (as the safe head's scan once did) touches 50,000 rows or more.
-        expect(rowsTouched(plans[0])).toBeLessThan(200);
-      } finally {
-        if (olderOpen) await older.exec('ROLLBACK');
-        await older.close();
-        await store.close();
-        await db.close();
-      }
-    }, 30_000);
+          expect(read.map((e) => e.position)).toEqual(Array.from({ length: 10 }, (_, i) => head - 9n + BigInt(i)));
+          expect(plans).toHaveLength(1);
+          // A plan that walks the log from its start (as the safe head's scan once did) touches 50,000 rows or more.
+          expect(rowsTouched(plans[0])).toBeLessThan(200);
+        } finally {
+          if (olderOpen) await older.exec('ROLLBACK');
+          await older.close();
+          await store.close();
+          await db.close();
+        }
+      },
+      30_000,
+    );
   });
 });
