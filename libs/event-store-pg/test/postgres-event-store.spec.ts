@@ -191,15 +191,17 @@ function adapterBehaviour(open: () => Promise<Opened>): void {
   });
 
   /** `opened.db` as a separate database object that no append wakes and no notification reaches, counting its queries. */
-  function unnotifiedCountingDb(): { db: SqlDatabase; queries: string[] } {
+  function unnotifiedCountingDb(): { db: SqlDatabase; queries: string[]; params: (readonly unknown[] | undefined)[] } {
     const queries: string[] = [];
+    const params: (readonly unknown[] | undefined)[] = [];
     const db = Object.create(opened.db) as SqlDatabase & { query: SqlDatabase['query']; listen: SqlDatabase['listen'] };
-    db.query = (sql, params) => {
+    db.query = (sql, values) => {
       queries.push(sql);
-      return opened.db.query(sql, params);
+      params.push(values);
+      return opened.db.query(sql, values);
     };
     db.listen = async () => async () => undefined;
-    return { db, queries };
+    return { db, queries, params };
   }
 
   it('looks at the log once per poll for all its idle subscriptions, not once each', async () => {
@@ -220,6 +222,44 @@ function adapterBehaviour(open: () => Promise<Opened>): void {
       expect(queries.length).toBeLessThanOrEqual(25);
     } finally {
       await Promise.all(subscriptions.map((subscription) => subscription.stop()));
+      await quiet.close();
+    }
+  });
+
+  it("wakes at a poll only the subscriptions of the types appended; the others' cursors skip them unread", async () => {
+    const { db, queries, params } = unnotifiedCountingDb();
+    const quiet = new PostgresEventStore(db, { subscriptions: { pollIntervalMs: 40 } });
+    const after = await store.headPosition();
+    const received: RecordedEvent[] = [];
+    const concerned = quiet.subscribeToAll({ after, typePrefixes: ['pg-spec.'] }, async (recorded) => void received.push(recorded));
+    const elsewhere: RecordedEvent[] = [];
+    const others = Array.from({ length: 5 }, (_, n) =>
+      quiet.subscribeToAll({ after, typePrefixes: [`elsewhere-${n}.`] }, async (recorded) => void elsewhere.push(recorded)),
+    );
+    const readsOfOthers = () =>
+      // A log read's parameters: the cursor, the batch size, the type prefixes.
+      queries.filter((sql, index) => sql.includes('LIMIT $2') && String(params[index]?.[2]).startsWith('elsewhere-')).length;
+    try {
+      await pause(200); // each has read once and sleeps
+      queries.length = 0;
+      params.length = 0;
+      let last = 0n;
+      for (let n = 0; n < 3; n++) last = (await store.append(stream(), [event({ n })], 'no_stream')).position;
+      const deadline = Date.now() + 2_000;
+      while (received.length < 3 && Date.now() < deadline) await pause(20);
+      await pause(200); // a few more polls
+
+      expect(received.map((recorded) => recorded.data.n)).toEqual([0, 1, 2]);
+      // Before, every poll after an append woke all six: each of the five read the log at least once.
+      expect(readsOfOthers()).toBe(0);
+      for (const other of others) expect(other.caughtUpTo!()).toBeGreaterThanOrEqual(last);
+
+      // A skipped cursor stops before what is still to come for it.
+      const later = await store.append(stream(), [{ ...event({ n: 3 }), type: 'elsewhere-2.thing_happened' }], 'no_stream');
+      while (elsewhere.length === 0 && Date.now() < deadline + 2_000) await pause(20);
+      expect(elsewhere.map((recorded) => recorded.position)).toEqual([later.position]);
+    } finally {
+      await Promise.all([concerned, ...others].map((subscription) => subscription.stop()));
       await quiet.close();
     }
   });

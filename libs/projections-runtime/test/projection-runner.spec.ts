@@ -150,6 +150,17 @@ function runtimeBehaviour(openDatabase: () => Promise<{ db: SqlDatabase; close()
     ]);
   });
 
+  it('applies each event once when two runners of the same projection both follow it live', async () => {
+    const one = readSide(walletProjection());
+    const two = readSide(walletProjection());
+    await one.start();
+    await two.start();
+    await Promise.all([one.settle(), two.settle()]);
+    await depositMany(store, ['wallet-a'], 6); // each delivered to both live subscriptions
+    await Promise.all([one.settle(), two.settle()]);
+    expect(await balances()).toEqual([{ wallet: 'wallet-a', deposits: 6, total: 21n }]);
+  });
+
   it('rebuilds from zero into a new generation with the same rows, serving the old ones meanwhile', async () => {
     await depositMany(store, ['wallet-a', 'wallet-b'], 4);
     const side = readSide(walletProjection());

@@ -31,19 +31,19 @@ export interface PresentedRefreshToken {
 export class SessionTokens {
   constructor(@Inject(SQL_DATABASE) private readonly db: SqlDatabase) {}
 
+  /**
+   * Both rows in one statement, atomic as the transaction of two inserts it replaces, which cost every
+   * sign-in two more round trips (BEGIN and COMMIT) and on PGlite about 0.7 ms more of its thread.
+   */
   async open(sessionId: string, accountId: string, accountEpoch: number, now: Date): Promise<string> {
     const refreshToken = randomToken(32);
-    await this.db.transaction(async (tx) => {
-      await tx.query(
-        `INSERT INTO ${SESSION_ACTIVITY_TABLE} (session_id, account_id, last_active_at, refresh_generation, account_epoch)
-         VALUES ($1, $2, $3, 0, $4)`,
-        [sessionId, accountId, now.toISOString(), accountEpoch],
-      );
-      await tx.query(`INSERT INTO ${REFRESH_TOKENS_TABLE} (token_hash, session_id, generation) VALUES ($1, $2, 0)`, [
-        sha256Hex(refreshToken),
-        sessionId,
-      ]);
-    });
+    await this.db.query(
+      `WITH activity AS (
+         INSERT INTO ${SESSION_ACTIVITY_TABLE} (session_id, account_id, last_active_at, refresh_generation, account_epoch)
+         VALUES ($1, $2, $3, 0, $4))
+       INSERT INTO ${REFRESH_TOKENS_TABLE} (token_hash, session_id, generation) VALUES ($5, $1, 0)`,
+      [sessionId, accountId, now.toISOString(), accountEpoch, sha256Hex(refreshToken)],
+    );
     return refreshToken;
   }
 
