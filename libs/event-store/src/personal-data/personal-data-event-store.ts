@@ -394,7 +394,7 @@ export class PersonalDataEventStore implements EventStore {
   }
 
   /** The keys (null: gone) that the events' sealed values name: none looked up when cached, else one batch. */
-  private async lookupFor(events: readonly RecordedEvent[]): Promise<KeyLookup> {
+  private async lookupFor(events: readonly Pick<NewEvent, 'data' | 'metadata'>[]): Promise<KeyLookup> {
     const keys = new Map<string, Buffer | null>();
     const sealed: string[] = [];
     for (const event of events) {
@@ -496,13 +496,12 @@ export class PersonalDataEventStore implements EventStore {
     return plain;
   }
 
-  /** Those of the v1-shaped `values` that open under the key they name: values this seam sealed. */
-  private async sealedBefore(values: readonly string[]): Promise<ReadonlySet<string>> {
+  /** Those of the v1-shaped `values` of `event` that open under the key they name: values this seam sealed. */
+  private async sealedBefore(event: NewEvent, values: readonly string[]): Promise<ReadonlySet<string>> {
+    const lookup = await this.lookupFor([event]);
     const sealed = new Set<string>();
     for (const value of values) {
-      if (sealed.has(value)) continue;
-      const keyId = sealedKeyId(value)!;
-      const key = this.keys.peekKey?.(keyId) ?? (await this.keys.keyById(keyId));
+      const key = lookup(sealedKeyId(value)!);
       if (key && this.opensUnder(key, value)) sealed.add(value);
     }
     return sealed;
@@ -538,7 +537,7 @@ export class PersonalDataEventStore implements EventStore {
     // a v1 value stayed in clear in the log, and no destroyed key could erase it.
     const alreadySealed = event.metadata.sealed !== undefined;
     const v1Shaped = [...values, ...PERSONAL_METADATA.map((field) => event.metadata[field])].filter(isSealedValue);
-    const historic = v1Shaped.length === 0 ? NOTHING_SEALED_BEFORE : await this.sealedBefore(v1Shaped);
+    const historic = v1Shaped.length === 0 ? NOTHING_SEALED_BEFORE : await this.sealedBefore(event, v1Shaped);
     const keptAsStored = (value: unknown): boolean =>
       (typeof value === 'string' && historic.has(value)) || (alreadySealed && isSealedPlaceholder(value));
     if (values.length === 0 && !(owner !== undefined && hasMetadata)) return event;
