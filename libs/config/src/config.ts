@@ -9,7 +9,7 @@ export interface OidcProviderConfig {
 }
 
 /** `timeoutSeconds` of an OIDC_PROVIDERS entry that names none. */
-export const DEFAULT_OIDC_TIMEOUT_SECONDS = 10;
+const DEFAULT_OIDC_TIMEOUT_SECONDS = 10;
 
 export type RuntimeMode = 'embedded' | 'production';
 
