@@ -245,6 +245,59 @@ function runtimeBehaviour(openDatabase: () => Promise<{ db: SqlDatabase; close()
     ]);
   });
 
+  it('fills a generation from zero without the tables a fill derives, fills them once caught up, then writes them live', async () => {
+    const handed: string[][] = [];
+    const base = walletProjection();
+    const counted: Projection = {
+      ...base,
+      tables: [
+        ...base.tables,
+        {
+          name: 'wallet_counts',
+          ddl: 'CREATE TABLE {{table}} (wallet text PRIMARY KEY, deposits integer NOT NULL)',
+          fill: 'INSERT INTO {{table}} (wallet, deposits) SELECT wallet, deposits FROM {{wallet_balances}}',
+        },
+      ],
+      async applyBatch(events, tx, tables) {
+        handed.push(Object.keys(tables).sort());
+        for (const event of events) {
+          await base.apply(event, tx, tables);
+          if (tables.wallet_counts === undefined) continue;
+          await tx.query(
+            `INSERT INTO ${tables.wallet_counts} AS t (wallet, deposits) VALUES ($1, 1)
+             ON CONFLICT (wallet) DO UPDATE SET deposits = t.deposits + 1`,
+            [event.stream],
+          );
+        }
+      },
+    };
+    const counts = async () =>
+      (await db.query<{ wallet: string; deposits: number }>('SELECT wallet, deposits FROM wallet_counts ORDER BY wallet')).rows;
+    await depositMany(store, ['wallet-a', 'wallet-b'], 3);
+    const side = readSide(counted);
+    await side.start();
+    await side.settle();
+    expect(handed).toEqual([['wallet_balances']]); // the catch-up's one batch
+    expect(await counts()).toEqual([
+      { wallet: 'wallet-a', deposits: 3 },
+      { wallet: 'wallet-b', deposits: 3 },
+    ]);
+    await store.append('wallet-a', [deposit(10)], 2);
+    await side.settle();
+    expect(handed[handed.length - 1]).toEqual(['wallet_balances', 'wallet_counts']); // live, once filled
+    expect((await counts())[0]).toEqual({ wallet: 'wallet-a', deposits: 4 });
+
+    handed.length = 0;
+    await side.projection('wallet-balances').rebuild();
+    await side.settle();
+    expect(handed[0]).toEqual(['wallet_balances']);
+    expect((await side.status()).projections[0]).toMatchObject({ generation: 2, lag: 0 });
+    expect(await counts()).toEqual([
+      { wallet: 'wallet-a', deposits: 4 },
+      { wallet: 'wallet-b', deposits: 3 },
+    ]);
+  });
+
   it('rebuilds on a version change and switches the views to the new columns when caught up', async () => {
     await depositMany(store, ['wallet-a'], 3);
     const v1 = readSide(walletProjection(1));
