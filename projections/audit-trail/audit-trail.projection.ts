@@ -16,6 +16,7 @@ export const AUDIT_TRAIL_STREAMS_TABLE = 'audit_trail_streams';
 export const auditTrailProjection: Projection = {
   name: 'audit-trail',
   version: 1,
+  readsData: false,
   tables: [
     {
       name: AUDIT_TRAIL_TABLE,

@@ -221,7 +221,12 @@ export class ProjectionRunner {
   private async catchUpInBatches(target: GenerationRow, tables: TableNames): Promise<boolean> {
     const maxCount = catchUpBatchSize(this.db.driver);
     const read = (after: bigint) => {
-      const batch = this.store.readAll({ after, maxCount, typePrefixes: this.projection.eventTypePrefixes });
+      const batch = this.store.readAll({
+        after,
+        maxCount,
+        typePrefixes: this.projection.eventTypePrefixes,
+        omitData: this.projection.readsData === false,
+      });
       batch.catch(() => undefined); // a failed read ahead is seen when awaited, not as an unhandled rejection
       return batch;
     };

@@ -44,6 +44,12 @@ export interface Projection {
   /** Only events whose type starts with one of these (all events when undefined). */
   readonly eventTypePrefixes?: readonly string[];
   /**
+   * False when the folds read no event's `data` (only its position, stream, revision, type and
+   * metadata): the catch-up then reads the log without it (`ReadAllOptions.omitData`), and the events
+   * it hands over may have an empty `data` at their stored schema version.
+   */
+  readonly readsData?: false;
+  /**
    * Folds one event into the rows, inside the transaction that also stores the checkpoint. Must be
    * deterministic and idempotent in effect (replaying from zero gives the same rows); time comes from
    * the event (`metadata.occurredAt`), never from the clock.

@@ -298,6 +298,31 @@ function runtimeBehaviour(openDatabase: () => Promise<{ db: SqlDatabase; close()
     ]);
   });
 
+  it("catches up without the events' data for a projection that reads none", async () => {
+    const seen: unknown[] = [];
+    const base = walletProjection();
+    const counting: Projection = {
+      ...base,
+      readsData: false,
+      async applyBatch(events, tx, tables) {
+        for (const event of events) {
+          seen.push(event.data);
+          await tx.query(
+            `INSERT INTO ${tables.wallet_balances} AS t (wallet, deposits, total) VALUES ($1, 1, 0)
+             ON CONFLICT (wallet) DO UPDATE SET deposits = t.deposits + 1`,
+            [event.stream],
+          );
+        }
+      },
+    };
+    await depositMany(store, ['wallet-a'], 2);
+    const side = readSide(counting);
+    await side.start();
+    await side.settle();
+    expect(seen).toEqual([{}, {}]);
+    expect(await balances()).toEqual([{ wallet: 'wallet-a', deposits: 2, total: 0n }]);
+  });
+
   it('rebuilds on a version change and switches the views to the new columns when caught up', async () => {
     await depositMany(store, ['wallet-a'], 3);
     const v1 = readSide(walletProjection(1));
