@@ -407,12 +407,14 @@ export class ProjectionRunner {
       // On the very first start the views exist at once, so readers never see a missing table.
       if (createViews) await tx.exec(`DROP VIEW IF EXISTS ${table.name}; CREATE VIEW ${table.name} AS SELECT * FROM ${physical}`);
     }
-    // Filled from zero: the tables a `fill` derives wait until it has caught up.
+    // Filled from zero behind the old views: the tables a `fill` derives wait until it has caught up. The
+    // very first generation is read while it catches up (its views exist at once), so its folds write them
+    // all along: left empty until the fill, the audit trail's streams answered 404 for every account.
     await tx.query('INSERT INTO projection_generations (name, generation, version, position, fill_pending) VALUES ($1, $2, $3, 0, $4)', [
       this.projection.name,
       generation,
       this.projection.version,
-      this.projection.tables.some((table) => table.fill !== undefined),
+      !createViews && this.projection.tables.some((table) => table.fill !== undefined),
     ]);
   }
 

@@ -22,7 +22,8 @@ export interface ProjectionTable {
   /**
    * Optional, for a table whose rows follow from the projection's other tables: one statement that fills
    * it from them (`{{table}}` for it, `{{<logical name>}}` for another table). A generation filled from
-   * zero leaves the table out of the `tables` it hands to `apply` and `applyBatch` (which must then leave
+   * zero behind the old views (a rebuild, a new version; not the very first, which is read while it
+   * catches up) leaves the table out of the `tables` it hands to `apply` and `applyBatch` (which must then leave
    * it alone) until it has caught up, then fills it with this in one transaction, before its indexes and
    * the switch; from then on the folds write it as usual. For a table that the folds would otherwise
    * rewrite at every batch: the audit trail's streams, upserted about five times each in a rebuild,
