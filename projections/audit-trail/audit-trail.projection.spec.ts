@@ -60,6 +60,21 @@ describe('audit-trail projection', () => {
     expect(await trail()).toEqual(oneByOne);
   });
 
+  it("gives the same streams filled from the trail after a rebuild's batches as folded with them", async () => {
+    const trail = () =>
+      testbed.rows(
+        `SELECT t.*, s.first_position, s.last_revision FROM audit_trail t JOIN audit_trail_streams s USING (account_id, stream) ORDER BY position`,
+      );
+    await testbed.db.exec('DELETE FROM audit_trail; DELETE FROM audit_trail_streams');
+    await testbed.feedBatch(events);
+    const folded = await trail();
+    await testbed.db.exec('DELETE FROM audit_trail; DELETE FROM audit_trail_streams');
+    await testbed.feedBatchThenFill(events.slice(0, 2));
+    await testbed.feed(events.slice(2)); // followed live once filled
+    expect(await trail()).toEqual(folded);
+    expect(await testbed.rows('SELECT * FROM audit_trail_streams ORDER BY first_position')).toHaveLength(3);
+  });
+
   it('leaves out events that name no account', async () => {
     const rows = await testbed.rows(`SELECT * FROM audit_trail WHERE stream = 'signin_guard-x'`);
     expect(rows).toHaveLength(0);

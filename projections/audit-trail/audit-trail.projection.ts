@@ -16,6 +16,7 @@ export const AUDIT_TRAIL_STREAMS_TABLE = 'audit_trail_streams';
 export const auditTrailProjection: Projection = {
   name: 'audit-trail',
   version: 1,
+  readsData: false,
   tables: [
     {
       name: AUDIT_TRAIL_TABLE,
@@ -44,6 +45,11 @@ export const auditTrailProjection: Projection = {
           last_revision integer NOT NULL,
           PRIMARY KEY (account_id, stream)
         );`,
+      // Each stream's row follows from the trail: a rebuild derives them once it has caught up instead of
+      // upserting each about five times (once per batch holding one of its events).
+      fill: `
+        INSERT INTO {{table}} (account_id, stream, first_position, last_revision)
+        SELECT account_id, stream, min(position), max(revision) FROM {{${AUDIT_TRAIL_TABLE}}} GROUP BY account_id, stream`,
     },
   ],
 
@@ -55,23 +61,25 @@ export const auditTrailProjection: Projection = {
  * One statement per batch: the index rows, and each (account, stream) of the batch once, with its first
  * position and its highest revision, from the same parameters. Two statements (the streams grouped in
  * JavaScript and sent again) cost one more round trip and the streams' text a second time per batch.
+ * While a rebuild leaves the streams out (their `fill`), the index rows alone.
  */
 async function indexEvents(events: readonly RecordedEvent[], tx: SqlExecutor, tables: TableNames): Promise<void> {
   const indexed = events.filter((event) => typeof event.metadata.accountId === 'string' && event.metadata.accountId !== '');
   if (indexed.length === 0) return;
-  const streams = tables[AUDIT_TRAIL_STREAMS_TABLE];
+  const streams = tables[AUDIT_TRAIL_STREAMS_TABLE] as string | undefined;
+  const batch = `SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::integer[], $5::text[], $6::timestamptz[])
+    AS e(position, account_id, stream, revision, type, occurred_at)`;
+  const insert = (rows: string) =>
+    `INSERT INTO ${tables[AUDIT_TRAIL_TABLE]} (position, account_id, stream, revision, type, occurred_at)
+     SELECT * FROM ${rows}
+     ON CONFLICT (position) DO NOTHING`;
   await tx.query(
-    `WITH batch AS MATERIALIZED (
-       SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::integer[], $5::text[], $6::timestamptz[])
-         AS e(position, account_id, stream, revision, type, occurred_at)
-     ), indexed AS (
-       INSERT INTO ${tables[AUDIT_TRAIL_TABLE]} (position, account_id, stream, revision, type, occurred_at)
-       SELECT * FROM batch
-       ON CONFLICT (position) DO NOTHING
-     )
-     INSERT INTO ${streams} (account_id, stream, first_position, last_revision)
-     SELECT account_id, stream, min(position), max(revision) FROM batch GROUP BY account_id, stream
-     ON CONFLICT (account_id, stream) DO UPDATE SET last_revision = GREATEST(${streams}.last_revision, EXCLUDED.last_revision)`,
+    streams === undefined
+      ? insert(`(${batch}) AS batch`)
+      : `WITH batch AS MATERIALIZED (${batch}), indexed AS (${insert('batch')})
+         INSERT INTO ${streams} (account_id, stream, first_position, last_revision)
+         SELECT account_id, stream, min(position), max(revision) FROM batch GROUP BY account_id, stream
+         ON CONFLICT (account_id, stream) DO UPDATE SET last_revision = GREATEST(${streams}.last_revision, EXCLUDED.last_revision)`,
     [
       indexed.map((event) => event.position.toString()),
       indexed.map((event) => event.metadata.accountId),

@@ -147,8 +147,14 @@ async function writeLog(db) {
   return position;
 }
 
-/** From `start()` to the moment the projection's views point at a generation that has every event. */
+/**
+ * From `start()` to the moment the projection's views point at a generation that has every event, as
+ * after a deploy with a new version of it: behind the views of the version before (an empty one here),
+ * which serve the readers until the switch. (The very first generation is read while it catches up and
+ * takes the slower way of writing every table all along.)
+ */
 async function timedRebuild(db, store, projection, head) {
+  await new ProjectionRunner({ ...projection, version: projection.version - 1 }, db, store).ensureTables();
   const runner = new ProjectionRunner(projection, db, store, (error) => {
     throw error;
   });

@@ -49,11 +49,13 @@ interface StreamHead {
 }
 
 /**
- * The log's columns, `data` without the fields a subscriber leaves out ($4, `omitDataFields`): the
- * server then neither writes them out as text nor sends them, and the reader does not parse them.
+ * The log's columns, `data` without the fields a subscriber leaves out ($4, `omitDataFields`), or empty
+ * for a reader of none ($5, `omitData`): the server then neither writes them out as text nor sends
+ * them, and the reader does not parse them. The audit trail's rebuild reads no data: 200,000 events
+ * read in 0.38 s of server and 0.77 s of client CPU instead of 0.46 and 0.95 (load 1.5-1.8).
  */
 const LOG_EVENT_COLUMNS = `position, id, stream, revision, type, schema_version,
-  CASE WHEN $4::text[] IS NULL THEN data ELSE data - $4::text[] END AS data, metadata`;
+  CASE WHEN $5::boolean THEN '{}'::jsonb WHEN $4::text[] IS NULL THEN data ELSE data - $4::text[] END AS data, metadata`;
 /**
  * The columns of an event with the JSON as text, parsed in JavaScript: on PGlite that is about a third faster than its
  * own jsonb decoding for thousands of rows (whole streams, the audit trail's reads); `pg` parses text anyway.
@@ -546,7 +548,7 @@ export class PostgresEventStore implements EventStore {
   }
 
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
-    return (await this.readLog(options.after ?? 0n, options.maxCount ?? null, options.typePrefixes)).events;
+    return (await this.readLog(options.after ?? 0n, options.maxCount ?? null, options.typePrefixes, undefined, options.omitData)).events;
   }
 
   async readPositions(positions: readonly bigint[], options: { readonly raw?: boolean } = {}): Promise<RecordedEvent[]> {
@@ -871,8 +873,9 @@ export class PostgresEventStore implements EventStore {
     limit: number | null,
     typePrefixes?: readonly string[],
     omitDataFields?: readonly string[],
+    omitData = false,
   ): Promise<LogBatch> {
-    const params = [after, limit, typePrefixes ?? null, omitDataFields ?? null];
+    const params = [after, limit, typePrefixes ?? null, omitDataFields ?? null, omitData];
     if (this.logSql === SINGLE_CONNECTION_LOG_SQL) {
       const { rows } = await this.db.query<{ safe_head: bigint; events: string | null }>(this.logSql.readLog, params, PREPARED);
       const events: RecordedEvent[] = [];
@@ -881,7 +884,7 @@ export class PostgresEventStore implements EventStore {
           rows[0].events,
         ) as LogDocumentEvent[]) {
           const row = { position: BigInt(position), id, stream, revision, type, schema_version: schemaVersion, data, metadata };
-          events.push(this.toRecorded(row, false));
+          events.push(this.toRecorded(row, omitData));
         }
       }
       return { events, safeHead: rows[0].safe_head };
@@ -892,7 +895,8 @@ export class PostgresEventStore implements EventStore {
     // planner, about 5% of PostgreSQL's CPU under the usage bench, perf).
     const { rows } = await this.db.query<EventRow & { safe_head: bigint }>(this.logSql.readLog, params, PREPARED);
     const events: RecordedEvent[] = [];
-    for (const row of rows) if (row.position !== null) events.push(this.toRecorded(row, false));
+    // Without data, as stored: an upcaster would see an empty object.
+    for (const row of rows) if (row.position !== null) events.push(this.toRecorded(row, omitData));
     return { events, safeHead: rows[0]?.safe_head ?? after };
   }
 

@@ -122,6 +122,27 @@ describe('PersonalDataEventStore (the erasure seam) over PGlite', () => {
     expect((await verifyStreamIntegrity(store, stream)).intact).toBe(true);
   });
 
+  it('reads the log without data for a reader of none: the metadata opened, nothing upcast', async () => {
+    const accountId = randomUUID();
+    const stream = `party-${randomUUID()}`;
+    const after = await store.headPosition();
+    const key = (await keys.keyOfAccount(accountId))!;
+    const old: NewEvent = {
+      id: randomUUID(),
+      type: 'party.renamed',
+      schemaVersion: 1,
+      data: { fullName: sealValue(key.key, key.id, 'Ada Lovelace') },
+      metadata: metadata(accountId),
+    };
+    await store.append(stream, [old], 'no_stream');
+
+    const [whole] = (await store.readAll({ after })).filter((read) => read.stream === stream);
+    expect([whole.data, whole.schemaVersion]).toEqual([{ name: 'ADA LOVELACE' }, 2]);
+    const [bare] = (await store.readAll({ after, omitData: true })).filter((read) => read.stream === stream);
+    expect([bare.data, bare.schemaVersion]).toEqual([{}, 1]);
+    expect(bare.metadata).toMatchObject({ ip: '203.0.113.7', userAgent: 'Mozilla/5.0 (Party)', hash: whole.metadata.hash });
+  });
+
   it('after the key is destroyed the fields read "[erased]", the chain still verifies, and later appends hold no personal value', async () => {
     const accountId = randomUUID();
     const other = randomUUID();

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { PGliteDatabase, SqlDatabase } from '@app/database';
-import { DuplicateEventIdError, NewEvent, RecordedEvent, verifyStreamIntegrity } from '@app/event-store';
+import { DuplicateEventIdError, NewEvent, RecordedEvent, UpcasterRegistry, verifyStreamIntegrity } from '@app/event-store';
 import { PostgresEventStore } from '@app/event-store-pg';
 import { describeWithEnv, createTemporaryDatabase, rowsTouched } from '@app/testing';
 
@@ -183,6 +183,24 @@ function adapterBehaviour(open: () => Promise<Opened>): void {
 
     expect((await omitted).data).toEqual({ totals: { chat: 2 } });
     expect((await whole).data).toEqual({ records: [{ key: 'a' }, { key: 'b' }], totals: { chat: 2 } });
+  });
+
+  it('reads the log without the data for a reader of none, and without upcasting it', async () => {
+    const upcasting = new PostgresEventStore(opened.db, {
+      upcasters: new UpcasterRegistry([{ type: 'pg-spec.thing_happened', fromVersion: 1, upcast: (data) => ({ ...data, v2: true }) }]),
+    });
+    const target = stream();
+    const after = await store.headPosition();
+    await store.append(target, [event({ name: 'a' }), event({ name: 'b' })], 'no_stream');
+    const read = async (omitData?: boolean) =>
+      (await upcasting.readAll({ after, omitData })).filter((recorded) => recorded.stream === target);
+
+    const [whole, bare] = [await read(), await read(true)];
+    expect(whole.map((recorded) => [recorded.data, recorded.schemaVersion])).toEqual([
+      [{ name: 'a', v2: true }, 2],
+      [{ name: 'b', v2: true }, 2],
+    ]);
+    expect(bare).toEqual(whole.map((recorded) => ({ ...recorded, data: {}, schemaVersion: 1 })));
   });
 
   it('wakes a subscriber of another store on the same database by notification, long before its next poll', async () => {

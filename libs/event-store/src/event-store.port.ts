@@ -103,6 +103,12 @@ export interface ReadAllOptions {
   readonly maxCount?: number;
   /** Only events whose type starts with one of these prefixes. */
   readonly typePrefixes?: readonly string[];
+  /**
+   * The reader reads no event's `data`: a store may deliver it empty (`{}`, and then not upcast, at
+   * its stored `schemaVersion`), so that it neither writes it out nor sends it (PostgreSQL does;
+   * EventStoreDB delivers it). For readers of the envelope and the metadata alone (the audit trail).
+   */
+  readonly omitData?: boolean;
 }
 
 /**

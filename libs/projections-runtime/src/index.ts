@@ -1,4 +1,14 @@
-export { applyEvents, physicalTableName, Projection, ProjectionTable, renderDdl, renderIndexes, TableNames } from './projection';
+export {
+  applyEvents,
+  physicalTableName,
+  Projection,
+  ProjectionTable,
+  renderDdl,
+  renderFill,
+  renderIndexes,
+  TableNames,
+  withoutFilledTables,
+} from './projection';
 export { ProjectionTestbed } from './projection-testbed';
 export { JobRequest, jobIdFor, sweepSchedule, JobWorker, Reaction, WorkerSchedule } from './reaction';
 export { ReadSideRegistry } from './read-side-registry';

@@ -1,6 +1,15 @@
 import { SqlDatabase, SqlExecutor } from '@app/database';
 import { EventStore, RecordedEvent, Subscription } from '@app/event-store';
-import { applyEvents, physicalTableName, Projection, renderDdl, renderIndexes, TableNames } from './projection';
+import {
+  applyEvents,
+  physicalTableName,
+  Projection,
+  renderDdl,
+  renderFill,
+  renderIndexes,
+  TableNames,
+  withoutFilledTables,
+} from './projection';
 import { restartDelayMs } from './restart-delay';
 
 export interface ProjectionStatus {
@@ -212,7 +221,12 @@ export class ProjectionRunner {
   private async catchUpInBatches(target: GenerationRow, tables: TableNames): Promise<boolean> {
     const maxCount = catchUpBatchSize(this.db.driver);
     const read = (after: bigint) => {
-      const batch = this.store.readAll({ after, maxCount, typePrefixes: this.projection.eventTypePrefixes });
+      const batch = this.store.readAll({
+        after,
+        maxCount,
+        typePrefixes: this.projection.eventTypePrefixes,
+        omitData: this.projection.readsData === false,
+      });
       batch.catch(() => undefined); // a failed read ahead is seen when awaited, not as an unhandled rejection
       return batch;
     };
@@ -229,7 +243,10 @@ export class ProjectionRunner {
       try {
         flushed ??= this.db.driver === 'pglite' || (await this.activeGeneration())?.generation === target.generation;
         const batch = await next;
-        if (batch.length === 0) return true;
+        if (batch.length === 0) {
+          await this.fillPendingTables(target, tables);
+          return true;
+        }
         next = read(batch[batch.length - 1].position);
         if (!(await this.applyBatch(batch, target, tables, { flushed }))) return false;
         failures = 0;
@@ -256,16 +273,18 @@ export class ProjectionRunner {
     options: { readonly flushed: boolean } = { flushed: true },
   ): Promise<boolean> {
     const last = events[events.length - 1].position;
+    const filling = withoutFilledTables(this.projection, tables);
     const applied = await this.db.transaction(async (tx) => {
       if (!options.flushed) await tx.exec('SET LOCAL synchronous_commit = off');
       // The checkpoint moved to the batch's last event and read as it was, in one statement under the
       // row's lock: a read then a write cost each event of the live path one more statement (two per
       // sign-in on the embedded default, which projects it in the request's process).
-      const { rows: moved } = await tx.query<{ position: bigint }>(
+      // Whether the tables a `fill` derives are still left out comes with it, read under the same lock.
+      const { rows: moved } = await tx.query<{ position: bigint; fill_pending: boolean }>(
         `UPDATE projection_generations AS g SET position = $3, updated_at = now()
          FROM (SELECT position FROM projection_generations WHERE name = $1 AND generation = $2 FOR UPDATE) AS before
          WHERE g.name = $1 AND g.generation = $2 AND before.position < $3
-         RETURNING before.position`,
+         RETURNING before.position, g.fill_pending`,
         [this.projection.name, target.generation, last],
       );
       if (moved.length === 0) {
@@ -281,7 +300,7 @@ export class ProjectionRunner {
         this.projection,
         events.filter((event) => event.position > checkpoint),
         tx,
-        tables,
+        moved[0].fill_pending ? filling : tables,
       );
       return last;
     });
@@ -341,6 +360,25 @@ export class ProjectionRunner {
   }
 
   /**
+   * Once a generation filled from zero has caught up: the tables its folds left out, each filled by its
+   * `fill` from the others, in the transaction that clears `fill_pending` under the checkpoint row's
+   * lock (a batch of another runner comes before, and leaves them out, or after, and writes them).
+   */
+  private async fillPendingTables(target: GenerationRow, tables: TableNames): Promise<void> {
+    const filled = this.projection.tables.filter((table) => table.fill);
+    if (filled.length === 0) return;
+    await this.db.transaction(async (tx) => {
+      const { rows } = await tx.query(
+        `UPDATE projection_generations SET fill_pending = false, updated_at = now()
+         WHERE name = $1 AND generation = $2 AND fill_pending RETURNING position`,
+        [this.projection.name, target.generation],
+      );
+      if (rows.length === 0) return;
+      for (const table of filled) await tx.exec(renderFill(table, tables));
+    });
+  }
+
+  /**
    * The reader-only indexes a generation filled from zero was created without, one table per short
    * transaction (PGlite serves nothing else meanwhile), before the views point at it.
    */
@@ -369,10 +407,14 @@ export class ProjectionRunner {
       // On the very first start the views exist at once, so readers never see a missing table.
       if (createViews) await tx.exec(`DROP VIEW IF EXISTS ${table.name}; CREATE VIEW ${table.name} AS SELECT * FROM ${physical}`);
     }
-    await tx.query('INSERT INTO projection_generations (name, generation, version, position) VALUES ($1, $2, $3, 0)', [
+    // Filled from zero behind the old views: the tables a `fill` derives wait until it has caught up. The
+    // very first generation is read while it catches up (its views exist at once), so its folds write them
+    // all along: left empty until the fill, the audit trail's streams answered 404 for every account.
+    await tx.query('INSERT INTO projection_generations (name, generation, version, position, fill_pending) VALUES ($1, $2, $3, 0, $4)', [
       this.projection.name,
       generation,
       this.projection.version,
+      !createViews && this.projection.tables.some((table) => table.fill !== undefined),
     ]);
   }
 

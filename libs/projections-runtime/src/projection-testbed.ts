@@ -1,6 +1,6 @@
 import { PGliteDatabase, SqlDatabase } from '@app/database';
 import { RecordedEvent } from '@app/event-store';
-import { applyEvents, physicalTableName, Projection, renderDdl, TableNames } from './projection';
+import { applyEvents, physicalTableName, Projection, renderDdl, renderFill, TableNames, withoutFilledTables } from './projection';
 
 /**
  * Runs one projection over an in-memory PGlite with no store: feed events, read rows by logical name.
@@ -36,6 +36,17 @@ export class ProjectionTestbed {
   /** All events in one transaction, as catch-up and rebuilds do (through `applyBatch` when there is one). */
   async feedBatch(events: readonly RecordedEvent[]): Promise<void> {
     await this.db.transaction((tx) => applyEvents(this.projection, events, tx, this.tables));
+  }
+
+  /**
+   * All events in one transaction as a generation filled from zero folds them, without the tables a
+   * `fill` derives, then those filled (see `ProjectionTable.fill`).
+   */
+  async feedBatchThenFill(events: readonly RecordedEvent[]): Promise<void> {
+    await this.db.transaction((tx) => applyEvents(this.projection, events, tx, withoutFilledTables(this.projection, this.tables)));
+    await this.db.transaction(async (tx) => {
+      for (const table of this.projection.tables) if (table.fill) await tx.exec(renderFill(table, this.tables));
+    });
   }
 
   async rows<Row = Record<string, unknown>>(sql: string, params: readonly unknown[] = []): Promise<Row[]> {

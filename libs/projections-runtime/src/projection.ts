@@ -19,6 +19,18 @@ export interface ProjectionTable {
    * NOT EXISTS`: a restart between their creation and the switch creates them again.
    */
   readonly indexes?: string;
+  /**
+   * Optional, for a table whose rows follow from the projection's other tables: one statement that fills
+   * it from them (`{{table}}` for it, `{{<logical name>}}` for another table). A generation filled from
+   * zero behind the old views (a rebuild, a new version; not the very first, which is read while it
+   * catches up) leaves the table out of the `tables` it hands to `apply` and `applyBatch` (which must then leave
+   * it alone) until it has caught up, then fills it with this in one transaction, before its indexes and
+   * the switch; from then on the folds write it as usual. For a table that the folds would otherwise
+   * rewrite at every batch: the audit trail's streams, upserted about five times each in a rebuild,
+   * took a quarter of the server's CPU (0.6 s of 2.5 for 200,000 events), the statement that derives
+   * them from the trail about 0.1 s.
+   */
+  readonly fill?: string;
 }
 
 /** Logical table name -> physical table of the generation being written. */
@@ -32,6 +44,12 @@ export interface Projection {
   readonly tables: readonly ProjectionTable[];
   /** Only events whose type starts with one of these (all events when undefined). */
   readonly eventTypePrefixes?: readonly string[];
+  /**
+   * False when the folds read no event's `data` (only its position, stream, revision, type and
+   * metadata): the catch-up then reads the log without it (`ReadAllOptions.omitData`), and the events
+   * it hands over may have an empty `data` at their stored schema version.
+   */
+  readonly readsData?: false;
   /**
    * Folds one event into the rows, inside the transaction that also stores the checkpoint. Must be
    * deterministic and idempotent in effect (replaying from zero gives the same rows); time comes from
@@ -72,6 +90,18 @@ export function physicalTableName(logical: string, generation: number): string {
 export function renderDdl(table: ProjectionTable, physical: string, options: { readonly deferIndexes?: boolean } = {}): string {
   const ddl = table.ddl.split('{{table}}').join(physical);
   return options.deferIndexes || !table.indexes ? ddl : `${ddl};\n${renderIndexes(table, physical)}`;
+}
+
+/** The table's `fill` for the generation's physical `tables` (empty when it declares none). */
+export function renderFill(table: ProjectionTable, tables: TableNames): string {
+  let sql = (table.fill ?? '').split('{{table}}').join(tables[table.name]);
+  for (const [logical, physical] of Object.entries(tables)) sql = sql.split(`{{${logical}}}`).join(physical);
+  return sql;
+}
+
+/** The generation's tables without those a `fill` derives: what the folds write while it fills from zero. */
+export function withoutFilledTables(projection: Projection, tables: TableNames): TableNames {
+  return Object.fromEntries(Object.entries(tables).filter(([logical]) => !projection.tables.some((t) => t.name === logical && t.fill)));
 }
 
 /** The table's reader-only indexes for `physical` (empty when it declares none). */

@@ -30,4 +30,11 @@ export const readSideMigrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    // True while a generation filled from zero leaves out the tables that a `fill` derives (see
+    // `ProjectionTable.fill`); read and cleared under the checkpoint row's lock, so a runner of another
+    // process sees the moment they are filled.
+    id: 'read-side/002-generation-fill-pending',
+    sql: `ALTER TABLE projection_generations ADD COLUMN fill_pending boolean NOT NULL DEFAULT false`,
+  },
 ];

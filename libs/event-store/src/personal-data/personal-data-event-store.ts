@@ -328,7 +328,9 @@ export class PersonalDataEventStore implements EventStore {
   }
 
   async readAll(options?: ReadAllOptions): Promise<RecordedEvent[]> {
-    return this.openAll(await this.inner.readAll(options));
+    const events = await this.inner.readAll(options);
+    // Delivered without data, they stay at their stored schema (see `ReadAllOptions.omitData`).
+    return options?.omitData ? this.openAll(events, false) : this.openAll(events);
   }
 
   headPosition(): Promise<bigint> {
@@ -356,14 +358,14 @@ export class PersonalDataEventStore implements EventStore {
    * Warm reads (every key named is cached) open each event in one walk with no promise per key; a read
    * naming a key not cached looks the missing ones up in one batch and opens again.
    */
-  private async openAll(events: RecordedEvent[]): Promise<RecordedEvent[]> {
-    const warm = this.openCached(events);
+  private async openAll(events: RecordedEvent[], upcast = true): Promise<RecordedEvent[]> {
+    const warm = this.openCached(events, upcast);
     if (warm) return warm;
     const lookup = await this.lookupFor(events);
-    return events.map((event) => this.upcasters.apply(this.openWith(event, lookup)));
+    return events.map((event) => (upcast ? this.upcasters.apply(this.openWith(event, lookup)) : this.openWith(event, lookup)));
   }
 
-  private openCached(events: readonly RecordedEvent[]): RecordedEvent[] | undefined {
+  private openCached(events: readonly RecordedEvent[], upcast: boolean): RecordedEvent[] | undefined {
     const peek = this.keys.peekKey?.bind(this.keys);
     if (!peek) return undefined;
     let missing = false;
@@ -384,7 +386,7 @@ export class PersonalDataEventStore implements EventStore {
     for (const event of events) {
       const open = this.openWith(event, lookup);
       if (missing) return undefined;
-      opened.push(this.upcasters.apply(open));
+      opened.push(upcast ? this.upcasters.apply(open) : open);
     }
     return opened;
   }
