@@ -8,8 +8,10 @@ import {
   EventHandler,
   EventStore,
   canonicalJson,
-  eventHashOfEncodedData,
+  canonicalMetadata,
+  eventHashOfEncoded,
   isPlainJson,
+  isSortedPlainJson,
   ExpectedRevision,
   NewEvent,
   ReadAllOptions,
@@ -359,13 +361,14 @@ function isUniqueViolation(error: unknown): error is { code: string; constraint?
 
 /**
  * An event as it will be stored and read back (the hash is computed over that form), with its data and
- * metadata as JSON, and its data's canonical encoding (what the hash covers), made when the event is
+ * metadata as JSON, and their canonical encodings (what the hash covers), made when the event is
  * handed over: the hash itself waits for the stream's head.
  */
-interface StoredEvent extends Omit<NewEvent, 'data'> {
+interface StoredEvent extends Omit<NewEvent, 'data' | 'metadata'> {
   readonly dataJson: string;
   readonly encodedData: string | undefined;
   readonly metadataJson: string;
+  readonly encodedMetadata: string;
 }
 
 function storedForm(event: NewEvent): StoredEvent {
@@ -373,16 +376,20 @@ function storedForm(event: NewEvent): StoredEvent {
   if (!UUID.test(id)) throw new TypeError(`event id must be a UUID: ${event.id}`);
   const dataJson = JSON.stringify(event.data);
   const metadataJson = JSON.stringify(event.metadata);
-  // Data that is plain JSON reads back as itself: encoded as given, without parsing its JSON again.
-  const data = isPlainJson(event.data) ? event.data : (JSON.parse(dataJson) as EventData);
+  // Plain JSON reads back as itself: encoded as given, without parsing its JSON again; plain JSON in
+  // key order at every depth is its own canonical encoding (its JSON, already made).
+  const encodedData = isSortedPlainJson(event.data)
+    ? dataJson
+    : canonicalJson(isPlainJson(event.data) ? event.data : (JSON.parse(dataJson) as EventData));
+  const metadata = isPlainJson(event.metadata) ? event.metadata : (JSON.parse(metadataJson) as NewEvent['metadata']);
   return {
     id,
     type: event.type,
     schemaVersion: event.schemaVersion,
-    metadata: JSON.parse(metadataJson) as NewEvent['metadata'],
     dataJson,
-    encodedData: canonicalJson(data),
+    encodedData,
     metadataJson,
+    encodedMetadata: canonicalMetadata(metadata),
   };
 }
 
@@ -699,10 +706,11 @@ export class PostgresEventStore implements EventStore {
 
     let prevHash = head.hash;
     const metadata = events.map((event, index) => {
-      const { id, type, schemaVersion, encodedData } = event;
-      const hash = eventHashOfEncodedData(
-        { id, stream, revision: head.revision + 1 + index, type, schemaVersion, metadata: event.metadata },
+      const { id, type, schemaVersion, encodedData, encodedMetadata } = event;
+      const hash = eventHashOfEncoded(
+        { id, stream, revision: head.revision + 1 + index, type, schemaVersion },
         encodedData,
+        encodedMetadata,
         prevHash,
       );
       const json = chainedMetadataJson(event.metadataJson, prevHash, hash);
@@ -785,11 +793,12 @@ export class PostgresEventStore implements EventStore {
     stored.forEach((events, index) => {
       let prevHash = heads[index].hash;
       events.forEach((event, offset) => {
-        const { id, type, schemaVersion, encodedData } = event;
+        const { id, type, schemaVersion, encodedData, encodedMetadata } = event;
         const revision = heads[index].revision + 1 + offset;
-        const hash = eventHashOfEncodedData(
-          { id, stream: appends[index].stream, revision, type, schemaVersion, metadata: event.metadata },
+        const hash = eventHashOfEncoded(
+          { id, stream: appends[index].stream, revision, type, schemaVersion },
           encodedData,
+          encodedMetadata,
           prevHash,
         );
         metadata.push(chainedMetadataJson(event.metadataJson, prevHash, hash));

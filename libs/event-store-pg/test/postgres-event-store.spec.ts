@@ -437,6 +437,19 @@ function adapterBehaviour(open: () => Promise<Opened>): void {
     });
   });
 
+  it('hashes an event as it was handed over, though its caller changes it while the append waits for the head', async () => {
+    const target = stream();
+    await new PostgresEventStore(opened.db).append(target, [event()], 'no_stream'); // a head this store does not know
+    const changing = event({ nested: { b: 1, a: [1, 2] } });
+
+    const appended = store.append(target, [changing], 0); // reads the head first
+    (changing.metadata as { correlationId: string }).correlationId = 'changed';
+    (changing.data.nested as { a: number[] }).a.push(3);
+    await appended;
+
+    expect(await verifyStreamIntegrity(store, target)).toEqual({ intact: true, events: 2 });
+  });
+
   it('keeps positions beyond 2^53 exact, as bigint', async () => {
     const beyond = 2n ** 53n + 10n;
     await opened.db.query(`SELECT setval('event_store_position', $1)`, [beyond.toString()]);
