@@ -204,6 +204,24 @@ function adapterBehaviour(open: () => Promise<Opened>): void {
     return { db, queries, params };
   }
 
+  it('notifies a moment after an append, not at once, naming every type appended meanwhile', async () => {
+    const { db, queries, params } = unnotifiedCountingDb();
+    Object.defineProperty(db, 'driver', { value: 'pg' }); // on PGlite the stores wake one another without notifying
+    const notifying = new PostgresEventStore(db);
+    const notified = () =>
+      params.filter((_, index) => queries[index].includes('pg_notify')).map((values) => JSON.parse(String(values![0])));
+
+    await notifying.append(stream(), [event()], 'no_stream');
+    expect(notified()).toEqual([]);
+    await notifying.append(stream(), [{ ...event(), type: 'pg-spec.other_thing_happened' }], 'no_stream');
+    await notifying.close(); // sends what is still pending
+
+    expect(notified().length).toBeGreaterThan(0);
+    expect(new Set(notified().flatMap((payload: { types: string[] }) => payload.types))).toEqual(
+      new Set(['pg-spec.thing_happened', 'pg-spec.other_thing_happened']),
+    );
+  });
+
   it('looks at the log once per poll for all its idle subscriptions, not once each', async () => {
     const { db, queries } = unnotifiedCountingDb();
     const quiet = new PostgresEventStore(db, { subscriptions: { pollIntervalMs: 40 } });
