@@ -222,6 +222,24 @@ function adapterBehaviour(open: () => Promise<Opened>): void {
     return { db, queries, params };
   }
 
+  it('notifies a moment after an append, not at once, naming every type appended meanwhile', async () => {
+    const { db, queries, params } = unnotifiedCountingDb();
+    Object.defineProperty(db, 'driver', { value: 'pg' }); // on PGlite the stores wake one another without notifying
+    const notifying = new PostgresEventStore(db);
+    const notified = () =>
+      params.filter((_, index) => queries[index].includes('pg_notify')).map((values) => JSON.parse(String(values![0])));
+
+    await notifying.append(stream(), [event()], 'no_stream');
+    expect(notified()).toEqual([]);
+    await notifying.append(stream(), [{ ...event(), type: 'pg-spec.other_thing_happened' }], 'no_stream');
+    await notifying.close(); // sends what is still pending
+
+    expect(notified().length).toBeGreaterThan(0);
+    expect(new Set(notified().flatMap((payload: { types: string[] }) => payload.types))).toEqual(
+      new Set(['pg-spec.thing_happened', 'pg-spec.other_thing_happened']),
+    );
+  });
+
   it('looks at the log once per poll for all its idle subscriptions, not once each', async () => {
     const { db, queries } = unnotifiedCountingDb();
     const quiet = new PostgresEventStore(db, { subscriptions: { pollIntervalMs: 40 } });
@@ -453,6 +471,19 @@ function adapterBehaviour(open: () => Promise<Opened>): void {
       for (const name of shared) expect((await verifyStreamIntegrity(store, name)).intact).toBe(true);
       await stores[1].close();
     });
+  });
+
+  it('hashes an event as it was handed over, though its caller changes it while the append waits for the head', async () => {
+    const target = stream();
+    await new PostgresEventStore(opened.db).append(target, [event()], 'no_stream'); // a head this store does not know
+    const changing = event({ nested: { b: 1, a: [1, 2] } });
+
+    const appended = store.append(target, [changing], 0); // reads the head first
+    (changing.metadata as { correlationId: string }).correlationId = 'changed';
+    (changing.data.nested as { a: number[] }).a.push(3);
+    await appended;
+
+    expect(await verifyStreamIntegrity(store, target)).toEqual({ intact: true, events: 2 });
   });
 
   it('keeps positions beyond 2^53 exact, as bigint', async () => {

@@ -122,12 +122,31 @@ export function eventHashOfEncodedData(
   encodedData: string | undefined,
   prevHash: string | null,
 ): string {
+  return eventHashOfEncoded(event, encodedData, canonicalMetadata(event.metadata), prevHash);
+}
+
+/** The metadata's part of the hashed encoding: canonicalJson of it without its chain links. */
+export function canonicalMetadata(metadata: EventMetadata): string {
+  return `{${canonicalMembers(metadata as unknown as Record<string, unknown>, true)}}`;
+}
+
+/**
+ * `eventHash` with the data and the metadata already encoded (`canonicalJson(event.data)`,
+ * `canonicalMetadata(event.metadata)`): a store encodes both when the event is handed over (the caller
+ * may change its objects while the append waits for the head), and hashes once it knows the head.
+ */
+export function eventHashOfEncoded(
+  event: Omit<HashableEvent, 'data' | 'metadata'>,
+  encodedData: string | undefined,
+  encodedMetadata: string,
+  prevHash: string | null,
+): string {
   // canonicalJson of {id, stream, revision, type, schemaVersion, data, metadata without its links, prevHash},
   // written member by member in sorted key order rather than built as an object, copied and sorted: with
   // canonicalJson above, 5.4 µs per API key event against 7.1 (sha-256 itself is about 1).
   let encoded = member('', '"data"', encodedData);
   encoded = member(encoded, '"id"', encodedField(event.id));
-  encoded = member(encoded, '"metadata"', `{${canonicalMembers(event.metadata as unknown as Record<string, unknown>, true)}}`);
+  encoded = member(encoded, '"metadata"', encodedMetadata);
   encoded = member(encoded, '"prevHash"', encodedField(prevHash));
   encoded = member(encoded, '"revision"', encodedField(event.revision));
   encoded = member(encoded, '"schemaVersion"', encodedField(event.schemaVersion));
@@ -151,6 +170,30 @@ export function isPlainJson(value: unknown): boolean {
   const prototype = Object.getPrototypeOf(value) as unknown;
   if (prototype !== Object.prototype && prototype !== null) return false;
   for (const key in value) if (!Object.hasOwn(value, key) || !isPlainJson((value as Record<string, unknown>)[key])) return false;
+  return true;
+}
+
+/**
+ * Plain JSON (see `isPlainJson`) whose object keys are in sorted order at every depth: then its
+ * JSON.stringify text is its canonical encoding, and a store that stringifies it anyway need not
+ * encode it a second time (canonicalJson of an API key event's data: about 1 µs of the 15-18 µs of
+ * client CPU per event of a 100-event append).
+ */
+export function isSortedPlainJson(value: unknown): boolean {
+  if (isPlainScalar(value)) return true;
+  if (typeof value !== 'object') return false;
+  if (Array.isArray(value)) {
+    for (let index = 0; index < value.length; index++) if (!isSortedPlainJson(value[index])) return false;
+    return true;
+  }
+  const prototype = Object.getPrototypeOf(value) as unknown;
+  if (prototype !== Object.prototype && prototype !== null) return false;
+  let previous: string | undefined;
+  for (const key in value) {
+    if (!Object.hasOwn(value, key) || (previous !== undefined && !(previous < key))) return false;
+    if (!isSortedPlainJson((value as Record<string, unknown>)[key])) return false;
+    previous = key;
+  }
   return true;
 }
 

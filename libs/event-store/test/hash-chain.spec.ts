@@ -1,4 +1,4 @@
-import { canonicalJson, eventHash, isPlainJson } from '@app/event-store';
+import { canonicalJson, eventHash, isPlainJson, isSortedPlainJson } from '@app/event-store';
 
 // The encoding is what every stored hash was computed over: these expectations were produced by the
 // first implementation, so a faster one must give them back byte for byte.
@@ -41,6 +41,33 @@ describe('hash chain encoding', () => {
       expect(isPlainJson(value)).toBe(false);
     expect(isPlainJson({ toJSON: () => 'x' })).toBe(false);
     expect(isPlainJson(Object.create({ inherited: 1 }) as object)).toBe(false);
+  });
+
+  it('takes as its own canonical encoding only plain JSON in key order at every depth', () => {
+    const sorted = [
+      { a: [1, { b: 'x', c: null }], d: { e: -0, f: [] } },
+      'é',
+      1.5,
+      [],
+      {},
+      Object.assign(Object.create(null) as object, { a: 1 }),
+    ];
+    for (const value of sorted) {
+      expect(isSortedPlainJson(value)).toBe(true);
+      expect(JSON.stringify(value)).toBe(canonicalJson(value));
+    }
+    // out of order at some depth, integer-like keys (enumerated numerically), not plain JSON
+    for (const value of [
+      { b: 1, a: 2 },
+      { a: [{ d: 1, c: 2 }] },
+      { '9': 1, '10': 2 },
+      { a: undefined },
+      // eslint-disable-next-line no-sparse-arrays
+      [1, , 2],
+      { at: new Date(0) },
+      { n: 1n },
+    ])
+      expect(isSortedPlainJson(value)).toBe(false);
   });
 
   it('hashes an event as before, ignoring the chain links in its metadata', () => {
