@@ -7,6 +7,7 @@
 // Needs PostgreSQL: BENCH_DATABASE_URL or DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test);
 // a throwaway database is created on that server and dropped afterwards. Run with `npm run bench`.
 // BENCH_USAGE_PROFILE_DIR=<dir>: the measured api instance writes a CPU profile (`--cpu-prof`) there on exit.
+// BENCH_CAP_CHANGES: the spending cap's changes timed across the two instances (default 200).
 import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
@@ -23,6 +24,7 @@ const SERVER_URL = process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL ??
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const CONNECTIONS = Number(process.env.BENCH_USAGE_CONNECTIONS ?? 8);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const CAP_CHANGES = Number(process.env.BENCH_CAP_CHANGES ?? 200);
 const BATCH = 1_000;
 const ACCOUNTS = 2_000;
 const ACCOUNTS_PER_BATCH = Number(process.env.BENCH_ACCOUNTS_PER_BATCH ?? 20);
@@ -77,6 +79,7 @@ async function startApi(databaseUrl, { profile = false } = {}) {
       DATA_ENCRYPTION_KEY: 'bench-data-encryption-key-long-enough-0123456789',
       LOG_LEVEL: 'warn',
       BCRYPT_COST: '10',
+      RATE_LIMIT_PER_MINUTE: '1000000',
     },
     ready: async () => (await fetch(`http://127.0.0.1:${port}/health/live`)).status < 500,
   });
@@ -196,47 +199,65 @@ const verifyStatus = async (base, key) =>
   ).status;
 
 /** A holder on professional with a cap and a key; usage reaching the cap through one instance, verify polled on the other. */
-async function capPropagation(writer, other, trials = 5) {
-  const delays = [];
-  for (let trial = 0; trial < trials; trial++) {
-    const email = `cap-${trial}-${Date.now()}@example.com`;
-    const { accountId } = await json(`${writer.base}/v1/accounts`, { method: 'POST', body: JSON.stringify({ email, password: PASSWORD }) });
-    const { accessToken } = await json(`${writer.base}/v1/auth/login`, {
+/**
+ * CAP_CHANGES changes of one account's spending state on `writer`, each timed until `other` answers
+ * verify accordingly: alternately the usage record that reaches the cap (until the key is refused with
+ * 429) and the cap raised past it (until it is accepted again), as the issue's 200 changes. One account
+ * and one key for all of them: five accounts of their own, registered at cost 10, took longer than 200
+ * changes do.
+ */
+async function capPropagation(writer, other) {
+  const email = `cap-${Date.now()}@example.com`;
+  const { accountId } = await json(`${writer.base}/v1/accounts`, { method: 'POST', body: JSON.stringify({ email, password: PASSWORD }) });
+  const { accessToken } = await json(`${writer.base}/v1/auth/login`, {
+    method: 'POST',
+    body: JSON.stringify({ email, password: PASSWORD }),
+  });
+  const auth = { authorization: `Bearer ${accessToken}` };
+  const { key } = await json(`${writer.base}/v1/api-keys`, {
+    method: 'POST',
+    headers: auth,
+    body: JSON.stringify({ name: 'cap', scopes: ['chat'] }),
+  });
+  await json(`${writer.base}/v1/billing/plan`, { method: 'PUT', headers: auth, body: JSON.stringify({ plan: 'professional' }) });
+  const setCap = (capMicros) =>
+    json(`${writer.base}/v1/billing/spending-cap`, { method: 'PUT', headers: auth, body: JSON.stringify({ capMicros }) });
+  const usage = (amountMicros) =>
+    json(`${writer.base}/v1/usage`, {
       method: 'POST',
-      body: JSON.stringify({ email, password: PASSWORD }),
+      headers: { authorization: `Bearer ${SERVICE_TOKEN}` },
+      body: JSON.stringify({
+        accountId,
+        service: 'chat',
+        amountMicros,
+        idempotencyKey: randomUUID(),
+        occurredAt: new Date().toISOString(),
+      }),
     });
-    const auth = { authorization: `Bearer ${accessToken}` };
-    const { key } = await json(`${writer.base}/v1/api-keys`, {
-      method: 'POST',
-      headers: auth,
-      body: JSON.stringify({ name: 'cap', scopes: ['chat'] }),
-    });
-    await json(`${writer.base}/v1/billing/plan`, { method: 'PUT', headers: auth, body: JSON.stringify({ plan: 'professional' }) });
-    await json(`${writer.base}/v1/billing/spending-cap`, { method: 'PUT', headers: auth, body: JSON.stringify({ capMicros: 1_000_000 }) });
-    if ((await verifyStatus(other.base, key)) !== 200) throw new Error('the key was refused before the cap was reached');
-    const usage = (amountMicros) =>
-      json(`${writer.base}/v1/usage`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${SERVICE_TOKEN}` },
-        body: JSON.stringify({
-          accountId,
-          service: 'chat',
-          amountMicros,
-          idempotencyKey: randomUUID(),
-          occurredAt: new Date().toISOString(),
-        }),
-      });
-    await usage(999_999);
+  /** Sends the change, then polls verify on `other` until it answers `status`: from sending, and after the change's answer. */
+  const timed = async (change, status) => {
     const started = performance.now();
-    await usage(1);
-    const accepted = performance.now() - started;
-    for (;;) {
-      if ((await verifyStatus(other.base, key)) === 429) break;
-      if (performance.now() - started > 30_000) throw new Error('the other instance still accepts the key after 30 s');
+    await change();
+    const answered = performance.now();
+    while ((await verifyStatus(other.base, key)) !== status) {
+      if (performance.now() - started > 30_000) throw new Error(`the other instance does not answer ${status} 30 s after the change`);
     }
-    delays.push({ total: performance.now() - started, afterAnswer: performance.now() - started - accepted });
+    return { total: performance.now() - started, afterAnswer: performance.now() - answered };
+  };
+  const crossings = [];
+  const raises = [];
+  let cap = 1_000_000;
+  await setCap(cap);
+  await usage(cap - 1);
+  for (let i = 0; i < CAP_CHANGES; i += 2) {
+    if ((await verifyStatus(other.base, key)) !== 200) throw new Error('the key was refused before the cap was reached');
+    crossings.push(await timed(() => usage(1), 429));
+    if (i + 1 >= CAP_CHANGES) break;
+    cap += 1_000_000;
+    raises.push(await timed(() => setCap(cap), 200));
+    await usage(999_999); // one micro below the new cap
   }
-  return delays;
+  return { crossings, raises };
 }
 
 console.log(
@@ -278,22 +299,34 @@ await withDatabase(async (databaseUrl) => {
       `  median: POST /v1/usage ${fmt(median(rounds.map((r) => r.http.recordsPerSecond)))} records/s (aim >= 20,000), ` +
         `plain INSERT ${fmt(median(rounds.map((r) => r.plain.recordsPerSecond)))} records/s, ratio ${ratio.toFixed(2)}x (aim >= 0.50x)`,
     );
-    const delays = await capPropagation(writer, other);
-    const sortedDelays = delays.map((d) => d.total).sort((a, b) => a - b);
+    const { crossings, raises } = await capPropagation(writer, other);
+    const delays = [...crossings, ...raises].map((d) => d.total);
+    const p = (values, q) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.ceil(values.length * q) - 1)];
+    const summary = (list) =>
+      `median ${p(
+        list.map((d) => d.total),
+        0.5,
+      ).toFixed(1)} ms, p99 ${p(
+        list.map((d) => d.total),
+        0.99,
+      ).toFixed(1)} ms ` +
+      `(after the change's answer: median ${p(
+        list.map((d) => d.afterAnswer),
+        0.5,
+      ).toFixed(1)} ms)`;
     figure({
       name: 'spending cap propagation A -> B, p99',
-      value: sortedDelays[Math.min(sortedDelays.length - 1, Math.ceil(sortedDelays.length * 0.99) - 1)],
+      value: p(delays, 0.99),
       unit: 'ms',
       baseline: "the seed's 60-second promise",
       baselineValue: 60000,
       aim: { op: '<', value: 100 },
       store: 'PostgreSQL',
-      note: `${delays.length} changes`,
+      note: `${delays.length} changes: ${crossings.length} crossings of the cap by a usage record, ${summary(crossings)}; ${raises.length} raises of the cap, ${summary(raises)}`,
     });
     console.log(
-      `spending cap propagation (usage through one api instance, verify polled on another): ` +
-        `${delays.map((d) => `${d.total.toFixed(0)} ms`).join(', ')} from sending the crossing record ` +
-        `(${delays.map((d) => `${d.afterAnswer.toFixed(0)}`).join(', ')} ms after its 202); max ${Math.max(...delays.map((d) => d.total)).toFixed(0)} ms`,
+      `spending cap propagation (changes through one api instance, verify polled on another), ${delays.length} changes: ` +
+        `p99 ${p(delays, 0.99).toFixed(1)} ms, max ${Math.max(...delays).toFixed(1)} ms; the cap reached by usage: ${summary(crossings)}; the cap raised: ${summary(raises)}`,
     );
   } finally {
     await Promise.all([writer.stop(), other.stop()]);
