@@ -280,6 +280,20 @@ describe('PersonalDataEventStore (the erasure seam) over PGlite', () => {
     expect([later.data.guestEmail, later.metadata.ip]).toEqual([ERASED, ERASED]);
   });
 
+  it('adds no key of its own to what it reads: the keys of the data and metadata are those stored, sealed left out', async () => {
+    const accountId = randomUUID();
+    const stream = `party-${randomUUID()}`;
+    const event = invited(accountId);
+    await store.append(stream, [event], 'no_stream');
+    const [read] = await store.readStream(stream);
+    const keysOf = (value: object): string[] => Reflect.ownKeys(value).map(String).sort();
+    expect(keysOf(read.data)).toEqual(keysOf(event.data));
+    const [raw] = await store.readStream(stream, { raw: true });
+    expect(keysOf(read.metadata)).toEqual(keysOf(raw.metadata).filter((key) => key !== 'sealed'));
+    expect(Object.getOwnPropertyDescriptor(read.metadata, 'ip')?.enumerable).toBe(true);
+    expect({ ...read.data }).toStrictEqual(event.data);
+  });
+
   it('opens before upcasting, so an upcaster of an old version sees plain values', async () => {
     const accountId = randomUUID();
     const stream = `party-${randomUUID()}`;

@@ -51,10 +51,10 @@ class BoundedCache<T> {
     private readonly now: () => number,
   ) {}
 
-  /** Without touching the order: for the hot read path. */
-  peek(key: string): Entry<T> | undefined {
+  /** Without touching the order, as of `now`: for the hot read path. */
+  peek(key: string, now: number): Entry<T> | undefined {
     const entry = this.entries.get(key);
-    return entry && entry.until > this.now() ? entry : undefined;
+    return entry && entry.until > now ? entry : undefined;
   }
 
   get(key: string): Entry<T> | undefined {
@@ -135,8 +135,10 @@ export class CachedDataKeyStore implements DataKeyStore {
 
   /** The cached key of `keyId` (null: known to be gone), or undefined when it must be loaded. */
   peekKey(keyId: string): Buffer | null | undefined {
-    const entry = this.byId.peek(keyId);
-    if (entry && entry.refreshFrom <= this.now()) this.refreshAhead(keyId);
+    // One clock read per look-up: the second one was 2.6% of a warm stream read's CPU (perf).
+    const now = this.now();
+    const entry = this.byId.peek(keyId, now);
+    if (entry && entry.refreshFrom <= now) this.refreshAhead(keyId);
     return entry?.value;
   }
 

@@ -76,15 +76,6 @@ function collectSealed(value: unknown, into: string[]): void {
   }
 }
 
-/**
- * How a sealed value (v1) or placeholder (v2) found at `parent`.`name` reads: its plain value when it is
- * known (`"[erased]"` once its key is gone, or opened before), else a function that opens it (event data
- * is JSON: never a function itself).
- */
-type Opener = (sealed: string, parent: string, name: string | undefined) => unknown;
-
-const pathOf = (parent: string, name: string | undefined): string => (name === undefined ? parent : `${parent}.${name}`);
-
 /** `path === pathOf(parent, name)` without building the path (comparing a concatenation first flattens it). */
 function isPathOf(path: string, parent: string, name: string | undefined): boolean {
   if (name === undefined) return path === parent;
@@ -96,44 +87,134 @@ function isPathOf(path: string, parent: string, name: string | undefined): boole
   );
 }
 
+const pathOf = (parent: string, name: string | undefined): string => (name === undefined ? parent : `${parent}.${name}`);
+
 /** Where the walk of a read starts: the paths a v2 seal records are `data.<catalog path>` and `metadata.ip`. */
 const DATA_ROOT = 'data';
 const METADATA_ROOT = 'metadata';
 
+/** What the seam keeps of one event's v2 seal once opened. */
+interface OpenedSeal {
+  readonly sealed: string;
+  readonly entries: readonly SealedEntry[];
+}
+
+interface SealOpener {
+  openSeal(reading: EventReading): readonly SealedEntry[];
+  reveal(value: string, key: Buffer): unknown;
+  readonly opened: ReadonlyMap<string, unknown>;
+}
+
+/** A v2 placeholder read later: its value is only known once the seal is opened. */
+const NOT_YET: unique symbol = Symbol('opened when read');
+
+/** Whether `text` is a sealed form; the first character tells most strings apart (`sealed:v1:`, `sealed:v2:`). */
+const mayBeSealed = (text: string): boolean => text.charCodeAt(0) === 115 && isSealed(text);
+
 /**
- * The v2 seal of one event as one read sees it: its values, opened with one decipher when the first
- * placeholder is read (or known from an earlier read). A placeholder is only what the seal says it is:
- * text shaped like one (`sealed:v2:<n>`) at a place the seal does not name for n is somebody's text and
- * reads as itself. An api key named `sealed:v2:0`, or a User-Agent header of that shape sealed as a
- * value, would otherwise be an integrity error on every read of its event, and every projection would
- * stall on it. What a forged stored form can do is read as its own text; the hash chain tells it apart.
+ * One read of one event: the keys as this read found them and the event's v2 seal, if it has one, its
+ * values opened with one decipher when the first placeholder is read (or known from an earlier read). A
+ * placeholder is only what the seal says it is: text shaped like one (`sealed:v2:<n>`) at a place the
+ * seal does not name for n is somebody's text and reads as itself. An api key named `sealed:v2:0`, or a
+ * User-Agent header of that shape sealed as a value, would otherwise be an integrity error on every read
+ * of its event, and every projection would stall on it. What a forged stored form can do is read as its
+ * own text; the hash chain tells it apart.
  */
-class EventSeal {
+class EventReading {
   constructor(
     readonly eventId: string,
-    readonly sealed: string,
+    /** The event's `metadata.sealed` (undefined: none, placeholder-shaped text reads as itself). */
+    readonly sealed: string | undefined,
     /** null: the key is gone, every placeholder reads `"[erased]"`. */
     readonly key: Buffer | null,
     private entries: readonly SealedEntry[] | undefined,
-    private readonly store: { openSeal(seal: EventSeal): readonly SealedEntry[] },
+    private readonly lookup: KeyLookup,
+    private readonly store: SealOpener,
   ) {}
 
-  get opened(): boolean {
-    return this.entries !== undefined;
+  /**
+   * What sealed `text` (v1 value or v2 placeholder) found at `parent`.`name` reads as when it is known
+   * now (`"[erased]"` once its key is gone, or opened before); else a function that opens it (v1: its key
+   * as this read found it; event data is JSON, never a function itself) or `NOT_YET` (v2: `later` opens it).
+   */
+  now(text: string, parent: string, name: string | undefined): unknown {
+    if (isSealedValue(text)) {
+      const key = this.lookup(sealedKeyId(text)!);
+      if (!key) return ERASED;
+      const known = this.store.opened.get(text);
+      return known !== undefined ? known : () => this.store.reveal(text, key);
+    }
+    // Text of a placeholder's shape in an event without a seal: nothing was sealed, it is the text.
+    if (this.sealed === undefined) return text;
+    if (!this.key) return ERASED;
+    return this.entries !== undefined ? this.valueAt(text, parent, name) : NOT_YET;
   }
 
-  /** What `text`, placeholder `index` in form, found at `parent`.`name`, reads as. */
-  valueAt(text: string, index: number, parent: string, name: string | undefined): unknown {
+  /** What placeholder `text` at `parent`.`name` reads as, opening the seal if need be. */
+  valueAt(text: string, parent: string, name: string | undefined): unknown {
     this.entries ??= this.store.openSeal(this);
-    const entry = this.entries[index];
+    const entry = this.entries[placeholderIndex(text)!];
     return entry !== undefined && isPathOf(entry[0], parent, name) ? entry[1] : text;
+  }
+
+  /** `now`, opening what is not known yet: for values in arrays, which get no getter. */
+  openNow(text: string, parent: string, name: string | undefined): unknown {
+    const value = this.now(text, parent, name);
+    if (value === NOT_YET) return this.valueAt(text, parent, name);
+    return typeof value === 'function' ? (value as () => unknown)() : value;
   }
 }
 
-/** Where an object read through the seam keeps the sealed values not opened yet: not enumerable, so copies and JSON skip it. */
-const UNOPENED = Symbol('sealed values not opened yet');
-type Slot = (() => unknown) | { readonly value: unknown };
-type Unopened = Record<string, unknown> & { [UNOPENED]: Record<string, Slot> };
+/**
+ * The sealed values of one object read through the seam not opened yet: a v2 placeholder's text (opened
+ * through `reading`), a v1 value's opener, or `{ value }` once known. The placeholder's own text, not a
+ * closure over the event's reading per value: one object per copy holds what its getters need.
+ */
+type Slot = string | (() => unknown) | { readonly value: unknown };
+class Unopened {
+  readonly slots: Record<string, Slot> = {};
+
+  constructor(
+    readonly reading: EventReading,
+    readonly path: string,
+  ) {}
+}
+
+/** A base class whose constructor returns the object it is given, so a subclass's fields go onto that object. */
+class Returning {
+  constructor(target: object) {
+    return target as Returning;
+  }
+}
+
+/**
+ * Attaches an `Unopened` to a copy as a private field: invisible to copies, JSON, `Object.keys` and
+ * symbol listings, and the copy stays a plain object. A non-enumerable symbol property did the same
+ * with an `Object.defineProperty` call, the dearest step of the read (perf: defineProperty 40% of
+ * openCached); the field is a plain store: seam CPU of a warm read, fields not read, 1.42 against 1.72 µs
+ * per event (seam-micro, 2026-12-04).
+ */
+class UnopenedOf extends Returning {
+  #unopened: Unopened;
+
+  private constructor(target: object, unopened: Unopened) {
+    super(target);
+    this.#unopened = unopened;
+  }
+
+  static attach(target: object, unopened: Unopened): void {
+    new UnopenedOf(target, unopened);
+  }
+
+  static of(target: object): Unopened | undefined {
+    return #unopened in target ? (target as UnopenedOf).#unopened : undefined;
+  }
+
+  /** For the getters, only ever on a copy that has one. */
+  static in(target: object): Unopened {
+    return (target as UnopenedOf).#unopened;
+  }
+}
 
 /**
  * One getter and setter per field name, shared by every object that defers it: with a closure per
@@ -146,24 +227,30 @@ function openOnReadDescriptor(key: string): PropertyDescriptor {
   descriptor = {
     enumerable: true,
     configurable: true,
-    get(this: Unopened): unknown {
-      const slots = this[UNOPENED];
-      const slot = slots[key];
-      return typeof slot === 'function' ? (slots[key] = { value: slot() }).value : slot.value;
+    get(this: object): unknown {
+      const unopened = UnopenedOf.in(this);
+      const slot = unopened.slots[key];
+      if (typeof slot === 'object') return slot.value;
+      const value = typeof slot === 'string' ? unopened.reading.valueAt(slot, unopened.path, key) : slot();
+      unopened.slots[key] = { value };
+      return value;
     },
-    set(this: Unopened, value: unknown): void {
-      this[UNOPENED][key] = { value };
+    set(this: object, value: unknown): void {
+      UnopenedOf.in(this).slots[key] = { value };
     },
   };
   if (openOnRead.size < 10_000) openOnRead.set(key, descriptor);
   return descriptor;
 }
 
-/** Opened on first read and kept: a reader of the log (a projection) reads few of the personal fields. */
-function defineOpenedOnRead(target: Record<string, unknown>, key: string, open: () => unknown): void {
-  let slots = (target as Unopened)[UNOPENED];
-  if (!slots) Object.defineProperty(target, UNOPENED, { value: (slots = {}) });
-  slots[key] = open;
+/**
+ * Adds `key` to `target` (the copy at `path` being built) as a getter that opens `slot` when first read,
+ * and kept: a reader of the log (a projection) reads few of the personal fields.
+ */
+function defineOpenedOnRead(target: Record<string, unknown>, key: string, slot: Slot, reading: EventReading, path: string): void {
+  let unopened = UnopenedOf.of(target);
+  if (!unopened) UnopenedOf.attach(target, (unopened = new Unopened(reading, path)));
+  unopened.slots[key] = slot;
   Object.defineProperty(target, key, openOnReadDescriptor(key));
 }
 
@@ -171,43 +258,32 @@ function defineOpenedOnRead(target: Record<string, unknown>, key: string, open: 
  * `value` with every sealed string opened; the very same object when it holds none. A sealed property
  * of an object that is not known yet opens when it is first read; one in an array opens here.
  */
-function openSealed(value: unknown, opener: Opener, parent: string, name: string | undefined): unknown {
-  if (typeof value === 'string') {
-    if (!isSealed(value)) return value;
-    const open = opener(value, parent, name);
-    return typeof open === 'function' ? (open as () => unknown)() : open;
-  }
+function openSealed(value: unknown, reading: EventReading, parent: string, name: string | undefined): unknown {
+  if (typeof value === 'string') return mayBeSealed(value) ? reading.openNow(value, parent, name) : value;
   if (value === null || typeof value !== 'object') return value;
   if (Array.isArray(value)) {
     let copy: unknown[] | undefined;
     for (let index = 0; index < value.length; index++) {
-      const replaced = openSealed(value[index], opener, parent, name);
+      const replaced = openSealed(value[index], reading, parent, name);
       if (replaced !== value[index]) (copy ??= [...(value as unknown[])])[index] = replaced;
     }
     return copy ?? value;
   }
-  return openProperties(value as Record<string, unknown>, opener, pathOf(parent, name));
+  return openProperties(value as Record<string, unknown>, reading, pathOf(parent, name));
 }
 
 /**
- * `record` (at `path`) with its sealed properties opened (only those named by `only`, when given, and
- * nothing walked into) and without the property `omit`, or the very same record. The copy is built key
- * by key, a deferred value added as a getter: turning a copied value into a getter afterwards (or
+ * `record` (at `path`) with its sealed properties opened, or the very same record. The copy is built
+ * key by key, a deferred value added as a getter: turning a copied value into a getter afterwards (or
  * deleting a property) makes V8 keep the object as a dictionary, several times slower to make.
  */
-function openProperties(
-  record: Record<string, unknown>,
-  opener: Opener,
-  path: string,
-  only?: readonly string[],
-  omit?: string,
-): Record<string, unknown> {
+function openProperties(record: Record<string, unknown>, reading: EventReading, path: string): Record<string, unknown> {
   let copy: Record<string, unknown> | undefined;
   for (const key in record) {
     const inner = record[key];
-    const omitted = key === omit;
-    const sealed = !omitted && isSealed(inner) && (!only || only.includes(key));
-    const opened = omitted ? undefined : sealed ? opener(inner, path, key) : only ? inner : openSealed(inner, opener, path, key);
+    let opened: unknown;
+    if (typeof inner === 'string') opened = mayBeSealed(inner) ? reading.now(inner, path, key) : inner;
+    else opened = inner !== null && typeof inner === 'object' ? openSealed(inner, reading, path, key) : inner;
     if (!copy) {
       if (opened === inner) continue;
       copy = {};
@@ -216,11 +292,36 @@ function openProperties(
         copy[before] = record[before];
       }
     }
-    if (omitted) continue;
-    if (sealed && typeof opened === 'function') defineOpenedOnRead(copy, key, opened as () => unknown);
-    else copy[key] = opened;
+    addOpened(copy, key, inner, opened, reading, path);
   }
   return copy ?? record;
+}
+
+function addOpened(copy: Record<string, unknown>, key: string, inner: unknown, opened: unknown, reading: EventReading, path: string): void {
+  if (opened === NOT_YET) defineOpenedOnRead(copy, key, inner as string, reading, path);
+  else if (typeof opened === 'function' && typeof inner === 'string') defineOpenedOnRead(copy, key, opened as () => unknown, reading, path);
+  else copy[key] = opened;
+}
+
+/**
+ * The metadata as readers see it: `ip` / `userAgent` opened (nothing else of it is ever sealed, and
+ * nothing walked into) and without `sealed`; the very same object when there is nothing to do.
+ */
+function openMetadata(record: Record<string, unknown>, reading: EventReading): Record<string, unknown> {
+  const { ip, userAgent } = record;
+  const omit = reading.sealed !== undefined;
+  if (!omit && !(typeof ip === 'string' && mayBeSealed(ip)) && !(typeof userAgent === 'string' && mayBeSealed(userAgent))) return record;
+  const copy: Record<string, unknown> = {};
+  for (const key in record) {
+    const inner = record[key];
+    if (key === 'sealed' && omit) continue;
+    if ((key === 'ip' || key === 'userAgent') && typeof inner === 'string' && mayBeSealed(inner)) {
+      addOpened(copy, key, inner, reading.now(inner, METADATA_ROOT, key), reading, METADATA_ROOT);
+    } else {
+      copy[key] = inner;
+    }
+  }
+  return copy;
 }
 
 /**
@@ -270,7 +371,7 @@ export class PersonalDataEventStore implements EventStore {
    * seal itself, hashing that 300-character string at every read cost 0.3 µs per event: seam CPU of a
    * warm 20-event stream read, fields not read, 2.5 µs per event against 2.2 for v1; by id, 2.14.
    */
-  private readonly openedSeals = new Map<string, { readonly sealed: string; readonly entries: readonly SealedEntry[] }>();
+  private readonly openedSeals = new Map<string, OpenedSeal>();
   private readonly openedLimit: number;
 
   /**
@@ -430,53 +531,38 @@ export class PersonalDataEventStore implements EventStore {
    * personal fields. Values never read do not push the ones read out of the bounded `opened`.
    */
   private openWith<E extends RecordedEvent>(event: E, lookup: KeyLookup): E {
-    const seal = this.sealOf(event, lookup);
-    const opener: Opener = (sealed, parent, name) => {
-      if (isSealedValue(sealed)) {
-        const key = lookup(sealedKeyId(sealed)!);
-        if (!key) return ERASED;
-        const known = this.opened.get(sealed);
-        return known !== undefined ? known : () => this.reveal(sealed, key);
-      }
-      // Text of a placeholder's shape in an event without a seal: nothing was sealed, it is the text.
-      if (!seal) return sealed;
-      if (!seal.key) return ERASED;
-      const index = placeholderIndex(sealed)!;
-      return seal.opened ? seal.valueAt(sealed, index, parent, name) : () => seal.valueAt(sealed, index, parent, name);
-    };
-    const data = openSealed(event.data, opener, DATA_ROOT, undefined);
-    const metadata = openProperties(
-      event.metadata as unknown as Record<string, unknown>,
-      opener,
-      METADATA_ROOT,
-      PERSONAL_METADATA,
-      seal ? 'sealed' : undefined,
-    );
+    const reading = this.readingOf(event, lookup);
+    const data = openSealed(event.data, reading, DATA_ROOT, undefined);
+    const metadata = openMetadata(event.metadata as unknown as Record<string, unknown>, reading);
     if (data === event.data && metadata === (event.metadata as unknown)) return event;
     return { ...event, data: data as EventData, metadata: metadata as unknown as ChainedMetadata };
   }
 
-  /** The event's v2 seal, if it has one: its key as this read found it, its values if opened before. */
-  private sealOf(event: RecordedEvent, lookup: KeyLookup): EventSeal | undefined {
+  /** How this read sees the event's seals: its v2 seal's key as this read found it, its values if opened before. */
+  private readingOf(event: RecordedEvent, lookup: KeyLookup): EventReading {
     const sealed: unknown = event.metadata.sealed;
-    if (sealed === undefined) return undefined;
+    if (sealed === undefined) return new EventReading(event.id, undefined, null, undefined, lookup, this.sealOpener);
     if (!isEventSeal(sealed)) throw new SealedFieldsIntegrityError(event.id, 'metadata.sealed is not a sealed value');
     const key = lookup(sealedKeyId(sealed)!);
     const known = key ? this.openedSeals.get(event.id) : undefined;
-    return new EventSeal(event.id, sealed, key, known?.sealed === sealed ? known.entries : undefined, this.sealOpener);
+    return new EventReading(event.id, sealed, key, known?.sealed === sealed ? known.entries : undefined, lookup, this.sealOpener);
   }
 
   /** Opens a seal (one decipher) and keeps its values for the next reads of the event. */
-  private readonly sealOpener = { openSeal: (seal: EventSeal): readonly SealedEntry[] => this.openSeal(seal) };
+  private readonly sealOpener: SealOpener = {
+    openSeal: (reading) => this.openSeal(reading),
+    reveal: (value, key) => this.reveal(value, key),
+    opened: this.opened,
+  };
 
-  private openSeal(seal: EventSeal): readonly SealedEntry[] {
+  private openSeal(seal: EventReading): readonly SealedEntry[] {
     let entries: SealedEntry[];
     try {
-      entries = openEntries(seal.key!, seal.sealed, seal.eventId);
+      entries = openEntries(seal.key!, seal.sealed!, seal.eventId);
     } catch {
       throw new SealedFieldsIntegrityError(seal.eventId, 'metadata.sealed does not open as the seal of this event under its key');
     }
-    this.openedSeals.set(seal.eventId, { sealed: seal.sealed, entries });
+    this.openedSeals.set(seal.eventId, { sealed: seal.sealed!, entries });
     if (this.openedSeals.size > this.openedLimit) this.openedSeals.delete(this.openedSeals.keys().next().value as string);
     return entries;
   }
@@ -486,7 +572,7 @@ export class PersonalDataEventStore implements EventStore {
     if (known !== undefined) return known;
     // Text shaped like a v1 value that does not open under the key it names is somebody's text (an api key
     // named `sealed:v1:<a real key id>:...`; key ids show in every exported stored form), read as itself
-    // as a lookalike v2 placeholder is (see EventSeal): a throw would stall every projection reading it.
+    // as a lookalike v2 placeholder is (see EventReading): a throw would stall every projection reading it.
     let plain: unknown;
     try {
       plain = openValue(key, value);
