@@ -69,8 +69,9 @@ function appends(store, label) {
   });
 }
 
+/** Long enough to be more than one GC or compilation: 150 reads (3,000 events, ~30 ms of CPU) doubled a round's ratio. */
 function streamReads(store, stream) {
-  const reads = Math.max(50, Math.floor(EVENTS / 10));
+  const reads = Math.max(250, Math.floor(EVENTS / 2));
   return timed(async () => {
     for (let n = 0; n < reads; n += 1) await store.readStream(stream);
     return reads * 20;
@@ -119,6 +120,13 @@ async function measure(label, [plainDb, seamDb]) {
   }
   await appends(seam, 'warm-seam'); // creates the accounts' keys and warms both paths
   await appends(plain, 'warm-plain');
+  // The reads warmed too: cold, the first two rounds cost 18-30 µs per event against about 6 later (JIT
+  // and GC threads count in process.cpuUsage), and the median of five rounds read mostly warm-up.
+  for (const store of [seam, plain, seam, plain]) {
+    await streamReads(store, streams[store === seam ? 'seam' : 'plain']);
+    await logReads(store);
+    await logReads(store, true);
+  }
   const phases = () => ({ append: [], stream: [], log: [], logUsed: [] });
   const results = { plain: phases(), seam: phases() };
   const cpu = { plain: phases(), seam: phases() };
