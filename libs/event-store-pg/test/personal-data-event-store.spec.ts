@@ -75,6 +75,19 @@ describe('PersonalDataEventStore (the erasure seam) over PGlite', () => {
     occurredAt: '2026-01-05T09:00:00.000Z',
     ...extra,
   });
+  /** A `party.renamed` of v1, when `fullName` was its personal field: sealed (format v1) as the catalog of its day said. */
+  const appendOldRename = async (accountId: string, stream: string): Promise<void> => {
+    const key = (await keys.keyOfAccount(accountId))!;
+    const old: NewEvent = {
+      id: randomUUID(),
+      type: 'party.renamed',
+      schemaVersion: 1,
+      data: { fullName: sealValue(key.key, key.id, 'Ada Lovelace') },
+      metadata: metadata(accountId),
+    };
+    await store.append(stream, [old], 'no_stream');
+  };
+
   const invited = (accountId: string | undefined): NewEvent => ({
     id: randomUUID(),
     type: 'party.invited',
@@ -126,15 +139,7 @@ describe('PersonalDataEventStore (the erasure seam) over PGlite', () => {
     const accountId = randomUUID();
     const stream = `party-${randomUUID()}`;
     const after = await store.headPosition();
-    const key = (await keys.keyOfAccount(accountId))!;
-    const old: NewEvent = {
-      id: randomUUID(),
-      type: 'party.renamed',
-      schemaVersion: 1,
-      data: { fullName: sealValue(key.key, key.id, 'Ada Lovelace') },
-      metadata: metadata(accountId),
-    };
-    await store.append(stream, [old], 'no_stream');
+    await appendOldRename(accountId, stream);
 
     const [whole] = (await store.readAll({ after })).filter((read) => read.stream === stream);
     expect([whole.data, whole.schemaVersion]).toEqual([{ name: 'ADA LOVELACE' }, 2]);
@@ -297,16 +302,7 @@ describe('PersonalDataEventStore (the erasure seam) over PGlite', () => {
   it('opens before upcasting, so an upcaster of an old version sees plain values', async () => {
     const accountId = randomUUID();
     const stream = `party-${randomUUID()}`;
-    // Written when v1 was current and declared `fullName` personal: sealed as the catalog of its day said.
-    const key = (await keys.keyOfAccount(accountId))!;
-    const old: NewEvent = {
-      id: randomUUID(),
-      type: 'party.renamed',
-      schemaVersion: 1,
-      data: { fullName: sealValue(key.key, key.id, 'Ada Lovelace') },
-      metadata: metadata(accountId),
-    };
-    await store.append(stream, [old], 'no_stream');
+    await appendOldRename(accountId, stream);
     const [read] = await store.readStream(stream);
     expect(read).toMatchObject({ schemaVersion: 2, data: { name: 'ADA LOVELACE' } });
   });
