@@ -473,6 +473,136 @@ function adapterBehaviour(open: () => Promise<Opened>): void {
     });
   });
 
+  describe('appends waiting at the same time, grouped into one statement (group commit)', () => {
+    /** `opened.db`, counting the appends each insert statement carries; `refuse` fails the statements it matches. */
+    function groupingDb(refuse: (sql: string) => boolean = () => false): { db: SqlDatabase; appendsPerInsert: number[] } {
+      const appendsPerInsert: number[] = [];
+      const db = Object.create(opened.db) as SqlDatabase & { query: SqlDatabase['query']; listen: SqlDatabase['listen'] };
+      db.query = (sql, values, options) => {
+        if (sql.includes('INSERT INTO event_store_events')) appendsPerInsert.push(Array.isArray(values?.[0]) ? values[0].length : 1);
+        if (refuse(sql)) return Promise.reject(new Error('refused by the test'));
+        return opened.db.query(sql, values, options);
+      };
+      db.listen = async () => async () => undefined;
+      return { db, appendsPerInsert };
+    }
+    const isGroupInsert = (sql: string) => sql.includes('INSERT INTO event_store_events') && sql.includes('first_event');
+
+    it('sends the appends that wait while others are in flight as one statement, each chained at its revision', async () => {
+      const { db, appendsPerInsert } = groupingDb();
+      const grouping = new PostgresEventStore(db);
+      const targets = Array.from({ length: 8 }, stream);
+
+      const results = await Promise.all(
+        targets.map((target, index) => grouping.append(target, index % 2 ? [event(), event()] : [event()], 'no_stream')),
+      );
+
+      // The first two alone (two groups may be in flight), the six that came meanwhile together.
+      expect(appendsPerInsert).toEqual([1, 1, 6]);
+      const positions = (await Promise.all(targets.map((target) => grouping.readStream(target)))).flat().map((e) => e.position);
+      expect(new Set(positions).size).toBe(12);
+      expect(positions.reduce((max, p) => (p > max ? p : max)) - positions.reduce((min, p) => (p < min ? p : min))).toBe(11n);
+      for (const [index, target] of targets.entries()) {
+        expect(results[index].nextExpectedRevision).toBe(index % 2);
+        expect(await verifyStreamIntegrity(grouping, target)).toEqual({ intact: true, events: 1 + (index % 2) });
+      }
+      await grouping.close();
+    });
+
+    it('refuses only the append of the group whose head moved; the others are written', async () => {
+      const { db, appendsPerInsert } = groupingDb();
+      const grouping = new PostgresEventStore(db);
+      const targets = Array.from({ length: 6 }, stream);
+      for (const target of targets) await grouping.append(target, [event()], 'no_stream'); // remembered at revision 0
+      await new PostgresEventStore(opened.db).append(targets[3], [event()], 0); // behind its back
+      appendsPerInsert.length = 0;
+
+      const outcomes = await Promise.allSettled(targets.map((target) => grouping.append(target, [event()], 0)));
+
+      expect(appendsPerInsert.slice(0, 3)).toEqual([1, 1, 4]);
+      expect(outcomes[3]).toMatchObject({ status: 'rejected', reason: { code: 'wrong_expected_revision', expected: 0, actual: 1 } });
+      for (const index of [0, 1, 2, 4, 5])
+        expect(outcomes[index]).toMatchObject({ status: 'fulfilled', value: { nextExpectedRevision: 1 } });
+      for (const target of targets) expect((await verifyStreamIntegrity(grouping, target)).intact).toBe(true);
+      expect(await grouping.readStream(targets[3])).toHaveLength(2);
+      await grouping.close();
+    });
+
+    it('lets exactly one of two appends waiting for the same revision of a stream win', async () => {
+      const { db } = groupingDb();
+      const grouping = new PostgresEventStore(db);
+      const [target, ...others] = Array.from({ length: 4 }, stream);
+      await grouping.append(target, [event()], 'no_stream');
+
+      const outcomes = await Promise.allSettled([
+        grouping.append(others[0], [event()], 'no_stream'), // these two in flight while the others wait
+        grouping.append(others[1], [event()], 'no_stream'),
+        grouping.append(target, [event({ writer: 1 })], 0),
+        grouping.append(others[2], [event()], 'no_stream'),
+        grouping.append(target, [event({ writer: 2 })], 0),
+      ]);
+
+      expect(outcomes.filter((outcome) => outcome.status === 'fulfilled')).toHaveLength(4);
+      expect([outcomes[2].status, outcomes[4].status].sort()).toEqual(['fulfilled', 'rejected']);
+      const lost = [outcomes[2], outcomes[4]].find((outcome) => outcome.status === 'rejected') as PromiseRejectedResult;
+      expect(lost.reason).toMatchObject({ code: 'wrong_expected_revision', expected: 0, actual: 1 });
+      expect(await verifyStreamIntegrity(grouping, target)).toEqual({ intact: true, events: 2 });
+      await grouping.close();
+    });
+
+    it('appends the group one by one when its statement fails: an id another append of it holds fails that one alone', async () => {
+      const { db, appendsPerInsert } = groupingDb();
+      const grouping = new PostgresEventStore(db);
+      const targets = Array.from({ length: 5 }, stream);
+      const shared = randomUUID();
+
+      const outcomes = await Promise.allSettled(
+        targets.map((target, index) => grouping.append(target, index === 2 || index === 4 ? [event({}, shared)] : [event()], 'no_stream')),
+      );
+
+      expect(appendsPerInsert.slice(0, 3)).toEqual([1, 1, 3]); // the group, refused by the unique id, then each alone
+      expect(appendsPerInsert.slice(3)).toEqual([1, 1, 1]);
+      expect(outcomes.filter((outcome) => outcome.status === 'fulfilled')).toHaveLength(4);
+      const refused = outcomes.findIndex((outcome) => outcome.status === 'rejected');
+      expect([2, 4]).toContain(refused);
+      expect((outcomes[refused] as PromiseRejectedResult).reason).toBeInstanceOf(DuplicateEventIdError);
+      for (const [index, target] of targets.entries()) expect(await grouping.readStream(target)).toHaveLength(index === refused ? 0 : 1);
+      await grouping.close();
+    });
+
+    it('appends the group one by one, each with its own outcome, after any error of its statement', async () => {
+      const { db, appendsPerInsert } = groupingDb(isGroupInsert);
+      const grouping = new PostgresEventStore(db);
+      const targets = Array.from({ length: 4 }, stream);
+      for (const target of targets) await grouping.append(target, [event()], 'no_stream');
+      await new PostgresEventStore(opened.db).append(targets[2], [event()], 0); // behind its back
+      appendsPerInsert.length = 0;
+
+      const outcomes = await Promise.allSettled(targets.map((target) => grouping.append(target, [event()], 0)));
+
+      expect(appendsPerInsert.slice(0, 3)).toEqual([1, 1, 2]);
+      expect(outcomes[2]).toMatchObject({ status: 'rejected', reason: { code: 'wrong_expected_revision', actual: 1 } });
+      for (const index of [0, 1, 3]) expect(outcomes[index]).toMatchObject({ status: 'fulfilled', value: { nextExpectedRevision: 1 } });
+      await grouping.close();
+    });
+
+    it("never groups an append inside a caller's transaction", async () => {
+      const { db, appendsPerInsert } = groupingDb();
+      const grouping = new PostgresEventStore(db);
+      const inTransaction = stream();
+
+      await Promise.all([
+        grouping.append(stream(), [event()], 'no_stream'),
+        opened.db.transaction((tx) => grouping.appendInTransaction(tx, inTransaction, [event()], 'no_stream')),
+        grouping.append(stream(), [event()], 'no_stream'),
+      ]);
+
+      expect(appendsPerInsert).toEqual([1, 1]); // the transaction's insert went through its own executor
+      expect(await grouping.readStream(inTransaction)).toHaveLength(1);
+      await grouping.close();
+    });
+  });
+
   it('hashes an event as it was handed over, though its caller changes it while the append waits for the head', async () => {
     const target = stream();
     await new PostgresEventStore(opened.db).append(target, [event()], 'no_stream'); // a head this store does not know
@@ -525,28 +655,33 @@ describeWithEnv('DATABASE_URL', 'PostgreSQL event store adapter on PostgreSQL', 
     });
 
     it('gives a transaction with a lower id only lower positions, so the snapshot horizon never skips', async () => {
+      // Four stores, as four processes would be: one store's appends waiting together share a
+      // transaction (group commit), so its transactions follow one another; the stores' overlap.
+      const stores = [store, ...Array.from({ length: 3 }, () => new PostgresEventStore(database.open(4)))];
       await Promise.all(
-        Array.from({ length: 16 }, async () => {
+        Array.from({ length: 16 }, async (_, writer) => {
           const target = stream();
           let expected: number | 'no_stream' = 'no_stream';
           for (let round = 0; round < 40; round++) {
             const batch = Array.from({ length: 1 + (round % 3) }, () => event());
-            expected = (await store.append(target, batch, expected)).nextExpectedRevision;
+            expected = (await stores[writer % 4].append(target, batch, expected)).nextExpectedRevision;
           }
         }),
       );
       const db = database.open(1);
 
-      const { rows } = await db.query<{ appends: bigint; inversions: bigint }>(`
+      const { rows } = await db.query<{ events: bigint; transactions: bigint; inversions: bigint }>(`
         WITH appends AS (
           SELECT transaction_id, min(position) AS first, max(position) AS last
           FROM event_store_events GROUP BY transaction_id)
-        SELECT (SELECT count(*) FROM appends) AS appends,
+        SELECT (SELECT count(*) FROM event_store_events) AS events, (SELECT count(*) FROM appends) AS transactions,
                (SELECT count(*) FROM appends a JOIN appends b
                   ON a.transaction_id < b.transaction_id AND a.last > b.first) AS inversions`);
 
-      expect(rows[0].appends).toBe(640n);
+      expect(rows[0].events).toBe(16n * (14n * 1n + 13n * 2n + 13n * 3n));
+      expect(rows[0].transactions).toBeGreaterThan(4n);
       expect(rows[0].inversions).toBe(0n);
+      for (const other of stores.slice(1)) await other.close();
     }, 30_000);
 
     /** A transaction holding a write that is not an append (a job, a projection batch), open until released. */
