@@ -110,19 +110,7 @@ export interface HashableEvent {
 const encodedField = (value: unknown): string | undefined => (value === undefined ? undefined : canonicalJson(value));
 
 export function eventHash(event: HashableEvent, prevHash: string | null): string {
-  return eventHashOfEncodedData(event, encodedField(event.data), prevHash);
-}
-
-/**
- * `eventHash` with the data already encoded (`canonicalJson(event.data)`): a store encodes it when the
- * event is handed over, and hashes once it knows the stream's head.
- */
-export function eventHashOfEncodedData(
-  event: Omit<HashableEvent, 'data'>,
-  encodedData: string | undefined,
-  prevHash: string | null,
-): string {
-  return eventHashOfEncoded(event, encodedData, canonicalMetadata(event.metadata), prevHash);
+  return eventHashOfEncoded(event, encodedField(event.data), canonicalMetadata(event.metadata), prevHash);
 }
 
 /** The metadata's part of the hashed encoding: canonicalJson of it without its chain links. */
@@ -189,7 +177,6 @@ export function plainJsonOrder(value: unknown): 'sorted' | 'unsorted' | undefine
 }
 
 export const isPlainJson = (value: unknown): boolean => plainJsonOrder(value) !== undefined;
-export const isSortedPlainJson = (value: unknown): boolean => plainJsonOrder(value) === 'sorted';
 
 /** Metadata as stored: the writer's metadata plus the chain links. */
 export function chainMetadata(event: HashableEvent, prevHash: string | null): ChainedMetadata {
