@@ -273,7 +273,6 @@ export class ProjectionRunner {
     options: { readonly flushed: boolean } = { flushed: true },
   ): Promise<boolean> {
     const last = events[events.length - 1].position;
-    const filling = withoutFilledTables(this.projection, tables);
     const applied = await this.db.transaction(async (tx) => {
       if (!options.flushed) await tx.exec('SET LOCAL synchronous_commit = off');
       // The checkpoint moved to the batch's last event and read as it was, in one statement under the
@@ -300,7 +299,7 @@ export class ProjectionRunner {
         this.projection,
         events.filter((event) => event.position > checkpoint),
         tx,
-        moved[0].fill_pending ? filling : tables,
+        moved[0].fill_pending ? withoutFilledTables(this.projection, tables) : tables,
       );
       return last;
     });
