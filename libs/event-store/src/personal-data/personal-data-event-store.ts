@@ -110,6 +110,12 @@ const NOT_YET: unique symbol = Symbol('opened when read');
 
 /** Whether `text` is a sealed form; the first character tells most strings apart (`sealed:v1:`, `sealed:v2:`). */
 const mayBeSealed = (text: string): boolean => text.charCodeAt(0) === 115 && isSealed(text);
+const isSealedText = (value: unknown): value is string => typeof value === 'string' && mayBeSealed(value);
+const isPersonalMetadata = (key: string): boolean => (PERSONAL_METADATA as readonly string[]).includes(key);
+function hasSealedPersonalMetadata(metadata: Record<string, unknown>): boolean {
+  for (const field of PERSONAL_METADATA) if (isSealedText(metadata[field])) return true;
+  return false;
+}
 
 /**
  * One read of one event: the keys as this read found them and the event's v2 seal, if it has one, its
@@ -308,14 +314,13 @@ function addOpened(copy: Record<string, unknown>, key: string, inner: unknown, o
  * nothing walked into) and without `sealed`; the very same object when there is nothing to do.
  */
 function openMetadata(record: Record<string, unknown>, reading: EventReading): Record<string, unknown> {
-  const { ip, userAgent } = record;
   const omit = reading.sealed !== undefined;
-  if (!omit && !(typeof ip === 'string' && mayBeSealed(ip)) && !(typeof userAgent === 'string' && mayBeSealed(userAgent))) return record;
+  if (!omit && !hasSealedPersonalMetadata(record)) return record;
   const copy: Record<string, unknown> = {};
   for (const key in record) {
     const inner = record[key];
     if (key === 'sealed' && omit) continue;
-    if ((key === 'ip' || key === 'userAgent') && typeof inner === 'string' && mayBeSealed(inner)) {
+    if (isPersonalMetadata(key) && isSealedText(inner)) {
       addOpened(copy, key, inner, reading.now(inner, METADATA_ROOT, key), reading, METADATA_ROOT);
     } else {
       copy[key] = inner;
