@@ -1113,12 +1113,12 @@ class AppendNotifier {
 
 /**
  * Groups on the pool at once; the appends arriving meanwhile wait for one to return. 16 writers, 2
- * cores shared with another bench (load 4-8), µs of CPU per event in the client / server and the
+ * cores shared with another bench (load 3-8), µs of CPU per event in the client / server and the
  * ratio to Emmett in the same run: one append per statement 69-80 / 119-143; one group in flight
  * 36-58 / 43-48, single events 2.69x but 100-event appends 1.18x (their groups of 1,000 events one
- * after another, the server on one backend); two 39-94 / 53-82, 4.17x and 1.45x; four 45-78 / 67-86,
- * 3.85x and 1.54x. On PGlite (one connection) it counts most: 2,188 -> 5,698 single-event appends/s,
- * 478 -> 194 µs of CPU each.
+ * after another, the server on one backend); two 40-65 / 53-61, 2.67x and 3.38x, 1.28x and 1.54x (two
+ * runs); four 45-78 / 67-86, 3.85x and 1.54x. On an idle machine with two: 3.12x and 1.45x. On PGlite
+ * (one connection) it counts most: 2,188 -> 5,698 single-event appends/s, 478 -> 194 µs of CPU each.
  */
 const MAX_GROUPS_IN_FLIGHT = 2;
 /** Bounds on a group, so that one statement's parameters and rows stay moderate. */
