@@ -21,6 +21,7 @@ import { cpuSecondsOf, freePort, rssOf, startProcess } from './support/processes
 import { standaloneVerifier } from './support/standalone-verifier.mjs';
 import { throwawayDatabase } from './support/databases.mjs';
 import { figure, skippedFigure } from './support/report.mjs';
+import { median } from './support/stats.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const require = createRequire(import.meta.url);
@@ -31,8 +32,6 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const SERVICE_TOKEN = 'bench-platform-service-token';
 const PASSWORD = 'Xq7#Vb2!Lp9$Zr4&';
 const KEYS = 50;
-
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor((values.length - 1) / 2)];
 
 async function load(server, seconds = SECONDS) {
   const cpuBefore = cpuSecondsOf(server.pid);

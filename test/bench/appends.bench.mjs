@@ -17,6 +17,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { figure, skippedFigure } from './support/report.mjs';
+import { median } from './support/stats.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const dist = process.env.BENCH_DIST ?? join(root, 'dist');
@@ -28,7 +29,6 @@ const WARM_UP_SECONDS = 1;
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const WRITERS = Number(process.env.BENCH_WRITERS ?? 16);
 const STREAMS = Number(process.env.BENCH_STREAMS ?? 1000);
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor((values.length - 1) / 2)];
 const fmt = (value) => Math.round(value).toLocaleString('en-US');
 
 const eventData = (n) => ({ accountId: randomUUID(), keyId: randomUUID(), name: `key-${n}`, scopes: ['chat'] });

@@ -18,6 +18,7 @@ import { createRequire } from 'node:module';
 import { randomUUID } from 'node:crypto';
 import { freePort, startProcess } from './support/processes.mjs';
 import { figure } from './support/report.mjs';
+import { median } from './support/stats.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 10_000);
@@ -30,8 +31,6 @@ const AUDITOR = 'auditor@bench.example';
 const require = createRequire(import.meta.url);
 const { PGliteDatabase } = require(join(root, 'dist/libs/database/src/index.js'));
 const { PostgresEventStore } = require(join(root, 'dist/libs/event-store-pg/src/index.js'));
-
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor((values.length - 1) / 2)];
 
 async function call(base, path, { method = 'GET', token, body } = {}) {
   const response = await fetch(`${base}${path}`, {

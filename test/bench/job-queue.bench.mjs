@@ -8,6 +8,7 @@ import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { figure, skippedFigure } from './support/report.mjs';
+import { median } from './support/stats.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const dist = process.env.BENCH_DIST ?? join(root, 'dist');
@@ -18,7 +19,6 @@ const { SqlJobQueue } = require(join(dist, 'libs/messaging/src/index.js'));
 const JOBS = Number(process.env.BENCH_JOBS ?? 2000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const CONCURRENCIES = [1, 8];
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor((values.length - 1) / 2)];
 
 async function round(db, concurrency, n) {
   const queueName = `bench-${concurrency}-${n}-${randomBytes(4).toString('hex')}`;

@@ -17,6 +17,7 @@ import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { freePort, startProcess } from './support/processes.mjs';
 import { figure } from './support/report.mjs';
+import { median } from './support/stats.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const require = createRequire(import.meta.url);
@@ -32,7 +33,6 @@ const KEYS = 20;
 /** USER_HZ of /proc/<pid>/stat: 100 on Linux on every architecture this runs on. */
 const CLOCK_TICKS = 100;
 
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor((values.length - 1) / 2)];
 const fmt = (value) => Math.round(value).toLocaleString('en-US');
 
 async function json(url, init) {

@@ -16,6 +16,7 @@ import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { figure, skippedFigure } from './support/report.mjs';
+import { median } from './support/stats.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const dist = process.env.BENCH_DIST ?? join(root, 'dist');
@@ -29,7 +30,6 @@ const { SecretBox } = require(join(dist, 'libs/security/src/index.js'));
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 1500);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const ACCOUNTS = 50;
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor((values.length - 1) / 2)];
 
 const catalog = new EventCatalog().register({ 'bench.registered': { version: 1, personal: ['email'] } });
 const accounts = Array.from({ length: ACCOUNTS }, () => randomUUID());

@@ -12,13 +12,13 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { freePort, startProcess } from './support/processes.mjs';
 import { figure, skippedFigure } from './support/report.mjs';
+import { percentile } from './support/stats.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const SERVER_URL = process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL;
 const CHANGES = Number(process.env.BENCH_CHANGES ?? 200);
 const SERVICE_TOKEN = 'bench-platform-service-token';
 const PASSWORD = 'Xq7#Vb2!Lp9$Zr4&';
-const percentile = (values, p) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.ceil(values.length * p) - 1)];
 
 async function startApi(databaseUrl) {
   const port = await freePort();

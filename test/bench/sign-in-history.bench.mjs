@@ -20,14 +20,13 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort, startProcess } from './support/processes.mjs';
 import { figure } from './support/report.mjs';
+import { median } from './support/stats.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const require = createRequire(import.meta.url);
 const PRIOR_SIGN_INS = Number(process.env.BENCH_PRIOR_SIGN_INS ?? 10_000);
 const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 60);
 const PASSWORD = 'Xq7#Vb2!Lp9$Zr4&';
-
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor((values.length - 1) / 2)];
 
 async function json(base, path, init = {}) {
   const response = await fetch(`${base}${path}`, { ...init, headers: { 'content-type': 'application/json', ...(init.headers ?? {}) } });

@@ -18,6 +18,7 @@ import bcrypt from 'bcrypt';
 import { cpuSecondsOf, freePort, startProcess } from './support/processes.mjs';
 import { throwawayDatabase } from './support/databases.mjs';
 import { figure, skippedFigure } from './support/report.mjs';
+import { median } from './support/stats.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const SERVER_URL = process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL;
@@ -30,7 +31,6 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 8);
 const COST = 12;
 const PASSWORD = 'Xq7#Vb2!Lp9$Zr4&';
 const ACCOUNTS = 20;
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor((values.length - 1) / 2)];
 const fmt = (value) => value.toFixed(1);
 
 const cpuMsSince = (before) => {

@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { cpuSecondsOf, freePort, startProcess } from './support/processes.mjs';
 import { figure } from './support/report.mjs';
+import { median, percentile } from './support/stats.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const require = createRequire(import.meta.url);
@@ -32,7 +33,6 @@ const SERVICE_TOKEN = 'bench-platform-service-token';
 const PASSWORD = 'Xq7#Vb2!Lp9$Zr4&';
 const SERVICES = ['chat', 'video', 'models'];
 
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor((values.length - 1) / 2)];
 const fmt = (value) => Math.round(value).toLocaleString('en-US');
 
 async function withDatabase(run) {
@@ -301,22 +301,17 @@ await withDatabase(async (databaseUrl) => {
     );
     const { crossings, raises } = await capPropagation(writer, other);
     const delays = [...crossings, ...raises].map((d) => d.total);
-    const p = (values, q) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.ceil(values.length * q) - 1)];
-    const summary = (list) =>
-      `median ${p(
-        list.map((d) => d.total),
-        0.5,
-      ).toFixed(1)} ms, p99 ${p(
-        list.map((d) => d.total),
-        0.99,
-      ).toFixed(1)} ms ` +
-      `(after the change's answer: median ${p(
-        list.map((d) => d.afterAnswer),
-        0.5,
-      ).toFixed(1)} ms)`;
+    const summary = (list) => {
+      const totals = list.map((d) => d.total);
+      const afterAnswers = list.map((d) => d.afterAnswer);
+      return (
+        `median ${median(totals).toFixed(1)} ms, p99 ${percentile(totals, 0.99).toFixed(1)} ms ` +
+        `(after the change's answer: median ${median(afterAnswers).toFixed(1)} ms)`
+      );
+    };
     figure({
       name: 'spending cap propagation A -> B, p99',
-      value: p(delays, 0.99),
+      value: percentile(delays, 0.99),
       unit: 'ms',
       baseline: "the seed's 60-second promise",
       baselineValue: 60000,
@@ -326,7 +321,7 @@ await withDatabase(async (databaseUrl) => {
     });
     console.log(
       `spending cap propagation (changes through one api instance, verify polled on another), ${delays.length} changes: ` +
-        `p99 ${p(delays, 0.99).toFixed(1)} ms, max ${Math.max(...delays).toFixed(1)} ms; the cap reached by usage: ${summary(crossings)}; the cap raised: ${summary(raises)}`,
+        `p99 ${percentile(delays, 0.99).toFixed(1)} ms, max ${Math.max(...delays).toFixed(1)} ms; the cap reached by usage: ${summary(crossings)}; the cap raised: ${summary(raises)}`,
     );
   } finally {
     await Promise.all([writer.stop(), other.stop()]);
