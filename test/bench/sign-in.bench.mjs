@@ -15,6 +15,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import bcrypt from 'bcrypt';
+import { PASSWORD, SERVER_SECRETS } from './support/apps.mjs';
 import { cpuSecondsOf, freePort, startProcess } from './support/processes.mjs';
 import { throwawayDatabase } from './support/databases.mjs';
 import { figure, skippedFigure } from './support/report.mjs';
@@ -29,7 +30,6 @@ const WARM_UP = 32;
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 8);
 const COST = 12;
-const PASSWORD = 'Xq7#Vb2!Lp9$Zr4&';
 const ACCOUNTS = 20;
 const fmt = (value) => value.toFixed(1);
 
@@ -127,8 +127,7 @@ async function onPostgres() {
     ...COMMON_ENV,
     DATABASE_URL: database.url,
     ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {}),
-    JWT_SECRET: 'bench-jwt-secret-that-is-long-enough-0123456789',
-    DATA_ENCRYPTION_KEY: 'bench-data-encryption-key-long-enough-0123456789',
+    ...SERVER_SECRETS,
   };
   const started = [];
   const stop = async () => {
