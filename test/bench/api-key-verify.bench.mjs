@@ -22,7 +22,7 @@ import { cpuSecondsOf, freePort, rssOf, startProcess } from './support/processes
 import { standaloneVerifier } from './support/standalone-verifier.mjs';
 import { throwawayDatabase } from './support/databases.mjs';
 import { figure, skippedFigure } from './support/report.mjs';
-import { median } from './support/stats.mjs';
+import { median, medianBy } from './support/stats.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const require = createRequire(import.meta.url);
@@ -269,8 +269,7 @@ for (const key of apps) {
       `${ratioOf(key).toFixed(2)}x bare node:http (aim >= 0.70x)${cpuRatio === null ? '' : `, CPU per request ${cpuRatio.toFixed(2)}x bare's`}; peak RSS ${pidRss(key)}`,
   );
   // the round whose ratio is the median, so value and baseline come from the same measurement
-  const sorted = [...rounds].sort((a, b) => a[key].rps / a.bare.rps - b[key].rps / b.bare.rps);
-  const mid = sorted[Math.floor((sorted.length - 1) / 2)];
+  const mid = medianBy(rounds, (round) => round[key].rps / round.bare.rps);
   const store = key === 'api' ? 'PostgreSQL' : 'PGlite';
   const suffix = key === 'api' ? '' : ' (embedded)';
   figure({

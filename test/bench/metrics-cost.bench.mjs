@@ -17,7 +17,7 @@ import { issueKeys, SERVICE_TOKEN, startApi } from './support/apps.mjs';
 import { withThrowawayDatabase } from './support/databases.mjs';
 import { cpuSecondsOf } from './support/processes.mjs';
 import { figure } from './support/report.mjs';
-import { median } from './support/stats.mjs';
+import { median, medianBy } from './support/stats.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const require = createRequire(import.meta.url);
@@ -103,7 +103,6 @@ await withThrowawayDatabase(SERVER_URL, 'bench_metrics', async (databaseUrl) => 
     await verifyRate(control);
     const pairs = [];
     for (let round = 0; round < ROUNDS; round++) {
-      // Alternate which goes first, so a trend over the run does not favour one side.
       // Rotate the order, so a trend over the run does not favour one of them.
       const order = [on, off, control].map((_, i, all) => all[(i + round) % all.length]);
       const rates = new Map();
@@ -123,12 +122,17 @@ await withThrowawayDatabase(SERVER_URL, 'bench_metrics', async (databaseUrl) => 
     const cpuRatio = median(pairs.map((pair) => pair.on.cpuMicrosPerRequest / pair.off.cpuMicrosPerRequest));
     const controlRatio = median(pairs.map((pair) => pair.control.cpuMicrosPerRequest / pair.off.cpuMicrosPerRequest));
     const recording = recordingCost();
+    // Value and baseline from the pair whose ratio is the median, as the other benches do: medians of
+    // each column taken apart come from different rounds (on 2026-12-04 they made 1.034x of a median
+    // per-pair ratio of 0.998).
+    const cpuPair = medianBy(pairs, (pair) => pair.on.cpuMicrosPerRequest / pair.off.cpuMicrosPerRequest);
+    const ratePair = medianBy(pairs, (pair) => pair.on.rps / pair.off.rps);
     figure({
       name: 'key verification CPU per request, metrics on',
-      value: median(pairs.map((pair) => pair.on.cpuMicrosPerRequest)),
+      value: cpuPair.on.cpuMicrosPerRequest,
       unit: 'µs',
       baseline: 'the same with metrics off',
-      baselineValue: median(pairs.map((pair) => pair.off.cpuMicrosPerRequest)),
+      baselineValue: cpuPair.off.cpuMicrosPerRequest,
       aim: { op: '<=', value: 1.02, of: 'ratio' },
       store: 'PostgreSQL',
       note: `median of ${ROUNDS} rounds of the per-round ratio: ${cpuRatio.toFixed(3)}; two processes both off: ${controlRatio.toFixed(3)}`,
@@ -144,10 +148,10 @@ await withThrowawayDatabase(SERVER_URL, 'bench_metrics', async (databaseUrl) => 
     });
     figure({
       name: 'key verification with metrics on',
-      value: median(pairs.map((pair) => pair.on.rps)),
+      value: ratePair.on.rps,
       unit: 'req/s',
       baseline: 'the same with metrics off',
-      baselineValue: median(pairs.map((pair) => pair.off.rps)),
+      baselineValue: ratePair.off.rps,
       aim: { op: '>=', value: 0.98, of: 'ratio' },
       store: 'PostgreSQL',
       note: `median of ${ROUNDS} interleaved pairs of the per-pair ratio: ${ratio.toFixed(3)} (cost ${((1 - ratio) * 100).toFixed(1)}%); ${fmt(counted)} verifications counted by the "on" app`,

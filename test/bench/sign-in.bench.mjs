@@ -19,7 +19,7 @@ import { PASSWORD, SERVER_SECRETS } from './support/apps.mjs';
 import { cpuSecondsOf, freePort, startProcess } from './support/processes.mjs';
 import { throwawayDatabase } from './support/databases.mjs';
 import { figure, skippedFigure } from './support/report.mjs';
-import { median } from './support/stats.mjs';
+import { median, medianBy } from './support/stats.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const SERVER_URL = process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL;
@@ -213,8 +213,7 @@ try {
     }
   }
   for (const { label, store, rounds } of running) {
-    const sorted = [...rounds].sort((a, b) => a.http.rate / a.raw - b.http.rate / b.raw);
-    const mid = sorted[Math.floor((sorted.length - 1) / 2)];
+    const mid = medianBy(rounds, (round) => round.http.rate / round.raw);
     figure({
       name: `password sign-in at cost 12, ${label}`,
       value: mid.http.rate,
