@@ -17,11 +17,12 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { spawn } from 'node:child_process';
+import { issueKeys, SERVICE_TOKEN, startApi } from './support/apps.mjs';
 import { cpuSecondsOf, freePort, rssOf, startProcess } from './support/processes.mjs';
 import { standaloneVerifier } from './support/standalone-verifier.mjs';
 import { throwawayDatabase } from './support/databases.mjs';
 import { figure, skippedFigure } from './support/report.mjs';
-import { median } from './support/stats.mjs';
+import { median, medianBy } from './support/stats.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const require = createRequire(import.meta.url);
@@ -29,8 +30,6 @@ const SERVER_URL = process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
-const SERVICE_TOKEN = 'bench-platform-service-token';
-const PASSWORD = 'Xq7#Vb2!Lp9$Zr4&';
 const KEYS = 50;
 
 async function load(server, seconds = SECONDS) {
@@ -56,13 +55,6 @@ async function load(server, seconds = SECONDS) {
     cpuMicros: cpuBefore === null || cpuAfter === null ? null : ((cpuAfter - cpuBefore) * 1e6) / result.requests.total,
     clientCpuMicros: (client.user + client.system) / result.requests.total,
   };
-}
-
-async function json(url, init) {
-  const response = await fetch(url, { ...init, headers: { 'content-type': 'application/json', ...(init?.headers ?? {}) } });
-  const body = await response.text();
-  if (!response.ok) throw new Error(`${init?.method ?? 'GET'} ${url}: ${response.status} ${body}`);
-  return body ? JSON.parse(body) : undefined;
 }
 
 async function startReference(script, ...args) {
@@ -103,42 +95,15 @@ async function startRawVerify() {
 
 /** The embedded default on `dataDir`, or with `databaseUrl` the api on PostgreSQL. */
 async function startApp({ dataDir, databaseUrl }, logLevel) {
+  const env = { LOG_LEVEL: logLevel, BCRYPT_COST: '10' };
+  if (databaseUrl) return startApi(databaseUrl, { env });
   const port = await freePort();
-  const process_ = await startProcess(join(root, databaseUrl ? 'dist/apps/api/main.js' : 'dist/apps/embedded/main.js'), [], {
-    env: {
-      ...(databaseUrl
-        ? {
-            DATABASE_URL: databaseUrl,
-            JWT_SECRET: 'bench-jwt-secret-that-is-long-enough-0123456789',
-            DATA_ENCRYPTION_KEY: 'bench-data-encryption-key-long-enough-0123456789',
-          }
-        : { DATA_DIR: dataDir }),
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      PLATFORM_SERVICE_TOKENS: SERVICE_TOKEN,
-      LOG_LEVEL: logLevel,
-      BCRYPT_COST: '10',
-    },
+  const process_ = await startProcess(join(root, 'dist/apps/embedded/main.js'), [], {
+    env: { ...env, DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', PLATFORM_SERVICE_TOKENS: SERVICE_TOKEN },
     ready: async () => (await fetch(`http://127.0.0.1:${port}/health/live`)).status < 500,
     timeoutMs: 180_000,
   });
   return { ...process_, pid: process_.child.pid, base: `http://127.0.0.1:${port}` };
-}
-
-async function issueKeys(base) {
-  const email = `bench-${Date.now()}@example.com`;
-  await json(`${base}/v1/accounts`, { method: 'POST', body: JSON.stringify({ email, password: PASSWORD }) });
-  const { accessToken } = await json(`${base}/v1/auth/login`, { method: 'POST', body: JSON.stringify({ email, password: PASSWORD }) });
-  const keys = [];
-  for (let i = 0; i < KEYS; i++) {
-    const issued = await json(`${base}/v1/api-keys`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${accessToken}` },
-      body: JSON.stringify({ name: `bench-${i}`, scopes: ['chat', 'models'] }),
-    });
-    keys.push(issued.key);
-  }
-  return keys;
 }
 
 const verifyRequests = (keys) =>
@@ -189,10 +154,10 @@ async function httpComparison() {
     raw.requests = verifyRequests(raw.keys);
     if (database) {
       const api = await add('api', 'api on PostgreSQL', startApp({ databaseUrl: database.url }, 'warn'));
-      api.requests = verifyRequests(await issueKeys(api.base));
+      api.requests = verifyRequests(await issueKeys(api.base, KEYS, ['chat', 'models']));
     }
     const embedded = await add('embedded', 'embedded (PGlite)', startApp({ dataDir }, 'warn'));
-    embedded.requests = verifyRequests(await issueKeys(embedded.base));
+    embedded.requests = verifyRequests(await issueKeys(embedded.base, KEYS, ['chat', 'models']));
     for (const server of servers) server.requests ??= embedded.requests;
     // warm-up: JIT, and every key into the verification caches
     for (const server of servers) await load(server, 1);
@@ -304,8 +269,7 @@ for (const key of apps) {
       `${ratioOf(key).toFixed(2)}x bare node:http (aim >= 0.70x)${cpuRatio === null ? '' : `, CPU per request ${cpuRatio.toFixed(2)}x bare's`}; peak RSS ${pidRss(key)}`,
   );
   // the round whose ratio is the median, so value and baseline come from the same measurement
-  const sorted = [...rounds].sort((a, b) => a[key].rps / a.bare.rps - b[key].rps / b.bare.rps);
-  const mid = sorted[Math.floor((sorted.length - 1) / 2)];
+  const mid = medianBy(rounds, (round) => round[key].rps / round.bare.rps);
   const store = key === 'api' ? 'PostgreSQL' : 'PGlite';
   const suffix = key === 'api' ? '' : ' (embedded)';
   figure({

@@ -16,6 +16,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 import { randomUUID } from 'node:crypto';
+import { PASSWORD } from './support/apps.mjs';
 import { freePort, startProcess } from './support/processes.mjs';
 import { figure } from './support/report.mjs';
 import { median } from './support/stats.mjs';
@@ -25,7 +26,6 @@ const EVENTS = Number(process.env.BENCH_EVENTS ?? 10_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const KEYS = 20;
 const RENAMES_PER_APPEND = 250;
-const PASSWORD = 'Xq7#Vb2!Lp9$Zr4&';
 const AUDITOR = 'auditor@bench.example';
 
 const require = createRequire(import.meta.url);

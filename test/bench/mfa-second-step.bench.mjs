@@ -10,15 +10,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { PASSWORD } from './support/apps.mjs';
 import { freePort, startProcess } from './support/processes.mjs';
 import { figure } from './support/report.mjs';
+import { percentile } from './support/stats.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const ACCOUNTS = Number(process.env.BENCH_ACCOUNTS ?? 20);
 const BCRYPT_COST = process.env.BENCH_BCRYPT_COST ?? '12';
-const PASSWORD = 'Xq7#Vb2!Lp9$Zr4&';
-
-const percentile = (values, p) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(p * values.length))];
 
 function base32Decode(encoded) {
   const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';

@@ -18,6 +18,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { PASSWORD } from './support/apps.mjs';
 import { freePort, startProcess } from './support/processes.mjs';
 import { figure } from './support/report.mjs';
 import { median } from './support/stats.mjs';
@@ -26,7 +27,6 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const require = createRequire(import.meta.url);
 const PRIOR_SIGN_INS = Number(process.env.BENCH_PRIOR_SIGN_INS ?? 10_000);
 const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 60);
-const PASSWORD = 'Xq7#Vb2!Lp9$Zr4&';
 
 async function json(base, path, init = {}) {
   const response = await fetch(`${base}${path}`, { ...init, headers: { 'content-type': 'application/json', ...(init.headers ?? {}) } });

@@ -15,10 +15,11 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import bcrypt from 'bcrypt';
+import { PASSWORD, SERVER_SECRETS } from './support/apps.mjs';
 import { cpuSecondsOf, freePort, startProcess } from './support/processes.mjs';
 import { throwawayDatabase } from './support/databases.mjs';
 import { figure, skippedFigure } from './support/report.mjs';
-import { median } from './support/stats.mjs';
+import { median, medianBy } from './support/stats.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const SERVER_URL = process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL;
@@ -29,7 +30,6 @@ const WARM_UP = 32;
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 8);
 const COST = 12;
-const PASSWORD = 'Xq7#Vb2!Lp9$Zr4&';
 const ACCOUNTS = 20;
 const fmt = (value) => value.toFixed(1);
 
@@ -127,8 +127,7 @@ async function onPostgres() {
     ...COMMON_ENV,
     DATABASE_URL: database.url,
     ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {}),
-    JWT_SECRET: 'bench-jwt-secret-that-is-long-enough-0123456789',
-    DATA_ENCRYPTION_KEY: 'bench-data-encryption-key-long-enough-0123456789',
+    ...SERVER_SECRETS,
   };
   const started = [];
   const stop = async () => {
@@ -214,8 +213,7 @@ try {
     }
   }
   for (const { label, store, rounds } of running) {
-    const sorted = [...rounds].sort((a, b) => a.http.rate / a.raw - b.http.rate / b.raw);
-    const mid = sorted[Math.floor((sorted.length - 1) / 2)];
+    const mid = medianBy(rounds, (round) => round.http.rate / round.raw);
     figure({
       name: `password sign-in at cost 12, ${label}`,
       value: mid.http.rate,

@@ -10,14 +10,14 @@
 // BENCH_CAP_CHANGES: the spending cap's changes timed across the two instances (default 200).
 import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { resolve } from 'node:path';
 import autocannon from 'autocannon';
-import { cpuSecondsOf, freePort, startProcess } from './support/processes.mjs';
+import { createKey, json, SERVICE_TOKEN, signedInHolder, startApi, verifyStatus } from './support/apps.mjs';
+import { withThrowawayDatabase } from './support/databases.mjs';
+import { cpuSecondsOf } from './support/processes.mjs';
 import { figure } from './support/report.mjs';
 import { median, percentile } from './support/stats.mjs';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const require = createRequire(import.meta.url);
 const { Pool } = require('pg');
 
@@ -29,25 +29,9 @@ const CAP_CHANGES = Number(process.env.BENCH_CAP_CHANGES ?? 200);
 const BATCH = 1_000;
 const ACCOUNTS = 2_000;
 const ACCOUNTS_PER_BATCH = Number(process.env.BENCH_ACCOUNTS_PER_BATCH ?? 20);
-const SERVICE_TOKEN = 'bench-platform-service-token';
-const PASSWORD = 'Xq7#Vb2!Lp9$Zr4&';
 const SERVICES = ['chat', 'video', 'models'];
 
 const fmt = (value) => Math.round(value).toLocaleString('en-US');
-
-async function withDatabase(run) {
-  const name = `bench_usage_${randomUUID().replaceAll('-', '').slice(0, 12)}`;
-  const admin = new Pool({ connectionString: SERVER_URL, max: 1 });
-  await admin.query(`CREATE DATABASE ${name}`);
-  const url = new URL(SERVER_URL);
-  url.pathname = `/${name}`;
-  try {
-    return await run(url.toString());
-  } finally {
-    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await admin.end();
-  }
-}
 
 const accounts = Array.from({ length: ACCOUNTS }, () => randomUUID());
 let nextAccount = 0;
@@ -65,25 +49,14 @@ function batchRecords() {
   return records;
 }
 
-async function startApi(databaseUrl, { profile = false } = {}) {
-  const port = await freePort();
+/** The api on `databaseUrl`; with `profile` and BENCH_USAGE_PROFILE_DIR set, it writes a CPU profile there on exit. */
+function startUsageApi(databaseUrl, { profile = false } = {}) {
   const profileDir = process.env.BENCH_USAGE_PROFILE_DIR;
-  const process_ = await startProcess(join(root, 'dist/apps/api/main.js'), [], {
+  return startApi(databaseUrl, {
     nodeArgs: profile && profileDir ? ['--cpu-prof', `--cpu-prof-dir=${resolve(profileDir)}`] : [],
-    env: {
-      DATABASE_URL: databaseUrl,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      PLATFORM_SERVICE_TOKENS: SERVICE_TOKEN,
-      JWT_SECRET: 'bench-jwt-secret-that-is-long-enough-0123456789',
-      DATA_ENCRYPTION_KEY: 'bench-data-encryption-key-long-enough-0123456789',
-      LOG_LEVEL: 'warn',
-      BCRYPT_COST: '10',
-      RATE_LIMIT_PER_MINUTE: '1000000',
-    },
-    ready: async () => (await fetch(`http://127.0.0.1:${port}/health/live`)).status < 500,
+    env: { RATE_LIMIT_PER_MINUTE: '1000000' },
+    timeoutMs: 60_000,
   });
-  return { ...process_, base: `http://127.0.0.1:${port}` };
 }
 
 /** Transactions the bench database has committed or rolled back (the cumulative statistics, flushed about once a second). */
@@ -182,22 +155,6 @@ async function plainInserts(databaseUrl) {
   return { recordsPerSecond: inserted / elapsed };
 }
 
-async function json(url, init) {
-  const response = await fetch(url, { ...init, headers: { 'content-type': 'application/json', ...(init?.headers ?? {}) } });
-  const body = await response.text();
-  if (!response.ok) throw new Error(`${init?.method ?? 'GET'} ${url}: ${response.status} ${body}`);
-  return body ? JSON.parse(body) : undefined;
-}
-
-const verifyStatus = async (base, key) =>
-  (
-    await fetch(`${base}/v1/keys/verify`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${SERVICE_TOKEN}` },
-      body: JSON.stringify({ key, endpoint: 'chat.completions' }),
-    })
-  ).status;
-
 /** A holder on professional with a cap and a key; usage reaching the cap through one instance, verify polled on the other. */
 /**
  * CAP_CHANGES changes of one account's spending state on `writer`, each timed until `other` answers
@@ -207,18 +164,9 @@ const verifyStatus = async (base, key) =>
  * changes do.
  */
 async function capPropagation(writer, other) {
-  const email = `cap-${Date.now()}@example.com`;
-  const { accountId } = await json(`${writer.base}/v1/accounts`, { method: 'POST', body: JSON.stringify({ email, password: PASSWORD }) });
-  const { accessToken } = await json(`${writer.base}/v1/auth/login`, {
-    method: 'POST',
-    body: JSON.stringify({ email, password: PASSWORD }),
-  });
-  const auth = { authorization: `Bearer ${accessToken}` };
-  const { key } = await json(`${writer.base}/v1/api-keys`, {
-    method: 'POST',
-    headers: auth,
-    body: JSON.stringify({ name: 'cap', scopes: ['chat'] }),
-  });
+  const holder = await signedInHolder(writer.base, 'cap');
+  const { accountId, auth } = holder;
+  const { key } = await createKey(writer.base, holder, 'cap', ['chat']);
   await json(`${writer.base}/v1/billing/plan`, { method: 'PUT', headers: auth, body: JSON.stringify({ plan: 'professional' }) });
   const setCap = (capMicros) =>
     json(`${writer.base}/v1/billing/spending-cap`, { method: 'PUT', headers: auth, body: JSON.stringify({ capMicros }) });
@@ -266,9 +214,9 @@ console.log(
     `Like with like: the plain INSERTs take records from the same generator, ${BATCH} per statement, over ${CONNECTIONS} connections, ` +
     `into the same database on the same server, interleaved with the HTTP rounds`,
 );
-await withDatabase(async (databaseUrl) => {
-  const writer = await startApi(databaseUrl, { profile: true });
-  const other = await startApi(databaseUrl);
+await withThrowawayDatabase(SERVER_URL, 'bench_usage', async (databaseUrl) => {
+  const writer = await startUsageApi(databaseUrl, { profile: true });
+  const other = await startUsageApi(databaseUrl);
   try {
     await ingestOverHttp(writer.base); // warm-up: JIT, connection pools
     const rounds = [];

@@ -16,3 +16,13 @@ export async function throwawayDatabase(serverUrl, prefix) {
     },
   };
 }
+
+/** `run(url)` on a throwaway database of the server of `serverUrl`, dropped afterwards whatever happens. */
+export async function withThrowawayDatabase(serverUrl, prefix, run) {
+  const database = await throwawayDatabase(serverUrl, prefix);
+  try {
+    return await run(database.url);
+  } finally {
+    await database.drop();
+  }
+}
