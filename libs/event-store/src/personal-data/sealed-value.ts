@@ -114,6 +114,7 @@ export type SealedEntry = readonly [path: string, value: unknown];
 function eventAssociatedData(eventId: string): (keyId: string) => Buffer {
   return (keyId) => Buffer.from(`${keyId}:${eventId}`, 'utf8');
 }
+// sealEntries builds the same bytes inline: no closure per append.
 
 /**
  * Format v2: all the personal values of one event as ONE AES-256-GCM value over the JSON of
@@ -123,7 +124,7 @@ function eventAssociatedData(eventId: string): (keyId: string) => Buffer {
 export function sealEntries(key: Buffer, keyId: string, eventId: string, entries: readonly SealedEntry[]): string {
   const iv = freshIv();
   const cipher = createCipheriv('aes-256-gcm', key, iv);
-  cipher.setAAD(eventAssociatedData(eventId)(keyId));
+  cipher.setAAD(Buffer.from(`${keyId}:${eventId}`, 'utf8'));
   const body = Buffer.concat([cipher.update(JSON.stringify(entries), 'utf8'), cipher.final(), cipher.getAuthTag()]);
   return `${V2_PREFIX}${keyId}:${iv.toString('base64url')}:${body.toString('base64url')}`;
 }
