@@ -109,12 +109,11 @@ export type SealedEntry = readonly [path: string, value: unknown];
 
 /**
  * The event's key id and id, unambiguous (a key id holds no ':'): a seal copied into another event, or
- * under another key's name, does not open.
+ * under another key's name, does not open. `sealEntries` builds the same bytes inline (no closure per append).
  */
 function eventAssociatedData(eventId: string): (keyId: string) => Buffer {
   return (keyId) => Buffer.from(`${keyId}:${eventId}`, 'utf8');
 }
-// sealEntries builds the same bytes inline: no closure per append.
 
 /**
  * Format v2: all the personal values of one event as ONE AES-256-GCM value over the JSON of
