@@ -13,6 +13,7 @@ import {
   PersonalFieldInClearError,
   RecordedEvent,
   SealedFieldsIntegrityError,
+  sealedKeyId,
   sealValue,
   UpcasterRegistry,
   verifyStreamIntegrity,
@@ -178,6 +179,22 @@ describe('PersonalDataEventStore (the erasure seam) over PGlite', () => {
       accountId,
     ]);
     expect(rows).toEqual([{ wrapped_key: null }]);
+  });
+
+  it('seals each event of one append under its own account, whether its key is cached (sealed at once) or not yet', async () => {
+    const [known, alsoKnown, first, second] = [randomUUID(), randomUUID(), randomUUID(), randomUUID()];
+    await keys.keyOfAccount(known);
+    await keys.keyOfAccount(alsoKnown);
+    const owners = [known, alsoKnown, first, known, second];
+    const events = owners.map(invited);
+    const stream = `party-${randomUUID()}`;
+    await store.append(stream, events, 'no_stream');
+
+    const keyIds = await Promise.all(owners.map(async (accountId) => (await keys.keyOfAccount(accountId))!.id));
+    const stored = await store.readStream(stream, { raw: true });
+    expect(stored.map((event) => event.id)).toEqual(events.map((event) => event.id));
+    expect(stored.map((event) => sealedKeyId(event.metadata.sealed))).toEqual(keyIds);
+    expect((await store.readStream(stream)).map((event) => event.data)).toEqual(events.map((event) => event.data));
   });
 
   it('a key destroyed by another process is no longer used once the cache entry ages out', async () => {

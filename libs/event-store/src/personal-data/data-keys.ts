@@ -15,6 +15,8 @@ export interface DataKeyStore {
   keyById(keyId: string): Promise<Buffer | null>;
   /** Optional synchronous look-up of a cached key (undefined: not cached), so warm reads skip a promise. */
   peekKey?(keyId: string): Buffer | null | undefined;
+  /** Optional synchronous `keyOfAccount` when the answer is cached (undefined: not cached), so a warm append seals without a promise. */
+  peekAccountKey?(accountId: string): DataKey | null | undefined;
   /** Optional: the keys of several ids in one look-up (a read of many accounts' events costs one query). */
   keysById?(keyIds: readonly string[]): Promise<Map<string, Buffer | null>>;
   /**
@@ -104,12 +106,16 @@ export class CachedDataKeyStore implements DataKeyStore {
   }
 
   async keyOfAccount(accountId: string): Promise<DataKey | null> {
-    const cached = this.byAccount.get(accountId);
-    if (cached) return cached.value;
+    const cached = this.peekAccountKey(accountId);
+    if (cached !== undefined) return cached;
     const key = await this.inner.keyOfAccount(accountId);
     this.byAccount.set(accountId, key, key === null);
     if (key) this.byId.set(key.id, key.key);
     return key;
+  }
+
+  peekAccountKey(accountId: string): DataKey | null | undefined {
+    return this.byAccount.get(accountId)?.value;
   }
 
   async keyById(keyId: string): Promise<Buffer | null> {

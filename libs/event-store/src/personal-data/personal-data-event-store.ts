@@ -15,8 +15,8 @@ import {
   Subscription,
 } from '../event-store.port';
 import { UpcasterRegistry } from '../upcasting';
-import { DataKeyStore } from './data-keys';
-import { leavesAtPath, mapAtPath, PersonalFieldCatalog, PersonalFieldInClearError, undeclaredPersonalFields } from './personal-fields';
+import { DataKey, DataKeyStore } from './data-keys';
+import { leavesAtPath, PersonalFieldCatalog, PersonalFieldInClearError, undeclaredPersonalFields } from './personal-fields';
 import {
   ERASED,
   isEventSeal,
@@ -378,6 +378,7 @@ export class PersonalDataEventStore implements EventStore {
    */
   private readonly openedSeals = new Map<string, OpenedSeal>();
   private readonly openedLimit: number;
+  private readonly plans = new Map<string, SealingPlan>();
 
   /**
    * `inner` must not upcast (give it no upcasters): upcasting happens here, after opening. Its
@@ -402,7 +403,10 @@ export class PersonalDataEventStore implements EventStore {
     if (inner.appendToStreams) {
       this.appendToStreams = async (appends) => {
         const sealed: StreamAppend[] = [];
-        for (const append of appends) sealed.push({ ...append, events: await this.sealEvents(append.events) });
+        for (const append of appends) {
+          const events = this.sealEvents(append.events);
+          sealed.push({ ...append, events: Array.isArray(events) ? events : await events });
+        }
         return inner.appendToStreams!(sealed);
       };
     }
@@ -419,13 +423,8 @@ export class PersonalDataEventStore implements EventStore {
   }
 
   async append(stream: string, events: readonly NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
-    return this.inner.append(stream, await this.sealEvents(events), expected);
-  }
-
-  private async sealEvents(events: readonly NewEvent[]): Promise<NewEvent[]> {
-    const sealed: NewEvent[] = [];
-    for (const event of events) sealed.push(await this.sealEvent(event));
-    return sealed;
+    const sealed = this.sealEvents(events);
+    return this.inner.append(stream, Array.isArray(sealed) ? sealed : await sealed, expected);
   }
 
   async readStream(stream: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
@@ -616,50 +615,199 @@ export class PersonalDataEventStore implements EventStore {
    * the placeholders of an event sealed before, as the history migration passes them again).
    */
   async sealEvent(event: NewEvent): Promise<NewEvent> {
-    const paths = this.catalog.personalPaths(event.type);
-    const undeclared = undeclaredPersonalFields(event.data, paths);
+    const scan = this.scanForSealing(event);
+    const historic = scan.v1Shaped === undefined ? NOTHING_SEALED_BEFORE : await this.sealedBefore(event, scan.v1Shaped);
+    const asIs = this.keptAsIs(event, scan, historic);
+    if (asIs) return asIs;
+    return this.sealWith(event, scan, await this.keys.keyOfAccount(scan.owner!), historic);
+  }
+
+  /**
+   * `sealEvent` without a promise, when all it takes is at hand (no value shaped like a v1 seal, whose key
+   * would be looked up, and the account's key cached); else undefined. A warm append then goes to the
+   * inner store with no await of its own.
+   */
+  private sealNow(event: NewEvent): NewEvent | undefined {
+    const scan = this.scanForSealing(event);
+    if (scan.v1Shaped !== undefined) return undefined;
+    const asIs = this.keptAsIs(event, scan, NOTHING_SEALED_BEFORE);
+    if (asIs) return asIs;
+    const key = this.keys.peekAccountKey?.(scan.owner!);
+    return key === undefined ? undefined : this.sealWith(event, scan, key, NOTHING_SEALED_BEFORE);
+  }
+
+  /** The events sealed: at once when each can be (`sealNow`), else from the first that cannot on, with awaits. */
+  private sealEvents(events: readonly NewEvent[]): NewEvent[] | Promise<NewEvent[]> {
+    const sealed: NewEvent[] = [];
+    for (let index = 0; index < events.length; index++) {
+      const now = this.sealNow(events[index]);
+      if (now === undefined) return this.sealRest(events, index, sealed);
+      sealed.push(now);
+    }
+    return sealed;
+  }
+
+  private async sealRest(events: readonly NewEvent[], from: number, sealed: NewEvent[]): Promise<NewEvent[]> {
+    for (let index = from; index < events.length; index++) sealed.push(await this.sealEvent(events[index]));
+    return sealed;
+  }
+
+  /**
+   * What sealing the event takes, found without allocating anything per value; a personal-looking text
+   * that its type does not declare throws here (`PersonalFieldInClearError`), whatever the type.
+   */
+  private scanForSealing(event: NewEvent): SealingScan {
+    const plan = this.sealingPlan(event.type);
+    const undeclared = undeclaredPersonalFields(event.data, plan.paths);
     if (undeclared.length > 0) throw new PersonalFieldInClearError(event.type, undeclared);
-
-    const values: unknown[] = [];
-    for (const path of paths) leavesAtPath(event.data, segmentsOf(path), values);
-    const owner = ownerOf(event);
-    const hasMetadata = PERSONAL_METADATA.some((field) => event.metadata[field] !== undefined && event.metadata[field] !== null);
-    // What the seam wrote before is kept as stored: a v1 value that opens under the key it names, and
-    // placeholders in an event it sealed (the history migration passes both again). Text of either shape
-    // anywhere else is a value like another, and is sealed: kept as written, a personal value shaped like
-    // a v1 value stayed in clear in the log, and no destroyed key could erase it.
-    const alreadySealed = event.metadata.sealed !== undefined;
-    const v1Shaped = [...values, ...PERSONAL_METADATA.map((field) => event.metadata[field])].filter(isSealedValue);
-    const historic = v1Shaped.length === 0 ? NOTHING_SEALED_BEFORE : await this.sealedBefore(event, v1Shaped);
-    const keptAsStored = (value: unknown): boolean =>
-      (typeof value === 'string' && historic.has(value)) || (alreadySealed && isSealedPlaceholder(value));
-    if (values.length === 0 && !(owner !== undefined && hasMetadata)) return event;
-    if (owner === undefined) {
-      if (values.some((value) => !keptAsStored(value))) throw new PersonalDataWithoutAccountError(event.type);
-      return event;
-    }
-
-    const key = await this.keys.keyOfAccount(owner);
-    const entries: SealedEntry[] = [];
-    const concealAt =
-      (path: string) =>
-      (value: unknown): unknown => {
-        if (keptAsStored(value)) return value;
-        if (!key) return ERASED;
-        entries.push([path, value]);
-        return sealedPlaceholder(entries.length - 1);
-      };
-    let data: unknown = event.data;
-    for (const path of paths) data = mapAtPath(data, segmentsOf(path), concealAt(`${DATA_ROOT}.${path}`));
-    const metadata: Record<string, unknown> = { ...event.metadata };
+    const leaves = new LeafScan();
+    for (const segments of plan.segments) scanLeaves(event.data, segments, 0, leaves);
+    let hasMetadata = false;
     for (const field of PERSONAL_METADATA) {
-      if (metadata[field] !== undefined && metadata[field] !== null)
-        metadata[field] = concealAt(`${METADATA_ROOT}.${field}`)(metadata[field]);
+      const value = event.metadata[field];
+      if (value === undefined || value === null) continue;
+      hasMetadata = true;
+      if (isSealedValue(value)) (leaves.v1Shaped ??= []).push(value);
     }
-    if (entries.length > 0) {
-      if (alreadySealed) throw new SealedFieldsIntegrityError(event.id, 'values in clear beside a metadata.sealed of its own');
-      metadata.sealed = sealEntries(key!.key, key!.id, event.id, entries);
+    return { plan, owner: ownerOf(event), hasValues: leaves.count > 0, hasMetadata, v1Shaped: leaves.v1Shaped };
+  }
+
+  private sealingPlan(type: string): SealingPlan {
+    const paths = this.catalog.personalPaths(type);
+    if (paths.length === 0) return NO_PERSONAL_PATHS;
+    const known = this.plans.get(type);
+    if (known?.paths === paths) return known;
+    const plan: SealingPlan = { paths, segments: paths.map(segmentsOf), names: paths.map((path) => `${DATA_ROOT}.${path}`) };
+    if (this.plans.size >= PLANS_KEPT) this.plans.clear();
+    this.plans.set(type, plan);
+    return plan;
+  }
+
+  /**
+   * The very event when it is stored as given: nothing to seal, or (no account) nothing but what the seam
+   * sealed before; undefined when it is to be sealed. Personal data of no account is refused.
+   */
+  private keptAsIs(event: NewEvent, scan: SealingScan, historic: ReadonlySet<string>): NewEvent | undefined {
+    if (!scan.hasValues && !(scan.owner !== undefined && scan.hasMetadata)) return event;
+    if (scan.owner !== undefined) return undefined;
+    const values: unknown[] = [];
+    for (const segments of scan.plan.segments) leavesAtPath(event.data, segments, values);
+    const alreadySealed = event.metadata.sealed !== undefined;
+    if (values.some((value) => !keptAsStored(value, historic, alreadySealed))) throw new PersonalDataWithoutAccountError(event.type);
+    return event;
+  }
+
+  /** The event with its personal values sealed under `key` (`"[erased]"` when it is gone), see `sealEvent`. */
+  private sealWith(event: NewEvent, scan: SealingScan, key: DataKey | null, historic: ReadonlySet<string>): NewEvent {
+    const sealing = new Sealing(key, historic, event.metadata.sealed !== undefined);
+    let data: unknown = event.data;
+    for (let index = 0; index < scan.plan.segments.length; index++) {
+      data = concealLeaves(data, scan.plan.segments[index], 0, scan.plan.names[index], sealing);
+    }
+    const metadata: Record<string, unknown> = { ...event.metadata };
+    if (scan.hasMetadata) {
+      for (let index = 0; index < PERSONAL_METADATA.length; index++) {
+        const value = metadata[PERSONAL_METADATA[index]];
+        if (value !== undefined && value !== null) metadata[PERSONAL_METADATA[index]] = sealing.conceal(value, METADATA_PATHS[index]);
+      }
+    }
+    if (sealing.entries.length > 0) {
+      if (sealing.alreadySealed) throw new SealedFieldsIntegrityError(event.id, 'values in clear beside a metadata.sealed of its own');
+      metadata.sealed = sealEntries(key!.key, key!.id, event.id, sealing.entries);
     }
     return { ...event, data: data as EventData, metadata: metadata as unknown as NewEvent['metadata'] };
   }
+}
+
+/** `metadata.ip`, `metadata.userAgent`: the paths a v2 seal records for them. */
+const METADATA_PATHS = PERSONAL_METADATA.map((field) => `${METADATA_ROOT}.${field}`);
+
+/** An event type's personal paths as sealing walks them: split, and named as a v2 seal records them. */
+interface SealingPlan {
+  readonly paths: readonly string[];
+  readonly segments: readonly (readonly string[])[];
+  readonly names: readonly string[];
+}
+const NO_PERSONAL_PATHS: SealingPlan = { paths: [], segments: [], names: [] };
+/** Plans by event type: the types are few; the bound only keeps a catalog of odd types from growing it. */
+const PLANS_KEPT = 10_000;
+
+interface SealingScan {
+  readonly plan: SealingPlan;
+  readonly owner: string | undefined;
+  /** A value sits at one of the type's personal paths. */
+  readonly hasValues: boolean;
+  /** `metadata.ip` or `metadata.userAgent` is given. */
+  readonly hasMetadata: boolean;
+  /** The personal values shaped like a v1 sealed value (to be checked against their key), if any. */
+  readonly v1Shaped: string[] | undefined;
+}
+
+class LeafScan {
+  count = 0;
+  v1Shaped: string[] | undefined;
+}
+
+/** `leavesAtPath` that only counts the leaves and keeps those shaped like a v1 sealed value. */
+function scanLeaves(value: unknown, segments: readonly string[], depth: number, into: LeafScan): void {
+  if (Array.isArray(value)) {
+    for (const item of value) scanLeaves(item, segments, depth, into);
+    return;
+  }
+  if (depth === segments.length) {
+    if (value === null || value === undefined) return;
+    into.count++;
+    if (isSealedValue(value)) (into.v1Shaped ??= []).push(value);
+    return;
+  }
+  if (value === null || typeof value !== 'object') return;
+  const record = value as Record<string, unknown>;
+  if (segments[depth] in record) scanLeaves(record[segments[depth]], segments, depth + 1, into);
+}
+
+/**
+ * What the seam wrote before is kept as stored: a v1 value that opens under the key it names (`historic`),
+ * and placeholders in an event it sealed (the history migration passes both again). Text of either shape
+ * anywhere else is a value like another, and is sealed: kept as written, a personal value shaped like a v1
+ * value stayed in clear in the log, and no destroyed key could erase it.
+ */
+function keptAsStored(value: unknown, historic: ReadonlySet<string>, alreadySealed: boolean): boolean {
+  return (typeof value === 'string' && historic.has(value)) || (alreadySealed && isSealedPlaceholder(value));
+}
+
+/** One event's sealing: the values gathered for its seal, each replaced by its placeholder. */
+class Sealing {
+  readonly entries: SealedEntry[] = [];
+
+  constructor(
+    private readonly key: DataKey | null,
+    private readonly historic: ReadonlySet<string>,
+    readonly alreadySealed: boolean,
+  ) {}
+
+  /** What `value`, found at `path`, is stored as. */
+  conceal(value: unknown, path: string): unknown {
+    if (keptAsStored(value, this.historic, this.alreadySealed)) return value;
+    if (!this.key) return ERASED;
+    this.entries.push([path, value]);
+    return sealedPlaceholder(this.entries.length - 1);
+  }
+}
+
+/**
+ * `mapAtPath` with `sealing.conceal` (the leaves of `path`) and no closure per event or path: a copy of
+ * `value` where the leaves at `segments` from `depth` on are concealed, untouched branches shared.
+ */
+function concealLeaves(value: unknown, segments: readonly string[], depth: number, path: string, sealing: Sealing): unknown {
+  if (Array.isArray(value)) {
+    const copy = new Array<unknown>(value.length);
+    for (let index = 0; index < value.length; index++) copy[index] = concealLeaves(value[index], segments, depth, path, sealing);
+    return copy;
+  }
+  if (depth === segments.length) return value === null || value === undefined ? value : sealing.conceal(value, path);
+  if (value === null || typeof value !== 'object') return value;
+  const head = segments[depth];
+  const record = value as Record<string, unknown>;
+  if (!(head in record)) return value;
+  return { ...record, [head]: concealLeaves(record[head], segments, depth + 1, path, sealing) };
 }

@@ -93,55 +93,65 @@ export class PersonalFieldInClearError extends Error {
 
 /** Dotted paths (arrays walked through) of text values under personal-looking names that `declared` misses. */
 export function undeclaredPersonalFields(data: unknown, declared: readonly string[]): string[] {
-  const found = new Set<string>();
-  const pathOf = (parent: string, name: string): string => (parent === '' ? name : `${parent}.${name}`);
-  // The path of a field is built only where it is needed (a personal-looking text, an object to walk
-  // into), not for every field: a usage append has 4,000 fields of scalars.
-  const walk = (value: unknown, parent: string, name: string | undefined): void => {
-    if (Array.isArray(value)) {
-      for (const item of value) walk(item, parent, name);
-      return;
-    }
-    if (typeof value === 'string') {
-      if (name === undefined || !isPersonalFieldName(name) || isSealed(value)) return;
-      const path = pathOf(parent, name);
-      if (!declared.includes(path)) found.add(path);
-      return;
-    }
-    if (value === null || typeof value !== 'object') return;
-    const path = name === undefined ? parent : pathOf(parent, name);
-    const record = value as Record<string, unknown>;
-    for (const key of Object.keys(record)) walk(record[key], path, key);
-  };
-  walk(data, '', undefined);
-  return [...found];
+  const found = findUndeclared(data, '', undefined, declared, undefined);
+  return found ? [...found] : [];
 }
 
 /**
- * A copy of `value` where `transform` replaced what sits at `segments` (walking arrays element by
- * element); untouched branches are shared, and a missing path leaves the value as it is.
+ * The walk of `undeclaredPersonalFields`, at module level (its closures were allocated at every append),
+ * with the set of what it found made only once it finds one. The path of a field is built only where it
+ * is needed (a personal-looking text, an object to walk into), not for every field: a usage append has
+ * 4,000 fields of scalars.
  */
-export function mapAtPath(value: unknown, segments: readonly string[], transform: (leaf: unknown) => unknown): unknown {
-  if (Array.isArray(value)) return value.map((item) => mapAtPath(item, segments, transform));
-  if (segments.length === 0) return value === null || value === undefined ? value : transform(value);
-  if (value === null || typeof value !== 'object') return value;
-  const [head, ...rest] = segments;
+function findUndeclared(
+  value: unknown,
+  parent: string,
+  name: string | undefined,
+  declared: readonly string[],
+  found: Set<string> | undefined,
+): Set<string> | undefined {
+  if (Array.isArray(value)) {
+    for (const item of value) found = findUndeclared(item, parent, name, declared, found);
+    return found;
+  }
+  if (typeof value === 'string') {
+    if (name === undefined || !isPersonalFieldName(name) || isSealed(value)) return found;
+    const path = parent === '' ? name : `${parent}.${name}`;
+    if (!declared.includes(path)) (found ??= new Set()).add(path);
+    return found;
+  }
+  if (value === null || typeof value !== 'object') return found;
+  const path = name === undefined ? parent : parent === '' ? name : `${parent}.${name}`;
   const record = value as Record<string, unknown>;
-  if (!(head in record)) return value;
-  return { ...record, [head]: mapAtPath(record[head], rest, transform) };
+  for (const key of Object.keys(record)) found = findUndeclared(record[key], path, key, declared, found);
+  return found;
 }
 
-/** Every leaf at `segments` (arrays walked through), for collecting the sealed values to open. */
-export function leavesAtPath(value: unknown, segments: readonly string[], into: unknown[]): void {
+/**
+ * A copy of `value` where `transform` replaced what sits at `segments` (from `depth` on, walking arrays
+ * element by element); untouched branches are shared, and a missing path leaves the value as it is.
+ */
+export function mapAtPath(value: unknown, segments: readonly string[], transform: (leaf: unknown) => unknown, depth = 0): unknown {
+  if (Array.isArray(value)) return value.map((item) => mapAtPath(item, segments, transform, depth));
+  if (depth === segments.length) return value === null || value === undefined ? value : transform(value);
+  if (value === null || typeof value !== 'object') return value;
+  const head = segments[depth];
+  const record = value as Record<string, unknown>;
+  if (!(head in record)) return value;
+  return { ...record, [head]: mapAtPath(record[head], segments, transform, depth + 1) };
+}
+
+/** Every leaf at `segments` (from `depth` on, arrays walked through), for collecting the sealed values to open. */
+export function leavesAtPath(value: unknown, segments: readonly string[], into: unknown[], depth = 0): void {
   if (Array.isArray(value)) {
-    for (const item of value) leavesAtPath(item, segments, into);
+    for (const item of value) leavesAtPath(item, segments, into, depth);
     return;
   }
-  if (segments.length === 0) {
+  if (depth === segments.length) {
     if (value !== null && value !== undefined) into.push(value);
     return;
   }
   if (value === null || typeof value !== 'object') return;
   const record = value as Record<string, unknown>;
-  if (segments[0] in record) leavesAtPath(record[segments[0]], segments.slice(1), into);
+  if (segments[depth] in record) leavesAtPath(record[segments[depth]], segments, into, depth + 1);
 }

@@ -109,7 +109,7 @@ export type SealedEntry = readonly [path: string, value: unknown];
 
 /**
  * The event's key id and id, unambiguous (a key id holds no ':'): a seal copied into another event, or
- * under another key's name, does not open.
+ * under another key's name, does not open. `sealEntries` builds the same bytes inline (no closure per append).
  */
 function eventAssociatedData(eventId: string): (keyId: string) => Buffer {
   return (keyId) => Buffer.from(`${keyId}:${eventId}`, 'utf8');
@@ -123,7 +123,7 @@ function eventAssociatedData(eventId: string): (keyId: string) => Buffer {
 export function sealEntries(key: Buffer, keyId: string, eventId: string, entries: readonly SealedEntry[]): string {
   const iv = freshIv();
   const cipher = createCipheriv('aes-256-gcm', key, iv);
-  cipher.setAAD(eventAssociatedData(eventId)(keyId));
+  cipher.setAAD(Buffer.from(`${keyId}:${eventId}`, 'utf8'));
   const body = Buffer.concat([cipher.update(JSON.stringify(entries), 'utf8'), cipher.final(), cipher.getAuthTag()]);
   return `${V2_PREFIX}${keyId}:${iv.toString('base64url')}:${body.toString('base64url')}`;
 }
