@@ -7,7 +7,7 @@
 // The server CPU per sign-in in the notes is the api's and the worker's (PostgreSQL's backends are
 // not counted). The per-address rate limit is raised for the run (RATE_LIMIT_PER_MINUTE).
 //
-// Run with `npm run bench -- sign-in` (builds first). BENCH_SIGN_INS per measurement (default 64), BENCH_ROUNDS (3),
+// Run with `npm run bench -- sign-in` (builds first). BENCH_SIGN_INS per measurement (default 64), BENCH_ROUNDS (3), BENCH_WARM_UP (32 a stack),
 // BENCH_CONNECTIONS (8).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -26,7 +26,7 @@ const SERVER_URL = process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL;
 // A fixed amount of work on both sides, each timed until its last answer: a time window would drop the
 // sign-ins still in flight at its end (up to CONNECTIONS of them, a tenth of an 8 s window at cost 12).
 const AMOUNT = Number(process.env.BENCH_SIGN_INS ?? 64);
-const WARM_UP = 32;
+const WARM_UP = Number(process.env.BENCH_WARM_UP ?? 32);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 8);
 const COST = 12;
