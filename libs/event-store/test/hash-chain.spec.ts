@@ -1,4 +1,13 @@
-import { canonicalJson, eventHash, isPlainJson, plainJsonOrder } from '@app/event-store';
+import {
+  canonicalJson,
+  canonicalMetadata,
+  chainedHashes,
+  EncodedEvent,
+  eventHash,
+  eventHashOfEncoded,
+  isPlainJson,
+  plainJsonOrder,
+} from '@app/event-store';
 
 // The encoding is what every stored hash was computed over: these expectations were produced by the
 // first implementation, so a faster one must give them back byte for byte.
@@ -88,5 +97,37 @@ describe('hash chain encoding', () => {
       },
     };
     expect(eventHash(event, 'f'.repeat(64))).toBe('17aae20c375b7093eff928b1a9c09a489b0bca63b0336aea3e2010ef0c74079e');
+  });
+});
+
+describe('chained hashes of consecutive events', () => {
+  const metadata = (id: string) => canonicalMetadata({ actor: { kind: 'account', id }, correlationId: 'c', occurredAt: 'now' });
+  // Texts that need escaping in JSON, and runs of one type and schema version broken by another.
+  const events: EncodedEvent[] = [
+    { id: 'a', type: 'api_key.created', schemaVersion: 1, encodedData: '{"a":1}', encodedMetadata: metadata('x') },
+    { id: 'b"\\', type: 'api_key.created', schemaVersion: 1, encodedData: undefined, encodedMetadata: '{}' },
+    { id: 'c', type: 'api_key.revoked', schemaVersion: 1, encodedData: '[]', encodedMetadata: metadata('é') },
+    { id: 'd', type: 'api_key.revoked', schemaVersion: 2, encodedData: '{}', encodedMetadata: metadata('y') },
+    { id: 'e\u0001', type: 'type "quoted"\n', schemaVersion: 2, encodedData: '{}', encodedMetadata: metadata('z') },
+    { id: 'f', type: 'api_key.created', schemaVersion: 1, encodedData: '"x"', encodedMetadata: metadata('w') },
+  ];
+  const oneByOne = (stream: string, firstRevision: number, prevHash: string | null): string[] => {
+    const hashes: string[] = [];
+    for (const [index, { encodedData, encodedMetadata, ...event }] of events.entries()) {
+      prevHash = eventHashOfEncoded({ ...event, stream, revision: firstRevision + index }, encodedData, encodedMetadata, prevHash);
+      hashes.push(prevHash);
+    }
+    return hashes;
+  };
+
+  it('are the hashes of the events one by one, each chained to the one before', () => {
+    for (const [stream, firstRevision, prevHash] of [
+      ['apiKey-1', 0, null],
+      ['stream "with" \\ quotes/é', 7, 'f'.repeat(64)],
+      ['s', 3, 'not "hex" \\'],
+    ] as const) {
+      expect(chainedHashes(stream, firstRevision, prevHash, events)).toEqual(oneByOne(stream, firstRevision, prevHash));
+    }
+    expect(chainedHashes('s', 0, null, [])).toEqual([]);
   });
 });
