@@ -42,6 +42,19 @@ describe('hash chain encoding', () => {
     expect(canonicalJson(Object.assign(Object.create(null) as object, { a: 1, b: 'x' }))).toBe('{"a":1,"b":"x"}');
   });
 
+  it('sorts keys in any order, few or many, as Array.prototype.sort does', () => {
+    for (const count of [2, 5, 16, 17, 40]) {
+      const keys = Array.from({ length: count }, (_, index) => `k${(index * 7919) % 97}${index % 3 ? 'é' : 'B'}`);
+      const record = Object.fromEntries(keys.map((key, index) => [key, { z: index, a: [key] }]));
+      const expected = `{${[...keys]
+        .sort()
+        .map((key) => `${JSON.stringify(key)}:{"a":[${JSON.stringify(key)}],"z":${keys.indexOf(key)}}`)
+        .join(',')}}`;
+      expect(canonicalJson(record)).toBe(expected);
+      expect(canonicalJson(Object.fromEntries(Object.entries(record).reverse()))).toBe(expected);
+    }
+  });
+
   it('tells plain JSON (what reads back from its JSON as itself) from every other value', () => {
     expect(isPlainJson({ a: [1, 'x', true, null, { b: -0 }], c: {} })).toBe(true);
     expect(isPlainJson(Object.assign(Object.create(null) as object, { a: 1 }))).toBe(true);
