@@ -167,6 +167,43 @@ function adapterBehaviour(open: () => Promise<Opened>): void {
     expect((await store.readStream(first))[1].data).toEqual({ at: '1970-01-01T00:00:00.000Z', money: { micros: 5 }, list: [1, null] });
   });
 
+  it('stores types an array literal must quote, and metadata with its links only, alone, grouped and across streams', async () => {
+    const types = ['a,b', '{c}', 'd"e\\f', 'NULL', ' spaced ', 'é'];
+    const typed = (type: string): NewEvent => ({
+      ...event({ z: 1, a: { y: [2, { x: 3, b: null }] } }),
+      type,
+      // out of key order, with links of the writer's own that the chain's replace
+      metadata: {
+        occurredAt: 'now',
+        correlationId: 'c',
+        actor: { kind: 'system', id: 'pg-spec' },
+        hash: 'theirs',
+        prevHash: null,
+      } as NewEvent['metadata'],
+    });
+    const [alone, grouped, viaMany] = [stream(), stream(), stream()];
+    await store.append(alone, types.map(typed), 'no_stream');
+    // the last two wait for one of the first two to return, and go together (a group)
+    await Promise.all(
+      [grouped, stream(), stream(), stream()].reverse().map((target) => store.append(target, types.map(typed), 'no_stream')),
+    );
+    await store.appendToStreams([{ stream: viaMany, events: types.map(typed), expected: 'no_stream' }]);
+
+    for (const target of [alone, grouped, viaMany]) {
+      const read = await store.readStream(target, { raw: true });
+      expect(read.map((e) => e.type)).toEqual(types);
+      expect(read[1].data).toEqual({ a: { y: [2, { b: null, x: 3 }] }, z: 1 });
+      expect(read[1].metadata).toEqual({
+        actor: { id: 'pg-spec', kind: 'system' },
+        correlationId: 'c',
+        occurredAt: 'now',
+        prevHash: read[0].metadata.hash,
+        hash: expect.stringMatching(/^[0-9a-f]{64}$/),
+      });
+      expect(await verifyStreamIntegrity(store, target)).toEqual({ intact: true, events: types.length });
+    }
+  });
+
   it('leaves the data fields a subscriber omits out of what it delivers, and only from that subscriber', async () => {
     const target = stream();
     const after = await store.headPosition();

@@ -63,10 +63,32 @@ function itemsFlatAndSorted(items: readonly unknown[]): boolean {
   return true;
 }
 
+/**
+ * An object's own keys in sorted order, as `Object.keys(record).sort()`: a few keys sorted in place by
+ * insertion, none moved when already in order. Array.prototype.sort allocated about 1.7 KB per API key
+ * event's metadata (its two sorts, of four keys and of two), 17% of all the bytes the bench process
+ * allocated in 100-event appends (sampling heap profile, garbage included); canonicalMetadata of that
+ * metadata, interleaved batches: 4.1-4.5 -> 3.2-3.5 µs (2 cores, load 3-4).
+ */
+function sortedKeys(record: Record<string, unknown>): string[] {
+  const keys = Object.keys(record);
+  if (keys.length > 16) return keys.sort();
+  for (let index = 1; index < keys.length; index++) {
+    const key = keys[index];
+    let at = index;
+    while (at > 0 && key < keys[at - 1]) {
+      keys[at] = keys[at - 1];
+      at--;
+    }
+    keys[at] = key;
+  }
+  return keys;
+}
+
 /** The members of an object, keys sorted, undefined fields left out; optionally without the chain links. */
 function canonicalMembers(record: Record<string, unknown>, withoutLinks: boolean): string {
   let out = '';
-  for (const key of Object.keys(record).sort()) {
+  for (const key of sortedKeys(record)) {
     const field = record[key];
     if (field === undefined || (withoutLinks && (key === 'hash' || key === 'prevHash'))) continue;
     const encoded = canonicalJson(field);
@@ -141,6 +163,56 @@ export function eventHashOfEncoded(
   encoded = member(encoded, '"stream"', encodedField(event.stream));
   encoded = member(encoded, '"type"', encodedField(event.type));
   return hash('sha256', `{${encoded}}`, 'hex');
+}
+
+/** An event of `chainedHashes`: its fields and its data and metadata already encoded, as for `eventHashOfEncoded`. */
+export interface EncodedEvent {
+  readonly id: string;
+  readonly type: string;
+  readonly schemaVersion: number;
+  readonly encodedData: string | undefined;
+  readonly encodedMetadata: string;
+}
+
+/** Strings JSON.stringify writes as themselves between quotes: nothing in them to escape. */
+const NOTHING_TO_ESCAPE = /^[\w.:@/-]*$/;
+
+const jsonString = (value: string): string => (NOTHING_TO_ESCAPE.test(value) ? `"${value}"` : JSON.stringify(value));
+
+/**
+ * `eventHashOfEncoded` of consecutive events of `stream` from revision `firstRevision` (an integer),
+ * each chained to the hash before it, the first to `prevHash`: the same hashes, the same texts hashed,
+ * written with less work. One template per event instead of a member at a time; the members after the
+ * revision (schema version, stream, type) one text per run of events of one type and schema version;
+ * the hashes made here (hex) and the revisions written as they are, and an id or a type quoted without
+ * JSON.stringify when nothing in it needs escaping (a call into the runtime each, a quarter of a µs).
+ * A 100-event append of API key events: 2.2 µs per event against 4.0, of which sha-256 is about 1
+ * (interleaved batches, 2 cores at load 2-3).
+ */
+export function chainedHashes(stream: string, firstRevision: number, prevHash: string | null, events: readonly EncodedEvent[]): string[] {
+  const hashes: string[] = new Array<string>(events.length);
+  const streamJson = jsonString(stream);
+  let previous = prevHash === null ? 'null' : jsonString(prevHash);
+  let suffixType: string | undefined;
+  let suffixVersion: number | undefined;
+  let suffix = '';
+  for (let index = 0; index < events.length; index++) {
+    const { id, type, schemaVersion, encodedData, encodedMetadata } = events[index];
+    if (index === 0 || type !== suffixType || schemaVersion !== suffixVersion) {
+      suffixType = type;
+      suffixVersion = schemaVersion;
+      suffix = `,"schemaVersion":${JSON.stringify(schemaVersion)},"stream":${streamJson},"type":${jsonString(type)}}`;
+    }
+    const start = encodedData === undefined ? '{' : `{"data":${encodedData},`;
+    const eventHash = hash(
+      'sha256',
+      `${start}"id":${jsonString(id)},"metadata":${encodedMetadata},"prevHash":${previous},"revision":${firstRevision + index}${suffix}`,
+      'hex',
+    );
+    hashes[index] = eventHash;
+    previous = `"${eventHash}"`;
+  }
+  return hashes;
 }
 
 /**

@@ -1,4 +1,13 @@
-import { canonicalJson, eventHash, isPlainJson, plainJsonOrder } from '@app/event-store';
+import {
+  canonicalJson,
+  canonicalMetadata,
+  chainedHashes,
+  EncodedEvent,
+  eventHash,
+  eventHashOfEncoded,
+  isPlainJson,
+  plainJsonOrder,
+} from '@app/event-store';
 
 // The encoding is what every stored hash was computed over: these expectations were produced by the
 // first implementation, so a faster one must give them back byte for byte.
@@ -31,6 +40,19 @@ describe('hash chain encoding', () => {
     expect(canonicalJson([{ a: 1 }, , 2])).toBe('[{"a":1},,2]');
     expect(canonicalJson([{ a: { d: 1, c: 2 } }])).toBe('[{"a":{"c":2,"d":1}}]');
     expect(canonicalJson(Object.assign(Object.create(null) as object, { a: 1, b: 'x' }))).toBe('{"a":1,"b":"x"}');
+  });
+
+  it('sorts keys in any order, few or many, as Array.prototype.sort does', () => {
+    for (const count of [2, 5, 16, 17, 40]) {
+      const keys = Array.from({ length: count }, (_, index) => `k${(index * 7919) % 97}${index % 3 ? 'é' : 'B'}`);
+      const record = Object.fromEntries(keys.map((key, index) => [key, { z: index, a: [key] }]));
+      const expected = `{${[...keys]
+        .sort()
+        .map((key) => `${JSON.stringify(key)}:{"a":[${JSON.stringify(key)}],"z":${keys.indexOf(key)}}`)
+        .join(',')}}`;
+      expect(canonicalJson(record)).toBe(expected);
+      expect(canonicalJson(Object.fromEntries(Object.entries(record).reverse()))).toBe(expected);
+    }
   });
 
   it('tells plain JSON (what reads back from its JSON as itself) from every other value', () => {
@@ -88,5 +110,37 @@ describe('hash chain encoding', () => {
       },
     };
     expect(eventHash(event, 'f'.repeat(64))).toBe('17aae20c375b7093eff928b1a9c09a489b0bca63b0336aea3e2010ef0c74079e');
+  });
+});
+
+describe('chained hashes of consecutive events', () => {
+  const metadata = (id: string) => canonicalMetadata({ actor: { kind: 'account', id }, correlationId: 'c', occurredAt: 'now' });
+  // Texts that need escaping in JSON, and runs of one type and schema version broken by another.
+  const events: EncodedEvent[] = [
+    { id: 'a', type: 'api_key.created', schemaVersion: 1, encodedData: '{"a":1}', encodedMetadata: metadata('x') },
+    { id: 'b"\\', type: 'api_key.created', schemaVersion: 1, encodedData: undefined, encodedMetadata: '{}' },
+    { id: 'c', type: 'api_key.revoked', schemaVersion: 1, encodedData: '[]', encodedMetadata: metadata('é') },
+    { id: 'd', type: 'api_key.revoked', schemaVersion: 2, encodedData: '{}', encodedMetadata: metadata('y') },
+    { id: 'e\u0001', type: 'type "quoted"\n', schemaVersion: 2, encodedData: '{}', encodedMetadata: metadata('z') },
+    { id: 'f', type: 'api_key.created', schemaVersion: 1, encodedData: '"x"', encodedMetadata: metadata('w') },
+  ];
+  const oneByOne = (stream: string, firstRevision: number, prevHash: string | null): string[] => {
+    const hashes: string[] = [];
+    for (const [index, { encodedData, encodedMetadata, ...event }] of events.entries()) {
+      prevHash = eventHashOfEncoded({ ...event, stream, revision: firstRevision + index }, encodedData, encodedMetadata, prevHash);
+      hashes.push(prevHash);
+    }
+    return hashes;
+  };
+
+  it('are the hashes of the events one by one, each chained to the one before', () => {
+    for (const [stream, firstRevision, prevHash] of [
+      ['apiKey-1', 0, null],
+      ['stream "with" \\ quotes/é', 7, 'f'.repeat(64)],
+      ['s', 3, 'not "hex" \\'],
+    ] as const) {
+      expect(chainedHashes(stream, firstRevision, prevHash, events)).toEqual(oneByOne(stream, firstRevision, prevHash));
+    }
+    expect(chainedHashes('s', 0, null, [])).toEqual([]);
   });
 });
