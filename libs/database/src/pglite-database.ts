@@ -1,10 +1,9 @@
-import { PGlite } from '@electric-sql/pglite';
+import { PGlite, Results } from '@electric-sql/pglite';
 import { NotificationHandler, QueryResult, SqlDatabase, SqlExecutor } from './sql-database';
 import { DataDirLock } from './data-dir-lock';
+import { PGliteStatements } from './pglite-statements';
 
 const INT8_OID = 20;
-
-type PGliteExecutor = Pick<PGlite, 'query' | 'exec'>;
 
 /**
  * PGlite runs a statement synchronously on this thread and settles its promise in a microtask, so a
@@ -23,8 +22,8 @@ const nextTurn = () =>
     }),
   );
 
-async function run<Row>(target: PGliteExecutor, sql: string, params: readonly unknown[]): Promise<QueryResult<Row>> {
-  const result = await target.query<Row>(sql, params as unknown[]);
+async function resultOf<Row>(statement: Promise<Results>): Promise<QueryResult<Row>> {
+  const result = (await statement) as Results<Row>;
   if (performance.now() - lastTurn > MAX_BUSY_MS) await nextTurn();
   // PGlite reports affectedRows 0 for a SELECT: count the rows of any statement that returns some.
   const rowCount = result.fields.length > 0 ? result.rows.length : (result.affectedRows ?? 0);
@@ -38,10 +37,14 @@ async function run<Row>(target: PGliteExecutor, sql: string, params: readonly un
 export class PGliteDatabase implements SqlDatabase {
   readonly driver = 'pglite' as const;
 
+  private readonly statements: PGliteStatements;
+
   private constructor(
     private readonly db: PGlite,
     private readonly lock?: DataDirLock,
-  ) {}
+  ) {
+    this.statements = new PGliteStatements(db);
+  }
 
   /** `dataDir` undefined means in memory (tests). A directory is locked to this process. */
   static async open(dataDir?: string): Promise<PGliteDatabase> {
@@ -57,8 +60,9 @@ export class PGliteDatabase implements SqlDatabase {
     }
   }
 
+  /** Every statement prepared, whatever `options.prepare` says: see `PGliteStatements`. */
   query<Row>(sql: string, params: readonly unknown[] = []): Promise<QueryResult<Row>> {
-    return run<Row>(this.db, sql, params);
+    return resultOf<Row>(this.statements.run(sql, params, false));
   }
 
   async exec(script: string): Promise<void> {
@@ -66,14 +70,22 @@ export class PGliteDatabase implements SqlDatabase {
   }
 
   transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T> {
-    return this.db.transaction((tx) =>
-      work({
-        query: (sql, params = []) => run(tx, sql, params),
-        exec: async (script) => {
-          await tx.exec(script);
-        },
-      }),
-    );
+    return this.db.transaction(async (tx) => {
+      let open = true;
+      try {
+        return await work({
+          query: <Row>(sql: string, params: readonly unknown[] = []) => {
+            if (!open) return Promise.reject(new Error('Transaction is closed'));
+            return resultOf<Row>(this.statements.run(sql, params, true));
+          },
+          exec: async (script) => {
+            await tx.exec(script);
+          },
+        });
+      } finally {
+        open = false;
+      }
+    });
   }
 
   async listen(channel: string, handler: NotificationHandler): Promise<() => Promise<void>> {

@@ -13,7 +13,7 @@ export interface QueryOptions {
    * A statement of fixed text that runs often (an append): `pg` keeps it parsed and planned on each
    * connection (a named prepared statement) instead of parsing and planning it on every call. Only for
    * texts written in the code, never built from input: each one stays prepared for the connection's
-   * life. PGlite ignores it.
+   * life. PGlite prepares every statement anyway (`PGliteStatements`).
    */
   readonly prepare?: boolean;
 }

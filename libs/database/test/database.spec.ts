@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataDirInUseError, DataDirLock, migrate, PgDatabase, PGliteDatabase, SqlDatabase, SqlExecutor } from '@app/database';
+import { PREPARED_STATEMENTS } from '../src/pglite-statements';
 import { createTemporaryDatabase, describeWithEnv, TemporaryDatabase } from '@app/testing';
 
 function databaseBehaviour(open: () => Promise<SqlDatabase>, cleanUp: () => Promise<void> = async () => undefined): void {
@@ -84,6 +85,73 @@ describe('PGlite database, one thread with everything else', () => {
     } finally {
       await db.close();
     }
+  });
+});
+
+describe('PGlite database, every statement prepared', () => {
+  let db: PGliteDatabase;
+  beforeEach(async () => {
+    db = await PGliteDatabase.open();
+  });
+  afterEach(() => db.close());
+
+  const preparedCount = async () => Number((await db.query<{ n: bigint }>('SELECT count(*) AS n FROM pg_prepared_statements')).rows[0].n);
+
+  it('serialises parameters by the types the server gives them, nulls and arrays included', async () => {
+    const { rows } = await db.query<{ n: bigint; doc: unknown; hit: boolean; none: string | null }>(
+      'SELECT $1::bigint + 1 AS n, $2::jsonb AS doc, $3 = ANY($4::text[]) AS hit, $5::text AS none',
+      [9007199254740993n, JSON.stringify({ a: [1, 'b'] }), 'y', ['x', 'y', 'a,"b"'], null],
+    );
+    expect(rows).toEqual([{ n: 9007199254740994n, doc: { a: [1, 'b'] }, hit: true, none: null }]);
+  });
+
+  it('prepares a text once, and keeps it through a rolled-back transaction', async () => {
+    const sql = 'SELECT $1::integer * 3 AS tripled';
+    const before = await preparedCount();
+    expect((await db.query<{ tripled: number }>(sql, [2])).rows).toEqual([{ tripled: 6 }]);
+    await expect(
+      db.transaction(async (tx) => {
+        expect((await tx.query<{ tripled: number }>(sql, [3])).rows).toEqual([{ tripled: 9 }]);
+        throw new Error('roll back');
+      }),
+    ).rejects.toThrow('roll back');
+    expect((await db.query<{ tripled: number }>(sql, [4])).rows).toEqual([{ tripled: 12 }]);
+    // three runs, one statement (the count's own was prepared when `before` was taken)
+    expect((await preparedCount()) - before).toBe(1);
+  });
+
+  it('keeps at most PREPARED_STATEMENTS prepared, closing the least recently used', async () => {
+    for (let i = 0; i < PREPARED_STATEMENTS + 20; i++) {
+      expect((await db.query<{ n: number }>(`SELECT ${i} AS n`)).rows).toEqual([{ n: i }]);
+    }
+    expect(await preparedCount()).toBe(PREPARED_STATEMENTS);
+  });
+
+  it('prepares a statement again after a DDL changed the columns it returns', async () => {
+    await db.exec('CREATE TABLE db_spec_shape (a integer); INSERT INTO db_spec_shape VALUES (1)');
+    expect((await db.query('SELECT * FROM db_spec_shape')).rows).toEqual([{ a: 1 }]);
+    await db.exec("ALTER TABLE db_spec_shape ADD COLUMN b text DEFAULT 'x'");
+    expect((await db.query('SELECT * FROM db_spec_shape')).rows).toEqual([{ a: 1, b: 'x' }]);
+    expect((await db.transaction((tx) => tx.query('SELECT * FROM db_spec_shape'))).rows).toEqual([{ a: 1, b: 'x' }]);
+  });
+
+  it('answers the next statement after one that failed, in and out of a transaction', async () => {
+    await db.exec('CREATE TABLE db_spec_unique (k text PRIMARY KEY)');
+    const insert = 'INSERT INTO db_spec_unique (k) VALUES ($1)';
+    await db.query(insert, ['a']);
+    await expect(db.query(insert, ['a'])).rejects.toMatchObject({ code: '23505' });
+    await expect(db.transaction((tx) => tx.query(insert, ['a']))).rejects.toMatchObject({ code: '23505' });
+    await db.query(insert, ['b']);
+    const { rows } = await db.query<{ k: string }>('SELECT k FROM db_spec_unique ORDER BY k');
+    expect(rows).toEqual([{ k: 'a' }, { k: 'b' }]);
+  });
+
+  it('refuses a statement on a transaction that has ended', async () => {
+    let kept: SqlExecutor | undefined;
+    await db.transaction(async (tx) => {
+      kept = tx;
+    });
+    await expect(kept!.query('SELECT 1')).rejects.toThrow('Transaction is closed');
   });
 });
 
