@@ -50,7 +50,7 @@ export class PGliteStatements {
 
   /** `sql` with `params`; `inTransaction` when the caller holds an open transaction of `db`. */
   run(sql: string, params: readonly unknown[], inTransaction: boolean): Promise<Results> {
-    const exchange = () => this.db._runExclusiveQuery(() => this.execute(sql, params));
+    const exchange = () => this.db._runExclusiveQuery(() => this.execute(sql, params, inTransaction));
     if (inTransaction) return exchange();
     return this.db._runExclusiveTransaction(async () => {
       await this.db._checkReady();
@@ -60,13 +60,16 @@ export class PGliteStatements {
     });
   }
 
-  private async execute(sql: string, params: readonly unknown[]): Promise<Results> {
+  private async execute(sql: string, params: readonly unknown[], inTransaction: boolean): Promise<Results> {
     try {
       return await this.executePrepared(await this.statementFor(sql), params);
     } catch (error) {
       if (!RESULT_TYPE_CHANGED.test((error as Error).message ?? '')) throw error;
-      // Prepared before a DDL that changed its columns: prepared again, once.
+      // Prepared before a DDL that changed its columns: closed (which an aborted transaction still
+      // allows), and prepared again, once, outside a transaction. Inside one, the error has aborted it:
+      // the caller's next attempt prepares the text again.
       await this.close(sql);
+      if (inTransaction) throw error;
       return this.executePrepared(await this.statementFor(sql), params);
     }
   }

@@ -133,6 +133,12 @@ describe('PGlite database, every statement prepared', () => {
     await db.exec("ALTER TABLE db_spec_shape ADD COLUMN b text DEFAULT 'x'");
     expect((await db.query('SELECT * FROM db_spec_shape')).rows).toEqual([{ a: 1, b: 'x' }]);
     expect((await db.transaction((tx) => tx.query('SELECT * FROM db_spec_shape'))).rows).toEqual([{ a: 1, b: 'x' }]);
+    // Inside a transaction the error has aborted it: it is the caller's, and the next attempt prepares again.
+    await db.exec('ALTER TABLE db_spec_shape DROP COLUMN b');
+    await expect(db.transaction((tx) => tx.query('SELECT * FROM db_spec_shape'))).rejects.toThrow(
+      /cached plan must not change result type/,
+    );
+    expect((await db.transaction((tx) => tx.query('SELECT * FROM db_spec_shape'))).rows).toEqual([{ a: 1 }]);
   });
 
   it('answers the next statement after one that failed, in and out of a transaction', async () => {
