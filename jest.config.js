@@ -1,5 +1,6 @@
 /** @type {import('jest').Config} */
 const fs = require('node:fs');
+const os = require('node:os');
 const path = require('node:path');
 
 const swcrc = JSON.parse(fs.readFileSync(path.join(__dirname, '.swcrc'), 'utf8'));
@@ -49,5 +50,7 @@ module.exports = {
   reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
   // A test app (PGlite, migrations, every context) can take over 30 s to start on 2 busy cores.
   testTimeout: 120000,
-  maxWorkers: 2,
+  // One worker more than the cores: the suites spend much of their time waiting on other processes
+  // (PostgreSQL, Redis, the apps and CLIs they start), which two workers on two cores left idle.
+  maxWorkers: Number(process.env.JEST_MAX_WORKERS ?? os.availableParallelism() + 1),
 };
