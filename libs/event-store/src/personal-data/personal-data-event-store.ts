@@ -795,8 +795,9 @@ class Sealing {
 }
 
 /**
- * `mapAtPath` with `sealing.conceal` (the leaves of `path`) and no closure per event or path: a copy of
- * `value` where the leaves at `segments` from `depth` on are concealed, untouched branches shared.
+ * A copy of `value` where the leaves at `segments` from `depth` on (arrays walked element by element) are
+ * concealed by `sealing` as fields of `path`; untouched branches are shared, and a missing path leaves the
+ * value as it is. No closure per event or path.
  */
 function concealLeaves(value: unknown, segments: readonly string[], depth: number, path: string, sealing: Sealing): unknown {
   if (Array.isArray(value)) {

@@ -127,20 +127,6 @@ function findUndeclared(
   return found;
 }
 
-/**
- * A copy of `value` where `transform` replaced what sits at `segments` (from `depth` on, walking arrays
- * element by element); untouched branches are shared, and a missing path leaves the value as it is.
- */
-export function mapAtPath(value: unknown, segments: readonly string[], transform: (leaf: unknown) => unknown, depth = 0): unknown {
-  if (Array.isArray(value)) return value.map((item) => mapAtPath(item, segments, transform, depth));
-  if (depth === segments.length) return value === null || value === undefined ? value : transform(value);
-  if (value === null || typeof value !== 'object') return value;
-  const head = segments[depth];
-  const record = value as Record<string, unknown>;
-  if (!(head in record)) return value;
-  return { ...record, [head]: mapAtPath(record[head], segments, transform, depth + 1) };
-}
-
 /** Every leaf at `segments` (from `depth` on, arrays walked through), for collecting the sealed values to open. */
 export function leavesAtPath(value: unknown, segments: readonly string[], into: unknown[], depth = 0): void {
   if (Array.isArray(value)) {
