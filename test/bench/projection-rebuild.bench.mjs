@@ -8,7 +8,10 @@
 //
 // PostgreSQL when DATABASE_URL (or BENCH_DATABASE_URL) is set, else the embedded PGlite in memory.
 // Run with `npm run bench -- projection-rebuild` (builds first). BENCH_EVENTS (default 200000).
+// Beside each rate, the CPU per event of this process (process.cpuUsage) and, when the server runs on
+// this machine, of the database's server backends (/proc/<pid>/schedstat): load-robust, unlike the rate.
 import { randomBytes, randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -33,11 +36,45 @@ const { ProjectionRunner, ReadSide } = require(join(root, 'dist/libs/projections
 const { apiKeyListingProjection } = require(join(root, 'dist/projections/api-key-listing/api-key-listing.projection.js'));
 const { auditTrailProjection } = require(join(root, 'dist/projections/audit-trail/audit-trail.projection.js'));
 
+/**
+ * Nanoseconds on CPU so far of each server process connected to `database` (by pid), or null when the
+ * server is not on this machine (its processes not in /proc).
+ */
+async function serverCpuNanos(admin, database) {
+  const { rows } = await admin.query('SELECT pid FROM pg_stat_activity WHERE datname = $1', [database]);
+  const nanos = new Map();
+  for (const { pid } of rows) {
+    try {
+      nanos.set(pid, Number(readFileSync(`/proc/${pid}/schedstat`, 'utf8').split(' ')[0]));
+    } catch {
+      return null;
+    }
+  }
+  return nanos;
+}
+
+/** `run()` timed, with this process's CPU and the server backends' (those connected at the end; null off this machine). */
+async function measured(serverCpu, run) {
+  const serverBefore = await serverCpu();
+  const cpu = process.cpuUsage();
+  const started = performance.now();
+  await run();
+  const seconds = (performance.now() - started) / 1000;
+  const used = process.cpuUsage(cpu);
+  const serverAfter = await serverCpu();
+  let serverNanos = null;
+  if (serverBefore !== null && serverAfter !== null) {
+    serverNanos = 0;
+    for (const [pid, nanos] of serverAfter) serverNanos += nanos - (serverBefore.get(pid) ?? 0);
+  }
+  return { seconds, clientSeconds: (used.user + used.system) / 1e6, serverSeconds: serverNanos === null ? null : serverNanos / 1e9 };
+}
+
 async function withDatabase(run) {
   if (!SERVER_URL) {
     const db = await PGliteDatabase.open();
     try {
-      return await run(db, 'PGlite (in memory)');
+      return await run(db, 'PGlite (in memory)', async () => null);
     } finally {
       await db.close();
     }
@@ -49,7 +86,7 @@ async function withDatabase(run) {
   url.pathname = `/${name}`;
   const db = new PgDatabase(url.toString(), { maxConnections: 4 });
   try {
-    return await run(db, 'PostgreSQL');
+    return await run(db, 'PostgreSQL', () => serverCpuNanos(admin, name));
   } finally {
     await db.close();
     await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
@@ -153,29 +190,29 @@ async function writeLog(db) {
  * which serve the readers until the switch. (The very first generation is read while it catches up and
  * takes the slower way of writing every table all along.)
  */
-async function timedRebuild(db, store, projection, head) {
+async function timedRebuild(db, store, projection, head, serverCpu) {
   await new ProjectionRunner({ ...projection, version: projection.version - 1 }, db, store).ensureTables();
   const runner = new ProjectionRunner(projection, db, store, (error) => {
     throw error;
   });
-  const started = performance.now();
-  await runner.start();
-  for (;;) {
-    const { rows } = await db.query(
-      `SELECT g.position FROM projection_active a JOIN projection_generations g ON g.name = a.name AND g.generation = a.generation
-       WHERE a.name = $1`,
-      [projection.name],
-    );
-    if (rows[0] && BigInt(rows[0].position) >= head) break;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  const seconds = (performance.now() - started) / 1000;
+  const result = await measured(serverCpu, async () => {
+    await runner.start();
+    for (;;) {
+      const { rows } = await db.query(
+        `SELECT g.position FROM projection_active a JOIN projection_generations g ON g.name = a.name AND g.generation = a.generation
+         WHERE a.name = $1`,
+        [projection.name],
+      );
+      if (rows[0] && BigInt(rows[0].position) >= head) break;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  });
   await runner.stop();
-  return seconds;
+  return result;
 }
 
 /** The same rows as the two projections, written by the server alone, one statement per PLAIN_BATCH positions. */
-async function plainInsertSelect(db, head) {
+async function plainInsertSelect(db, head, serverCpu) {
   await db.exec(`
     CREATE TABLE plain_listing (key_id text PRIMARY KEY, account_id text NOT NULL, name text NOT NULL, prefix text NOT NULL,
       scopes jsonb NOT NULL, created_at timestamptz NOT NULL, expires_at timestamptz, revoked_at timestamptz, rotated_from text);
@@ -185,12 +222,11 @@ async function plainInsertSelect(db, head) {
     CREATE INDEX plain_audit_by_account ON plain_audit (account_id, position);
     CREATE INDEX plain_audit_by_account_type ON plain_audit (account_id, type, position);
     CREATE INDEX plain_audit_by_account_time ON plain_audit (account_id, occurred_at, position);`);
-  const timed = async (statement) => {
-    const started = performance.now();
-    for (let from = 0n; from < head; from += BigInt(PLAIN_BATCH))
-      await db.query(statement, [String(from), String(from + BigInt(PLAIN_BATCH))]);
-    return (performance.now() - started) / 1000;
-  };
+  const timed = (statement) =>
+    measured(serverCpu, async () => {
+      for (let from = 0n; from < head; from += BigInt(PLAIN_BATCH))
+        await db.query(statement, [String(from), String(from + BigInt(PLAIN_BATCH))]);
+    });
   return {
     'api-key-listing': await timed(
       `INSERT INTO plain_listing (key_id, account_id, name, prefix, scopes, created_at, expires_at, rotated_from)
@@ -206,7 +242,13 @@ async function plainInsertSelect(db, head) {
   };
 }
 
-await withDatabase(async (db, storeName) => {
+/** CPU per event, in µs: this process's, and the server backends' when known. */
+function cpuPerEvent({ clientSeconds, serverSeconds }, events) {
+  const client = `client ${((clientSeconds * 1e6) / events).toFixed(1)}`;
+  return serverSeconds === null ? client : `${client}, server ${((serverSeconds * 1e6) / events).toFixed(1)}`;
+}
+
+await withDatabase(async (db, storeName, serverCpu) => {
   const store = await PostgresEventStore.create(db);
   await ReadSide.migrate(db);
   const writing = performance.now();
@@ -214,13 +256,13 @@ await withDatabase(async (db, storeName) => {
   console.log(
     `projection rebuild on ${storeName}: ${fmt(Number(head))} events written in ${((performance.now() - writing) / 1000).toFixed(1)} s`,
   );
-  const plainSeconds = await plainInsertSelect(db, head);
+  const plain = await plainInsertSelect(db, head, serverCpu);
   for (const projection of [apiKeyListingProjection, auditTrailProjection]) {
-    const seconds = await timedRebuild(db, store, projection, head);
-    const rate = Number(head) / seconds;
-    const plainRate = Number(head) / plainSeconds[projection.name];
+    const rebuilt = await timedRebuild(db, store, projection, head, serverCpu);
+    const rate = Number(head) / rebuilt.seconds;
+    const plainRate = Number(head) / plain[projection.name].seconds;
     console.log(
-      `  ${projection.name}: ${seconds.toFixed(1)} s, ${fmt(rate)} events/s | plain batched INSERT ... SELECT of its rows (${PLAIN_BATCH} positions per statement) ${fmt(plainRate)} events/s (${(rate / plainRate).toFixed(2)}x)`,
+      `  ${projection.name}: ${rebuilt.seconds.toFixed(1)} s, ${fmt(rate)} events/s (CPU µs/event: ${cpuPerEvent(rebuilt, Number(head))}) | plain batched INSERT ... SELECT of its rows (${PLAIN_BATCH} positions per statement) ${fmt(plainRate)} events/s (${cpuPerEvent(plain[projection.name], Number(head))}) (${(rate / plainRate).toFixed(2)}x)`,
     );
     figure({
       name: `projection rebuild: ${projection.name}`,
@@ -230,7 +272,7 @@ await withDatabase(async (db, storeName) => {
       baselineValue: plainRate,
       aim: { op: '>=', value: AIM },
       store: storeName,
-      note: `${fmt(Number(head))} events, from start to the switch of its views`,
+      note: `${fmt(Number(head))} events, from start to the switch of its views; CPU µs/event ${cpuPerEvent(rebuilt, Number(head))}`,
     });
   }
   await store.close();
