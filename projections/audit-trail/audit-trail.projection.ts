@@ -17,6 +17,7 @@ export const auditTrailProjection: Projection = {
   name: 'audit-trail',
   version: 1,
   readsData: false,
+  readsMetadata: ['accountId', 'occurredAt'],
   tables: [
     {
       name: AUDIT_TRAIL_TABLE,

@@ -11,6 +11,7 @@ import {
   PersonalDataEventStore,
   PersonalDataWithoutAccountError,
   PersonalFieldInClearError,
+  ReadAllOptions,
   RecordedEvent,
   SealedFieldsIntegrityError,
   sealedKeyId,
@@ -147,6 +148,26 @@ describe('PersonalDataEventStore (the erasure seam) over PGlite', () => {
     const [bare] = (await store.readAll({ after, omitData: true })).filter((read) => read.stream === stream);
     expect([bare.data, bare.schemaVersion]).toEqual([{}, 1]);
     expect(bare.metadata).toMatchObject({ ip: '203.0.113.7', userAgent: 'Mozilla/5.0 (Party)', hash: whole.metadata.hash });
+  });
+
+  it('reads the log with only the metadata a reader names, every personal value it reads still opened', async () => {
+    const accountId = randomUUID();
+    const stream = `party-${randomUUID()}`;
+    const after = await store.headPosition();
+    await store.append(stream, [invited(accountId)], 'no_stream');
+    const read = async (options: Omit<ReadAllOptions, 'after'>) =>
+      (await store.readAll({ after, ...options })).filter((recorded) => recorded.stream === stream);
+
+    const [[whole], [withData], [withIp], [bare]] = [
+      await read({}),
+      await read({ metadataFields: ['accountId'] }),
+      await read({ metadataFields: ['ip'], omitData: true }),
+      await read({ metadataFields: ['accountId'], omitData: true }),
+    ];
+    expect(whole.data.guestEmail).toBe('ada@example.com');
+    expect([withData.data, withData.metadata]).toEqual([whole.data, { accountId }]);
+    expect([withIp.data, withIp.metadata]).toEqual([{}, { ip: '203.0.113.7' }]);
+    expect([bare.data, bare.metadata]).toEqual([{}, { accountId }]);
   });
 
   it('after the key is destroyed the fields read "[erased]", the chain still verifies, and later appends hold no personal value', async () => {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { PGliteDatabase, SqlDatabase } from '@app/database';
-import { DuplicateEventIdError, NewEvent, RecordedEvent, UpcasterRegistry, verifyStreamIntegrity } from '@app/event-store';
+import { DuplicateEventIdError, NewEvent, ReadAllOptions, RecordedEvent, UpcasterRegistry, verifyStreamIntegrity } from '@app/event-store';
 import { PostgresEventStore } from '@app/event-store-pg';
 import { describeWithEnv, createTemporaryDatabase, rowsTouched } from '@app/testing';
 
@@ -238,6 +238,22 @@ function adapterBehaviour(open: () => Promise<Opened>): void {
       [{ name: 'b', v2: true }, 2],
     ]);
     expect(bare).toEqual(whole.map((recorded) => ({ ...recorded, data: {}, schemaVersion: 1 })));
+  });
+
+  it('leaves the metadata fields a reader does not name out of the log it reads', async () => {
+    const target = stream();
+    const after = await store.headPosition();
+    await store.append(target, [event({ name: 'a' })], 'no_stream');
+    const read = async (options: Omit<ReadAllOptions, 'after'>) =>
+      (await store.readAll({ after, ...options })).filter((recorded) => recorded.stream === target);
+
+    const [[whole], [picked], [bare]] = [
+      await read({}),
+      await read({ metadataFields: ['occurredAt', 'hash'] }),
+      await read({ metadataFields: [] }),
+    ];
+    expect(picked).toEqual({ ...whole, metadata: { occurredAt: whole.metadata.occurredAt, hash: whole.metadata.hash } });
+    expect(bare.metadata).toEqual({});
   });
 
   it('wakes a subscriber of another store on the same database by notification, long before its next poll', async () => {

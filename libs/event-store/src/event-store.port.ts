@@ -34,6 +34,30 @@ export interface ChainedMetadata extends EventMetadata {
   readonly hash: string;
 }
 
+/** A field of the stored metadata. */
+export type MetadataField = keyof ChainedMetadata;
+
+/**
+ * Every field the stored metadata has: what a reader that names the fields it reads
+ * (`ReadAllOptions.metadataFields`) may leave out. A field added to `ChainedMetadata` and not here fails
+ * to compile (below), so that it is never left out of a read by mistake of omission.
+ */
+export const METADATA_FIELDS = [
+  'accountId',
+  'actor',
+  'correlationId',
+  'causationId',
+  'ip',
+  'userAgent',
+  'occurredAt',
+  'sealed',
+  'prevHash',
+  'hash',
+] as const satisfies readonly MetadataField[];
+
+const everyMetadataFieldListed: Exclude<MetadataField, (typeof METADATA_FIELDS)[number]> extends never ? true : never = true;
+void everyMetadataFieldListed;
+
 export type EventData = Readonly<Record<string, unknown>>;
 
 export interface NewEvent<Type extends string = string, Data extends EventData = EventData> {
@@ -109,6 +133,13 @@ export interface ReadAllOptions {
    * EventStoreDB delivers it). For readers of the envelope and the metadata alone (the audit trail).
    */
   readonly omitData?: boolean;
+  /**
+   * The only metadata fields the reader reads: a store may leave the others out of the events it
+   * delivers (the PostgreSQL dialect does, on a server and on PGlite; EventStoreDB delivers them all),
+   * so the events may lack fields their type promises (`hash`, `actor`). Those named come as stored (or,
+   * through the personal-data seam, opened). Undefined: all of them. The audit trail reads two.
+   */
+  readonly metadataFields?: readonly MetadataField[];
 }
 
 /**

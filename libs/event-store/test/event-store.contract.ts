@@ -5,6 +5,7 @@ import {
   EventMetadata,
   EventStore,
   ExpectedRevision,
+  MetadataField,
   NewEvent,
   RecordedEvent,
   SubscribeOptions,
@@ -309,6 +310,31 @@ export function eventStoreContract(
         expect((await read({ after: first.position, maxCount: 1 })).map((e) => e.position)).toEqual([second.position]);
         expect((await read({ typePrefixes: [`${prefix}.a.`] })).map((e) => e.type)).toEqual([`${prefix}.a.opened`, `${prefix}.a.closed`]);
         expect(await read({ after: third.position })).toEqual([]);
+      });
+
+      it('reads the log with every metadata field a reader names as a whole read gives it, with data or without', async () => {
+        const prefix = type(`meta${randomUUID().slice(0, 6)}`);
+        const target = stream('meta');
+        await store.append(target, [event(`${prefix}.a`), event(`${prefix}.b`)], 'no_stream');
+        const whole = await eventually(
+          () => store.readAll({ typePrefixes: [prefix] }),
+          (found) => found.length === 2,
+        );
+        const picked = (read: readonly RecordedEvent[], fields: readonly MetadataField[]) =>
+          read.map((recorded) => [recorded.position, Object.fromEntries(fields.map((field) => [field, recorded.metadata[field]]))]);
+
+        for (const fields of [['accountId', 'occurredAt'], ['ip', 'userAgent', 'prevHash'], ['hash']] as const) {
+          for (const omitData of [false, true]) {
+            const read = await store.readAll({ typePrefixes: [prefix], metadataFields: fields, omitData });
+            expect(picked(read, fields)).toEqual(picked(whole, fields));
+            if (!omitData) expect(read.map((recorded) => recorded.data)).toEqual(whole.map((recorded) => recorded.data));
+          }
+        }
+        expect(whole[1].metadata).toMatchObject({
+          ip: '198.51.100.23',
+          userAgent: 'contract-client/1.0',
+          prevHash: whole[0].metadata.hash,
+        });
       });
 
       it('reports a head position that reaches the last append', async () => {

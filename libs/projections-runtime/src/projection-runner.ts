@@ -226,6 +226,7 @@ export class ProjectionRunner {
         maxCount,
         typePrefixes: this.projection.eventTypePrefixes,
         omitData: this.projection.readsData === false,
+        metadataFields: this.projection.readsMetadata,
       });
       batch.catch(() => undefined); // a failed read ahead is seen when awaited, not as an unhandled rejection
       return batch;

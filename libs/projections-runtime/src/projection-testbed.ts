@@ -1,6 +1,15 @@
 import { PGliteDatabase, SqlDatabase } from '@app/database';
 import { RecordedEvent } from '@app/event-store';
-import { applyEvents, physicalTableName, Projection, renderDdl, renderFill, TableNames, withoutFilledTables } from './projection';
+import {
+  applyEvents,
+  asCaughtUp,
+  physicalTableName,
+  Projection,
+  renderDdl,
+  renderFill,
+  TableNames,
+  withoutFilledTables,
+} from './projection';
 
 /**
  * Runs one projection over an in-memory PGlite with no store: feed events, read rows by logical name.
@@ -33,9 +42,12 @@ export class ProjectionTestbed {
     }
   }
 
-  /** All events in one transaction, as catch-up and rebuilds do (through `applyBatch` when there is one). */
+  /**
+   * All events in one transaction, as catch-up and rebuilds do (through `applyBatch` when there is one),
+   * as they read them (without what the projection declares it does not read: `asCaughtUp`).
+   */
   async feedBatch(events: readonly RecordedEvent[]): Promise<void> {
-    await this.db.transaction((tx) => applyEvents(this.projection, events, tx, this.tables));
+    await this.db.transaction((tx) => applyEvents(this.projection, this.caughtUp(events), tx, this.tables));
   }
 
   /**
@@ -43,10 +55,16 @@ export class ProjectionTestbed {
    * `fill` derives, then those filled (see `ProjectionTable.fill`).
    */
   async feedBatchThenFill(events: readonly RecordedEvent[]): Promise<void> {
-    await this.db.transaction((tx) => applyEvents(this.projection, events, tx, withoutFilledTables(this.projection, this.tables)));
+    await this.db.transaction((tx) =>
+      applyEvents(this.projection, this.caughtUp(events), tx, withoutFilledTables(this.projection, this.tables)),
+    );
     await this.db.transaction(async (tx) => {
       for (const table of this.projection.tables) if (table.fill) await tx.exec(renderFill(table, this.tables));
     });
+  }
+
+  private caughtUp(events: readonly RecordedEvent[]): RecordedEvent[] {
+    return events.map((event) => asCaughtUp(this.projection, event));
   }
 
   async rows<Row = Record<string, unknown>>(sql: string, params: readonly unknown[] = []): Promise<Row[]> {

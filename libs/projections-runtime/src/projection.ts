@@ -1,5 +1,5 @@
 import { SqlExecutor } from '@app/database';
-import { RecordedEvent } from '@app/event-store';
+import { MetadataField, RecordedEvent } from '@app/event-store';
 
 /**
  * A table a projection owns. Readers query it by its logical `name` (a view over the generation that
@@ -51,6 +51,15 @@ export interface Projection {
    */
   readonly readsData?: false;
   /**
+   * The only metadata fields the folds read, when not all: the catch-up then reads the log without
+   * the others (`ReadAllOptions.metadataFields`), and the events it hands over may lack them (`hash`,
+   * `actor`, whatever their type says). The audit trail reads `accountId` and `occurredAt`: of a
+   * 200,000-event rebuild's reads, half the client's CPU and a third of the server's went to the rest
+   * (its rebuild's client CPU 10.3 -> 7.0 µs per event; 58,400 -> 64,800 events/s at load 2.3-2.6).
+   * Declare every field a fold reads: the testbed's batches hand over only those (`asCaughtUp`).
+   */
+  readonly readsMetadata?: readonly MetadataField[];
+  /**
    * Folds one event into the rows, inside the transaction that also stores the checkpoint. Must be
    * deterministic and idempotent in effect (replaying from zero gives the same rows); time comes from
    * the event (`metadata.occurredAt`), never from the clock.
@@ -80,6 +89,22 @@ export async function applyEvents(
   if (events.length === 0) return;
   if (projection.applyBatch) return projection.applyBatch(events, tx, tables);
   for (const event of events) await projection.apply(event, tx, tables);
+}
+
+/**
+ * The event as the catch-up may hand it to the projection: without data when it reads none, with only
+ * the metadata it reads. What the testbed's batches fold, so that a fold reading what its projection
+ * does not declare fails its specs.
+ */
+export function asCaughtUp(projection: Projection, event: RecordedEvent): RecordedEvent {
+  const fields = projection.readsMetadata;
+  if (projection.readsData !== false && fields === undefined) return event;
+  const metadata = fields
+    ? (Object.fromEntries(
+        Object.entries(event.metadata).filter(([field]) => fields.includes(field as MetadataField)),
+      ) as RecordedEvent['metadata'])
+    : event.metadata;
+  return { ...event, data: projection.readsData === false ? {} : event.data, metadata };
 }
 
 export function physicalTableName(logical: string, generation: number): string {

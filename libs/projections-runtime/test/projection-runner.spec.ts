@@ -323,6 +323,63 @@ function runtimeBehaviour(openDatabase: () => Promise<{ db: SqlDatabase; close()
     expect(await balances()).toEqual([{ wallet: 'wallet-a', deposits: 2, total: 0n }]);
   });
 
+  it('catches up with only the metadata fields a projection reads', async () => {
+    const seen: unknown[] = [];
+    const base = walletProjection();
+    const picky: Projection = {
+      ...base,
+      readsMetadata: ['occurredAt'],
+      async applyBatch(events, tx, tables) {
+        for (const event of events) {
+          seen.push(event.metadata);
+          await base.apply(event, tx, tables);
+        }
+      },
+    };
+    await depositMany(store, ['wallet-a'], 2);
+    const side = readSide(picky);
+    await side.start();
+    await side.settle();
+    expect(seen).toEqual([{ occurredAt: '2026-01-05T09:00:00.000Z' }, { occurredAt: '2026-01-05T09:00:00.000Z' }]);
+    expect(await balances()).toEqual([{ wallet: 'wallet-a', deposits: 2, total: 3n }]);
+  });
+
+  it('reads the next batch of its catch-up while it applies the one before', async () => {
+    await depositMany(store, ['wallet-a'], 5);
+    const read = store.readAll.bind(store);
+    const readsAfter: (bigint | undefined)[] = [];
+    // Batches of two, so that five events take three.
+    jest.spyOn(store, 'readAll').mockImplementation((options = {}) => {
+      if ((options.maxCount ?? Infinity) <= 1) return read(options);
+      readsAfter.push(options.after);
+      return read({ ...options, maxCount: 2 });
+    });
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const applied: bigint[] = [];
+    const base = walletProjection();
+    const held: Projection = {
+      ...base,
+      async applyBatch(events, tx, tables) {
+        if (applied.length === 0) await released;
+        for (const event of events) await base.apply(event, tx, tables);
+        applied.push(events[events.length - 1].position);
+      },
+    };
+    const [, second] = (await read()).filter((event) => event.stream === 'wallet-a').map((event) => event.position);
+    const side = readSide(held);
+    await side.start();
+    try {
+      for (let waited = 0; !readsAfter.includes(second) && waited < 2_000; waited += 10) await new Promise((r) => setTimeout(r, 10));
+      expect(applied).toEqual([]); // the first batch is still being applied
+      expect(readsAfter).toContain(second); // and the batch after it is being read already
+    } finally {
+      release();
+    }
+    await side.settle();
+    expect(await balances()).toEqual([{ wallet: 'wallet-a', deposits: 5, total: 15n }]);
+  });
+
   it('rebuilds on a version change and switches the views to the new columns when caught up', async () => {
     await depositMany(store, ['wallet-a'], 3);
     const v1 = readSide(walletProjection(1));

@@ -330,6 +330,18 @@ function openMetadata(record: Record<string, unknown>, reading: EventReading): R
 }
 
 /**
+ * `options` with `metadata.sealed` among the metadata fields read wherever a value read may be a
+ * placeholder that only the seal opens: anywhere in the data, and metadata `ip` / `userAgent`. Left out,
+ * the placeholders would read as their own text (an event without a seal sealed nothing).
+ */
+function withSealWhereNeeded(options: ReadAllOptions): ReadAllOptions {
+  const fields = options.metadataFields;
+  if (fields === undefined || fields.includes('sealed')) return options;
+  const readsPlaceholders = !options.omitData || fields.some((field) => isPersonalMetadata(field));
+  return readsPlaceholders ? { ...options, metadataFields: [...fields, 'sealed'] } : options;
+}
+
+/**
  * The account whose key seals an event: `metadata.accountId`, else a string `data.accountId` (streams
  * shared across accounts, like the per-email sign-in guard, name the account in their data).
  */
@@ -433,7 +445,7 @@ export class PersonalDataEventStore implements EventStore {
   }
 
   async readAll(options?: ReadAllOptions): Promise<RecordedEvent[]> {
-    const events = await this.inner.readAll(options);
+    const events = await this.inner.readAll(options && withSealWhereNeeded(options));
     // Delivered without data, they stay at their stored schema (see `ReadAllOptions.omitData`).
     return options?.omitData ? this.openAll(events, false) : this.openAll(events);
   }
