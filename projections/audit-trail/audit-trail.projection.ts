@@ -63,6 +63,11 @@ export const auditTrailProjection: Projection = {
  * position and its highest revision, from the same parameters. Two statements (the streams grouped in
  * JavaScript and sent again) cost one more round trip and the streams' text a second time per batch.
  * While a rebuild leaves the streams out (their `fill`), the index rows alone.
+ * Events come in position order, so the ones already indexed are those up to the trail's highest
+ * position: a batch folded again (a replay) skips them by that one look at the primary key, where
+ * `ON CONFLICT (position) DO NOTHING` cost each row a speculative insertion (a rebuild's server CPU
+ * 13.3 -> 11.1 µs per event without it). The runner never hands over an event at or below its
+ * checkpoint (committed with the rows), so only a fold handed the same events again meets them.
  */
 async function indexEvents(events: readonly RecordedEvent[], tx: SqlExecutor, tables: TableNames): Promise<void> {
   const indexed = events.filter((event) => typeof event.metadata.accountId === 'string' && event.metadata.accountId !== '');
@@ -73,7 +78,7 @@ async function indexEvents(events: readonly RecordedEvent[], tx: SqlExecutor, ta
   const insert = (rows: string) =>
     `INSERT INTO ${tables[AUDIT_TRAIL_TABLE]} (position, account_id, stream, revision, type, occurred_at)
      SELECT * FROM ${rows}
-     ON CONFLICT (position) DO NOTHING`;
+     WHERE position > (SELECT COALESCE(max(position), 0) FROM ${tables[AUDIT_TRAIL_TABLE]})`;
   await tx.query(
     streams === undefined
       ? insert(`(${batch}) AS batch`)
