@@ -1,6 +1,6 @@
-import { Pool, PoolClient, QueryResult as PgResult, types as pgTypes } from 'pg';
+import { escapeLiteral, Pool, PoolClient, QueryResult as PgResult, types as pgTypes } from 'pg';
 import { DomainError } from '@app/ddd';
-import { NotificationHandler, QueryOptions, QueryResult, SqlDatabase, SqlExecutor } from './sql-database';
+import { NotificationHandler, QueryOptions, QueryResult, SqlDatabase, SqlExecutor, Statement, TransactionOptions } from './sql-database';
 
 /**
  * The server cannot be reached or dropped the connection (refused, reset, cut, restarted): answered 503
@@ -53,6 +53,29 @@ function send(target: Pool | PoolClient, sql: string, params: readonly unknown[]
   return target.query({ name, text: sql, values: params as unknown[] });
 }
 
+/**
+ * A parameter written into the text as a quoted literal, of no type until the statement gives it one,
+ * as a parameter sent by `pg` (text, of unknown type). Only values whose text is unambiguous.
+ */
+function literal(value: unknown): string {
+  if (value === null || value === undefined) return 'NULL';
+  if (typeof value === 'string') return escapeLiteral(value);
+  if (typeof value === 'bigint' || (typeof value === 'number' && Number.isSafeInteger(value))) return `'${value.toString()}'`;
+  if (typeof value === 'boolean') return value ? 'TRUE' : 'FALSE';
+  throw new TypeError(`not a value to write as a literal: ${typeof value}`);
+}
+
+/** `statement` with its `$n` replaced by its parameters as literals (see `TransactionOptions.first`). */
+export function withLiterals({ sql, params = [] }: Statement): string {
+  return sql.replace(/\$(\d+)/g, (_, index: string) => {
+    const position = Number(index) - 1;
+    if (position >= params.length) throw new RangeError(`no parameter $${index}`);
+    return literal(params[position]);
+  });
+}
+
+const EMPTY: QueryResult<never> = { rows: [], rowCount: 0 };
+
 class PgExecutor implements SqlExecutor {
   constructor(private readonly client: PoolClient) {}
 
@@ -93,7 +116,17 @@ export class PgDatabase implements SqlDatabase {
     await reachable(() => this.pool.query(script));
   }
 
-  async transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+  /**
+   * BEGIN goes with the first statement when there is one (`options.first`): each round trip costs the
+   * server about 260 µs of CPU on this machine besides the statement's own work, and a projection's
+   * batch (BEGIN, its checkpoint, its rows, COMMIT) on the live path is one event or a few.
+   */
+  async transaction<T, First = Record<string, unknown>>(
+    work: (tx: SqlExecutor, first: QueryResult<First>) => Promise<T>,
+    options: TransactionOptions = {},
+  ): Promise<T> {
+    // Written before a connection is taken: a value that cannot be a literal is refused without one.
+    const begin = options.first ? `BEGIN; ${withLiterals(options.first)}` : 'BEGIN';
     const client = await reachable(() => this.pool.connect());
     let broken = false;
     // A checked-out client has no listener of the pool's: a connection dropped between two statements of
@@ -101,8 +134,9 @@ export class PgDatabase implements SqlDatabase {
     const onError = () => void (broken = true);
     client.on('error', onError);
     try {
-      await client.query('BEGIN');
-      const result = await work(new PgExecutor(client));
+      const begun = (await client.query(begin)) as PgResult | PgResult[];
+      const first = Array.isArray(begun) ? { rows: begun[1].rows as First[], rowCount: begun[1].rowCount ?? 0 } : EMPTY;
+      const result = await work(new PgExecutor(client), first);
       await client.query('COMMIT');
       return result;
     } catch (error) {

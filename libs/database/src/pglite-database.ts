@@ -1,5 +1,5 @@
 import { PGlite, Results } from '@electric-sql/pglite';
-import { NotificationHandler, QueryResult, SqlDatabase, SqlExecutor } from './sql-database';
+import { NotificationHandler, QueryResult, SqlDatabase, SqlExecutor, TransactionOptions } from './sql-database';
 import { DataDirLock } from './data-dir-lock';
 import { PGliteStatements } from './pglite-statements';
 
@@ -69,19 +69,29 @@ export class PGliteDatabase implements SqlDatabase {
     await this.db.exec(script);
   }
 
-  transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+  /** `options.first` is one more prepared statement: PGlite has no round trip to save. */
+  transaction<T, First = Record<string, unknown>>(
+    work: (tx: SqlExecutor, first: QueryResult<First>) => Promise<T>,
+    options: TransactionOptions = {},
+  ): Promise<T> {
     return this.db.transaction(async (tx) => {
       let open = true;
       try {
-        return await work({
-          query: <Row>(sql: string, params: readonly unknown[] = []) => {
-            if (!open) return Promise.reject(new Error('Transaction is closed'));
-            return resultOf<Row>(this.statements.run(sql, params, true));
+        const first = options.first
+          ? await resultOf<First>(this.statements.run(options.first.sql, options.first.params ?? [], true))
+          : { rows: [], rowCount: 0 };
+        return await work(
+          {
+            query: <Row>(sql: string, params: readonly unknown[] = []) => {
+              if (!open) return Promise.reject(new Error('Transaction is closed'));
+              return resultOf<Row>(this.statements.run(sql, params, true));
+            },
+            exec: async (script) => {
+              await tx.exec(script);
+            },
           },
-          exec: async (script) => {
-            await tx.exec(script);
-          },
-        });
+          first,
+        );
       } finally {
         open = false;
       }

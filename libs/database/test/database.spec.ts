@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataDirInUseError, DataDirLock, migrate, PgDatabase, PGliteDatabase, SqlDatabase, SqlExecutor } from '@app/database';
 import { PREPARED_STATEMENTS } from '../src/pglite-statements';
+import { Client } from 'pg';
 import { createTemporaryDatabase, describeWithEnv, TemporaryDatabase } from '@app/testing';
 
 function databaseBehaviour(open: () => Promise<SqlDatabase>, cleanUp: () => Promise<void> = async () => undefined): void {
@@ -45,6 +46,33 @@ function databaseBehaviour(open: () => Promise<SqlDatabase>, cleanUp: () => Prom
     expect(await doubled(db, 2n)).toBe(4n);
     expect(await doubled(db, 5n)).toBe(10n);
     expect(await db.transaction(async (tx) => [await doubled(tx, 7n), await doubled(tx, 8n)])).toEqual([14n, 16n]);
+  });
+
+  it("runs a transaction's first statement with it, its parameters as they are, and gives its rows to the work", async () => {
+    await db.exec('CREATE TABLE db_spec_first (n bigint, small integer, label text, flag boolean, missing text)');
+    const label = `it's a \\ back\\slash, $1 and ''`;
+    const first = {
+      sql: 'INSERT INTO db_spec_first VALUES ($1, $2, $3, $4, $5) RETURNING n, small, label, flag, missing',
+      params: [9007199254740993n, -5, label, true, null],
+    };
+    const seen = await db.transaction(
+      async (tx, { rows, rowCount }) => {
+        const { rows: inside } = await tx.query<{ count: bigint }>('SELECT count(*) AS count FROM db_spec_first');
+        return { rows, rowCount, inside: inside[0].count };
+      },
+      { first },
+    );
+    expect(seen).toEqual({ rows: [{ n: 9007199254740993n, small: -5, label, flag: true, missing: null }], rowCount: 1, inside: 1n });
+    await expect(
+      db.transaction(
+        async () => {
+          throw new Error('boom');
+        },
+        { first },
+      ),
+    ).rejects.toThrow('boom');
+    const { rows } = await db.query<{ count: bigint }>('SELECT count(*) AS count FROM db_spec_first');
+    expect(rows[0].count).toBe(1n);
   });
 
   it('delivers notifications to listeners', async () => {
@@ -181,6 +209,27 @@ describeWithEnv('DATABASE_URL', 'PostgreSQL database', (serverUrl) => {
       const { rows } = await db.query<{ statement: string }>('SELECT statement FROM pg_prepared_statements');
       expect(rows.map((row) => row.statement)).toEqual([prepared]);
     } finally {
+      await db.close();
+    }
+  });
+
+  it("sends BEGIN with a transaction's first statement, in one round trip, and refuses a parameter it cannot write", async () => {
+    const db = new PgDatabase(temporary.url, { maxConnections: 1 });
+    const sent = jest.spyOn(Client.prototype, 'query');
+    try {
+      const total = await db.transaction(
+        async (tx, first) => (first.rows[0].one as number) + (await tx.query<{ two: number }>('SELECT 2 AS two')).rows[0].two,
+        { first: { sql: 'SELECT $1::integer AS one', params: [1] } },
+      );
+      expect(total).toBe(3);
+      expect(sent.mock.calls.map(([query]) => query)).toEqual(["BEGIN; SELECT '1'::integer AS one", 'SELECT 2 AS two', 'COMMIT']);
+      for (const value of [1.5, new Date(), { a: 1 }, Buffer.from('x')])
+        await expect(db.transaction(async () => undefined, { first: { sql: 'SELECT $1 AS v', params: [value] } })).rejects.toThrow(
+          TypeError,
+        );
+      await expect(db.transaction(async () => undefined, { first: { sql: 'SELECT $2 AS v', params: [1] } })).rejects.toThrow(RangeError);
+    } finally {
+      sent.mockRestore();
       await db.close();
     }
   });
