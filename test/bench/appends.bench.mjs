@@ -11,11 +11,11 @@
 // 18 measurements, under two minutes),
 // BENCH_ROUNDS (default 3), BENCH_WRITERS (16), BENCH_STREAMS (1000).
 import { randomBytes, randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { backendCpuNanos, backendCpuNanosBetween } from './support/processes.mjs';
 import { figure, skippedFigure } from './support/report.mjs';
 import { median } from './support/stats.mjs';
 
@@ -46,23 +46,6 @@ process.on('uncaughtException', (error) => {
   process.exit(1);
 });
 
-/**
- * Nanoseconds on CPU so far of the server processes connected to `database`, or null when the server
- * is not on this machine (its processes not in /proc).
- */
-async function serverCpuNanos(admin, database) {
-  const { rows } = await admin.query('SELECT pid FROM pg_stat_activity WHERE datname = $1', [database]);
-  let nanos = 0;
-  for (const { pid } of rows) {
-    try {
-      nanos += Number(readFileSync(`/proc/${pid}/schedstat`, 'utf8').split(' ')[0]);
-    } catch {
-      return null;
-    }
-  }
-  return nanos;
-}
-
 async function withDatabase(prefix, run) {
   const name = `bench_${prefix}_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Pool({ connectionString: SERVER_URL, max: 1 });
@@ -70,7 +53,7 @@ async function withDatabase(prefix, run) {
   const url = new URL(SERVER_URL);
   url.pathname = `/${name}`;
   try {
-    return await run(url.toString(), () => serverCpuNanos(admin, name));
+    return await run(url.toString(), () => backendCpuNanos(admin, name));
   } finally {
     await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
     await admin.end();
@@ -99,11 +82,11 @@ async function drive(appendTo, size, revisions, duration = SECONDS, serverCpu = 
   );
   const seconds = (performance.now() - started) / 1000;
   const used = process.cpuUsage(cpu);
-  const serverAfter = await serverCpu();
+  const serverNanos = backendCpuNanosBetween(serverBefore, await serverCpu());
   return {
     eventsPerSecond: events / seconds,
     cpuMicrosPerEvent: (used.user + used.system) / events,
-    serverCpuMicrosPerEvent: serverBefore === null || serverAfter === null ? null : (serverAfter - serverBefore) / 1000 / events,
+    serverCpuMicrosPerEvent: serverNanos === null ? null : serverNanos / 1000 / events,
   };
 }
 

@@ -11,11 +11,11 @@
 // Beside each rate, the CPU per event of this process (process.cpuUsage) and, when the server runs on
 // this machine, of the database's server backends (/proc/<pid>/schedstat): load-robust, unlike the rate.
 import { randomBytes, randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { backendCpuNanos, backendCpuNanosBetween } from './support/processes.mjs';
 import { figure } from './support/report.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -36,23 +36,6 @@ const { ProjectionRunner, ReadSide } = require(join(root, 'dist/libs/projections
 const { apiKeyListingProjection } = require(join(root, 'dist/projections/api-key-listing/api-key-listing.projection.js'));
 const { auditTrailProjection } = require(join(root, 'dist/projections/audit-trail/audit-trail.projection.js'));
 
-/**
- * Nanoseconds on CPU so far of each server process connected to `database` (by pid), or null when the
- * server is not on this machine (its processes not in /proc).
- */
-async function serverCpuNanos(admin, database) {
-  const { rows } = await admin.query('SELECT pid FROM pg_stat_activity WHERE datname = $1', [database]);
-  const nanos = new Map();
-  for (const { pid } of rows) {
-    try {
-      nanos.set(pid, Number(readFileSync(`/proc/${pid}/schedstat`, 'utf8').split(' ')[0]));
-    } catch {
-      return null;
-    }
-  }
-  return nanos;
-}
-
 /** `run()` timed, with this process's CPU and the server backends' (those connected at the end; null off this machine). */
 async function measured(serverCpu, run) {
   const serverBefore = await serverCpu();
@@ -62,11 +45,7 @@ async function measured(serverCpu, run) {
   const seconds = (performance.now() - started) / 1000;
   const used = process.cpuUsage(cpu);
   const serverAfter = await serverCpu();
-  let serverNanos = null;
-  if (serverBefore !== null && serverAfter !== null) {
-    serverNanos = 0;
-    for (const [pid, nanos] of serverAfter) serverNanos += nanos - (serverBefore.get(pid) ?? 0);
-  }
+  const serverNanos = backendCpuNanosBetween(serverBefore, serverAfter);
   return { seconds, clientSeconds: (used.user + used.system) / 1e6, serverSeconds: serverNanos === null ? null : serverNanos / 1e9 };
 }
 
@@ -86,7 +65,7 @@ async function withDatabase(run) {
   url.pathname = `/${name}`;
   const db = new PgDatabase(url.toString(), { maxConnections: 4 });
   try {
-    return await run(db, 'PostgreSQL', () => serverCpuNanos(admin, name));
+    return await run(db, 'PostgreSQL', () => backendCpuNanos(admin, name));
   } finally {
     await db.close();
     await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);

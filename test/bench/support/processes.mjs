@@ -19,6 +19,35 @@ export function cpuSecondsOf(pid) {
   }
 }
 
+/**
+ * Nanoseconds on CPU so far of each server backend connected to `database` (by pid, from
+ * /proc/<pid>/schedstat), asked through `admin`; null when the server is not on this machine (its
+ * processes not in /proc).
+ */
+export async function backendCpuNanos(admin, database) {
+  const { rows } = await admin.query('SELECT pid FROM pg_stat_activity WHERE datname = $1', [database]);
+  const nanos = new Map();
+  for (const { pid } of rows) {
+    try {
+      nanos.set(pid, Number(readFileSync(`/proc/${pid}/schedstat`, 'utf8').split(' ')[0]));
+    } catch {
+      return null;
+    }
+  }
+  return nanos;
+}
+
+/**
+ * The CPU the backends used between two readings of `backendCpuNanos`, in nanoseconds: those connected
+ * at the second, a backend that connected since counted from zero; null if either reading is.
+ */
+export function backendCpuNanosBetween(before, after) {
+  if (before === null || after === null) return null;
+  let nanos = 0;
+  for (const [pid, at] of after) nanos += at - (before.get(pid) ?? 0);
+  return nanos;
+}
+
 /** Resident set size in MB from /proc (Linux); null where there is none. */
 export function rssOf(pid) {
   try {
